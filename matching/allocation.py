@@ -1,0 +1,207 @@
+"""Solve one group of independent components of an allocation problem.
+
+Splittable-only groups are a transportation problem: one min-cost flow, proven optimal. Groups with
+unsplittable needs go to CP-SAT, seeded with the flow relaxation rounded and repaired (or a greedy when
+loads differ from 1), with an honest bound: the better of CP-SAT's bound and the relaxation's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .flow import integer_scale, scaled, transport
+from .solution import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL
+
+CP_COEF_TARGET = 1e7  # largest |scaled value x quantity| in a CP-SAT objective
+
+
+@dataclass(slots=True)
+class Group:
+    """Local arrays of a group: arcs index into this group's needs and offers."""
+
+    qty: np.ndarray
+    splittable: np.ndarray
+    required: np.ndarray
+    cap: np.ndarray
+    arc_need: np.ndarray
+    arc_offer: np.ndarray
+    value: np.ndarray
+    load: np.ndarray
+    time_limit: float
+
+
+@dataclass(slots=True)
+class GroupResult:
+    status: str
+    x: np.ndarray  # quantity served on each arc
+    bound: float | None  # None when optimal (the bound is then the objective)
+    solver: str
+
+
+def solve_group(g: Group) -> GroupResult:
+    if bool(np.all(g.splittable)):
+        return _solve_flow(g)
+    return _solve_mixed(g)
+
+
+def _solve_flow(g: Group) -> GroupResult:
+    scale, _ = integer_scale(g.value)
+    ok, x, _ = transport(g.qty, g.required, g.cap, g.arc_need, g.arc_offer, scaled(g.value, scale))
+    return GroupResult(OPTIMAL if ok else INFEASIBLE, x, None, "min_cost_flow")
+
+
+def _objective(g: Group, x: np.ndarray) -> float:
+    return math.fsum((g.value * x).tolist())
+
+
+def _relaxation(g: Group) -> tuple[bool, np.ndarray, float] | None:
+    """Unsplittable needs relaxed to splittable (valid only when every load is 1)."""
+    if len(g.load) and not bool(np.all(g.load == 1)):
+        return None
+    scale, exact = integer_scale(g.value)
+    ok, x, gain = transport(g.qty, g.required, g.cap, g.arc_need, g.arc_offer, scaled(g.value, scale))
+    slack = 0.0 if exact else 0.5 * float(g.qty.sum()) / scale
+    return ok, x, gain / scale + slack
+
+
+def _by_need(g: Group) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(g.arc_need, kind="stable")
+    starts = np.searchsorted(g.arc_need[order], np.arange(len(g.qty) + 1))
+    return order, starts
+
+
+def _repair(g: Group, preference: np.ndarray) -> np.ndarray | None:
+    """Place unsplittable needs one by one on their preferred arc that still fits, then fill the
+    splittable needs optimally on what capacity is left. ``preference`` ranks arcs (higher first).
+    Returns None if a required need could not be placed."""
+    order, starts = _by_need(g)
+    x = np.zeros(len(g.arc_need), np.int64)
+    room = g.cap.copy()
+    unsplit = np.flatnonzero(~g.splittable)
+    best = np.full(len(g.qty), -np.inf)
+    np.maximum.at(best, g.arc_need, preference)
+    need_rank = np.lexsort((np.arange(len(unsplit)), -best[unsplit], ~g.required[unsplit]))
+    for i in unsplit[need_rank].tolist():
+        q = int(g.qty[i])
+        if q == 0:
+            continue
+        arcs = order[starts[i]:starts[i + 1]]
+        arcs = arcs[np.lexsort((arcs, -preference[arcs]))]
+        placed = False
+        for a in arcs.tolist():
+            if g.value[a] <= 0 and not g.required[i]:
+                break
+            use = int(g.load[a]) * q
+            j = int(g.arc_offer[a])
+            if room[j] >= use:
+                room[j] -= use
+                x[a] = q
+                placed = True
+                break
+        if not placed and g.required[i]:
+            return None
+    split_arcs = np.flatnonzero(g.splittable[g.arc_need])
+    if len(split_arcs):
+        scale, _ = integer_scale(g.value[split_arcs])
+        qty = np.where(g.splittable, g.qty, 0)
+        ok, xs, _ = transport(qty, g.required & g.splittable, room, g.arc_need[split_arcs],
+                              g.arc_offer[split_arcs], scaled(g.value[split_arcs], scale))
+        if not ok:
+            return None
+        x[split_arcs] = xs
+    return x
+
+
+def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, float | None]:
+    q_arc = g.qty[g.arc_need]
+    unsplit_arc = ~g.splittable[g.arc_need]
+    coef = np.where(unsplit_arc, q_arc, 1)  # units earned per unit of the variable
+    useful = g.required[g.arc_need] | (g.value > 0)
+    useful &= np.where(unsplit_arc, g.load * q_arc <= g.cap[g.arc_offer], True)
+    useful &= q_arc > 0
+    idx = np.flatnonzero(useful)
+    scale, exact = integer_scale(g.value[idx] * coef[idx], CP_COEF_TARGET)
+    gain = scaled(g.value[idx] * coef[idx], scale)
+
+    model = cp_model.CpModel()
+    variables = []
+    for a, un in zip(idx.tolist(), unsplit_arc[idx].tolist(), strict=True):
+        if un:
+            variables.append(model.new_bool_var(""))
+        else:
+            ub = int(min(g.qty[g.arc_need[a]], g.cap[g.arc_offer[a]]))
+            variables.append(model.new_int_var(0, ub, ""))
+    by_need: dict[int, list[int]] = {}
+    for k, i in enumerate(g.arc_need[idx].tolist()):
+        by_need.setdefault(i, []).append(k)
+    for i in range(len(g.qty)):
+        ks = by_need.get(i, [])
+        total = int(g.qty[i]) if g.splittable[i] else 1
+        expr = sum(variables[k] for k in ks)
+        if g.required[i] and g.qty[i] > 0:
+            if not ks:
+                return INFEASIBLE, None, None
+            model.add(expr == total)
+        elif len(ks) > 1:
+            model.add(expr <= total)
+    by_offer: dict[int, list[int]] = {}
+    for k, j in enumerate(g.arc_offer[idx].tolist()):
+        by_offer.setdefault(j, []).append(k)
+    use = (g.load * np.where(unsplit_arc, q_arc, 1))[idx].tolist()
+    for j, ks in by_offer.items():
+        model.add(cp_model.LinearExpr.weighted_sum([variables[k] for k in ks], [use[k] for k in ks])
+                  <= int(g.cap[j]))
+    model.maximize(cp_model.LinearExpr.weighted_sum(variables, gain.tolist()))
+    if hint is not None:
+        for k, a in enumerate(idx.tolist()):
+            model.add_hint(variables[k], int(hint[a] // coef[a]) if unsplit_arc[a] else int(hint[a]))
+
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_deterministic_time = g.time_limit
+    p.max_time_in_seconds = 2 * g.time_limit + 5
+    p.num_workers = 2
+    p.interleave_search = True
+    p.random_seed = 7
+    code = solver.solve(model)
+    if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
+        return INFEASIBLE, None, None
+    slack = 0.0 if exact else 0.5 * float(g.qty.sum()) / scale
+    bound = solver.best_objective_bound / scale + slack
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return NO_SOLUTION, None, bound
+    values = np.fromiter((solver.value(v) for v in variables), np.int64, len(variables))
+    x = np.zeros(len(g.arc_need), np.int64)
+    x[idx] = values * coef[idx]
+    return (OPTIMAL if code == cp_model.OPTIMAL else FEASIBLE), x, bound
+
+
+def _solve_mixed(g: Group) -> GroupResult:
+    relax = _relaxation(g)
+    relax_bound = None
+    seed = None
+    if relax is not None:
+        ok, xr, relax_bound = relax
+        if not ok:
+            return GroupResult(INFEASIBLE, np.zeros(len(g.arc_need), np.int64), None, "cp_sat")
+        pref = xr.astype(np.float64) * (1 + abs(float(g.value.max(initial=0.0)))) + g.value
+        seed = _repair(g, pref)
+    if seed is None:
+        seed = _repair(g, g.value - 1e-9 * g.load)
+    status, x, bound = _cp_sat(g, seed)
+    if status == INFEASIBLE:
+        return GroupResult(INFEASIBLE, np.zeros(len(g.arc_need), np.int64), None, "cp_sat")
+    if relax_bound is not None:
+        bound = relax_bound if bound is None else min(bound, relax_bound)
+    if x is None or (seed is not None and _objective(g, seed) > _objective(g, x)):
+        if seed is None:
+            return GroupResult(NO_SOLUTION, np.zeros(len(g.arc_need), np.int64), bound, "cp_sat")
+        x, status = seed, FEASIBLE
+    obj = _objective(g, x)
+    if status == OPTIMAL or (bound is not None and bound - obj <= 1e-9 * max(1.0, abs(obj))):
+        return GroupResult(OPTIMAL, x, None, "cp_sat")
+    return GroupResult(FEASIBLE, x, max(bound, obj) if bound is not None else None, "cp_sat")

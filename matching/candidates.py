@@ -1,0 +1,188 @@
+"""Candidate arcs of an allocation problem: the explicit ``arcs`` or derived ones, as numpy arrays.
+
+Derived candidates: same category, the offer's skills cover the need's skills, and the distance is
+within the offer's ``radius_km`` when both have a location. Built per category with a k-d tree over the
+needs, never by pairwise Python loops. Values follow the formula in matching/README.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .geo import chord_for_km, haversine_km, unit_xyz
+from .model import AllocationProblem, Need, Offer, Options
+
+VALUE_DECIMALS = 6
+
+
+@dataclass(slots=True)
+class Arcs:
+    """Candidate arcs; ``need``/``offer`` index into the problem's lists."""
+
+    need: np.ndarray  # int64
+    offer: np.ndarray  # int64
+    value: np.ndarray  # float64, per unit served
+    load: np.ndarray  # int64
+    dist_km: np.ndarray  # float64, nan when unknown
+    derived: bool
+
+    def __len__(self) -> int:
+        return int(self.need.shape[0])
+
+
+@dataclass(slots=True)
+class Sides:
+    """Per-item arrays of the needs and offers that the solver and the explanations use."""
+
+    qty: np.ndarray
+    splittable: np.ndarray
+    required: np.ndarray
+    weight: np.ndarray
+    cap: np.ndarray
+
+
+def need_weight(need: Need, options: Options) -> float:
+    if need.weight is not None:
+        return float(need.weight)
+    if need.colour is not None:
+        return float(options.colour_weights.get(need.colour, 1.0))
+    return 1.0
+
+
+def sides(problem: AllocationProblem) -> Sides:
+    needs, offers, opts = problem.needs, problem.offers, problem.options
+    n = len(needs)
+    return Sides(
+        qty=np.fromiter((x.quantity for x in needs), np.int64, n),
+        splittable=np.fromiter((x.splittable for x in needs), np.bool_, n),
+        required=np.fromiter((x.required for x in needs), np.bool_, n),
+        weight=np.fromiter((need_weight(x, opts) for x in needs), np.float64, n),
+        cap=np.fromiter((x.capacity for x in offers), np.int64, len(offers)),
+    )
+
+
+def build_arcs(problem: AllocationProblem) -> Arcs:
+    if problem.arcs is not None:
+        return _explicit(problem)
+    return derive(problem.needs, problem.offers, problem.options)
+
+
+def _explicit(problem: AllocationProblem) -> Arcs:
+    nidx = {x.id: i for i, x in enumerate(problem.needs)}
+    oidx = {x.id: j for j, x in enumerate(problem.offers)}
+    arcs = problem.arcs or []
+    k = len(arcs)
+    need = np.fromiter((nidx[a.need] for a in arcs), np.int64, k)
+    offer = np.fromiter((oidx[a.offer] for a in arcs), np.int64, k)
+    value = np.fromiter((a.value for a in arcs), np.float64, k)
+    load = np.fromiter((a.load for a in arcs), np.int64, k)
+    nlat, nlon = _coords(problem.needs)
+    olat, olon = _coords(problem.offers)
+    dist = haversine_km(nlat[need], nlon[need], olat[offer], olon[offer]) if k else np.zeros(0)
+    return Arcs(need, offer, value, load, dist, derived=False)
+
+
+def _coords(items: list[Need] | list[Offer]) -> tuple[np.ndarray, np.ndarray]:
+    n = len(items)
+    lat = np.fromiter((x.location.lat if x.location else np.nan for x in items), np.float64, n)
+    lon = np.fromiter((x.location.lon if x.location else np.nan for x in items), np.float64, n)
+    return lat, lon
+
+
+def _codes(keys: list[str | None], table: dict[str | None, int]) -> np.ndarray:
+    out = np.empty(len(keys), np.int64)
+    for i, key in enumerate(keys):
+        code = table.get(key)
+        if code is None:
+            code = table[key] = len(table)
+        out[i] = code
+    return out
+
+
+def skill_masks(needs: list[Need], offers: list[Offer]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Bit masks over the skills that needs ask for, one uint64 word per 64 skills."""
+    vocab = sorted({s for x in needs for s in x.skills})
+    pos = {s: b for b, s in enumerate(vocab)}
+    words = max(1, (len(vocab) + 63) // 64)
+    nm = np.zeros((len(needs), words), np.uint64)
+    om = np.zeros((len(offers), words), np.uint64)
+    for mask, items in ((nm, needs), (om, offers)):
+        for i, x in enumerate(items):
+            for s in x.skills:
+                b = pos.get(s)
+                if b is not None:
+                    mask[i, b // 64] |= np.uint64(1 << (b % 64))
+    return nm, om, vocab
+
+
+def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
+    n, m = len(needs), len(offers)
+    table: dict[str | None, int] = {}
+    ncat = _codes([x.category for x in needs], table)
+    ocat = _codes([x.category for x in offers], table)
+    nlat, nlon = _coords(needs)
+    olat, olon = _coords(offers)
+    radius = np.fromiter((np.inf if x.radius_km is None else x.radius_km for x in offers), np.float64, m)
+    nloc, oloc = ~np.isnan(nlat), ~np.isnan(olat)
+    nxyz = unit_xyz(np.nan_to_num(nlat), np.nan_to_num(nlon))
+    oxyz = unit_xyz(np.nan_to_num(olat), np.nan_to_num(olon))
+
+    parts_n: list[np.ndarray] = []
+    parts_o: list[np.ndarray] = []
+    n_order = np.argsort(ncat, kind="stable")
+    o_order = np.argsort(ocat, kind="stable")
+    n_bounds = np.searchsorted(ncat[n_order], np.arange(len(table) + 1))
+    o_bounds = np.searchsorted(ocat[o_order], np.arange(len(table) + 1))
+    for c in range(len(table)):
+        cn = n_order[n_bounds[c]:n_bounds[c + 1]]
+        co = o_order[o_bounds[c]:o_bounds[c + 1]]
+        if not len(cn) or not len(co):
+            continue
+        ln, un = cn[nloc[cn]], cn[~nloc[cn]]
+        lo_all = co[oloc[co]]
+        lo_far, lo_any = lo_all[np.isfinite(radius[lo_all])], lo_all[~np.isfinite(radius[lo_all])]
+        uo = co[~oloc[co]]
+        # located needs x located offers with a radius: ball queries on a k-d tree of the needs
+        if len(ln) and len(lo_far):
+            tree = cKDTree(nxyz[ln])
+            hits = tree.query_ball_point(oxyz[lo_far], r=chord_for_km(radius[lo_far]) * (1 + 1e-9) + 1e-12)
+            counts = np.fromiter((len(h) for h in hits), np.int64, len(hits))
+            if counts.sum():
+                parts_o.append(np.repeat(lo_far, counts))
+                parts_n.append(ln[np.concatenate([np.asarray(h, np.int64) for h in hits if h])])
+        # pairs where the distance rule does not apply
+        for a, b in ((ln, lo_any), (un, co), (ln, uo)):
+            if len(a) and len(b):
+                parts_n.append(np.repeat(a, len(b)))
+                parts_o.append(np.tile(b, len(a)))
+    if parts_n:
+        need = np.concatenate(parts_n)
+        offer = np.concatenate(parts_o)
+    else:
+        need = offer = np.zeros(0, np.int64)
+
+    dist = haversine_km(nlat[need], nlon[need], olat[offer], olon[offer])
+    keep = ~(dist > radius[offer])  # nan distances are kept
+    nmask, omask, _ = skill_masks(needs, offers)
+    keep &= np.all((nmask[need] & ~omask[offer]) == 0, axis=1)
+    need, offer, dist = need[keep], offer[keep], dist[keep]
+    order = np.lexsort((offer, need))
+    need, offer, dist = need[order], offer[order], dist[order]
+
+    weight = np.fromiter((need_weight(x, options) for x in needs), np.float64, n)
+    rep = np.fromiter((options.reputation_default if x.reputation is None else x.reputation
+                       for x in offers), np.float64, m)
+    value = derived_value(weight[need], dist, rep[offer], options)
+    return Arcs(need, offer, value, np.ones(len(need), np.int64), dist, derived=True)
+
+
+def derived_value(weight: np.ndarray, dist_km: np.ndarray, reputation: np.ndarray,
+                  options: Options) -> np.ndarray:
+    """value = weight x 1/(1 + d/D) x (1 + b x clip(r, 0, R)/R), rounded to 1e-6."""
+    d = np.where(np.isnan(dist_km), options.unknown_distance_km, dist_km)
+    rep = np.clip(reputation, 0.0, options.reputation_max) / options.reputation_max
+    value = weight / (1.0 + d / options.distance_scale_km) * (1.0 + options.reputation_bonus * rep)
+    return np.round(value, VALUE_DECIMALS)

@@ -1,0 +1,224 @@
+"""Readable reasons for allocation assignments and for every need left short.
+
+Reason codes of unmatched needs (documented in matching/README.md):
+``no_candidate``, ``capacity_taken``, ``not_worth_serving``, ``not_reached`` and, for infeasible
+instances, ``insufficient_capacity`` and ``conflict``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .candidates import Arcs, Sides, skill_masks
+from .geo import haversine_km, unit_xyz
+from .model import AllocationProblem, Need, Offer
+
+NEAREST_CONSULTED = 20  # offers looked at to explain a need without candidates
+NEAREST_SHOWN = 3
+HOLDERS_SHOWN = 3
+
+
+def _km(d: float) -> str:
+    return f"{d:.1f} km"
+
+
+def assignment_rows(problem: AllocationProblem, arcs: Arcs, x: np.ndarray) -> list[dict[str, Any]]:
+    rows = []
+    needs, offers = problem.needs, problem.offers
+    for a in np.flatnonzero(x > 0).tolist():
+        need, offer = needs[int(arcs.need[a])], offers[int(arcs.offer[a])]
+        rows.append({
+            "need": need.id,
+            "offer": offer.id,
+            "quantity": int(x[a]),
+            "value": float(arcs.value[a]),
+            "reasons": _reasons(need, offer, float(arcs.dist_km[a]), arcs.derived),
+        })
+    return rows
+
+
+def _reasons(need: Need, offer: Offer, dist: float, derived: bool) -> list[str]:
+    out = [] if derived else ["listed arc"]
+    if need.category is not None and need.category == offer.category:
+        out.append("same category")
+    if not np.isnan(dist):
+        out.append(f"{_km(dist)} away")
+    if need.skills and set(need.skills) <= set(offer.skills):
+        out.append("skills covered")
+    if need.colour is not None:
+        out.append(f"colour {need.colour}")
+    elif need.weight is not None and need.weight != 1.0:
+        out.append(f"weight {need.weight:g}")
+    if offer.reputation is not None:
+        out.append(f"reputation {offer.reputation:g}")
+    return out
+
+
+def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
+               need_idx: np.ndarray) -> list[dict[str, Any]]:
+    """Explain needs (that have candidates) served less than their quantity in a solution."""
+    served = np.bincount(arcs.need, weights=x, minlength=len(sd.qty)).astype(np.int64)
+    used = np.bincount(arcs.offer, weights=x * arcs.load, minlength=len(sd.cap)).astype(np.int64)
+    room = sd.cap - used
+    order = np.argsort(arcs.need, kind="stable")
+    starts = np.searchsorted(arcs.need[order], np.arange(len(sd.qty) + 1))
+    by_offer = np.argsort(arcs.offer, kind="stable")
+    ostarts = np.searchsorted(arcs.offer[by_offer], np.arange(len(sd.cap) + 1))
+    rows = []
+    for i in need_idx.tolist():
+        short = int(sd.qty[i] - served[i])
+        if short <= 0:
+            continue
+        need = problem.needs[i]
+        mine = order[starts[i]:starts[i + 1]]
+        positive = mine[arcs.value[mine] > 0]
+        row: dict[str, Any] = {"need": need.id, "quantity": short}
+        if not len(positive):
+            row["reason"] = "not_worth_serving"
+            row["detail"] = "every candidate offer has a value of zero or less for this need"
+            rows.append(row)
+            continue
+        unit = np.where(sd.splittable[i], 1, sd.qty[i]) * arcs.load[positive]
+        fits = room[arcs.offer[positive]] >= unit
+        if bool(fits.any()):
+            row["reason"] = "not_reached"
+            row["detail"] = "a candidate offer still has room; the search stopped before placing this need"
+            rows.append(row)
+            continue
+        best = positive[np.lexsort((arcs.offer[positive], -arcs.value[positive]))[0]]
+        best_offer = problem.offers[int(arcs.offer[best])]
+        holders: list[tuple[float, str]] = []
+        for j in np.unique(arcs.offer[positive]).tolist():
+            theirs = by_offer[ostarts[j]:ostarts[j + 1]]
+            for a in theirs[(x[theirs] > 0) & (arcs.need[theirs] != i)].tolist():
+                holders.append((-float(arcs.value[a]), problem.needs[int(arcs.need[a])].id))
+        names = []
+        for _, nid in sorted(holders):
+            if nid not in names:
+                names.append(nid)
+            if len(names) == HOLDERS_SHOWN:
+                break
+        missing = int(arcs.load[best]) * (short if sd.splittable[i] else int(sd.qty[i]))
+        missing -= max(0, int(room[arcs.offer[best]]))
+        row["reason"] = "capacity_taken"
+        row["detail"] = (f"the capacity of its {len(np.unique(arcs.offer[positive]))} candidate offer(s) "
+                         f"went to needs that add more value: {', '.join(names)}")
+        row["taken_by"] = names
+        row["would_help"] = {"offer": best_offer.id, "constraint": "capacity",
+                             "detail": f"{missing} more capacity at {best_offer.id}"}
+        rows.append(row)
+    return rows
+
+
+def infeasible_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides,
+                    need_idx: np.ndarray) -> list[dict[str, Any]]:
+    """For an infeasible group: the required needs, with what makes them impossible when it is local."""
+    order = np.argsort(arcs.need, kind="stable")
+    starts = np.searchsorted(arcs.need[order], np.arange(len(sd.qty) + 1))
+    rows = []
+    for i in need_idx.tolist():
+        if not sd.required[i] or sd.qty[i] == 0:
+            continue
+        need = problem.needs[i]
+        mine = order[starts[i]:starts[i + 1]]
+        q = int(sd.qty[i])
+        if sd.splittable[i]:
+            reach = int(np.minimum(sd.cap[arcs.offer[mine]], q).sum())
+        else:
+            fits = sd.cap[arcs.offer[mine]] >= arcs.load[mine] * q
+            reach = q if bool(fits.any()) else 0
+        if reach < q:
+            rows.append({"need": need.id, "quantity": q, "reason": "insufficient_capacity",
+                         "detail": "its candidate offers cannot hold the whole quantity even when empty"})
+        else:
+            rows.append({"need": need.id, "quantity": q, "reason": "conflict",
+                         "detail": "required needs compete for the same offers and cannot all be served"})
+    return rows
+
+
+def no_candidate_rows(problem: AllocationProblem, need_idx: np.ndarray,
+                      ) -> tuple[list[dict[str, Any]], list[int]]:
+    """Explain needs without any candidate offer, looking at the nearest offers of the pool
+    (offers and reference offers). Returns the rows and the pool positions consulted."""
+    pool: list[Offer] = list(problem.offers) + list(problem.reference_offers)
+    needs = [problem.needs[i] for i in need_idx.tolist()]
+    if problem.arcs is not None:
+        return [{"need": n.id, "quantity": n.quantity, "reason": "no_candidate",
+                 "detail": "no arc lists this need"} for n in needs if n.quantity > 0], []
+    rows: list[dict[str, Any]] = []
+    consulted: set[int] = set()
+    located = [j for j, o in enumerate(pool) if o.location is not None]
+    tree = None
+    if located:
+        lat = np.array([pool[j].location.lat for j in located])  # type: ignore[union-attr]
+        lon = np.array([pool[j].location.lon for j in located])  # type: ignore[union-attr]
+        tree = cKDTree(unit_xyz(lat, lon))
+    nmask, omask, vocab = skill_masks(needs, pool)
+    by_id = sorted(range(len(pool)), key=lambda j: pool[j].id)
+    for k, need in enumerate(needs):
+        if need.quantity == 0:
+            continue
+        if need.location is not None and tree is not None:
+            kk = min(NEAREST_CONSULTED, len(located))
+            _, hit = tree.query(unit_xyz(np.array([need.location.lat]), np.array([need.location.lon])), k=kk)
+            cand = [located[h] for h in np.atleast_1d(hit.ravel()).tolist()]
+            d = haversine_km(np.full(len(cand), need.location.lat), np.full(len(cand), need.location.lon),
+                             np.array([pool[j].location.lat for j in cand]),  # type: ignore[union-attr]
+                             np.array([pool[j].location.lon for j in cand]))  # type: ignore[union-attr]
+            ranked = [(dd, j) for dd, _, j in sorted(zip(d.tolist(), [pool[j].id for j in cand], cand,
+                                                             strict=True))]
+        else:
+            same = [j for j in by_id if pool[j].category == need.category]
+            other = [j for j in by_id if pool[j].category != need.category]
+            ranked = [(float("nan"), j) for j in (same + other)[:NEAREST_CONSULTED]]
+        nearest = []
+        helps = None
+        for dist, j in ranked:
+            consulted.add(j)
+            offer = pool[j]
+            rules = []
+            if offer.category != need.category:
+                rules.append("category")
+            lacking = [vocab[b] for b in range(len(vocab))
+                       if _bit(nmask[k], b) and not _bit(omask[j], b)]
+            if lacking:
+                rules.append("skills")
+            if offer.radius_km is not None and dist == dist and dist > offer.radius_km:
+                rules.append("radius")
+            entry: dict[str, Any] = {"offer": offer.id, "excluded_by": rules}
+            if dist == dist:
+                entry["distance_km"] = round(dist, 1)
+            if len(nearest) < NEAREST_SHOWN:
+                nearest.append(entry)
+            if helps is None and len(rules) == 1:
+                helps = _would_help(need, offer, rules[0], dist, lacking)
+        row: dict[str, Any] = {"need": need.id, "quantity": need.quantity, "reason": "no_candidate"}
+        if nearest:
+            first = nearest[0]
+            where = f" ({_km(first['distance_km'])})" if "distance_km" in first else ""
+            row["detail"] = (f"no offer qualifies; the nearest, {first['offer']}{where}, is excluded by "
+                             f"{' and '.join(first['excluded_by'])}")
+        else:
+            row["detail"] = "there are no offers"
+        row["nearest"] = nearest
+        if helps is not None:
+            row["would_help"] = helps
+        rows.append(row)
+    return rows, sorted(consulted)
+
+
+def _bit(mask: np.ndarray, b: int) -> bool:
+    return bool((int(mask[b // 64]) >> (b % 64)) & 1)
+
+
+def _would_help(need: Need, offer: Offer, rule: str, dist: float, lacking: list[str]) -> dict[str, Any]:
+    if rule == "category":
+        text = f"{offer.id} offers {offer.category}, not {need.category}"
+    elif rule == "skills":
+        text = f"{offer.id} lacks the skills {', '.join(lacking)}"
+    else:
+        text = f"{offer.id} is {_km(dist)} away, beyond its radius of {_km(offer.radius_km or 0.0)}"
+    return {"offer": offer.id, "constraint": rule, "detail": text}

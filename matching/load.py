@@ -1,0 +1,438 @@
+"""Parse and validate an instance (a path, '-', a JSON string's dict) into problem dataclasses.
+
+Every error is an ``InstanceError`` whose message starts with the field at fault, for example
+``needs[3].quantity: must be a non-negative integer``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    AllocationProblem,
+    Arc,
+    Community,
+    Helper,
+    InstanceError,
+    Location,
+    Need,
+    Offer,
+    Options,
+    Problem,
+    RosterArc,
+    RosterProblem,
+    Shift,
+    TwinArc,
+    TwinningProblem,
+    Volunteer,
+    Window,
+)
+
+KINDS = ("allocation", "twinning", "roster")
+
+
+def load(source: str | Path | dict[str, Any]) -> Problem:
+    """Read an instance from a dict, a file path, or '-' (standard input) and validate it."""
+    if isinstance(source, dict):
+        doc = source
+    else:
+        try:
+            text = sys.stdin.read() if str(source) == "-" else Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InstanceError("instance", f"cannot be read ({exc.strerror or exc})") from None
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InstanceError("instance", f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    return parse(doc)
+
+
+def parse(doc: Any) -> Problem:
+    if not isinstance(doc, dict):
+        raise InstanceError("instance", "must be a JSON object")
+    kind = doc.get("kind")
+    if kind not in KINDS:
+        raise InstanceError("kind", f"must be one of {', '.join(KINDS)}")
+    options = _options(doc.get("options"))
+    if kind == "allocation":
+        problem: Problem = _allocation(doc, options)
+    elif kind == "twinning":
+        problem = _twinning(doc, options)
+    else:
+        problem = _roster(doc, options)
+    check(problem)
+    return problem
+
+
+# ---------------------------------------------------------------- field readers
+
+
+def _obj(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InstanceError(path, "must be an object")
+    return value
+
+
+def _list(doc: dict[str, Any], key: str, path: str, required: bool = True) -> list[Any] | None:
+    if key not in doc or doc[key] is None:
+        if required:
+            raise InstanceError(path, "is required")
+        return None
+    value = doc[key]
+    if not isinstance(value, list):
+        raise InstanceError(path, "must be a list")
+    return value
+
+
+def _id(doc: dict[str, Any], key: str, path: str) -> str:
+    value = doc.get(key)
+    if not isinstance(value, str) or not value:
+        raise InstanceError(path, "must be a non-empty string")
+    return value
+
+
+def _opt_str(doc: dict[str, Any], key: str, path: str) -> str | None:
+    value = doc.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InstanceError(path, "must be a string")
+    return value
+
+
+def _int(doc: dict[str, Any], key: str, path: str, default: int | None = None) -> int:
+    if key not in doc or doc[key] is None:
+        if default is None:
+            raise InstanceError(path, "must be a non-negative integer")
+        return default
+    value = doc[key]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InstanceError(path, "must be a non-negative integer")
+    return value
+
+
+def _num(doc: dict[str, Any], key: str, path: str, default: float | None = None,
+         minimum: float | None = None, optional: bool = False) -> float | None:
+    if key not in doc or doc[key] is None:
+        if optional:
+            return default
+        if default is None:
+            raise InstanceError(path, "must be a number")
+        return default
+    value = doc[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InstanceError(path, "must be a finite number")
+    if minimum is not None and value < minimum:
+        raise InstanceError(path, f"must be a number >= {minimum:g}")
+    return float(value)
+
+
+def _bool(doc: dict[str, Any], key: str, path: str, default: bool) -> bool:
+    if key not in doc or doc[key] is None:
+        return default
+    value = doc[key]
+    if not isinstance(value, bool):
+        raise InstanceError(path, "must be true or false")
+    return value
+
+
+def _strings(doc: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+    value = doc.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+        raise InstanceError(path, "must be a list of strings")
+    return tuple(value)
+
+
+def _location(doc: dict[str, Any], path: str) -> Location | None:
+    value = doc.get("location")
+    if value is None:
+        return None
+    loc = _obj(value, path)
+    lat = _num(loc, "lat", f"{path}.lat")
+    lon = _num(loc, "lon", f"{path}.lon")
+    assert lat is not None and lon is not None
+    if not -90.0 <= lat <= 90.0:
+        raise InstanceError(f"{path}.lat", "must be a number between -90 and 90")
+    if not -180.0 <= lon <= 180.0:
+        raise InstanceError(f"{path}.lon", "must be a number between -180 and 180")
+    return Location(lat, lon)
+
+
+def _profile(doc: dict[str, Any], key: str, path: str) -> dict[str, float]:
+    value = doc.get(key)
+    if value is None:
+        return {}
+    prof = _obj(value, path)
+    out: dict[str, float] = {}
+    for name in sorted(prof):
+        num = _num(prof, name, f"{path}.{name}")
+        assert num is not None
+        out[name] = num
+    return out
+
+
+def _time(doc: dict[str, Any], key: str, path: str) -> datetime:
+    value = doc.get(key)
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return moment
+    raise InstanceError(path, "must be an ISO 8601 date-time with a UTC offset")
+
+
+def _options(value: Any) -> Options:
+    opts = Options()
+    if value is None:
+        return opts
+    doc = _obj(value, "options")
+    t = _num(doc, "time_limit_s", "options.time_limit_s", optional=True)
+    if t is not None:
+        if t <= 0:
+            raise InstanceError("options.time_limit_s", "must be a positive number")
+        opts.time_limit_s = t
+    for name in ("distance_scale_km", "unknown_distance_km", "reputation_max"):
+        num = _num(doc, name, f"options.{name}", optional=True)
+        if num is not None:
+            if num <= 0:
+                raise InstanceError(f"options.{name}", "must be a positive number")
+            setattr(opts, name, num)
+    for name in ("reputation_bonus", "reputation_default", "continuity_bonus"):
+        num = _num(doc, name, f"options.{name}", optional=True)
+        if num is not None:
+            setattr(opts, name, num)
+    if doc.get("colour_weights") is not None:
+        opts.colour_weights = _profile(doc, "colour_weights", "options.colour_weights")
+    opts.decompose = _bool(doc, "decompose", "options.decompose", True)
+    opts.workers = _int(doc, "workers", "options.workers", 0)
+    return opts
+
+
+# ---------------------------------------------------------------- kinds
+
+
+def _allocation(doc: dict[str, Any], options: Options) -> AllocationProblem:
+    needs = []
+    for i, raw in enumerate(_list(doc, "needs", "needs") or []):
+        p = f"needs[{i}]"
+        d = _obj(raw, p)
+        needs.append(Need(
+            id=_id(d, "id", f"{p}.id"),
+            quantity=_int(d, "quantity", f"{p}.quantity"),
+            splittable=_bool(d, "splittable", f"{p}.splittable", True),
+            required=_bool(d, "required", f"{p}.required", False),
+            category=_opt_str(d, "category", f"{p}.category"),
+            weight=_num(d, "weight", f"{p}.weight", optional=True, minimum=0.0),
+            skills=_strings(d, "skills", f"{p}.skills"),
+            location=_location(d, f"{p}.location"),
+            community=_opt_str(d, "community", f"{p}.community"),
+            colour=_opt_str(d, "colour", f"{p}.colour"),
+        ))
+    offers = [_offer(raw, f"offers[{j}]") for j, raw in enumerate(_list(doc, "offers", "offers") or [])]
+    refs = [_offer(raw, f"reference_offers[{j}]")
+            for j, raw in enumerate(_list(doc, "reference_offers", "reference_offers", False) or [])]
+    arcs = None
+    raw_arcs = _list(doc, "arcs", "arcs", required=False)
+    if raw_arcs is not None:
+        arcs = []
+        for k, raw in enumerate(raw_arcs):
+            p = f"arcs[{k}]"
+            d = _obj(raw, p)
+            value = _num(d, "value", f"{p}.value")
+            assert value is not None
+            arcs.append(Arc(_id(d, "need", f"{p}.need"), _id(d, "offer", f"{p}.offer"), value,
+                            _int(d, "load", f"{p}.load", 1)))
+    return AllocationProblem(needs, offers, arcs, options, refs)
+
+
+def _offer(raw: Any, p: str) -> Offer:
+    d = _obj(raw, p)
+    return Offer(
+        id=_id(d, "id", f"{p}.id"),
+        capacity=_int(d, "capacity", f"{p}.capacity"),
+        category=_opt_str(d, "category", f"{p}.category"),
+        skills=_strings(d, "skills", f"{p}.skills"),
+        location=_location(d, f"{p}.location"),
+        radius_km=_num(d, "radius_km", f"{p}.radius_km", optional=True, minimum=0.0),
+        reputation=_num(d, "reputation", f"{p}.reputation", optional=True),
+        provider=_opt_str(d, "provider", f"{p}.provider"),
+    )
+
+
+def _twinning(doc: dict[str, Any], options: Options) -> TwinningProblem:
+    communities = []
+    for i, raw in enumerate(_list(doc, "communities", "communities") or []):
+        p = f"communities[{i}]"
+        d = _obj(raw, p)
+        communities.append(Community(
+            id=_id(d, "id", f"{p}.id"),
+            min_helpers=_int(d, "min_helpers", f"{p}.min_helpers", 0),
+            max_helpers=_int(d, "max_helpers", f"{p}.max_helpers", 1),
+            current_helpers=_strings(d, "current_helpers", f"{p}.current_helpers"),
+            weakness=_profile(d, "weakness", f"{p}.weakness"),
+            location=_location(d, f"{p}.location"),
+        ))
+    helpers = []
+    for j, raw in enumerate(_list(doc, "helpers", "helpers") or []):
+        p = f"helpers[{j}]"
+        d = _obj(raw, p)
+        helpers.append(Helper(
+            id=_id(d, "id", f"{p}.id"),
+            capacity=_int(d, "capacity", f"{p}.capacity", 1),
+            kind=_opt_str(d, "kind", f"{p}.kind"),
+            strength=_profile(d, "strength", f"{p}.strength"),
+            location=_location(d, f"{p}.location"),
+        ))
+    arcs = None
+    raw_arcs = _list(doc, "arcs", "arcs", required=False)
+    if raw_arcs is not None:
+        arcs = []
+        for k, raw in enumerate(raw_arcs):
+            p = f"arcs[{k}]"
+            d = _obj(raw, p)
+            value = _num(d, "value", f"{p}.value")
+            assert value is not None
+            community = _id(d, "community", f"{p}.community")
+            arcs.append(TwinArc(community, _id(d, "helper", f"{p}.helper"), value))
+    return TwinningProblem(communities, helpers, arcs, options)
+
+
+def _roster(doc: dict[str, Any], options: Options) -> RosterProblem:
+    shifts = []
+    for i, raw in enumerate(_list(doc, "shifts", "shifts") or []):
+        p = f"shifts[{i}]"
+        d = _obj(raw, p)
+        shifts.append(Shift(
+            id=_id(d, "id", f"{p}.id"),
+            start=_time(d, "start", f"{p}.start"),
+            end=_time(d, "end", f"{p}.end"),
+            slots=_int(d, "slots", f"{p}.slots"),
+            min_filled=_int(d, "min_filled", f"{p}.min_filled", 0),
+            skills=_strings(d, "skills", f"{p}.skills"),
+        ))
+    volunteers = []
+    for j, raw in enumerate(_list(doc, "volunteers", "volunteers") or []):
+        p = f"volunteers[{j}]"
+        d = _obj(raw, p)
+        windows = None
+        raw_windows = _list(d, "available", f"{p}.available", required=False)
+        if raw_windows is not None:
+            windows = []
+            for w, rw in enumerate(raw_windows):
+                wp = f"{p}.available[{w}]"
+                wd = _obj(rw, wp)
+                windows.append(Window(_time(wd, "start", f"{wp}.start"), _time(wd, "end", f"{wp}.end")))
+        volunteers.append(Volunteer(
+            id=_id(d, "id", f"{p}.id"),
+            skills=_strings(d, "skills", f"{p}.skills"),
+            max_hours=_num(d, "max_hours", f"{p}.max_hours", optional=True, minimum=0.0),
+            available=windows,
+        ))
+    arcs = None
+    raw_arcs = _list(doc, "arcs", "arcs", required=False)
+    if raw_arcs is not None:
+        arcs = []
+        for k, raw in enumerate(raw_arcs):
+            p = f"arcs[{k}]"
+            d = _obj(raw, p)
+            value = _num(d, "value", f"{p}.value")
+            assert value is not None
+            volunteer = _id(d, "volunteer", f"{p}.volunteer")
+            arcs.append(RosterArc(volunteer, _id(d, "shift", f"{p}.shift"), value))
+    return RosterProblem(shifts, volunteers, arcs, options)
+
+
+# ---------------------------------------------------------------- cross-field checks
+
+
+def _index(items: list[Any], path: str) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.id in seen:
+            raise InstanceError(f"{path}[{i}].id", f"duplicate id {item.id!r}")
+        seen[item.id] = i
+    return seen
+
+
+def _nonneg_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def check(problem: Problem) -> None:
+    """Cross-field rules (ids unique, arcs name known items, loads, windows). Also run by ``solve``."""
+    if isinstance(problem, AllocationProblem):
+        needs = _index(problem.needs, "needs")
+        offers = _index(problem.offers, "offers")
+        for i, n in enumerate(problem.needs):
+            if not _nonneg_int(n.quantity):
+                raise InstanceError(f"needs[{i}].quantity", "must be a non-negative integer")
+        for j, o in enumerate(problem.offers):
+            if not _nonneg_int(o.capacity):
+                raise InstanceError(f"offers[{j}].capacity", "must be a non-negative integer")
+        if problem.arcs is not None:
+            seen: set[tuple[str, str]] = set()
+            for k, a in enumerate(problem.arcs):
+                if a.need not in needs:
+                    raise InstanceError(f"arcs[{k}].need", f"unknown need {a.need!r}")
+                if a.offer not in offers:
+                    raise InstanceError(f"arcs[{k}].offer", f"unknown offer {a.offer!r}")
+                if (a.need, a.offer) in seen:
+                    raise InstanceError(f"arcs[{k}]", f"duplicate arc {a.need!r} -> {a.offer!r}")
+                seen.add((a.need, a.offer))
+                if not _nonneg_int(a.load):
+                    raise InstanceError(f"arcs[{k}].load", "must be a non-negative integer")
+                if a.load != 1 and problem.needs[needs[a.need]].splittable:
+                    raise InstanceError(f"arcs[{k}].load", "must be 1 for a splittable need")
+                if not math.isfinite(a.value):
+                    raise InstanceError(f"arcs[{k}].value", "must be a finite number")
+    elif isinstance(problem, TwinningProblem):
+        comms = _index(problem.communities, "communities")
+        helpers = _index(problem.helpers, "helpers")
+        for i, c in enumerate(problem.communities):
+            if c.max_helpers < c.min_helpers:
+                raise InstanceError(f"communities[{i}].max_helpers", "must be at least min_helpers")
+        if problem.arcs is not None:
+            seen = set()
+            for k, a in enumerate(problem.arcs):
+                if a.community not in comms:
+                    raise InstanceError(f"arcs[{k}].community", f"unknown community {a.community!r}")
+                if a.helper not in helpers:
+                    raise InstanceError(f"arcs[{k}].helper", f"unknown helper {a.helper!r}")
+                if (a.community, a.helper) in seen:
+                    raise InstanceError(f"arcs[{k}]", f"duplicate arc {a.community!r} -> {a.helper!r}")
+                seen.add((a.community, a.helper))
+    elif isinstance(problem, RosterProblem):
+        shifts = _index(problem.shifts, "shifts")
+        vols = _index(problem.volunteers, "volunteers")
+        for i, s in enumerate(problem.shifts):
+            if s.end <= s.start:
+                raise InstanceError(f"shifts[{i}].end", "must be after start")
+            if s.min_filled > s.slots:
+                raise InstanceError(f"shifts[{i}].min_filled", "must be at most slots")
+        for j, v in enumerate(problem.volunteers):
+            for w, win in enumerate(v.available or []):
+                if win.end <= win.start:
+                    raise InstanceError(f"volunteers[{j}].available[{w}].end", "must be after start")
+        if problem.arcs is not None:
+            seen = set()
+            for k, a in enumerate(problem.arcs):
+                if a.volunteer not in vols:
+                    raise InstanceError(f"arcs[{k}].volunteer", f"unknown volunteer {a.volunteer!r}")
+                if a.shift not in shifts:
+                    raise InstanceError(f"arcs[{k}].shift", f"unknown shift {a.shift!r}")
+                if (a.volunteer, a.shift) in seen:
+                    raise InstanceError(f"arcs[{k}]", f"duplicate arc {a.volunteer!r} -> {a.shift!r}")
+                seen.add((a.volunteer, a.shift))
+    else:
+        raise InstanceError("kind", "must be one of allocation, twinning, roster")

@@ -38,6 +38,9 @@ def transport(qty: np.ndarray, required: np.ndarray, cap: np.ndarray,
     """Maximise sum(gain x flow): needs supply up to qty (exactly qty when required), offers take up to cap.
 
     Returns (feasible, flow per arc, total gain)."""
+    live = np.flatnonzero(required[arc_need] | (gain > 0))  # worthless arcs only serve required needs
+    full_count = len(arc_need)
+    arc_need, arc_offer, gain = arc_need[live], arc_offer[live], gain[live]
     n, m = len(qty), len(cap)
     sink = n + m
     total = int(qty.sum())
@@ -54,8 +57,9 @@ def transport(qty: np.ndarray, required: np.ndarray, cap: np.ndarray,
     mcf.set_nodes_supplies(np.arange(n + m + 1, dtype=np.int32), supplies)
     status = mcf.solve()
     if status == mcf.OPTIMAL:
-        flows = np.asarray(mcf.flows(np.arange(len(arc_need), dtype=np.int32)), np.int64)
+        flows = np.zeros(full_count, np.int64)
+        flows[live] = mcf.flows(np.arange(len(live), dtype=np.int32))
         return True, flows, -int(mcf.optimal_cost())
     if status == mcf.INFEASIBLE:
-        return False, np.zeros(len(arc_need), np.int64), 0
+        return False, np.zeros(full_count, np.int64), 0
     raise RuntimeError(f"min-cost flow failed with status {status}")

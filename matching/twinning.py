@@ -1,0 +1,173 @@
+"""Twinning (结对帮扶): helpers <-> communities as a degree-bounded bipartite matching, solved exactly as
+one min-cost flow (the constraint matrix is totally unimodular, so the flow optimum is integral).
+
+Network: helper h supplies ``capacity``; arc h -> c (capacity 1, cost -value); a zero-cost bypass
+h -> sink; community c must absorb exactly ``min_helpers`` and may pass up to ``max - min`` more on
+to the sink. A community that cannot reach ``min_helpers`` makes the flow infeasible.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from .candidates import VALUE_DECIMALS
+from .flow import integer_scale, scaled
+from .geo import haversine_km
+from .model import Community, Helper, Options, TwinningProblem
+from .solution import INFEASIBLE, OPTIMAL, Solution
+
+TOP_DIMENSIONS = 2
+
+
+def _coords(items: list[Community] | list[Helper]) -> tuple[np.ndarray, np.ndarray]:
+    lat = np.array([x.location.lat if x.location else np.nan for x in items], np.float64)
+    lon = np.array([x.location.lon if x.location else np.nan for x in items], np.float64)
+    return lat, lon
+
+
+def dimensions(problem: TwinningProblem) -> list[str]:
+    weak = {k for c in problem.communities for k in c.weakness}
+    return sorted(weak | {k for h in problem.helpers for k in h.strength})
+
+
+def derive_twin_arcs(problem: TwinningProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair, with value = sum_k weakness_k x strength_k x 1/(1 + d/D) + continuity bonus."""
+    comms, helpers, opts = problem.communities, problem.helpers, problem.options
+    dims = dimensions(problem)
+    w = np.array([[c.weakness.get(k, 0.0) for k in dims] for c in comms], np.float64)
+    s = np.array([[h.strength.get(k, 0.0) for k in dims] for h in helpers], np.float64)
+    w, s = w.reshape(len(comms), len(dims)), s.reshape(len(helpers), len(dims))
+    fit = w @ s.T
+    clat, clon = _coords(comms)
+    hlat, hlon = _coords(helpers)
+    dist = haversine_km(clat[:, None], clon[:, None], hlat[None, :], hlon[None, :])
+    d = np.where(np.isnan(dist), opts.unknown_distance_km, dist)
+    value = fit / (1.0 + d / opts.distance_scale_km)
+    hidx = {h.id: j for j, h in enumerate(helpers)}
+    for i, c in enumerate(comms):
+        for hid in c.current_helpers:
+            j = hidx.get(hid)
+            if j is not None:
+                value[i, j] += opts.continuity_bonus
+    ci, hj = np.divmod(np.arange(len(comms) * len(helpers), dtype=np.int64), max(1, len(helpers)))
+    return ci, hj, np.round(value.ravel(), VALUE_DECIMALS), dist.ravel()
+
+
+def _arcs(problem: TwinningProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    if problem.arcs is None:
+        return derive_twin_arcs(problem)
+    cidx = {c.id: i for i, c in enumerate(problem.communities)}
+    hidx = {h.id: j for j, h in enumerate(problem.helpers)}
+    ci = np.array([cidx[a.community] for a in problem.arcs], np.int64)
+    hj = np.array([hidx[a.helper] for a in problem.arcs], np.int64)
+    val = np.array([a.value for a in problem.arcs], np.float64)
+    clat, clon = _coords(problem.communities)
+    hlat, hlon = _coords(problem.helpers)
+    dist = haversine_km(clat[ci], clon[ci], hlat[hj], hlon[hj]) if len(ci) else np.zeros(0)
+    return ci, hj, val, dist
+
+
+def solve_twinning(problem: TwinningProblem, time_limit: float) -> Solution:
+    comms, helpers = problem.communities, problem.helpers
+    nc, nh = len(comms), len(helpers)
+    ci, hj, val, dist = _arcs(problem)
+    lo = np.array([c.min_helpers for c in comms], np.int64)
+    hi = np.array([c.max_helpers for c in comms], np.int64)
+    cap = np.array([h.capacity for h in helpers], np.int64)
+    stats: dict[str, Any] = {"solver": "min_cost_flow", "communities": nc, "helpers": nh, "arcs": len(ci)}
+
+    x = np.zeros(len(ci), np.int64)
+    ok = int(cap.sum()) >= int(lo.sum())
+    if ok:
+        scale, _ = integer_scale(val)
+        gain = scaled(val, scale)
+        live = np.flatnonzero((gain > 0) | (lo[ci] > 0))  # a pair worth nothing is used only to reach min
+        sink = nh + nc
+        tails = np.concatenate((hj[live], np.arange(nh), nh + np.arange(nc))).astype(np.int32)
+        heads = np.concatenate((nh + ci[live], np.full(nh, sink), np.full(nc, sink))).astype(np.int32)
+        caps = np.concatenate((np.ones(len(live), np.int64), cap, hi - lo))
+        costs = np.concatenate((-gain[live], np.zeros(nh + nc, np.int64)))
+        supplies = np.concatenate((cap, -lo, [-(int(cap.sum()) - int(lo.sum()))])).astype(np.int64)
+        mcf = min_cost_flow.SimpleMinCostFlow()
+        mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+        mcf.set_nodes_supplies(np.arange(nh + nc + 1, dtype=np.int32), supplies)
+        status = mcf.solve()
+        ok = status == mcf.OPTIMAL
+        if ok:
+            x[live] = np.asarray(mcf.flows(np.arange(len(live), dtype=np.int32)), np.int64)
+        elif status != mcf.INFEASIBLE:
+            raise RuntimeError(f"min-cost flow failed with status {status}")
+    if not ok:
+        has = np.bincount(ci, minlength=nc)
+        rows = []
+        for i, c in enumerate(comms):
+            if c.min_helpers > 0:
+                short = c.min_helpers > has[i]
+                rows.append({"community": c.id, "quantity": c.min_helpers,
+                             "reason": "insufficient_capacity" if short else "conflict",
+                             "detail": (f"only {has[i]} candidate helper(s) for min_helpers {c.min_helpers}"
+                                        if short else "communities with min_helpers compete for helpers"),
+                             })
+        rows.sort(key=lambda r: r["community"])
+        return Solution("twinning", INFEASIBLE, unmatched=rows, stats=stats)
+
+    assignments = []
+    dims = dimensions(problem)
+    for a in np.flatnonzero(x > 0).tolist():
+        c, h = comms[int(ci[a])], helpers[int(hj[a])]
+        assignments.append({"community": c.id, "helper": h.id, "quantity": 1, "value": float(val[a]),
+                            "reasons": _reasons(c, h, float(dist[a]), dims, problem.arcs is None)})
+    assignments.sort(key=lambda r: (r["community"], r["helper"]))
+    objective = math.fsum(r["value"] for r in assignments)
+    unmatched = _short(problem, ci, hj, val, x, hi, cap)
+    return Solution("twinning", OPTIMAL, objective, objective, assignments, unmatched, stats)
+
+
+def _reasons(c: Community, h: Helper, dist: float, dims: list[str], derived: bool) -> list[str]:
+    out = [] if derived else ["listed arc"]
+    prod = sorted(((c.weakness.get(k, 0.0) * h.strength.get(k, 0.0), k) for k in dims), reverse=True)
+    met = [k for p, k in prod[:TOP_DIMENSIONS] if p > 0]
+    if met:
+        out.append(f"strengths meet weaknesses: {', '.join(met)}")
+    if dist == dist:
+        out.append(f"{dist:.1f} km away")
+    if h.id in c.current_helpers:
+        out.append("continues a current pair")
+    return out
+
+
+def _short(problem: TwinningProblem, ci: np.ndarray, hj: np.ndarray, val: np.ndarray, x: np.ndarray,
+           hi: np.ndarray, cap: np.ndarray) -> list[dict[str, Any]]:
+    got = np.bincount(ci, weights=x, minlength=len(hi)).astype(np.int64)
+    used = np.bincount(hj, weights=x, minlength=len(cap)).astype(np.int64)
+    order = np.argsort(ci, kind="stable")
+    starts = np.searchsorted(ci[order], np.arange(len(hi) + 1))
+    rows = []
+    for i in np.flatnonzero(got < hi).tolist():
+        c = problem.communities[i]
+        mine = order[starts[i]:starts[i + 1]]
+        row: dict[str, Any] = {"community": c.id, "quantity": int(hi[i] - got[i])}
+        free = mine[(x[mine] == 0)]
+        positive = free[val[free] > 0]
+        if not len(mine):
+            row.update(reason="no_candidate", detail="no helper is a candidate for this community")
+        elif not len(positive):
+            row.update(reason="not_worth_serving", detail="no further helper adds value")
+        else:
+            full = positive[used[hj[positive]] >= cap[hj[positive]]]
+            best = positive[np.lexsort((hj[positive], -val[positive]))[0]]
+            helper = problem.helpers[int(hj[best])]
+            row.update(reason="capacity_taken" if len(full) == len(positive) else "not_reached",
+                       detail=f"the helpers that would add value are fully committed; the best, {helper.id}, "
+                              f"is at its capacity of {helper.capacity}",
+                       would_help={"helper": helper.id, "constraint": "capacity",
+                                   "detail": f"1 more capacity at {helper.id}"})
+        rows.append(row)
+    return sorted(rows, key=lambda r: r["community"])
+
+
+__all__ = ["Options", "solve_twinning"]

@@ -1,0 +1,3 @@
+from jinlin.cli import main
+
+main()

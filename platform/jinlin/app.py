@@ -1,0 +1,132 @@
+"""The Litestar app, assembled in one place: every feature's API and page routes, templates,
+static files, CSRF, OpenAPI, error handlers and the database lifespan."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from jinlin import __version__
+from jinlin.core import db
+from jinlin.core.health import healthz
+from jinlin.core.http import (
+    EXCEPTION_HANDLERS,
+    optional_principal,
+    provide_paging,
+    provide_principal,
+    set_request_locale,
+)
+from jinlin.core.i18n import gettext, ngettext
+from jinlin.core.nav import NavItem
+from jinlin.core.settings import REPO_ROOT, Settings, get_settings
+
+FRONTEND = REPO_ROOT / "frontend"
+NODE_MODULES = FRONTEND / "node_modules"
+# Feature folders, in the order their navigation appears; a feature contributes api.py and/or pages.py.
+FEATURES = ["auth", "home", "areas", "orgs", "accounts", "audit"]
+
+
+def discover_features() -> list[str]:
+    """FEATURES first, then any other feature folder with an api.py or pages.py (sorted)."""
+    root = Path(__file__).parent
+    found = sorted(p.name for p in root.iterdir() if p.is_dir() and ((p / "api.py").exists() or (p / "pages.py").exists()))
+    return [f for f in FEATURES if f in found] + [f for f in found if f not in FEATURES]
+
+
+def collect(module_name: str, attribute: str) -> list[Any]:
+    items: list[Any] = []
+    for feature in discover_features():
+        path = Path(__file__).parent / feature / f"{module_name}.py"
+        if path.exists():
+            module = importlib.import_module(f"jinlin.{feature}.{module_name}")
+            items.extend(getattr(module, attribute, []))
+    return items
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(collect("pages", "NAV"), key=lambda n: n.order)
+
+
+def jinja_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(FRONTEND / "templates")),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["NAV"] = nav_items()
+    env.globals["version"] = __version__
+    panels = collect("pages", "PANELS")  # (home kind or "*", template): lazy panels on home pages
+    env.globals["home_panels"] = lambda kind: [t for k, t in panels if k in (kind, "*")]
+    for name, fn in collect("pages", "TEMPLATE_GLOBALS"):
+        env.globals[name] = fn
+    for name, fn in collect("pages", "TEMPLATE_FILTERS"):
+        env.filters[name] = fn
+    return env
+
+
+def static_routers() -> list[Router]:
+    routers = [create_static_files_router(path="/static", directories=[FRONTEND / "static"], name="static")]
+    for prefix, folder in (("htmx", "htmx.org/dist"), ("echarts", "echarts/dist"), ("swagger", "swagger-ui-dist")):
+        routers.append(
+            create_static_files_router(path=f"/vendor/{prefix}", directories=[NODE_MODULES / folder], name=f"vendor-{prefix}")
+        )
+    return routers
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Litestar:
+    """``manage_database=False`` leaves the engine to the caller (tests open it in their own loop)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        async with db.lifespan_db():
+            yield
+
+    api = Router(path="/api/v1", route_handlers=collect("api", "ROUTES"))
+    return Litestar(
+        route_handlers=[api, healthz, *collect("pages", "ROUTES"), *static_routers()],
+        dependencies={
+            "principal": Provide(provide_principal),
+            "maybe_principal": Provide(optional_principal),
+            "paging": Provide(provide_paging),
+        },
+        before_request=set_request_locale,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=[database_lifespan],
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_environment())),
+        plugins=[HTMXPlugin()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, cookie_name="jinlin_csrf", exclude=["/api/", "/healthz", "/schema"]
+        ),
+        openapi_config=OpenAPIConfig(
+            title="Jinlin API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    js_url="/vendor/swagger/swagger-ui-bundle.js",
+                    css_url="/vendor/swagger/swagger-ui.css",
+                    standalone_preset_js_url="/vendor/swagger/swagger-ui-standalone-preset.js",
+                )
+            ],
+        ),
+        debug=settings.debug,
+    )

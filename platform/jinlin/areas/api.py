@@ -1,0 +1,59 @@
+"""/api/v1/areas: thin handlers that parse, authorise through the service, and answer."""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+
+from jinlin.areas import service
+from jinlin.areas.schemas import AreaImportResult, AreaIn, AreaOut, AreaPatch
+from jinlin.auth.principal import Principal
+from jinlin.core.pagination import Page, PageRequest
+
+
+class AreaController(Controller):
+    path = "/areas"
+    tags = ["areas"]
+
+    @get("/")
+    async def list_areas(
+        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
+        level: FromQuery[str | None] = None, parent_id: FromQuery[int | None] = None,
+        area_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
+    ) -> Page[AreaOut]:
+        return await service.list_areas(principal, paging, level=level, parent_id=parent_id, area_id=area_id, q=q)
+
+    @post("/")
+    async def create_area(self, principal: NamedDependency[Principal], data: JSONBody[AreaIn]) -> AreaOut:
+        return await service.create_area(principal, data)
+
+    @get("/{area_id:int}")
+    async def get_area(self, principal: NamedDependency[Principal], area_id: FromPath[int]) -> AreaOut:
+        return await service.get_area(principal, area_id)
+
+    @patch("/{area_id:int}")
+    async def update_area(
+        self, principal: NamedDependency[Principal], area_id: FromPath[int], data: JSONBody[AreaPatch]
+    ) -> AreaOut:
+        return await service.update_area(principal, area_id, data)
+
+    @delete("/{area_id:int}")
+    async def delete_area(self, principal: NamedDependency[Principal], area_id: FromPath[int]) -> None:
+        await service.delete_area(principal, area_id)
+
+    @post("/import")
+    async def import_areas(
+        self, principal: NamedDependency[Principal], data: MultipartBody[dict[str, UploadFile]]
+    ) -> AreaImportResult:
+        upload = data.get("file")
+        if upload is None:
+            from jinlin.core.errors import Invalid
+
+            raise Invalid("Attach a file", {"file": "required"})
+        ids = await service.import_areas(principal, upload.filename or "", await upload.read())
+        return AreaImportResult(imported=len(ids), ids=ids)
+
+
+ROUTES = [AreaController]

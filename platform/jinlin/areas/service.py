@@ -1,0 +1,234 @@
+"""区域 rules: the tree's shape, who may change which subtree, and all-or-nothing imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from jinlin.areas.schemas import AreaIn, AreaOut, AreaPatch
+from jinlin.areas.tables import LEVEL_ORDER, Area
+from jinlin.audit.service import diff, record
+from jinlin.auth.principal import Principal
+from jinlin.core import clock
+from jinlin.core.db import write_transaction
+from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
+from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table
+
+# Import columns (Chinese headers, as county offices keep them) and the level names they use.
+IMPORT_HEADERS = {"name": "名称", "level": "级别", "code": "编码", "parent_code": "上级编码",
+                  "lat": "纬度", "lon": "经度", "population": "人口"}
+LEVEL_NAMES_ZH = {"县": "county", "区县": "county", "街道": "street", "乡镇": "street", "镇": "street",
+                  "乡": "street", "社区": "community", "村": "community", "网格": "grid", "小区": "compound",
+                  "楼栋": "building", "楼": "building"}
+
+
+def to_out(row: dict[str, Any]) -> AreaOut:
+    return AreaOut(
+        id=row["id"], name=row["name"], level=row["level"], parent_id=row["parent"], code=row["code"],
+        lat=row["lat"], lon=row["lon"], population=row["population"], path=row["path"],
+        created_at=row["created_at"], updated_at=row["updated_at"],
+    )
+
+
+async def get_row(area_id: int) -> dict[str, Any]:
+    row = await Area.select().where(Area.id == area_id).first()
+    if row is None:
+        raise NotFound("Area not found")
+    return row
+
+
+async def get_area(principal: Principal, area_id: int) -> AreaOut:
+    # The area tree is not personal data: every logged-in user may read it (units pick service areas).
+    return to_out(await get_row(area_id))
+
+
+async def subtree_ids(area_id: int) -> list[int]:
+    row = await get_row(area_id)
+    rows = await Area.select(Area.id).where(Area.path.like(f"{row['path']}%"))
+    return [r["id"] for r in rows]
+
+
+async def list_areas(
+    principal: Principal, paging: PageRequest, *, level: str | None = None, parent_id: int | None = None,
+    area_id: int | None = None, q: str | None = None,
+) -> Page[AreaOut]:
+    where = []
+    if level:
+        where.append(Area.level == level)
+    if parent_id is not None:
+        where.append(Area.parent == parent_id)
+    if area_id is not None:
+        root = await get_row(area_id)
+        where.append(Area.path.like(f"{root['path']}%"))
+    if q:
+        where.append(Area.name.like(f"%{q}%"))
+    query = Area.select().order_by(Area.path)
+    count = Area.count()
+    for clause in where:
+        query = query.where(clause)
+        count = count.where(clause)
+    rows = await query.limit(paging.limit).offset(paging.offset)
+    return paging.page([to_out(r) for r in rows], await count)
+
+
+def _check_child_level(parent_level: str | None, level: str) -> str | None:
+    if parent_level is None:
+        return None if level == "county" else "only a county may have no parent"
+    expected = LEVEL_ORDER.index(parent_level) + 1
+    if expected >= len(LEVEL_ORDER) or LEVEL_ORDER[expected] != level:
+        allowed = LEVEL_ORDER[expected] if expected < len(LEVEL_ORDER) else "nothing"
+        return f"a {parent_level} can only contain a {allowed}"
+    return None
+
+
+async def _insert(data: AreaIn, parent: dict[str, Any] | None) -> int:
+    now = clock.now()
+    area = Area(name=data.name, level=data.level, parent=parent["id"] if parent else None, code=data.code,
+                lat=data.lat, lon=data.lon, population=data.population, path="", created_at=now, updated_at=now)
+    await area.save()
+    path = f"{parent['path'] if parent else '/'}{area.id}/"
+    await Area.update({Area.path: path}).where(Area.id == area.id)
+    return area.id
+
+
+async def create_area(principal: Principal, data: AreaIn) -> AreaOut:
+    parent = await get_row(data.parent_id) if data.parent_id is not None else None
+    if parent is None and not principal.is_county_admin:
+        raise Forbidden("Only county admins create a county")
+    if parent is not None and not principal.can_manage_area(f"{parent['path']}0/"):
+        raise Forbidden("This area is outside what you manage")
+    reason = _check_child_level(parent["level"] if parent else None, data.level)
+    if reason:
+        raise Invalid(reason, {"level": reason})
+    async with write_transaction():
+        if data.code and await Area.exists().where(Area.code == data.code):
+            raise Conflict("An area with this code exists", {"code": "already used"})
+        area_id = await _insert(data, parent)
+        await record(principal, "create", "area", area_id, msgspec.structs.asdict(data), summary=data.name)
+    return to_out(await get_row(area_id))
+
+
+async def update_area(principal: Principal, area_id: int, patch: AreaPatch) -> AreaOut:
+    before = await get_row(area_id)
+    if not principal.can_manage_area(before["path"]):
+        raise Forbidden("This area is outside what you manage")
+    changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    if not changes:
+        return to_out(before)
+    async with write_transaction():
+        if changes.get("code") and await Area.exists().where((Area.code == changes["code"]) & (Area.id != area_id)):
+            raise Conflict("An area with this code exists", {"code": "already used"})
+        await Area.update({**{getattr(Area, k): v for k, v in changes.items()}, Area.updated_at: clock.now()}).where(
+            Area.id == area_id
+        )
+        await record(principal, "update", "area", area_id, diff(before, changes), summary=before["name"])
+    return to_out(await get_row(area_id))
+
+
+async def delete_area(principal: Principal, area_id: int) -> None:
+    from jinlin.orgs.tables import Organization
+
+    before = await get_row(area_id)
+    if not principal.can_manage_area(before["path"]):
+        raise Forbidden("This area is outside what you manage")
+    async with write_transaction():
+        if await Area.exists().where(Area.parent == area_id):
+            raise Conflict("Delete the areas inside it first", {"area": "has child areas"})
+        if await Organization.exists().where(Organization.area == area_id):
+            raise Conflict("Organisations are located in this area", {"area": "has organisations"})
+        await Area.delete().where(Area.id == area_id)
+        await record(principal, "delete", "area", area_id, {"name": [before["name"], None]}, summary=before["name"])
+
+
+def _parse_row(number: int, raw: dict[str, str], errors: list[RowError]) -> dict[str, Any]:
+    h = IMPORT_HEADERS
+    out: dict[str, Any] = {"row": number, "name": raw.get(h["name"], "").strip()}
+    if not out["name"]:
+        errors.append(RowError(number, h["name"], "required"))
+    level_raw = raw.get(h["level"], "").strip()
+    level = LEVEL_NAMES_ZH.get(level_raw, level_raw if level_raw in LEVEL_ORDER else None)
+    if level is None:
+        errors.append(RowError(number, h["level"], f"unknown level {level_raw!r}"))
+    out["level"] = level
+    out["code"] = raw.get(h["code"], "").strip() or None
+    out["parent_code"] = raw.get(h["parent_code"], "").strip() or None
+    for key, low, high in (("lat", -90, 90), ("lon", -180, 180)):
+        text = raw.get(h[key], "").strip()
+        out[key] = None
+        if text:
+            try:
+                out[key] = float(text)
+                if not low <= out[key] <= high:
+                    raise ValueError
+            except ValueError:
+                errors.append(RowError(number, h[key], f"must be a number between {low} and {high}"))
+    text = raw.get(h["population"], "").strip()
+    out["population"] = None
+    if text:
+        try:
+            out["population"] = int(float(text))
+            if out["population"] < 0 or float(text) != out["population"]:
+                raise ValueError
+        except ValueError:
+            errors.append(RowError(number, h["population"], "must be a non-negative whole number"))
+    return out
+
+
+async def import_areas(principal: Principal, filename: str, content: bytes) -> list[int]:
+    """Import an area list; parents are named by code (already stored, or earlier in the file)."""
+    table = read_table(filename, content)
+    if table:
+        check_headers(table[0][1].keys(), [IMPORT_HEADERS["name"], IMPORT_HEADERS["level"]])
+    errors: list[RowError] = []
+    rows = [_parse_row(n, raw, errors) for n, raw in table]
+    codes_in_file: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["code"]:
+            if row["code"] in codes_in_file:
+                errors.append(RowError(row["row"], IMPORT_HEADERS["code"], f"duplicate code {row['code']}"))
+            codes_in_file[row["code"]] = row
+    existing_codes = {r["code"] for r in await Area.select(Area.code).where(Area.code.is_in(list(codes_in_file)))} \
+        if codes_in_file else set()
+    parent_codes = [r["parent_code"] for r in rows if r["parent_code"]]
+    stored = {r["code"]: r for r in await Area.select().where(Area.code.is_in(parent_codes))} if parent_codes else {}
+    for row in rows:
+        if row["code"] in existing_codes:
+            errors.append(RowError(row["row"], IMPORT_HEADERS["code"], f"code {row['code']} already exists"))
+        parent_code = row["parent_code"]
+        parent_level = None
+        if parent_code:
+            if parent_code in stored:
+                parent = stored[parent_code]
+                parent_level = parent["level"]
+                if not principal.can_manage_area(f"{parent['path']}0/"):
+                    errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "outside what you manage"))
+            elif parent_code in codes_in_file and codes_in_file[parent_code]["row"] < row["row"]:
+                parent_level = codes_in_file[parent_code]["level"]
+            else:
+                errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], f"no area with code {parent_code}"))
+                continue
+        elif not principal.is_county_admin:
+            errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "required"))
+            continue
+        if row["level"]:
+            reason = _check_child_level(parent_level, row["level"])
+            if reason:
+                errors.append(RowError(row["row"], IMPORT_HEADERS["level"], reason))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
+    ids: list[int] = []
+    async with write_transaction():
+        by_code = dict(stored)
+        for row in rows:
+            parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
+            data = AreaIn(name=row["name"], level=row["level"], code=row["code"], lat=row["lat"],
+                          lon=row["lon"], population=row["population"])
+            area_id = await _insert(data, parent)
+            ids.append(area_id)
+            if row["code"]:
+                by_code[row["code"]] = await get_row(area_id)
+        await record(principal, "import", "area", None, {"imported": len(ids), "file": filename},
+                     summary=f"{len(ids)} areas from {filename}")
+    return ids

@@ -1,0 +1,1 @@
+"""Shared plumbing: settings, database, errors, clock, i18n, celery."""

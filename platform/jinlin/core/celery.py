@@ -1,0 +1,106 @@
+"""The Celery app: eager (in-process) without Redis, Redis broker and result backend with it.
+
+Task bodies are ``async def`` functions that take ids. The web side in the embedded shape awaits
+the body directly (``dispatch``): Celery's eager ``.delay()`` would run it inline inside the running
+event loop, where a body that starts its own loop fails (STACK-NOTES.md). A worker process runs the
+bodies on one event loop of its own, with the database pool opened after the fork.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from celery import Celery, Task
+from celery.schedules import crontab
+from celery.signals import worker_process_init, worker_process_shutdown
+
+import jinlin
+from jinlin.core.settings import get_settings
+
+# The one beat schedule. In the embedded shape the web process runs these itself (core.periodic).
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "expire-login-failures": {"task": "jinlin.accounts.tasks.prune_login_failures", "schedule": crontab(minute="*/30")},
+}
+
+
+def _task_modules() -> list[str]:
+    root = Path(jinlin.__file__).parent
+    return sorted(f"jinlin.{p.name}.tasks" for p in root.iterdir() if (p / "tasks.py").exists())
+
+
+def make_celery() -> Celery:
+    settings = get_settings()
+    app = Celery("jinlin")
+    app.conf.update(
+        broker_url=settings.redis_url or "memory://",
+        result_backend=settings.redis_url or "cache+memory://",
+        task_always_eager=settings.celery_eager,
+        task_eager_propagates=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        timezone="Asia/Shanghai",
+        enable_utc=True,
+        beat_schedule=BEAT_SCHEDULE,
+        broker_connection_retry_on_startup=True,
+    )
+    app.conf.imports = _task_modules()
+    return app
+
+
+celery_app = make_celery()
+
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def worker_loop() -> asyncio.AbstractEventLoop:
+    global _loop
+    if _loop is None or _loop.is_closed():
+        _loop = asyncio.new_event_loop()
+    return _loop
+
+
+def run_body(body: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
+    """Run an async task body to completion from a (sync) Celery task in a worker."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return worker_loop().run_until_complete(body(*args))
+    raise RuntimeError("run_body called inside a running loop; await the body instead (see dispatch)")
+
+
+@worker_process_init.connect
+def _open_database(**_: Any) -> None:
+    from jinlin.core import db
+
+    engine = db.make_engine(get_settings().database_url)
+    db.bind(engine)
+    worker_loop().run_until_complete(db.open_engine(engine))
+
+
+@worker_process_shutdown.connect
+def _close_database(**_: Any) -> None:
+    from jinlin.core import db
+
+    if _loop is not None and not _loop.is_closed():
+        _loop.run_until_complete(db.close_engine(db.get_engine()))
+
+
+async def dispatch(task: Task, body: Callable[..., Awaitable[Any]], *args: Any) -> str | None:
+    """Start a background job: queue ``task`` for a worker, or await ``body`` here when eager."""
+    if celery_app.conf.task_always_eager:
+        await body(*args)
+        return None
+    return task.delay(*args).id
+
+
+def load_tasks() -> None:
+    for name in _task_modules():
+        importlib.import_module(name)

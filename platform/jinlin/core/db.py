@@ -1,0 +1,113 @@
+"""The database engine: SQLite (embedded) or PostgreSQL, chosen by ``JINLIN_DATABASE_URL``.
+
+Every table of every feature lives in one Piccolo app (``jinlin.piccolo_app``); this module builds the
+engine, binds the tables to it, and hands out write transactions. SQLite writes use IMMEDIATE
+transactions: with DEFERRED ones concurrent read-then-write transactions fail with "database is locked"
+(see STACK-NOTES.md).
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
+
+import jinlin
+
+SQLITE_TIMEOUT_S = 30
+
+_engine: Engine | None = None
+
+
+def make_engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=SQLITE_TIMEOUT_S)
+    # extensions=() avoids CREATE EXTENSION, which needs a superuser.
+    return PostgresEngine(config={"dsn": database_url}, extensions=())
+
+
+def table_modules() -> list[str]:
+    """``jinlin.<feature>.tables`` for every feature that has one, in a stable order."""
+    names = []
+    for info in sorted(pkgutil.iter_modules(jinlin.__path__), key=lambda m: m.name):
+        if info.ispkg and (Path(jinlin.__path__[0]) / info.name / "tables.py").exists():
+            names.append(f"jinlin.{info.name}.tables")
+    return names
+
+
+def all_tables() -> list[type[Table]]:
+    from piccolo.conf.apps import table_finder
+
+    return table_finder(modules=table_modules(), exclude_imported=True)
+
+
+def bind(engine: Engine) -> None:
+    """Point every table at ``engine`` (the app, the CLI and each test use their own)."""
+    global _engine
+    _engine = engine
+    for table in all_tables():
+        table._meta.db = engine
+    # Piccolo's own migration table caches the engine it first saw; migrations find theirs in piccolo_conf.DB.
+    from piccolo.apps.migrations.tables import Migration
+
+    Migration._meta.db = engine
+    conf = sys.modules.get("jinlin.piccolo_conf")
+    if conf is not None:
+        conf.DB = engine
+
+
+def get_engine() -> Engine:
+    if _engine is None:
+        from jinlin.core.settings import get_settings
+
+        bind(make_engine(get_settings().database_url))
+    assert _engine is not None
+    return _engine
+
+
+def is_sqlite(engine: Engine | None = None) -> bool:
+    return isinstance(engine or get_engine(), SQLiteEngine)
+
+
+async def open_engine(engine: Engine) -> None:
+    """Open what the engine needs: PostgreSQL's pool, or SQLite's WAL mode."""
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=10)
+    elif isinstance(engine, SQLiteEngine):
+        path = engine.connection_kwargs["database"]
+        with sqlite3.connect(path, timeout=SQLITE_TIMEOUT_S) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+
+
+async def close_engine(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+def write_transaction():
+    """The one transaction of a state change: IMMEDIATE on SQLite, a plain one on PostgreSQL."""
+    engine = get_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+@asynccontextmanager
+async def lifespan_db(engine: Engine | None = None) -> AsyncIterator[Engine]:
+    engine = engine or get_engine()
+    bind(engine)
+    await open_engine(engine)
+    try:
+        yield engine
+    finally:
+        await close_engine(engine)

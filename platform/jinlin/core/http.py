@@ -1,0 +1,135 @@
+"""HTTP plumbing shared by every feature: the error envelope, the caller's Principal, paging, locale.
+
+API errors follow API.md: ``{"error": {"code", "message", "fields"}}``. Pages get the same errors
+rendered in the user's language, and a 401 on a page redirects to the login form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from jinlin.auth.principal import Principal
+from jinlin.auth.service import principal_for_token
+from jinlin.core.errors import DomainError, NotAuthenticated
+from jinlin.core.i18n import current_locale, gettext, pick_locale
+from jinlin.core.pagination import PageRequest, page_request
+from jinlin.core.settings import get_settings
+
+SESSION_COOKIE = "jinlin_session"
+LOCALE_COOKIE = "jinlin_locale"
+
+_HTTP_CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def envelope(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _validation_fields(exc: ValidationException) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            key = str(item.get("key") or "body")
+            # msgspec says "Expected `int`, got `str` - at `$.quantity`"; keep the first clause.
+            fields[key.removeprefix("$.")] = str(item.get("message", "invalid")).split(" - at ")[0]
+    if not fields and exc.detail:
+        detail = str(exc.detail)
+        if " - at `$." in detail:
+            reason, _, where = detail.partition(" - at `$.")
+            fields[where.rstrip("`").split("[")[0]] = reason
+    return fields
+
+
+def _error_page(request: Request, status: int, code: str, message: str, fields: dict[str, str]) -> Response:
+    if status == 401:
+        return Redirect(path=f"/login?next={quote(request.url.path)}")
+    return Template(
+        template_name="error.html",
+        context={"status": status, "code": code, "message": gettext(message), "fields": fields},
+        status_code=status,
+    )
+
+
+def domain_error_handler(request: Request, exc: DomainError) -> Response:
+    if is_api(request):
+        return Response(envelope(exc.code, exc.message, exc.fields), status_code=exc.status)
+    return _error_page(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+def http_error_handler(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    fields = _validation_fields(exc) if isinstance(exc, ValidationException) else {}
+    code = _HTTP_CODES.get(status, "error")
+    message = str(exc.detail) if exc.detail else code
+    if isinstance(exc, ValidationException):
+        message = "Invalid request"
+        code = "invalid"
+    if is_api(request) or request.url.path.startswith("/schema"):
+        return Response(envelope(code, message, fields), status_code=status, headers=exc.headers)
+    return _error_page(request, status, code, message, fields)
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    request.logger.exception("unhandled error", exc_info=exc)
+    if is_api(request):
+        return Response(envelope("internal", "Internal error"), status_code=HTTP_500_INTERNAL_SERVER_ERROR)
+    return _error_page(request, 500, "internal", "Something went wrong", {})
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_handler,
+    HTTPException: http_error_handler,
+    HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,
+}
+
+
+def _token_from(request: Request) -> str | None:
+    if is_api(request):
+        # The API takes bearer tokens only, so a session cookie can't be replayed cross-site.
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    return request.cookies.get(SESSION_COOKIE)
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    token = _token_from(request)
+    principal = await principal_for_token(token) if token else None
+    if principal is not None:
+        current_locale.set(pick_locale(principal.locale))
+        request.state.principal = principal
+    return principal
+
+
+async def provide_principal(request: Request) -> Principal:
+    principal = await optional_principal(request)
+    if principal is None:
+        raise NotAuthenticated("Log in first")
+    return principal
+
+
+async def provide_paging(
+    limit: FromQuery[int | None] = None, cursor: FromQuery[str | None] = None, offset: FromQuery[int | None] = None
+) -> PageRequest:
+    return page_request(limit, cursor, offset)
+
+
+def set_request_locale(request: Request) -> None:
+    """before_request: the locale until a Principal says otherwise (cookie, then settings)."""
+    current_locale.set(pick_locale(request.cookies.get(LOCALE_COOKIE), get_settings().locale))

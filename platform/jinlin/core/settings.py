@@ -1,0 +1,126 @@
+"""Settings: one frozen object read once from ``JINLIN_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+LOCALES = ("zh_CN", "en")
+
+
+class SettingsError(ValueError):
+    """A ``JINLIN_*`` variable holds a malformed value; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    locale: str
+    var_dir: Path
+    debug: bool
+    match_run_fanout_threshold: int
+    login_attempts_per_minute: int
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @property
+    def sqlite_path(self) -> Path:
+        """``sqlite:///rel`` is relative to the working directory, ``sqlite:////abs`` absolute."""
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def celery_eager(self) -> bool:
+        return self.redis_url is None
+
+
+def _check_database_url(value: str) -> str:
+    if value.startswith("sqlite:///"):
+        if not value.removeprefix("sqlite:///"):
+            raise SettingsError("JINLIN_DATABASE_URL: an sqlite URL needs a file path (sqlite:///var/jinlin.db)")
+        return value
+    parsed = urlparse(value)
+    if parsed.scheme in ("postgresql", "postgres") and parsed.hostname and parsed.path.strip("/"):
+        return value
+    raise SettingsError(
+        "JINLIN_DATABASE_URL: expected sqlite:///relative/path, sqlite:////absolute/path "
+        f"or postgresql://user:pass@host:port/db, got {value!r}"
+    )
+
+
+def _check_redis_url(value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
+        raise SettingsError(f"JINLIN_REDIS_URL: expected redis://host:port/db, got {value!r}")
+    try:
+        parsed.port  # noqa: B018 - raises on a malformed port
+    except ValueError as exc:
+        raise SettingsError(f"JINLIN_REDIS_URL: bad port in {value!r}") from exc
+    return value
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name}: expected a whole number, got {raw!r}") from exc
+    if value < minimum:
+        raise SettingsError(f"{name}: must be at least {minimum}, got {value}")
+    return value
+
+
+def _secret_key(env: dict[str, str], var_dir: Path) -> str:
+    value = env.get("JINLIN_SECRET_KEY")
+    if value is not None:
+        if len(value) < 32:
+            raise SettingsError("JINLIN_SECRET_KEY: must be at least 32 characters")
+        return value
+    # Kept under var/ so sessions survive restarts of the embedded shape.
+    key_file = var_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    key_file.write_text(value)
+    key_file.chmod(0o600)
+    return value
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from ``env`` (default: the process environment); raise SettingsError by name."""
+    env = dict(os.environ if env is None else env)
+    var_dir = Path(env.get("JINLIN_VAR_DIR") or REPO_ROOT / "var")
+    database_url = _check_database_url(env.get("JINLIN_DATABASE_URL") or f"sqlite:///{var_dir / 'jinlin.db'}")
+    redis_raw = env.get("JINLIN_REDIS_URL") or None
+    locale = env.get("JINLIN_LOCALE") or "zh_CN"
+    if locale not in LOCALES:
+        raise SettingsError(f"JINLIN_LOCALE: expected one of {', '.join(LOCALES)}, got {locale!r}")
+    debug_raw = (env.get("JINLIN_DEBUG") or "0").lower()
+    if debug_raw not in ("0", "1", "true", "false", "yes", "no"):
+        raise SettingsError(f"JINLIN_DEBUG: expected 0 or 1, got {debug_raw!r}")
+    return Settings(
+        database_url=database_url,
+        redis_url=_check_redis_url(redis_raw) if redis_raw else None,
+        secret_key=_secret_key(env, var_dir),
+        locale=locale,
+        var_dir=var_dir,
+        debug=debug_raw in ("1", "true", "yes"),
+        match_run_fanout_threshold=_int(env, "JINLIN_MATCH_FANOUT_THRESHOLD", 5000),
+        login_attempts_per_minute=_int(env, "JINLIN_LOGIN_ATTEMPTS_PER_MINUTE", 5),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,103 @@
+"""Small factories for test data (tests never rely on the demo seed).
+
+``World`` builds a county with two streets and two communities each, some units, and accounts for
+every role; ``login`` returns bearer headers for an account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinlin.accounts.service import create_account
+from jinlin.areas.tables import Area
+from jinlin.core import clock
+from jinlin.orgs.tables import Organization
+
+PASSWORD = "correct-horse-1"
+
+
+async def make_area(name: str, level: str, parent: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    now = clock.now()
+    row = Area(name=name, level=level, parent=parent["id"] if parent else None, path="", created_at=now,
+               updated_at=now, **extra)
+    await row.save()
+    path = f"{parent['path'] if parent else '/'}{row.id}/"
+    await Area.update({Area.path: path}).where(Area.id == row.id)
+    return await Area.select().where(Area.id == row.id).first()
+
+
+async def make_org(name: str, kind: str, area: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    now = clock.now()
+    org = Organization(name=name, kind=kind, area=area["id"], created_at=now, updated_at=now, **extra)
+    await org.save()
+    return await Organization.select().where(Organization.id == org.id).first()
+
+
+async def make_account(username: str, memberships: list[tuple[int, str]], **extra: Any) -> int:
+    return await create_account(None, username=username, password=PASSWORD, display_name=username,
+                                memberships=memberships, **extra)
+
+
+@dataclass
+class World:
+    areas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    orgs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    accounts: dict[str, int] = field(default_factory=dict)
+
+
+async def make_world() -> World:
+    """县 › 东街道 (社区A: 网格A1; 社区B) and 西街道 (社区C), an enterprise, a village, a team.
+
+    Accounts: county, street_east, street_west, admin_a, staff_a, grid_a, admin_b, admin_c,
+    liaison (enterprise), liaison2 (village), leader (team), volunteer (team).
+    """
+    w = World()
+    a = w.areas
+    a["county"] = await make_area("测试县", "county", lat=35.1, lon=117.2)
+    a["east"] = await make_area("东街道", "street", a["county"], lat=35.12, lon=117.22)
+    a["west"] = await make_area("西街道", "street", a["county"], lat=35.05, lon=117.10)
+    a["comm_a"] = await make_area("社区A", "community", a["east"], lat=35.121, lon=117.221, population=8000)
+    a["comm_b"] = await make_area("社区B", "community", a["east"], lat=35.125, lon=117.230, population=5000)
+    a["comm_c"] = await make_area("社区C", "community", a["west"], lat=35.051, lon=117.101, population=6000)
+    a["grid_a1"] = await make_area("网格A1", "grid", a["comm_a"], lat=35.1211, lon=117.2211)
+    a["grid_b1"] = await make_area("网格B1", "grid", a["comm_b"], lat=35.1251, lon=117.2301)
+    o = w.orgs
+    o["county"] = await make_org("县社会工作部", "agency", a["county"])
+    o["east"] = await make_org("东街道办事处", "street_office", a["east"])
+    o["west"] = await make_org("西街道办事处", "street_office", a["west"])
+    o["comm_a"] = await make_org("社区A居委会", "community", a["comm_a"], contact_phone="13800001111")
+    o["comm_b"] = await make_org("社区B居委会", "community", a["comm_b"], contact_phone="13800002222")
+    o["comm_c"] = await make_org("社区C居委会", "community", a["comm_c"])
+    o["enterprise"] = await make_org("鑫源建材有限公司", "enterprise", a["east"], contact_phone="13912345678")
+    o["village"] = await make_org("柳林村", "village", a["west"], contact_phone="13712345678")
+    o["team"] = await make_org("青年志愿服务队", "volunteer_team", a["east"])
+    acc = w.accounts
+    acc["county"] = await make_account("county", [(o["county"]["id"], "county_admin")])
+    acc["street_east"] = await make_account("street_east", [(o["east"]["id"], "street_admin")])
+    acc["street_west"] = await make_account("street_west", [(o["west"]["id"], "street_admin")])
+    acc["admin_a"] = await make_account("admin_a", [(o["comm_a"]["id"], "community_admin")])
+    acc["staff_a"] = await make_account("staff_a", [(o["comm_a"]["id"], "community_staff")])
+    acc["grid_a"] = await make_account("grid_a", [(o["comm_a"]["id"], "grid_worker")])
+    acc["admin_b"] = await make_account("admin_b", [(o["comm_b"]["id"], "community_admin")])
+    acc["admin_c"] = await make_account("admin_c", [(o["comm_c"]["id"], "community_admin")])
+    acc["liaison"] = await make_account("liaison", [(o["enterprise"]["id"], "unit_liaison")])
+    acc["liaison2"] = await make_account("liaison2", [(o["village"]["id"], "unit_liaison")])
+    acc["leader"] = await make_account("leader", [(o["team"]["id"], "team_leader")])
+    acc["volunteer"] = await make_account("volunteer", [(o["team"]["id"], "volunteer")], phone="13666667777")
+    return w
+
+
+async def login(client, username: str, password: str = PASSWORD) -> dict[str, str]:
+    response = await client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def principal(username: str):
+    """The Principal of an account, for calling services directly."""
+    from jinlin.accounts.tables import Account
+    from jinlin.auth.service import load_principal
+
+    account_id = (await Account.select(Account.id).where(Account.username == username).first())["id"]
+    return await load_principal(account_id)

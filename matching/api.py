@@ -60,7 +60,8 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
     x = np.zeros(len(arcs), np.int64)
     for gi, res in zip(part.groups, results, strict=True):
         x[gi.arcs] = res.x
-    status = _by_status([r.status for r in results])
+    iso_req = part.isolated_needs[sd.required[part.isolated_needs] & (sd.qty[part.isolated_needs] > 0)]
+    status = _by_status([r.status for r in results] + ([INFEASIBLE] if len(iso_req) else []))
     stats: dict[str, Any] = {
         "solver": _solver_name([r.solver for r in results]),
         "needs": len(problem.needs), "offers": len(problem.offers), "arcs": len(arcs),
@@ -71,7 +72,6 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
         for gi, res in zip(part.groups, results, strict=True):
             if res.status == INFEASIBLE:
                 rows += infeasible_rows(problem, arcs, sd, gi.needs)
-        iso_req = part.isolated_needs[sd.required[part.isolated_needs] & (sd.qty[part.isolated_needs] > 0)]
         iso_rows, _ = no_candidate_rows(problem, iso_req)
         return Solution("allocation", INFEASIBLE, unmatched=_sort_unmatched(rows + iso_rows, "need"),
                         stats=stats)

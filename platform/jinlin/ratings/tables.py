@@ -35,4 +35,5 @@ class Rating(Table):
     quality = Integer()
     communication = Integer()
     comment = Text(default="")
+    window_closes_at = Timestamptz(null=True, default=None, help_text="visible to all from then on")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)

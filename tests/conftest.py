@@ -19,18 +19,19 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-_VAR = Path(os.environ.get("JINLIN_TEST_VAR_DIR", "/tmp")) / f"jinlin-test-{os.getpid()}"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from support import PG_URL, REDIS_URL, ROOT, require_or_skip  # noqa: F401
+from support import VAR as _VAR
+
 os.environ.setdefault("JINLIN_VAR_DIR", str(_VAR))
 os.environ.setdefault("JINLIN_SECRET_KEY", "test-secret-key-" + "x" * 32)
 os.environ["JINLIN_DATABASE_URL"] = f"sqlite:///{_VAR / 'unused.db'}"
 os.environ.pop("JINLIN_REDIS_URL", None)
 os.environ.setdefault("PICCOLO_CONF", "jinlin.piccolo_conf")
 
-PG_URL = os.environ.get("JINLIN_TEST_DATABASE_URL")
-REDIS_URL = os.environ.get("JINLIN_TEST_REDIS_URL")
 
-from jinlin.core import clock, db  # noqa: E402
+from jinlin.core import clock, db
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -41,8 +42,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 async def _migrate(engine) -> None:
-    import jinlin.piccolo_conf  # noqa: F401
     from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    import jinlin.piccolo_conf  # noqa: F401
 
     db.bind(engine)
     await db.open_engine(engine)
@@ -180,18 +182,9 @@ def frozen_clock() -> FrozenClock:
     return fc
 
 
-sys.path.insert(0, str(ROOT / "tests"))
-
-
 # Argon2 is slow on purpose; tests hash dozens of passwords, so they use the cheapest parameters.
-import jinlin.core.security as _security  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 
+import jinlin.core.security as _security  # noqa: E402
+
 _security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-
-
-def require_or_skip(reason: str) -> None:
-    """Skip a test whose service is missing, except in CI (JINLIN_REQUIRE_SERVICES=1), where it fails."""
-    if os.environ.get("JINLIN_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)

@@ -1,0 +1,83 @@
+from factories import login, make_world
+from jinlin.audit.tables import AuditEvent
+
+
+async def test_a_unit_liaison_registers_their_unit_with_a_community_and_it_joins_the_roster(client):
+    w = await make_world()
+    h = await login(client, "liaison")
+    unit, community = w.orgs["enterprise"]["id"], w.orgs["comm_a"]["id"]
+    r = await client.post(f"/api/v1/organizations/{unit}/registrations", headers=h,
+                          json={"community_id": community, "kind": "unit", "note": "双报到"})
+    assert r.status_code == 201, r.text
+    reg = r.json()
+    assert reg["status"] == "active" and reg["organization_id"] == unit and reg["community_id"] == community
+    roster = (await client.get(f"/api/v1/organizations/{community}/registrations",
+                               headers=await login(client, "admin_a"))).json()
+    assert [x["organization_name"] for x in roster["items"]] == ["鑫源建材有限公司"]
+    event = await AuditEvent.select().where(AuditEvent.object_type == "registration").first()
+    assert event["object_id"] == reg["id"] and event["action"] == "register"
+
+
+async def test_registering_twice_with_the_same_community_is_a_conflict(client):
+    w = await make_world()
+    h = await login(client, "liaison")
+    url = f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations"
+    body = {"community_id": w.orgs["comm_a"]["id"], "kind": "unit"}
+    assert (await client.post(url, json=body, headers=h)).status_code == 201
+    assert (await client.post(url, json=body, headers=h)).status_code == 409
+
+
+async def test_a_unit_liaison_cannot_register_another_unit(client):
+    w = await make_world()
+    h = await login(client, "liaison")
+    r = await client.post(f"/api/v1/organizations/{w.orgs['village']['id']}/registrations", headers=h,
+                          json={"community_id": w.orgs["comm_a"]["id"], "kind": "unit"})
+    assert r.status_code in (403, 404)
+    assert await AuditEvent.count().where(AuditEvent.object_type == "registration") == 0
+
+
+async def test_community_a_admin_cannot_register_a_unit_with_community_b(client):
+    w = await make_world()
+    h = await login(client, "admin_a")
+    r = await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
+                          json={"community_id": w.orgs["comm_b"]["id"], "kind": "unit"})
+    assert r.status_code == 403
+    ok = await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
+                           json={"community_id": w.orgs["comm_a"]["id"], "kind": "unit"})
+    assert ok.status_code == 201
+
+
+async def test_registering_with_something_that_is_not_a_community_names_the_field(client):
+    w = await make_world()
+    h = await login(client, "county")
+    r = await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
+                          json={"community_id": w.orgs["east"]["id"], "kind": "unit"})
+    assert r.status_code == 400
+    assert "community_id" in r.json()["error"]["fields"]
+
+
+async def test_an_in_service_party_member_registers_with_a_community(client):
+    w = await make_world()
+    h = await login(client, "liaison")
+    r = await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
+                          json={"community_id": w.orgs["comm_b"]["id"], "kind": "party_member"})
+    assert r.status_code == 201, r.text
+    assert r.json()["account_id"] == w.accounts["liaison"] and r.json()["kind"] == "party_member"
+
+
+async def test_ending_a_registration_takes_the_unit_off_the_roster_once(client):
+    w = await make_world()
+    h = await login(client, "liaison")
+    reg = (await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
+                             json={"community_id": w.orgs["comm_a"]["id"], "kind": "unit"})).json()
+    admin_b = await login(client, "admin_b")
+    assert (await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=admin_b)).status_code in (403, 404)
+    ended = await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=await login(client, "admin_a"))
+    assert ended.status_code == 200 and ended.json()["status"] == "ended" and ended.json()["ended_at"]
+    again = await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=h)
+    assert again.status_code == 409
+    assert again.json()["error"]["fields"]["status"] == "ended"
+    assert await AuditEvent.count().where((AuditEvent.object_type == "registration") & (AuditEvent.action == "end")) == 1
+    active = (await client.get(f"/api/v1/organizations/{w.orgs['comm_a']['id']}/registrations?status=active",
+                               headers=h)).json()
+    assert active["total"] == 0

@@ -4,6 +4,7 @@ Pure: data in, solution out. See matching/README.md and docs/matching-format.md.
 """
 
 from .api import components, merge, solve
+from .dump import dump
 from .load import load
 from .model import (
     AllocationProblem,
@@ -29,5 +30,5 @@ from .solution import Solution
 __all__ = [
     "AllocationProblem", "Arc", "Community", "Helper", "InstanceError", "Location", "Need", "Offer",
     "Options", "Problem", "RosterArc", "RosterProblem", "Shift", "Solution", "TwinArc", "TwinningProblem",
-    "Volunteer", "Window", "components", "load", "merge", "solve",
+    "Volunteer", "Window", "components", "dump", "load", "merge", "solve",
 ]

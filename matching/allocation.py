@@ -164,8 +164,7 @@ def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, 
     p = solver.parameters
     p.max_deterministic_time = g.time_limit
     p.max_time_in_seconds = 2 * g.time_limit + 5
-    p.num_workers = 2
-    p.interleave_search = True
+    p.num_workers = 1  # one worker: deterministic under a deterministic time limit
     p.random_seed = 7
     code = solver.solve(model)
     if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:

@@ -36,9 +36,9 @@ from .model import (
 KINDS = ("allocation", "twinning", "roster")
 
 
-def load(source: str | Path | dict[str, Any]) -> Problem:
+def load(source: str | Path | dict[str, Any] | Any) -> Problem:
     """Read an instance from a dict, a file path, or '-' (standard input) and validate it."""
-    if isinstance(source, dict):
+    if not isinstance(source, str | Path):
         doc = source
     else:
         try:

@@ -133,8 +133,7 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
     p = solver.parameters
     p.max_deterministic_time = time_limit
     p.max_time_in_seconds = 2 * time_limit + 5
-    p.num_workers = 2
-    p.interleave_search = True
+    p.num_workers = 1  # one worker: deterministic under a deterministic time limit
     p.random_seed = 7
     code = solver.solve(model)
     if code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):

@@ -4,6 +4,7 @@ Nothing here imports the solver's internals."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import datetime
 from typing import Any
@@ -219,7 +220,7 @@ def check_roster(doc: dict[str, Any], sol: dict[str, Any]) -> None:
     for vid, ss in per_vol.items():
         assert len(set(ss)) == len(ss)
         spans = sorted((_t(shifts[s]["start"]), _t(shifts[s]["end"])) for s in ss)
-        for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+        for (_, e1), (s2, _) in itertools.pairwise(spans):
             assert s2 >= e1, f"{vid} on overlapping shifts"
         hours = sum(e - s for s, e in spans) / 3600
         if vols[vid].get("max_hours") is not None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from jinlin.audit.schemas import AuditEventOut
 from jinlin.audit.tables import AuditEvent
+from jinlin.auth.principal import Principal
 from jinlin.core import clock
+from jinlin.core.errors import Forbidden
+from jinlin.core.pagination import PageRequest
 
 
 def _jsonable(value: Any) -> Any:
@@ -54,3 +59,40 @@ async def record(
             changes=_jsonable(changes or {}),
         )
     )
+
+
+async def list_events(
+    principal: Principal, paging: PageRequest, *, object_type: str | None = None, object_id: int | None = None,
+    actor_id: int | None = None, action: str | None = None,
+) -> Any:
+    """The audit log, newest first: county admins only."""
+
+
+    if not principal.is_county_admin:
+        raise Forbidden("Only county admins read the audit log")
+    where = []
+    if object_type:
+        where.append(AuditEvent.object_type == object_type)
+    if object_id is not None:
+        where.append(AuditEvent.object_id == object_id)
+    if actor_id is not None:
+        where.append(AuditEvent.actor_id == actor_id)
+    if action:
+        where.append(AuditEvent.action == action)
+    query = AuditEvent.select().order_by(AuditEvent.at, ascending=False).order_by(AuditEvent.id, ascending=False)
+    count = AuditEvent.count()
+    for clause in where:
+        query = query.where(clause)
+        count = count.where(clause)
+    rows = await query.limit(paging.limit).offset(paging.offset)
+    items = []
+    for r in rows:
+        changes = r["changes"]
+        if isinstance(changes, str):
+            changes = json.loads(changes or "{}")
+        items.append(AuditEventOut(
+            id=r["id"], at=r["at"], actor_id=r["actor_id"], actor_name=r["actor_name"], action=r["action"],
+            object_type=r["object_type"], object_id=r["object_id"], summary=r["summary"],
+            changes=changes if isinstance(changes, dict) else {"value": changes},
+        ))
+    return paging.page(items, await count)

@@ -10,7 +10,6 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.security import hash_password
 from jinlin.orgs.tables import Organization, Registration
-
 from seeds import names
 from seeds.demo import DEMO_PASSWORD, SeedContext
 

@@ -26,7 +26,7 @@ async def notify(
     ))
 
 
-def _mine(principal: Principal):  # noqa: ANN202 - a Piccolo where-clause
+def _mine(principal: Principal):
     org_ids = list(principal.org_ids())
     clause = Notification.account == principal.account_id
     if org_ids:

@@ -1,0 +1,251 @@
+"""The allocation adapter: published needs and offers of an area → a ``matching`` problem, and the
+solution back into proposed matches (``source: run``) with their reasons.
+
+Needs enter with their open quantity (quantity minus what accepted matches reserved, minus what other
+live proposals hold), offers with ``capacity_left`` minus what live proposals hold. Unpublished
+proposals of earlier runs in the area are superseded by the new run (cancelled when it saves). An
+offer's service areas become zone tokens among the skills, so the matcher's own candidate rule
+(category, skills, radius) also keeps each offer inside its service areas; the tokens are turned
+back into words for people. Reputation is the provider's mean rating score (matching/README.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+import matching
+from jinlin.areas.tables import Area
+from jinlin.core import clock
+from jinlin.matches.tables import Match
+from jinlin.needs.tables import Need
+from jinlin.offers.tables import Offer
+from jinlin.ratings.tables import Rating
+from jinlin.runs import ranked
+from jinlin.runs.registry import register
+from jinlin.runs.tables import MatchRun
+
+COLOURS = ("red", "orange", "yellow", "green")
+OPEN_NEED_STATUSES = ("published", "matched", "in_progress")
+LIVE_MATCH_STATUSES = ("proposed",)
+ZONE = "zone:"
+
+
+def need_key(need_id: int) -> str:
+    return f"n{need_id}"
+
+
+def offer_key(offer_id: int) -> str:
+    return f"o{offer_id}"
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+async def _areas() -> dict[int, dict[str, Any]]:
+    rows = await Area.select(Area.id, Area.path, Area.lat, Area.lon, Area.name)
+    return {r["id"]: r for r in rows}
+
+
+def _location(areas: dict[int, dict[str, Any]], area_id: int | None) -> matching.Location | None:
+    """The area's point, else its nearest located ancestor's."""
+    row = areas.get(area_id) if area_id is not None else None
+    while row is not None:
+        if row["lat"] is not None and row["lon"] is not None:
+            return matching.Location(row["lat"], row["lon"])
+        ids = [int(x) for x in row["path"].strip("/").split("/") if x]
+        parent = ids[-2] if len(ids) > 1 else None
+        row = areas.get(parent) if parent is not None else None
+    return None
+
+
+async def _held_by_live_proposals(run_area_path: str) -> tuple[dict[int, int], dict[int, int], list[int]]:
+    """Quantities held by live proposals: (per need, per offer), and the superseded proposal ids."""
+    rows = await Match.select(Match.id, Match.need_id, Match.offer_id, Match.quantity, Match.source,
+                              Match.run_id).where(Match.status.is_in(list(LIVE_MATCH_STATUSES)))
+    run_ids = {r["run_id"] for r in rows if r["source"] == "run" and r["run_id"] is not None}
+    unpublished: dict[int, str] = {}
+    if run_ids:
+        for r in await MatchRun.select(MatchRun.id, MatchRun.area_path, MatchRun.published_at).where(
+            MatchRun.id.is_in(list(run_ids))
+        ):
+            if r["published_at"] is None:
+                unpublished[r["id"]] = r["area_path"]
+    need_held: dict[int, int] = defaultdict(int)
+    offer_held: dict[int, int] = defaultdict(int)
+    superseded: list[int] = []
+    for r in rows:
+        if r["source"] == "run" and r["run_id"] in unpublished and _overlaps(unpublished[r["run_id"]], run_area_path):
+            superseded.append(r["id"])
+            continue
+        need_held[r["need_id"]] += r["quantity"]
+        offer_held[r["offer_id"]] += r["quantity"]
+    return need_held, offer_held, superseded
+
+
+async def reputations(org_ids: list[int]) -> dict[int, float]:
+    """Mean rating score of each provider over its rated matches (None when never rated)."""
+    if not org_ids:
+        return {}
+    rows = await Rating.select(Rating.ratee_organization_id, Rating.score).where(
+        Rating.ratee_organization_id.is_in(org_ids) & (Rating.subject_type == "match")
+    )
+    sums: dict[int, list[int]] = defaultdict(list)
+    for r in rows:
+        sums[r["ratee_organization_id"]].append(r["score"])
+    return {k: round(sum(v) / len(v), 3) for k, v in sums.items()}
+
+
+async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[str, Any]]:
+    path = run["area_path"]
+    areas = await _areas()
+    need_held, offer_held, superseded = await _held_by_live_proposals(path)
+    need_rows = await Need.select().where(
+        Need.status.is_in(list(OPEN_NEED_STATUSES)) & Need.area_id.path.like(f"{path}%")
+    ).order_by(Need.id).output(load_json=True)
+    now = clock.now()
+    offer_rows = await Offer.select(Offer.all_columns(), Offer.organization_id.area.as_alias("org_area")).where(
+        (Offer.status == "published") & (Offer.capacity_left > 0)
+    ).order_by(Offer.id).output(load_json=True)
+    offer_rows = [o for o in offer_rows if o["available_until"] is None or o["available_until"] >= now]
+
+    needs: list[matching.Need] = []
+    demand = {c: 0 for c in COLOURS}
+    need_info: dict[str, dict[str, Any]] = {}
+    for r in need_rows:
+        open_qty = r["quantity"] - r["quantity_matched"] - need_held.get(r["id"], 0)
+        if open_qty <= 0:
+            continue
+        key = need_key(r["id"])
+        needs.append(matching.Need(
+            id=key, quantity=open_qty, splittable=r["splittable"], category=r["category"],
+            skills=(f"{ZONE}{r['area_id']}",), location=_location(areas, r["area_id"]),
+            community=str(r["community_id"]), colour=r["colour"],
+        ))
+        demand[r["colour"]] = demand.get(r["colour"], 0) + open_qty
+        need_info[key] = {"id": r["id"], "title": r["title"], "colour": r["colour"], "category": r["category"],
+                          "community_id": r["community_id"], "quantity": open_qty}
+    need_areas = sorted({r["area_id"] for r in need_rows})
+
+    rep = await reputations(sorted({o["organization_id"] for o in offer_rows}))
+    offers: list[matching.Offer] = []
+    for o in offer_rows:
+        cap = o["capacity_left"] - offer_held.get(o["id"], 0)
+        if cap <= 0:
+            continue
+        serves = [areas[a]["path"] for a in (o["service_area_ids"] or []) if a in areas]
+        home = areas.get(o["org_area"])
+        if serves:
+            if not any(_overlaps(s, path) for s in serves):
+                continue
+            zones = [a for a in need_areas if any(areas[a]["path"].startswith(s) for s in serves)]
+        else:
+            if home is None or not _overlaps(home["path"], path):
+                continue
+            zones = need_areas
+        offers.append(matching.Offer(
+            id=offer_key(o["id"]), capacity=cap, category=o["category"],
+            skills=tuple(sorted(set(o["skills"] or []) | {f"{ZONE}{a}" for a in zones})),
+            location=_location(areas, o["org_area"]), radius_km=o["radius_km"],
+            reputation=rep.get(o["organization_id"]), provider=str(o["organization_id"]),
+        ))
+    options = matching.Options(time_limit_s=float(run["options"].get("time_limit_s", 10)))
+    problem = matching.AllocationProblem(needs=needs, offers=offers, options=options)
+    summary = {
+        "demand": demand,
+        "needs": need_info,
+        "superseded": superseded,
+        "ranked": ranked.ranked_rule(problem, need_rows),
+    }
+    return problem, summary
+
+
+def _readable(reasons: list[str]) -> list[str]:
+    out = []
+    for text in reasons:
+        if text == "skills covered":
+            out.append("in its service area")
+        else:
+            out.append(text)
+    return out
+
+
+def _readable_unmatched(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    for key in ("detail",):
+        if key in row and ZONE in str(row[key]):
+            row[key] = _dezone(str(row[key]))
+    helps = row.get("would_help")
+    if isinstance(helps, dict):
+        helps = dict(helps)
+        if helps.get("constraint") == "skills" and ZONE in str(helps.get("detail", "")):
+            helps["constraint"] = "service_area"
+            helps["detail"] = f"{helps['offer']} does not serve this area"
+        row["would_help"] = helps
+    for near in row.get("nearest", []) or []:
+        near["excluded_by"] = ["service_area" if e == "skills" else e for e in near.get("excluded_by", [])]
+    return row
+
+
+def _dezone(text: str) -> str:
+    return text.replace("skills", "service area")
+
+
+def coverage(demand: dict[str, int], assignments: list[dict[str, Any]], needs: dict[str, dict[str, Any]]) -> dict:
+    served = {c: 0 for c in COLOURS}
+    for a in assignments:
+        colour = needs.get(a["need"], {}).get("colour")
+        if colour in served:
+            served[colour] += int(a["quantity"])
+    return {c: {"demand": demand.get(c, 0), "served": served[c],
+                "share": (served[c] / demand[c]) if demand.get(c) else None} for c in COLOURS}
+
+
+async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.Solution) -> tuple[int, dict]:
+    """Write the proposals (inside the run's finishing transaction); a pair already written is skipped."""
+    now = clock.now()
+    if summary.get("superseded"):
+        await Match.update({Match.status: "cancelled", Match.ended_at: now, Match.updated_at: now}).where(
+            Match.id.is_in(summary["superseded"]) & (Match.status == "proposed")
+        )
+    existing = {(r["need_id"], r["offer_id"]) for r in await Match.select(Match.need_id, Match.offer_id).where(
+        Match.run_id == run["id"])}
+    need_ids = [int(a["need"][1:]) for a in solution.assignments]
+    offer_ids = [int(a["offer"][1:]) for a in solution.assignments]
+    communities = {r["id"]: r["community_id"] for r in await Need.select(Need.id, Need.community_id).where(
+        Need.id.is_in(need_ids))} if need_ids else {}
+    providers = {r["id"]: r["organization_id"] for r in await Offer.select(Offer.id, Offer.organization_id).where(
+        Offer.id.is_in(offer_ids))} if offer_ids else {}
+    rows = []
+    for a, need_id, offer_id in zip(solution.assignments, need_ids, offer_ids, strict=True):
+        if (need_id, offer_id) in existing:
+            continue
+        rows.append(Match(
+            need_id=need_id, offer_id=offer_id, community_id=communities[need_id], provider_id=providers[offer_id],
+            quantity=int(a["quantity"]), source="run", run_id=run["id"], reasons=_readable(a["reasons"]),
+            status="proposed", proposed_by="system", created_at=now, updated_at=now,
+        ))
+    if rows:
+        await Match.insert(*rows)
+    needs = summary.get("needs", {})
+    unmatched = []
+    for row in solution.unmatched:
+        info = needs.get(row["need"], {})
+        unmatched.append({**_readable_unmatched(row), "need_id": info.get("id"), "title": info.get("title"),
+                          "colour": info.get("colour"), "category": info.get("category")})
+    result = {
+        "coverage": coverage(summary.get("demand", {}), solution.assignments, needs),
+        "unmatched": unmatched,
+        "ranked": summary.get("ranked", {}),
+        "value": solution.objective,
+    }
+    return len(existing) + len(rows), result
+
+
+def is_finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
+
+
+register("allocation", load, save, decomposable=True)

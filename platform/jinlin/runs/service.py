@@ -1,0 +1,366 @@
+"""匹配批次 rules: who may start a run over which area, one live run per kind and area at a time,
+and the run body (claim → load → solve per component → save) with its progress on the row.
+
+A run is claimed with a conditional update (queued → running, or a running run whose worker went
+quiet for ``STALE_AFTER``), progress writes only land while the run is still running (so a cancel
+stops it between components), and the proposals are written in the same transaction as the final
+running → succeeded update. A duplicated or retried task therefore never duplicates proposals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+import matching
+from jinlin.areas.tables import Area
+from jinlin.audit.service import record
+from jinlin.auth.principal import STAFF_ROLES, Principal
+from jinlin.core import clock
+from jinlin.core.db import is_sqlite, write_transaction
+from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
+from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.settings import get_settings
+from jinlin.matches.tables import Match
+from jinlin.notifications.service import notify
+from jinlin.runs.registry import registered, spec_for
+from jinlin.runs.schemas import MatchRunIn, MatchRunOut
+from jinlin.runs.tables import ACTIVE_STATUSES, MatchRun
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=15)
+# Progress milestones: loading up to LOADED, solving up to SOLVED (per part), then saving.
+LOADED, SOLVED = 0.15, 0.9
+_LOCK_KEY = 7_410_551  # pg_advisory_xact_lock key serialising run starts on PostgreSQL
+
+_background: dict[int, asyncio.Task[None]] = {}
+
+
+class RunStopped(Exception):
+    """The run is no longer ours to advance (cancelled, or claimed by another worker)."""
+
+
+def to_out(row: dict[str, Any]) -> MatchRunOut:
+    return MatchRunOut(
+        id=row["id"], kind=row["kind"], area_id=row["area"], options=row["options"] or {}, status=row["status"],
+        progress=round(float(row["progress"] or 0.0), 4), phase=row["phase"], objective=row["objective"],
+        bound=row["bound"], solver_status=row["solver_status"], stats=row["stats"] or {},
+        proposals=row["proposals"], error=row["error"], published_at=row["published_at"],
+        started_at=row["started_at"], finished_at=row["finished_at"], created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def get_row(run_id: int) -> dict[str, Any]:
+    row = await MatchRun.select().where(MatchRun.id == run_id).output(load_json=True).first()
+    if row is None:
+        raise NotFound("Match run not found")
+    return row
+
+
+async def visible_row(principal: Principal, run_id: int) -> dict[str, Any]:
+    row = await get_row(run_id)
+    if not principal.covers_area(row["area_path"], STAFF_ROLES):
+        raise NotFound("Match run not found")
+    return row
+
+
+async def get_run(principal: Principal, run_id: int) -> MatchRunOut:
+    return to_out(await visible_row(principal, run_id))
+
+
+async def get_result(principal: Principal, run_id: int) -> dict[str, Any]:
+    row = await visible_row(principal, run_id)
+    return {"run": to_out(row), "result": row["result"] or {}}
+
+
+async def list_runs(principal: Principal, paging: PageRequest, *, kind: str | None = None,
+                    status: str | None = None, area_id: int | None = None) -> Page[MatchRunOut]:
+    paths = principal.area_paths(STAFF_ROLES)
+    if not paths:
+        return paging.page([], 0)
+    clause = None
+    for p in paths:
+        c = MatchRun.area_path.like(f"{p}%")
+        clause = c if clause is None else clause | c
+    where = [clause]
+    if kind:
+        where.append(MatchRun.kind == kind)
+    if status:
+        where.append(MatchRun.status == status)
+    if area_id is not None:
+        area = await Area.select(Area.path).where(Area.id == area_id).first()
+        if area is None:
+            return paging.page([], 0)
+        where.append(MatchRun.area_path.like(f"{area['path']}%"))
+    query = MatchRun.select().order_by(MatchRun.id, ascending=False)
+    count = MatchRun.count()
+    for w in where:
+        query, count = query.where(w), count.where(w)
+    rows = await query.limit(paging.limit).offset(paging.offset).output(load_json=True)
+    return paging.page([to_out(r) for r in rows], await count)
+
+
+async def _serialise_starts() -> None:
+    if not is_sqlite():  # SQLite's IMMEDIATE transaction already serialises writers
+        await MatchRun.raw(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+
+
+async def create_run(principal: Principal, data: MatchRunIn) -> dict[str, Any]:
+    """Check scope and overlap, and insert the queued run (the caller launches it)."""
+    if data.kind not in registered():
+        raise Invalid("Unknown run kind", {"kind": f"one of {', '.join(registered())}"})
+    spec = spec_for(data.kind)
+    area = await Area.select().where(Area.id == data.area_id).first()
+    if area is None:
+        raise NotFound("Area not found")
+    if not principal.covers_area(area["path"], spec.roles):
+        raise Forbidden("You are not in charge of this area")
+    options = {k: v for k, v in {"time_limit_s": data.time_limit_s, "fan_out": data.fan_out,
+                                 "period": data.period}.items() if v is not None}
+    now = clock.now()
+    async with write_transaction():
+        await _serialise_starts()
+        live = await MatchRun.select(MatchRun.id, MatchRun.area_path).where(
+            (MatchRun.kind == data.kind) & MatchRun.status.is_in(list(ACTIVE_STATUSES))
+        )
+        for other in live:
+            if other["area_path"].startswith(area["path"]) or area["path"].startswith(other["area_path"]):
+                raise Conflict("A run over an overlapping area is still going", {"run_id": str(other["id"])},
+                               code="run_in_progress")
+        run = MatchRun(kind=data.kind, area=area["id"], area_path=area["path"], options=options, status="queued",
+                       requested_by=principal.account_id, created_at=now, updated_at=now)
+        await run.save()
+        await record(principal, "start", "match_run", run.id, {"kind": data.kind, "area_id": area["id"], **options},
+                     summary=f"{data.kind} run over {area['name']}")
+    return await get_row(run.id)
+
+
+async def start_run(principal: Principal, data: MatchRunIn) -> MatchRunOut:
+    row = await create_run(principal, data)
+    await launch(row["id"])
+    return to_out(await get_row(row["id"]))
+
+
+async def launch(run_id: int) -> None:
+    """Hand the run to a worker, or (embedded shape) run it as a background task of this process."""
+    from jinlin.core.celery import celery_app
+    from jinlin.runs import tasks
+
+    if celery_app.conf.task_always_eager:
+        task = asyncio.get_running_loop().create_task(execute(run_id))
+        _background[run_id] = task
+        task.add_done_callback(lambda _t: _background.pop(run_id, None))
+        return
+    result = tasks.execute_run.delay(run_id)
+    await MatchRun.update({MatchRun.task_id: result.id}).where(MatchRun.id == run_id)
+
+
+async def wait_for(run_id: int, timeout: float = 120.0) -> dict[str, Any]:
+    """Wait until the run has finished (embedded: its background task; a worker: poll the row)."""
+    task = _background.get(run_id)
+    if task is not None:
+        await asyncio.wait_for(asyncio.shield(task), timeout)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        row = await get_row(run_id)
+        if row["status"] not in ACTIVE_STATUSES:
+            return row
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"run {run_id} still {row['status']} after {timeout} s")
+        await asyncio.sleep(0.1)
+
+
+async def cancel_run(principal: Principal, run_id: int) -> MatchRunOut:
+    row = await visible_row(principal, run_id)
+    if not principal.covers_area(row["area_path"], spec_for(row["kind"]).roles):
+        raise Forbidden("You are not in charge of this area")
+    now = clock.now()
+    async with write_transaction():
+        done = await MatchRun.update({MatchRun.status: "cancelled", MatchRun.finished_at: now,
+                                      MatchRun.updated_at: now, MatchRun.phase: "cancelled"}).where(
+            (MatchRun.id == run_id) & MatchRun.status.is_in(list(ACTIVE_STATUSES))
+        ).returning(MatchRun.id)
+        if not done:
+            raise WrongStatus("The run", row["status"], "cancel")
+        await record(principal, "cancel", "match_run", run_id, {"status": [row["status"], "cancelled"]})
+    return to_out(await get_row(run_id))
+
+
+async def publish_run(principal: Principal, run_id: int) -> MatchRunOut:
+    """Publish a run's proposals: both sides of each proposed match are notified."""
+    row = await visible_row(principal, run_id)
+    if not principal.covers_area(row["area_path"], spec_for(row["kind"]).roles):
+        raise Forbidden("You are not in charge of this area")
+    now = clock.now()
+    async with write_transaction():
+        done = await MatchRun.update({MatchRun.published_at: now, MatchRun.updated_at: now}).where(
+            (MatchRun.id == run_id) & (MatchRun.status == "succeeded") & MatchRun.published_at.is_null()
+        ).returning(MatchRun.id)
+        if not done:
+            current = "published" if row["published_at"] else row["status"]
+            raise WrongStatus("The run", current, "publish")
+        if row["kind"] == "allocation":
+            await _announce_matches(run_id, now)
+        elif row["kind"] == "twinning":
+            from jinlin.twinning.service import announce_run
+
+            await announce_run(run_id)
+        await record(principal, "publish", "match_run", run_id, {"published_at": [None, now.isoformat()]},
+                     summary=f"published {row['proposals']} proposals")
+    return to_out(await get_row(run_id))
+
+
+async def _announce_matches(run_id: int, now: Any) -> None:
+    from jinlin.needs.tables import Need
+
+    matches = await Match.select(Match.id, Match.need_id, Match.community_id, Match.provider_id,
+                                 Match.need_id.title.as_alias("need_title")).where(
+        (Match.run_id == run_id) & (Match.status == "proposed"))
+    for m in matches:
+        params = {"title": m["need_title"]}
+        link = f"/matches/{m['id']}"
+        await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=m["community_id"],
+                     params=params, link=link, object_type="match", object_id=m["id"])
+        await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=m["provider_id"],
+                     params=params, link=link, object_type="match", object_id=m["id"])
+    need_ids = sorted({m["need_id"] for m in matches})
+    if need_ids:
+        await Need.update({Need.responded_at: now}).where(Need.id.is_in(need_ids) & Need.responded_at.is_null())
+
+
+# ------------------------------------------------------------------------------------------ the run body
+
+
+async def claim(run_id: int) -> dict[str, Any] | None:
+    """queued → running (or take over a running run whose worker went quiet); None if not ours."""
+    now = clock.now()
+    took = await MatchRun.update({MatchRun.status: "running", MatchRun.started_at: now, MatchRun.updated_at: now,
+                                  MatchRun.phase: "loading", MatchRun.progress: 0.02}).where(
+        (MatchRun.id == run_id) & (
+            (MatchRun.status == "queued")
+            | ((MatchRun.status == "running") & (MatchRun.updated_at < now - STALE_AFTER))
+        )
+    ).returning(MatchRun.id)
+    return await get_row(run_id) if took else None
+
+
+async def advance(run_id: int, progress: float, phase: str, **fields: Any) -> None:
+    """Write progress; raises RunStopped when the run is no longer running (cancelled)."""
+    values = {MatchRun.progress: progress, MatchRun.phase: phase, MatchRun.updated_at: clock.now()}
+    values.update({getattr(MatchRun, k): v for k, v in fields.items()})
+    done = await MatchRun.update(values).where((MatchRun.id == run_id) & (MatchRun.status == "running")) \
+        .returning(MatchRun.id)
+    if not done:
+        raise RunStopped(run_id)
+
+
+async def part_done(run_id: int) -> None:
+    """One more sub-problem solved: parts_done += 1 and the progress bar moves."""
+    async with write_transaction():
+        row = await MatchRun.select(MatchRun.parts_done, MatchRun.parts_total, MatchRun.status).where(
+            MatchRun.id == run_id).first()
+        if row is None or row["status"] != "running":
+            return
+        done = row["parts_done"] + 1
+        total = max(row["parts_total"], done)
+        await advance(run_id, LOADED + (SOLVED - LOADED) * done / total, f"solving {done}/{total}", parts_done=done)
+
+
+def solution_from_dict(doc: dict[str, Any]) -> matching.Solution:
+    return matching.Solution(kind=doc["kind"], status=doc["status"], objective=doc.get("objective"),
+                             bound=doc.get("bound"), assignments=doc.get("assignments", []),
+                             unmatched=doc.get("unmatched", []), stats=doc.get("stats", {}))
+
+
+def should_fan_out(run: dict[str, Any], problem: Any, parts: list[Any]) -> bool:
+    forced = (run["options"] or {}).get("fan_out")
+    if len(parts) < 2:
+        return False
+    if forced is not None:
+        return bool(forced)
+    size = len(getattr(problem, "needs", [])) + len(getattr(problem, "offers", []))
+    return size >= get_settings().match_run_fanout_threshold
+
+
+async def execute(run_id: int, *, distribute: bool = False) -> None:
+    """The run body: claim → load → solve (per component) → save. ``distribute``: fan the parts out
+    to Celery workers (group + chord) when the run is big enough; otherwise solve them here."""
+    run = await claim(run_id)
+    if run is None:
+        log.info("run %s is not queued (duplicate or finished task); nothing to do", run_id)
+        return
+    try:
+        spec = spec_for(run["kind"])
+        problem, summary = await spec.load(run)
+        parts = matching.components(problem) if spec.decomposable else [problem]
+        parts = parts or [problem]
+        stats = {"needs": len(getattr(problem, "needs", [])), "offers": len(getattr(problem, "offers", []))}
+        await advance(run_id, LOADED, f"solving 0/{len(parts)}", parts_total=len(parts), parts_done=0,
+                      result=summary, stats=stats)
+        if distribute and should_fan_out(run, problem, parts):
+            from jinlin.runs.tasks import fan_out
+
+            fan_out(run_id, [matching.dump(p) for p in parts])
+            return
+        solutions = []
+        for part in parts:
+            solutions.append(await asyncio.to_thread(spec.solve, part, None))
+            await part_done(run_id)
+        await finish(run_id, summary, matching.merge(solutions))
+    except RunStopped:
+        log.info("run %s stopped (cancelled)", run_id)
+    except Exception as exc:  # a run that fails says why on its row; the task itself does not retry
+        log.exception("run %s failed", run_id)
+        await fail(run_id, exc)
+
+
+async def finish_parts(run_id: int, docs: list[dict[str, Any]]) -> None:
+    """The chord's final task: merge the parts' solutions and save (the run's summary is on its row)."""
+    try:
+        row = await get_row(run_id)
+        if row["status"] != "running":
+            return
+        await finish(run_id, row["result"] or {}, matching.merge([solution_from_dict(d) for d in docs]))
+    except RunStopped:
+        return
+    except Exception as exc:
+        log.exception("run %s failed while merging", run_id)
+        await fail(run_id, exc)
+
+
+async def finish(run_id: int, summary: dict[str, Any], solution: matching.Solution) -> None:
+    await advance(run_id, SOLVED, "saving")
+    now = clock.now()
+    async with write_transaction():
+        run = await get_row(run_id)
+        if run["status"] != "running":
+            raise RunStopped(run_id)
+        proposals, result = await spec_for(run["kind"]).save(run, summary, solution)
+        ok = solution.status != "no_solution"
+        stats = {**(run["stats"] or {}), **solution.stats}
+        done = await MatchRun.update({
+            MatchRun.status: "succeeded" if ok else "failed", MatchRun.progress: 1.0, MatchRun.phase: "done",
+            MatchRun.objective: solution.objective, MatchRun.bound: solution.bound,
+            MatchRun.solver_status: solution.status, MatchRun.stats: stats, MatchRun.result: result,
+            MatchRun.proposals: proposals, MatchRun.finished_at: now, MatchRun.updated_at: now,
+            MatchRun.error: "" if ok else "the time limit ran out before any solution",
+        }).where((MatchRun.id == run_id) & (MatchRun.status == "running")).returning(MatchRun.id)
+        if not done:
+            raise RunStopped(run_id)  # rolls the proposals back with it
+        await record(None, "finish", "match_run", run_id,
+                     {"status": ["running", "succeeded" if ok else "failed"], "proposals": proposals,
+                      "objective": solution.objective}, summary=f"{run['kind']} run: {proposals} proposals")
+
+
+async def fail(run_id: int, exc: BaseException) -> None:
+    now = clock.now()
+    async with write_transaction():
+        done = await MatchRun.update({MatchRun.status: "failed", MatchRun.error: f"{type(exc).__name__}: {exc}"[:2000],
+                                      MatchRun.finished_at: now, MatchRun.updated_at: now, MatchRun.phase: "failed"}) \
+            .where((MatchRun.id == run_id) & (MatchRun.status == "running")).returning(MatchRun.id)
+        if done:
+            await record(None, "fail", "match_run", run_id, {"status": ["running", "failed"], "error": str(exc)[:500]})

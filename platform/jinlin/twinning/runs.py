@@ -1,0 +1,1 @@
+"""Twinning runs (filled in below)."""

@@ -101,3 +101,56 @@ async def principal(username: str):
 
     account_id = (await Account.select(Account.id).where(Account.username == username).first())["id"]
     return await load_principal(account_id)
+
+
+async def make_need(username: str, community: dict[str, Any], *, publish: bool = True, **fields: Any):
+    """A need posted through the service by ``username`` (a member of ``community``)."""
+    from jinlin.needs.schemas import NeedIn
+    from jinlin.needs.service import create_need
+
+    values = {"title": "上门助餐", "category": "elder_care", "quantity": 5, "unit": "人次", **fields}
+    return await create_need(await principal(username), NeedIn(community_id=community["id"], publish=publish,
+                                                                **values))
+
+
+async def make_offer(username: str, organization: dict[str, Any], *, publish: bool = True, **fields: Any):
+    """An offer posted through the service by ``username`` (a liaison or leader of ``organization``)."""
+    from jinlin.offers.schemas import OfferIn
+    from jinlin.offers.service import create_offer
+
+    values = {"title": "志愿送餐", "category": "elder_care", "capacity": 5, "unit": "人次", **fields}
+    return await create_offer(await principal(username), OfferIn(organization_id=organization["id"],
+                                                                 publish=publish, **values))
+
+
+# -- volunteers and activities -----------------------------------------------------------------
+
+
+async def make_volunteer(username: str, skills: list[str] | None = None, phone: str = "13500001234",
+                         availability: list[dict[str, Any]] | None = None, area_ids: list[int] | None = None,
+                         max_hours_per_week: float | None = None) -> int:
+    """A self-registered volunteer: an account without memberships, with a VolunteerProfile."""
+    from jinlin.volunteers.tables import VolunteerProfile
+
+    account_id = await create_account(None, username=username, password=PASSWORD, display_name=username,
+                                      phone=phone, skills=skills or [])
+    await VolunteerProfile.insert(VolunteerProfile(account=account_id, availability=availability or [],
+                                                   preferred_area_ids=area_ids or [],
+                                                   max_hours_per_week=max_hours_per_week))
+    return account_id
+
+
+async def make_activity(client, headers: dict[str, str], organizer_id: int, area_id: int,
+                        shifts: list[dict[str, Any]], publish: bool = True, **extra: Any) -> dict[str, Any]:
+    """Create (and publish) an activity through the API; shifts as {"start", "end", "slots", "skills"}."""
+    body = {"organizer_id": organizer_id, "title": "敬老院陪伴", "category": "elder_care", "area_id": area_id,
+            "address": "幸福路1号", "shifts": [{**s, "start": s["start"].isoformat(), "end": s["end"].isoformat()}
+                                              for s in shifts], **extra}
+    response = await client.post("/api/v1/activities", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    activity = response.json()
+    if publish:
+        response = await client.post(f"/api/v1/activities/{activity['id']}/publish", headers=headers)
+        assert response.status_code == 200, response.text
+        activity = response.json()
+    return activity

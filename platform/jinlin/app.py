@@ -32,6 +32,7 @@ from jinlin.core.http import (
 )
 from jinlin.core.i18n import gettext, ngettext
 from jinlin.core.nav import NavItem
+from jinlin.core.periodic import periodic_lifespan
 from jinlin.core.settings import REPO_ROOT, Settings, get_settings
 
 FRONTEND = REPO_ROOT / "frontend"
@@ -97,7 +98,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         if not manage_database:
             yield
             return
-        async with db.lifespan_db():
+        # Periodic jobs run here only in the embedded shape (eager Celery); beat runs them otherwise.
+        async with db.lifespan_db(), periodic_lifespan(enabled=True):
             yield
 
     api = Router(path="/api/v1", route_handlers=collect("api", "ROUTES"))

@@ -81,3 +81,14 @@ class Colour(str, Enum):
 
 COLOURS = [c.value for c in Colour]
 COLOUR_LABELS = {"red": "Red", "orange": "Orange", "yellow": "Yellow", "green": "Green"}
+
+
+def as_list(value: object) -> list:
+    """A JSON column's value as a list (SQLite hands back text, PostgreSQL may too)."""
+    import json
+
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return list(json.loads(value))
+    return list(value)  # type: ignore[call-overload]

@@ -1,0 +1,90 @@
+"""Request and response shapes of /api/v1/matches and /api/v1/matches/{id}/ratings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from jinlin.needs.schemas import Quantity
+
+Side = Literal["community", "provider"]
+Score = Annotated[int, Meta(ge=1, le=5)]
+
+
+class MatchIn(msgspec.Struct, forbid_unknown_fields=True):
+    need_id: int
+    offer_id: int
+    quantity: Quantity
+    reasons: list[Annotated[str, Meta(max_length=200)]] = []
+
+
+class SideIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Optional body of accept/decline/cancel: which side acts, for someone who belongs to both."""
+
+    side: Side | None = None
+
+
+class MatchOut(msgspec.Struct):
+    id: int
+    need_id: int
+    offer_id: int
+    community_id: int
+    provider_id: int
+    quantity: int
+    source: str
+    run_id: int | None
+    reasons: list[str]
+    status: str
+    proposed_by: str
+    community_accepted_at: datetime | None
+    provider_accepted_at: datetime | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    ended_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    need_title: str = ""
+    offer_title: str = ""
+    unit: str = ""
+    community_name: str = ""
+    provider_name: str = ""
+
+
+class Dimensions(msgspec.Struct, forbid_unknown_fields=True):
+    timeliness: Score
+    quality: Score
+    communication: Score
+
+
+class RatingIn(msgspec.Struct, forbid_unknown_fields=True):
+    score: Score
+    dimensions: Dimensions
+    comment: Annotated[str, Meta(max_length=1000)] = ""
+    side: Side | None = None
+
+
+class DimensionsOut(msgspec.Struct):
+    timeliness: int | None
+    quality: int | None
+    communication: int | None
+
+
+class RatingOut(msgspec.Struct):
+    id: int
+    rater_side: str
+    rater_organization_id: int | None
+    ratee_organization_id: int | None
+    score: int | None
+    dimensions: DimensionsOut
+    comment: str | None
+    visible: bool
+    created_at: datetime
+
+
+class RatingList(msgspec.Struct):
+    items: list[RatingOut]
+    can_rate: bool
+    window_closes_at: datetime | None

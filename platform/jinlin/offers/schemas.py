@@ -1,0 +1,62 @@
+"""Request and response shapes of /api/v1/offers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from jinlin.needs.schemas import CategoryCode, Description, Quantity, Title, Unit
+
+Radius = Annotated[float, Meta(gt=0, le=500)]
+Skill = Annotated[str, Meta(min_length=1, max_length=40)]
+
+
+class OfferIn(msgspec.Struct, forbid_unknown_fields=True):
+    organization_id: int
+    title: Title
+    category: CategoryCode
+    capacity: Quantity
+    description: Description = ""
+    unit: Unit = ""
+    service_area_ids: list[int] = []
+    radius_km: Radius | None = None
+    available_from: datetime | None = None
+    available_until: datetime | None = None
+    skills: list[Skill] = []
+    publish: bool = False
+
+
+class OfferPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    description: Description | msgspec.UnsetType = msgspec.UNSET
+    category: CategoryCode | msgspec.UnsetType = msgspec.UNSET
+    capacity: Quantity | msgspec.UnsetType = msgspec.UNSET
+    unit: Unit | msgspec.UnsetType = msgspec.UNSET
+    service_area_ids: list[int] | msgspec.UnsetType = msgspec.UNSET
+    radius_km: Radius | msgspec.UnsetType | None = msgspec.UNSET
+    available_from: datetime | msgspec.UnsetType | None = msgspec.UNSET
+    available_until: datetime | msgspec.UnsetType | None = msgspec.UNSET
+    skills: list[Skill] | msgspec.UnsetType = msgspec.UNSET
+
+
+class OfferOut(msgspec.Struct):
+    id: int
+    organization_id: int
+    title: str
+    description: str
+    category: str
+    capacity: int
+    unit: str
+    capacity_left: int
+    service_area_ids: list[int]
+    radius_km: float | None
+    available_from: datetime | None
+    available_until: datetime | None
+    skills: list[str]
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    organization_name: str = ""

@@ -2,7 +2,6 @@ import asyncio
 from datetime import timedelta
 
 from factories import login, make_activity, make_volunteer, make_world
-
 from jinlin.activities import service
 from jinlin.activities.tables import Shift, Signup
 from jinlin.notifications.tables import Notification
@@ -19,7 +18,7 @@ async def _setup(client, frozen_clock, slots=1, skills=None):
 
 
 async def test_an_organiser_creates_and_publishes_an_activity_with_shifts(client, frozen_clock):
-    _, staff, activity = await _setup(client, frozen_clock, slots=5)
+    _, _staff, activity = await _setup(client, frozen_clock, slots=5)
     assert activity["status"] == "published"
     shift = activity["shifts"][0]
     assert shift["slots"] == 5 and shift["slots_left"] == 5

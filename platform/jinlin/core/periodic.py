@@ -1,0 +1,75 @@
+"""Periodic jobs in the embedded shape: without Redis there is no Celery beat, so the web process
+runs the bodies of ``BEAT_SCHEDULE`` itself on an asyncio timer (started from the app's lifespan).
+
+A task named ``jinlin.<feature>.tasks.<name>`` has its async body at ``jinlin.<feature>.tasks.<name>_body``
+(the convention every tasks module follows). The bodies are safe to run twice, so a second web
+process doing the same is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from datetime import datetime
+from typing import Any
+
+from jinlin.core.celery import BEAT_SCHEDULE
+
+log = logging.getLogger(__name__)
+TICK_S = 30.0
+
+
+def body_for(task_name: str) -> Callable[[], Awaitable[Any]]:
+    module_name, _, name = task_name.rpartition(".")
+    return getattr(importlib.import_module(module_name), f"{name}_body")
+
+
+def due(schedule: Any, last_run: datetime) -> bool:
+    is_due, _next = schedule.is_due(last_run)
+    return bool(is_due)
+
+
+async def run_due(last_runs: dict[str, datetime], now: Callable[[], datetime]) -> list[str]:
+    """Run every entry whose schedule says it is due since its last run; returns the names run."""
+    ran = []
+    for name, entry in BEAT_SCHEDULE.items():
+        last = last_runs.setdefault(name, now())
+        if not due(entry["schedule"], last):
+            continue
+        last_runs[name] = now()
+        try:
+            await body_for(entry["task"])()
+            ran.append(name)
+        except Exception:  # one failing job must not stop the others or the timer
+            log.exception("periodic job %s failed", name)
+    return ran
+
+
+async def run_forever(tick_s: float = TICK_S) -> None:
+    from celery.schedules import crontab
+
+    clock_now = crontab().now  # the schedules' own notion of now (timezone-aware)
+    last_runs: dict[str, datetime] = {}
+    while True:
+        await run_due(last_runs, clock_now)
+        await asyncio.sleep(tick_s)
+
+
+@asynccontextmanager
+async def periodic_lifespan(enabled: bool) -> AsyncIterator[None]:
+    """Run the timer while the app runs (only when Celery is eager: otherwise beat does this)."""
+    from jinlin.core.celery import celery_app
+
+    if not enabled or not celery_app.conf.task_always_eager:
+        yield
+        return
+    task = asyncio.get_running_loop().create_task(run_forever())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task

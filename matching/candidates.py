@@ -8,11 +8,12 @@ needs, never by pairwise Python loops. Values follow the formula in matching/REA
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .geo import chord_for_km, haversine_km, unit_xyz
+from .geo import EARTH_RADIUS_KM, chord_for_km, haversine_km, unit_xyz
 from .model import AllocationProblem, Need, Offer, Options
 
 VALUE_DECIMALS = 6
@@ -149,10 +150,11 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
         if len(ln) and len(lo_far):
             tree = cKDTree(nxyz[ln])
             hits = tree.query_ball_point(oxyz[lo_far], r=chord_for_km(radius[lo_far]) * (1 + 1e-9) + 1e-12)
-            counts = np.fromiter((len(h) for h in hits), np.int64, len(hits))
-            if counts.sum():
+            counts = np.fromiter(map(len, hits), np.int64, len(hits))
+            total = int(counts.sum())
+            if total:
                 parts_o.append(np.repeat(lo_far, counts))
-                parts_n.append(ln[np.concatenate([np.asarray(h, np.int64) for h in hits if h])])
+                parts_n.append(ln[np.fromiter(chain.from_iterable(hits), np.int64, total)])
         # pairs where the distance rule does not apply
         for a, b in ((ln, lo_any), (un, co), (ln, uo)):
             if len(a) and len(b):
@@ -164,7 +166,9 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     else:
         need = offer = np.zeros(0, np.int64)
 
-    dist = haversine_km(nlat[need], nlon[need], olat[offer], olon[offer])
+    located = nloc[need] & oloc[offer]
+    chord = np.linalg.norm(nxyz[need] - oxyz[offer], axis=1)
+    dist = np.where(located, 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2)), np.nan)
     keep = ~(dist > radius[offer])  # nan distances are kept
     nmask, omask, _ = skill_masks(needs, offers)
     keep &= np.all((nmask[need] & ~omask[offer]) == 0, axis=1)

@@ -19,6 +19,7 @@ from .model import AllocationProblem, Need, Offer
 NEAREST_CONSULTED = 20  # offers looked at to explain a need without candidates
 NEAREST_SHOWN = 3
 HOLDERS_SHOWN = 3
+CANDIDATES_SHOWN = 5  # a short need's best candidate offers whose holders are named
 
 
 def _km(d: float) -> str:
@@ -28,15 +29,12 @@ def _km(d: float) -> str:
 def assignment_rows(problem: AllocationProblem, arcs: Arcs, x: np.ndarray) -> list[dict[str, Any]]:
     rows = []
     needs, offers = problem.needs, problem.offers
-    for a in np.flatnonzero(x > 0).tolist():
-        need, offer = needs[int(arcs.need[a])], offers[int(arcs.offer[a])]
-        rows.append({
-            "need": need.id,
-            "offer": offer.id,
-            "quantity": int(x[a]),
-            "value": float(arcs.value[a]),
-            "reasons": _reasons(need, offer, float(arcs.dist_km[a]), arcs.derived),
-        })
+    idx = np.flatnonzero(x > 0)
+    for i, j, q, v, d in zip(arcs.need[idx].tolist(), arcs.offer[idx].tolist(), x[idx].tolist(),
+                             arcs.value[idx].tolist(), arcs.dist_km[idx].tolist(), strict=True):
+        need, offer = needs[i], offers[j]
+        rows.append({"need": need.id, "offer": offer.id, "quantity": q, "value": v,
+                     "reasons": _reasons(need, offer, d, arcs.derived)})
     return rows
 
 
@@ -44,8 +42,8 @@ def _reasons(need: Need, offer: Offer, dist: float, derived: bool) -> list[str]:
     out = [] if derived else ["listed arc"]
     if need.category is not None and need.category == offer.category:
         out.append("same category")
-    if not np.isnan(dist):
-        out.append(f"{_km(dist)} away")
+    if dist == dist:
+        out.append(f"{dist:.1f} km away")
     if need.skills and set(need.skills) <= set(offer.skills):
         out.append("skills covered")
     if need.colour is not None:
@@ -57,59 +55,74 @@ def _reasons(need: Need, offer: Offer, dist: float, derived: bool) -> list[str]:
     return out
 
 
+def _first_per(keys: np.ndarray, order: np.ndarray, k: int) -> np.ndarray:
+    """Positions in ``order`` (sorted by ``keys[order]``) of the first ``k`` entries of each key."""
+    ks = keys[order]
+    starts = np.r_[0, np.flatnonzero(ks[1:] != ks[:-1]) + 1] if len(ks) else np.zeros(0, np.int64)
+    rank = np.arange(len(ks)) - np.repeat(starts, np.diff(np.r_[starts, len(ks)]))
+    return order[rank < k]
+
+
 def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
                need_idx: np.ndarray) -> list[dict[str, Any]]:
     """Explain needs (that have candidates) served less than their quantity in a solution."""
+    needs, offers = problem.needs, problem.offers
     served = np.bincount(arcs.need, weights=x, minlength=len(sd.qty)).astype(np.int64)
     used = np.bincount(arcs.offer, weights=x * arcs.load, minlength=len(sd.cap)).astype(np.int64)
     room = sd.cap - used
-    order = np.argsort(arcs.need, kind="stable")
-    starts = np.searchsorted(arcs.need[order], np.arange(len(sd.qty) + 1))
-    by_offer = np.argsort(arcs.offer, kind="stable")
-    ostarts = np.searchsorted(arcs.offer[by_offer], np.arange(len(sd.cap) + 1))
+    short = np.zeros(len(sd.qty), bool)
+    short[need_idx] = True
+    short &= served < sd.qty
+    if not short.any():
+        return []
+    # candidate arcs with a positive value, of the needs left short
+    cand = np.flatnonzero(short[arcs.need] & (arcs.value > 0))
+    unit = np.where(sd.splittable[arcs.need[cand]], 1, sd.qty[arcs.need[cand]]) * arcs.load[cand]
+    has_pos = np.bincount(arcs.need[cand], minlength=len(sd.qty)) > 0
+    has_room = np.bincount(arcs.need[cand[room[arcs.offer[cand]] >= unit]], minlength=len(sd.qty)) > 0
+    n_offers = np.bincount(arcs.need[cand], minlength=len(sd.qty))
+    # each short need's best candidates (highest value first), and each offer's best holders
+    by_value = cand[np.lexsort((arcs.offer[cand], -arcs.value[cand], arcs.need[cand]))]
+    top = _first_per(arcs.need, by_value, CANDIDATES_SHOWN)
+    held = np.flatnonzero(x > 0)
+    held = held[np.lexsort((arcs.need[held], -arcs.value[held], arcs.offer[held]))]
+    holders = _first_per(arcs.offer, held, HOLDERS_SHOWN + 1)
+    holders_of: dict[int, list[int]] = {}
+    for a in holders.tolist():
+        holders_of.setdefault(int(arcs.offer[a]), []).append(a)
+    top_of: dict[int, list[int]] = {}
+    for a in top.tolist():
+        top_of.setdefault(int(arcs.need[a]), []).append(a)
     rows = []
-    for i in need_idx.tolist():
-        short = int(sd.qty[i] - served[i])
-        if short <= 0:
-            continue
-        need = problem.needs[i]
-        mine = order[starts[i]:starts[i + 1]]
-        positive = mine[arcs.value[mine] > 0]
-        row: dict[str, Any] = {"need": need.id, "quantity": short}
-        if not len(positive):
+    for i in np.flatnonzero(short).tolist():
+        row: dict[str, Any] = {"need": needs[i].id, "quantity": int(sd.qty[i] - served[i])}
+        rows.append(row)
+        if not has_pos[i]:
             row["reason"] = "not_worth_serving"
             row["detail"] = "every candidate offer has a value of zero or less for this need"
-            rows.append(row)
             continue
-        unit = np.where(sd.splittable[i], 1, sd.qty[i]) * arcs.load[positive]
-        fits = room[arcs.offer[positive]] >= unit
-        if bool(fits.any()):
+        if has_room[i]:
             row["reason"] = "not_reached"
             row["detail"] = "a candidate offer still has room; the search stopped before placing this need"
-            rows.append(row)
             continue
-        best = positive[np.lexsort((arcs.offer[positive], -arcs.value[positive]))[0]]
-        best_offer = problem.offers[int(arcs.offer[best])]
-        holders: list[tuple[float, str]] = []
-        for j in np.unique(arcs.offer[positive]).tolist():
-            theirs = by_offer[ostarts[j]:ostarts[j + 1]]
-            for a in theirs[(x[theirs] > 0) & (arcs.need[theirs] != i)].tolist():
-                holders.append((-float(arcs.value[a]), problem.needs[int(arcs.need[a])].id))
-        names = []
-        for _, nid in sorted(holders):
+        mine = top_of[i]
+        ranked = sorted((-float(arcs.value[a]), needs[int(arcs.need[a])].id)
+                        for b in mine for a in holders_of.get(int(arcs.offer[b]), ()) if arcs.need[a] != i)
+        names: list[str] = []
+        for _, nid in ranked:
             if nid not in names:
                 names.append(nid)
-            if len(names) == HOLDERS_SHOWN:
-                break
-        missing = int(arcs.load[best]) * (short if sd.splittable[i] else int(sd.qty[i]))
+        names = names[:HOLDERS_SHOWN]
+        best = mine[0]
+        best_offer = offers[int(arcs.offer[best])]
+        missing = int(arcs.load[best]) * (row["quantity"] if sd.splittable[i] else int(sd.qty[i]))
         missing -= max(0, int(room[arcs.offer[best]]))
         row["reason"] = "capacity_taken"
-        row["detail"] = (f"the capacity of its {len(np.unique(arcs.offer[positive]))} candidate offer(s) "
-                         f"went to needs that add more value: {', '.join(names)}")
+        row["detail"] = (f"the capacity of its {n_offers[i]} candidate offer(s) went to needs that add "
+                         f"more value: {', '.join(names)}")
         row["taken_by"] = names
         row["would_help"] = {"offer": best_offer.id, "constraint": "capacity",
                              "detail": f"{missing} more capacity at {best_offer.id}"}
-        rows.append(row)
     return rows
 
 

@@ -154,3 +154,18 @@ async def make_activity(client, headers: dict[str, str], organizer_id: int, area
         assert response.status_code == 200, response.text
         activity = response.json()
     return activity
+
+
+async def page_login(client, username: str, password: str = PASSWORD) -> None:
+    """Log in for the pages: the API login also sets the session cookie on ``client``."""
+    await login(client, username, password)
+
+
+async def csrf_token(client, path: str = "/") -> str:
+    """The CSRF token a page's forms carry (GET ``path`` first, which also sets the CSRF cookie)."""
+    import re
+
+    html = (await client.get(path)).text
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    assert found, f"no CSRF field on {path}"
+    return found.group(1)

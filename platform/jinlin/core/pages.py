@@ -40,6 +40,9 @@ def convert_form(raw: dict[str, Any], struct: type[msgspec.Struct]) -> Any:
         message = str(exc)
         field = message.partition(" - at `$.")[2].rstrip("`").split("[")[0] or "_form"
         reason = message.partition(" - at ")[0]
+        if "missing required field `" in message:  # an emptied required field: name it, not the form
+            field = field if field != "_form" else message.partition("missing required field `")[2].split("`")[0]
+            reason = "required"
         raise Invalid("Check the highlighted fields", {field: reason}) from exc
 
 

@@ -23,6 +23,11 @@ class Home:
 async def home_for(principal: Principal) -> Home:
     m = principal.primary
     if m is None:
+        # A self-registered volunteer has no membership until a team accepts them.
+        from jinlin.volunteers.tables import VolunteerProfile
+
+        if await VolunteerProfile.exists().where(VolunteerProfile.account == principal.account_id):
+            return Home(kind="volunteer", membership=None)
         return Home(kind="none", membership=None)
     area = await Area.select().where(Area.id == m.area_id).first()
     children = await Area.select().where(Area.parent == m.area_id).order_by(Area.name)

@@ -40,7 +40,7 @@ def _near(paths: list[str], activity_path: str) -> bool:
 async def load_problem(activity: dict[str, Any], options: RosterRunIn) -> tuple[matching.RosterProblem, dict[str, Any]]:
     now = clock.now()
     shifts = [s for s in await Shift.select().where(Shift.activity == activity["id"]).order_by(Shift.starts_at)
-              if s["starts_at"] > now]
+              .output(load_json=True) if s["starts_at"] > now]
     invited = await RosterInvitation.select(RosterInvitation.shift, RosterInvitation.volunteer).where(
         RosterInvitation.shift.is_in([s["id"] for s in shifts] or [0]) & (RosterInvitation.status == "invited"))
     pending: dict[int, int] = {}
@@ -52,7 +52,7 @@ async def load_problem(activity: dict[str, Any], options: RosterRunIn) -> tuple[
     since, until = min(s["starts_at"] for s in open_shifts), max(s["ends_at"] for s in open_shifts)
     profiles = await VolunteerProfile.select(
         *VolunteerProfile.all_columns(), VolunteerProfile.account.skills.as_alias("skills"),
-        VolunteerProfile.account.active.as_alias("active")).order_by(VolunteerProfile.account)
+        VolunteerProfile.account.active.as_alias("active")).order_by(VolunteerProfile.account).output(load_json=True)
     team_members = {r["account"] for r in await Membership.select(Membership.account).where(
         (Membership.organization == activity["organizer"]) & (Membership.role == "volunteer"))}
     area_paths = {r["id"]: r["path"] for r in await Area.select(Area.id, Area.path)} if profiles else {}
@@ -159,7 +159,7 @@ def _inv_select():
         *RosterInvitation.all_columns(), RosterInvitation.shift.activity.as_alias("activity_id"),
         RosterInvitation.shift.activity.title.as_alias("activity_title"),
         RosterInvitation.shift.starts_at.as_alias("start"), RosterInvitation.shift.ends_at.as_alias("end"),
-        RosterInvitation.volunteer.display_name.as_alias("volunteer_name"))
+        RosterInvitation.volunteer.display_name.as_alias("volunteer_name")).output(load_json=True)
 
 
 def _inv_out(r: dict[str, Any]) -> InvitationOut:
@@ -170,7 +170,7 @@ def _inv_out(r: dict[str, Any]) -> InvitationOut:
 
 
 async def get_run(principal: Principal, run_id: int) -> RosterRunOut:
-    run = await RosterRun.select().where(RosterRun.id == run_id).first()
+    run = await RosterRun.select().where(RosterRun.id == run_id).first().output(load_json=True)
     if run is None:
         raise NotFound("Roster run not found")
     activity = await service.activity_row(run["activity"])

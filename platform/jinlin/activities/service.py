@@ -64,7 +64,7 @@ def check_visible(principal: Principal, activity: dict[str, Any]) -> None:
 
 
 async def shift_row(shift_id: int) -> dict[str, Any]:
-    row = await Shift.select().where(Shift.id == shift_id).first()
+    row = await Shift.select().where(Shift.id == shift_id).first().output(load_json=True)
     if row is None:
         raise NotFound("Shift not found")
     return row
@@ -94,7 +94,7 @@ def shift_out(row: dict[str, Any], manage: bool, waitlisted: int = 0) -> ShiftOu
 
 
 async def to_out(principal: Principal, activity: dict[str, Any]) -> ActivityOut:
-    shifts = await Shift.select().where(Shift.activity == activity["id"]).order_by(Shift.starts_at)
+    shifts = await Shift.select().where(Shift.activity == activity["id"]).order_by(Shift.starts_at).output(load_json=True)
     manage = can_manage(principal, activity)
     waits = await _waitlisted_counts([s["id"] for s in shifts])
     return ActivityOut(
@@ -147,12 +147,13 @@ async def list_activities(
     ids = [r["id"] for r in rows]
     shifts_by: dict[int, list[dict[str, Any]]] = {}
     if ids:
-        for s in await Shift.select().where(Shift.activity.is_in(ids)).order_by(Shift.starts_at):
+        for s in await Shift.select().where(Shift.activity.is_in(ids)).order_by(Shift.starts_at).output(load_json=True):
             shifts_by.setdefault(s["activity"], []).append(s)
     profile = await profile_row(principal.account_id) if (free_time or near) else None
     my_skills: set[str] = set()
     if fits_skills:
-        acc = await Account.select(Account.skills).where(Account.id == principal.account_id).first()
+        acc = await Account.select(Account.skills).where(Account.id == principal.account_id).first().output(
+            load_json=True)
         my_skills = set(acc["skills"] or []) if acc else set()
     near_paths: list[str] = []
     if near and profile and profile["preferred_area_ids"]:
@@ -404,7 +405,7 @@ async def sign_up(principal: Principal, shift_id: int, *, source: str = "self", 
         raise WrongStatus("activity", activity["status"], "sign up")
     if shift["starts_at"] <= clock.now():
         raise Conflict("This shift has already started", {"shift": "started"})
-    acc = await Account.select(Account.skills).where(Account.id == principal.account_id).first()
+    acc = await Account.select(Account.skills).where(Account.id == principal.account_id).first().output(load_json=True)
     missing = sorted(set(shift["skills"] or []) - set(acc["skills"] or []))
     if missing:
         raise Invalid("You lack the skills this shift needs", {"skills": ", ".join(missing)}, code="missing_skills")

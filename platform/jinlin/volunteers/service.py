@@ -91,7 +91,7 @@ def free_windows(profile: dict[str, Any] | None, since: datetime, until: datetim
 
 
 async def profile_row(account_id: int) -> dict[str, Any] | None:
-    return await VolunteerProfile.select().where(VolunteerProfile.account == account_id).first()
+    return await VolunteerProfile.select().where(VolunteerProfile.account == account_id).first().output(load_json=True)
 
 
 async def is_volunteer(principal: Principal) -> bool:
@@ -175,7 +175,7 @@ async def can_see(principal: Principal, volunteer_id: int) -> bool:
 
 
 async def get_volunteer(principal: Principal, volunteer_id: int) -> VolunteerOut:
-    acc = await Account.select().where(Account.id == volunteer_id).first()
+    acc = await Account.select().where(Account.id == volunteer_id).first().output(load_json=True)
     if acc is None or not await can_see(principal, volunteer_id):
         raise NotFound("Volunteer not found")
     profile = await profile_row(volunteer_id) or {}

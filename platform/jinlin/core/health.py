@@ -34,7 +34,7 @@ async def _broker_state() -> str:
         await client.aclose()
 
 
-@get("/healthz", tags=["health"], sync_to_thread=False)
+@get("/healthz", tags=["health"])
 async def healthz() -> Response[dict[str, str]]:
     database = "ok" if await _database_ok() else "down"
     broker = await _broker_state()

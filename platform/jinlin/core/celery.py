@@ -19,7 +19,7 @@ from celery.schedules import crontab
 from celery.signals import worker_process_init, worker_process_shutdown
 
 import jinlin
-from jinlin.core.settings import get_settings
+from jinlin.core.settings import Settings, get_settings
 
 # The one beat schedule. In the embedded shape the web process runs these itself (core.periodic).
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
@@ -33,13 +33,20 @@ def _task_modules() -> list[str]:
     return sorted(f"jinlin.{p.name}.tasks" for p in root.iterdir() if (p / "tasks.py").exists())
 
 
+def _shape(settings: Settings) -> dict[str, Any]:
+    """The settings-dependent part of the configuration: broker, result backend, eager or not."""
+    return {
+        "broker_url": settings.redis_url or "memory://",
+        "result_backend": settings.redis_url or "cache+memory://",
+        "task_always_eager": settings.celery_eager,
+    }
+
+
 def make_celery() -> Celery:
     settings = get_settings()
     app = Celery("jinlin")
     app.conf.update(
-        broker_url=settings.redis_url or "memory://",
-        result_backend=settings.redis_url or "cache+memory://",
-        task_always_eager=settings.celery_eager,
+        **_shape(settings),
         task_eager_propagates=True,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -57,6 +64,17 @@ def make_celery() -> Celery:
 
 
 celery_app = make_celery()
+
+
+def configure(settings: Settings) -> Celery:
+    """Point the one Celery app at ``settings`` (tests that drive a real worker switch shapes with it)."""
+    celery_app.conf.update(**_shape(settings))
+    # Connections and backends are cached per configuration; drop them so the new URLs take effect.
+    celery_app._local.__dict__.pop("backend", None)
+    # (Not closed: kombu keeps producer pools per URL globally, and a later switch back reuses them.)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    return celery_app
 
 _loop: asyncio.AbstractEventLoop | None = None
 

@@ -127,6 +127,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                     js_url="/vendor/swagger/swagger-ui-bundle.js",
                     css_url="/vendor/swagger/swagger-ui.css",
                     standalone_preset_js_url="/vendor/swagger/swagger-ui-standalone-preset.js",
+                    favicon="<link rel='icon' type='image/svg+xml' href='/static/favicon.svg'>",
                 )
             ],
         ),

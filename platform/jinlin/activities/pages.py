@@ -1,0 +1,278 @@
+"""志愿活动 pages (phone first): find and sign up, organise an activity, take attendance, check in."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from jinlin.activities import attendance, roster, service
+from jinlin.activities.qr import checkin_path, qr_svg
+from jinlin.activities.schemas import ActivityIn, Adjustment, RosterRunIn, ShiftIn, VerifyIn
+from jinlin.areas.tables import Area
+from jinlin.auth.principal import Principal
+from jinlin.catalog.codes import CATEGORY_LABELS
+from jinlin.core.errors import DomainError, Invalid
+from jinlin.core.nav import NavItem
+from jinlin.core.pages import form_data, form_errors, form_list, redirect, render
+from jinlin.core.pagination import PageRequest
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+SHIFT_ROWS = 3
+
+
+def local(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+    return value.astimezone(LOCAL).strftime(fmt) if value else ""
+
+
+def category_label(code: str) -> str:
+    return CATEGORY_LABELS.get(code, code)
+
+
+async def _areas_for(principal: Principal) -> list[dict[str, Any]]:
+    paths = [m.area_path for m in principal.memberships]
+    if not paths:
+        return await Area.select(Area.id, Area.name, Area.level).where(Area.level.is_in(["street", "community"])) \
+            .order_by(Area.path).limit(300)
+    clause = None
+    for p in paths:
+        c = Area.path.like(f"{p}%")
+        clause = c if clause is None else clause | c
+    return await Area.select(Area.id, Area.name, Area.level).where(clause).order_by(Area.path).limit(300)
+
+
+# -- finding and signing up ------------------------------------------------------------------
+
+
+@get("/activities", include_in_schema=False)
+async def activity_list(
+    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], category: FromQuery[str | None] = None,
+    area_id: FromQuery[int | None] = None, day: FromQuery[str | None] = None, fits_skills: FromQuery[bool] = False,
+    free_time: FromQuery[bool] = False, near: FromQuery[bool] = False,
+) -> Template:
+    date_from = date_to = None
+    if day:
+        try:
+            start = datetime.fromisoformat(day).replace(tzinfo=LOCAL)
+        except ValueError as exc:
+            raise Invalid("Bad date", {"day": "not a date"}) from exc
+        date_from, date_to = start, start + timedelta(days=1)
+    page = await service.list_activities(
+        principal, paging, status=None, category=category or None, area_id=area_id, date_from=date_from,
+        date_to=date_to, fits_skills=fits_skills, free_time=free_time, near=near, upcoming=True)
+    organiser_of = sorted(principal.org_ids(service.ORGANISER_ROLES))
+    return render("activities/list.html", principal, page=page, categories=CATEGORY_LABELS,
+                  areas=await _areas_for(principal), can_create=bool(organiser_of),
+                  q={"category": category or "", "area_id": area_id or "", "day": day or "",
+                     "fits_skills": fits_skills, "free_time": free_time, "near": near})
+
+
+async def _detail(principal: Principal, activity_id: int, *, errors: dict | None = None, flash: str = "",
+                  status_code: int = 200) -> Template:
+    activity = await service.get_activity(principal, activity_id)
+    mine = {s["shift"]: s for s in await service.my_signups(principal) if s["status"] != "cancelled"}
+    return render("activities/detail.html", principal, activity=activity, mine=mine, errors=errors or {},
+                  flash=flash, status_code=status_code)
+
+
+@get("/activities/{activity_id:int}", include_in_schema=False)
+async def activity_detail(principal: NamedDependency[Principal], activity_id: FromPath[int]) -> Template:
+    return await _detail(principal, activity_id)
+
+
+@post("/shifts/{shift_id:int}/signups", include_in_schema=False)
+async def signup_submit(principal: NamedDependency[Principal], shift_id: FromPath[int]) -> Template | Redirect:
+    shift = await service.shift_row(shift_id)
+    try:
+        await service.sign_up(principal, shift_id)
+    except DomainError as exc:
+        return await _detail(principal, shift["activity"], errors=form_errors(exc), status_code=exc.status)
+    return redirect(f"/activities/{shift['activity']}")
+
+
+@post("/signups/{signup_id:int}/cancel", include_in_schema=False)
+async def signup_cancel(request: Request, principal: NamedDependency[Principal],
+                        signup_id: FromPath[int]) -> Template | Redirect:
+    form = await form_data(request)
+    row = await service.signup_row(signup_id)
+    try:
+        await service.cancel_signup(principal, signup_id)
+    except DomainError as exc:
+        return await _detail(principal, row["shift.activity"], errors=form_errors(exc), status_code=exc.status)
+    return redirect(str(form.get("next") or f"/activities/{row['shift.activity']}"))
+
+
+# -- organising ------------------------------------------------------------------------------
+
+
+def _parse_local(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=LOCAL)
+
+
+def _activity_from_form(form: dict[str, Any]) -> ActivityIn:
+    errors: dict[str, str] = {}
+    shifts = []
+    for i in range(SHIFT_ROWS):
+        start, end = form.get(f"start_{i}"), form.get(f"end_{i}")
+        if not start and not end:
+            continue
+        try:
+            skills = [s.strip() for s in str(form.get(f"skills_{i}", "")).replace("，", ",").split(",") if s.strip()]
+            shifts.append(ShiftIn(start=_parse_local(str(start)), end=_parse_local(str(end)),
+                                  slots=int(form.get(f"slots_{i}") or 0), skills=skills))
+        except (ValueError, TypeError):
+            errors[f"start_{i}"] = "give a start, an end and a number of places"
+    if not shifts and not errors:
+        errors["start_0"] = "add at least one shift"
+    try:
+        organizer_id, area_id = int(form.get("organizer_id") or 0), int(form.get("area_id") or 0)
+    except ValueError:
+        organizer_id = area_id = 0
+    if errors:
+        raise Invalid("Check the highlighted fields", errors)
+    import msgspec
+
+    try:
+        return msgspec.convert({"organizer_id": organizer_id, "title": str(form.get("title", "")).strip(),
+                                "category": form.get("category") or "other", "area_id": area_id,
+                                "description": str(form.get("description", "")), "address": str(form.get("address", "")),
+                                "shifts": [msgspec.to_builtins(s) for s in shifts]}, ActivityIn)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        field = message.partition(" - at `$.")[2].rstrip("`").split("[")[0] or "_form"
+        raise Invalid("Check the highlighted fields", {field: message.partition(" - at ")[0]}) from exc
+
+
+async def _new_form(principal: Principal, form: dict | None = None, errors: dict | None = None,
+                    status_code: int = 200) -> Template:
+    orgs = [m for m in principal.memberships if m.role in service.ORGANISER_ROLES]
+    return render("activities/new.html", principal, orgs=orgs, areas=await _areas_for(principal),
+                  categories=CATEGORY_LABELS, form=form or {}, errors=errors or {}, rows=range(SHIFT_ROWS),
+                  status_code=status_code)
+
+
+@get("/activities/new", include_in_schema=False)
+async def activity_new(principal: NamedDependency[Principal]) -> Template:
+    return await _new_form(principal)
+
+
+@post("/activities/new", include_in_schema=False)
+async def activity_create(request: Request, principal: NamedDependency[Principal]) -> Template | Redirect:
+    form = await form_data(request)
+    try:
+        activity = await service.create_activity(principal, _activity_from_form(form))
+        if form.get("publish"):
+            await service.publish_activity(principal, activity.id)
+    except DomainError as exc:
+        return await _new_form(principal, form, form_errors(exc), exc.status)
+    return redirect(f"/activities/{activity.id}")
+
+
+@post("/activities/{activity_id:int}/{action:str}", include_in_schema=False)
+async def activity_action(principal: NamedDependency[Principal], activity_id: FromPath[int],
+                          action: FromPath[str]) -> Template | Redirect:
+    actions = {"publish": service.publish_activity, "cancel": service.cancel_activity,
+               "finish": service.finish_activity}
+    try:
+        if action == "roster":
+            run = await roster.start_roster_run(principal, activity_id, RosterRunIn())
+            return await _detail(principal, activity_id, flash=f"{run.proposals}")
+        if action not in actions:
+            raise Invalid("Unknown action")
+        await actions[action](principal, activity_id)
+    except DomainError as exc:
+        return await _detail(principal, activity_id, errors=form_errors(exc), status_code=exc.status)
+    return redirect(f"/activities/{activity_id}")
+
+
+# -- attendance ------------------------------------------------------------------------------
+
+
+async def _manage(request: Request, principal: Principal, shift_id: int, *, errors: dict | None = None,
+                  flash: str = "", status_code: int = 200) -> Template:
+    shift, activity = await service.shift_and_activity(principal, shift_id)
+    if not service.can_manage(principal, activity):
+        from jinlin.core.errors import Forbidden
+
+        raise Forbidden("Only the organisers take attendance")
+    signups = (await service.list_signups(principal, shift_id, PageRequest(limit=200))).items
+    url = str(request.base_url).rstrip("/") + checkin_path(shift_id, shift["checkin_code"])
+    return render("activities/manage.html", principal, shift=shift, activity=activity, signups=signups,
+                  qr=qr_svg(url).decode(), checkin_url=url, errors=errors or {}, flash=flash,
+                  status_code=status_code)
+
+
+@get("/shifts/{shift_id:int}/manage", include_in_schema=False)
+async def shift_manage(request: Request, principal: NamedDependency[Principal], shift_id: FromPath[int]) -> Template:
+    return await _manage(request, principal, shift_id)
+
+
+@post("/shifts/{shift_id:int}/attendance", include_in_schema=False)
+async def shift_attendance(request: Request, principal: NamedDependency[Principal],
+                           shift_id: FromPath[int]) -> Template | Redirect:
+    form = await form_data(request)
+    try:
+        if form.get("action") == "no_show":
+            ids = [int(i) for i in form_list(form.get("signup_ids"))]
+            if not ids:
+                raise Invalid("Tick the volunteers who didn't come", {"signup_ids": "none ticked"})
+            await attendance.mark_no_shows(principal, shift_id, ids)
+        else:
+            adjustments = []
+            for key, value in form.items():
+                if key.startswith("hours_") and str(value).strip():
+                    sid = int(key.removeprefix("hours_"))
+                    adjustments.append(Adjustment(signup_id=sid, hours=float(value),
+                                                  reason=str(form.get(f"reason_{sid}", ""))))
+            await attendance.verify_hours(principal, shift_id, VerifyIn(all=True, adjustments=adjustments))
+    except ValueError:
+        return await _manage(request, principal, shift_id, errors={"_form": "Hours must be a number"}, status_code=400)
+    except DomainError as exc:
+        return await _manage(request, principal, shift_id, errors=form_errors(exc), status_code=exc.status)
+    return redirect(f"/shifts/{shift_id}/manage")
+
+
+@get("/shifts/{shift_id:int}/check-in", include_in_schema=False)
+async def checkin_page(principal: NamedDependency[Principal], shift_id: FromPath[int],
+                       code: FromQuery[str | None] = None) -> Template:
+    shift, activity = await service.shift_and_activity(principal, shift_id)
+    mine = [s for s in await service.my_signups(principal) if s["shift"] == shift_id and s["status"] != "cancelled"]
+    return render("activities/checkin.html", principal, shift=shift, activity=activity, code=code or "",
+                  signup=mine[-1] if mine else None)
+
+
+@post("/shifts/{shift_id:int}/check-in", include_in_schema=False)
+async def checkin_submit(request: Request, principal: NamedDependency[Principal],
+                         shift_id: FromPath[int]) -> Template | Redirect:
+    form = await form_data(request)
+    code = str(form.get("code", ""))
+    try:
+        if form.get("action") == "out":
+            await attendance.check_out(principal, shift_id, code)
+        else:
+            await attendance.check_in(principal, shift_id, code)
+    except DomainError as exc:
+        shift, activity = await service.shift_and_activity(principal, shift_id)
+        mine = [s for s in await service.my_signups(principal) if s["shift"] == shift_id and s["status"] != "cancelled"]
+        return render("activities/checkin.html", principal, shift=shift, activity=activity, code=code,
+                      signup=mine[-1] if mine else None, errors=form_errors(exc), status_code=exc.status)
+    return redirect(f"/shifts/{shift_id}/check-in")
+
+
+@post("/roster/invitations/{invitation_id:int}/{answer:str}", include_in_schema=False)
+async def invitation_answer(principal: NamedDependency[Principal], invitation_id: FromPath[int],
+                            answer: FromPath[str]) -> Redirect:
+    await roster.answer_invitation(principal, invitation_id, accept=answer == "accept")
+    return redirect("/my/shifts")
+
+
+ROUTES = [activity_list, activity_detail, signup_submit, signup_cancel, activity_new, activity_create,
+          activity_action, shift_manage, shift_attendance, checkin_page, checkin_submit, invitation_answer]
+NAV = [NavItem("Volunteer activities", "/activities", frozenset(), order=30)]
+PANELS = [("volunteer", "activities/panel.html")]
+TEMPLATE_FILTERS = [("local", local), ("category_label", category_label)]

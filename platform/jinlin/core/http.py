@@ -130,6 +130,10 @@ async def provide_paging(
     return page_request(limit, cursor, offset)
 
 
-def set_request_locale(request: Request) -> None:
-    """before_request: the locale until a Principal says otherwise (cookie, then settings)."""
+async def set_request_locale(request: Request) -> None:
+    """before_request: the locale until a Principal says otherwise (cookie, then settings).
+
+    Async on purpose: Litestar runs a sync hook in a worker thread, where setting the context variable
+    would be lost before the handler runs.
+    """
     current_locale.set(pick_locale(request.cookies.get(LOCALE_COOKIE), get_settings().locale))

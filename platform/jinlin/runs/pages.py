@@ -1,0 +1,106 @@
+"""Matching-run pages: start a run, watch its progress bar (htmx polling), read and publish the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from jinlin.areas.tables import Area
+from jinlin.auth.principal import AREA_ADMIN_ROLES, Principal
+from jinlin.core.errors import DomainError
+from jinlin.core.nav import NavItem
+from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
+from jinlin.core.pagination import PageRequest
+from jinlin.matches.tables import Match
+from jinlin.runs import service
+from jinlin.runs.schemas import MatchRunIn
+from jinlin.runs.tables import ACTIVE_STATUSES
+
+
+async def _areas_in_charge(principal: Principal) -> list[dict[str, Any]]:
+    """The areas the principal may run over: their own, and (county/street) the ones right below."""
+    out: dict[int, dict[str, Any]] = {}
+    for m in principal.memberships:
+        if m.role not in AREA_ADMIN_ROLES:
+            continue
+        for row in await Area.select(Area.id, Area.name, Area.level, Area.path).where(
+            (Area.id == m.area_id) | ((Area.parent == m.area_id) & (Area.level.is_in(["street", "community"])))
+        ).order_by(Area.path):
+            if m.role != "community_admin" or row["id"] == m.area_id:
+                out[row["id"]] = row
+    return sorted(out.values(), key=lambda r: r["path"])
+
+
+async def _index(principal: Principal, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+    runs = await service.list_runs(principal, PageRequest(limit=20))
+    return render("runs/list.html", principal, runs=runs.items, areas=await _areas_in_charge(principal),
+                  errors=errors or {}, status_code=status_code)
+
+
+@get("/runs", include_in_schema=False)
+async def runs_page(principal: NamedDependency[Principal]) -> Template:
+    return await _index(principal)
+
+
+@post("/runs", include_in_schema=False)
+async def start_run(request: Request, principal: NamedDependency[Principal]) -> Template | Redirect:
+    form = await form_data(request)
+    try:
+        data = convert_form({"kind": form.get("kind") or "allocation", "area_id": form.get("area_id"),
+                             "period": form.get("period")}, MatchRunIn)
+        run = await service.start_run(principal, data)
+    except DomainError as exc:
+        return await _index(principal, form_errors(exc), exc.status)
+    return redirect(f"/runs/{run.id}")
+
+
+async def _proposals(run: Any) -> list[dict[str, Any]]:
+    if run.kind == "twinning":
+        from jinlin.twinning.service import _select
+        from jinlin.twinning.tables import Twinning
+
+        return await _select().where(Twinning.run_id == run.id).order_by(Twinning.id)
+    return await Match.select(
+        Match.all_columns(), Match.need_id.title.as_alias("need_title"), Match.need_id.colour.as_alias("colour"),
+        Match.offer_id.title.as_alias("offer_title"), Match.provider_id.name.as_alias("provider_name"),
+        Match.community_id.name.as_alias("community_name"),
+    ).where(Match.run_id == run.id).order_by(Match.id).output(load_json=True)
+
+
+@get("/runs/{run_id:int}", include_in_schema=False)
+async def run_page(principal: NamedDependency[Principal], run_id: FromPath[int]) -> Template:
+    out = await service.get_result(principal, run_id)
+    run = out["run"]
+    area = await Area.select(Area.name).where(Area.id == run.area_id).first()
+    proposals = [] if run.status in ACTIVE_STATUSES else await _proposals(run)
+    return render("runs/detail.html", principal, run=run, result=out["result"], area=area,
+                  proposals=proposals, active=run.status in ACTIVE_STATUSES)
+
+
+@get("/runs/{run_id:int}/progress", include_in_schema=False)
+async def run_progress(principal: NamedDependency[Principal], run_id: FromPath[int]) -> Template | Response:
+    run = await service.get_run(principal, run_id)
+    if run.status not in ACTIVE_STATUSES:
+        # Finished: reload the whole page, which now shows the result.
+        return Response(content="", headers={"HX-Refresh": "true"})
+    return render("runs/_progress.html", principal, run=run, active=True)
+
+
+@post("/runs/{run_id:int}/publish", include_in_schema=False)
+async def publish(principal: NamedDependency[Principal], run_id: FromPath[int]) -> Redirect:
+    await service.publish_run(principal, run_id)
+    return redirect(f"/runs/{run_id}")
+
+
+@post("/runs/{run_id:int}/cancel", include_in_schema=False)
+async def cancel(principal: NamedDependency[Principal], run_id: FromPath[int]) -> Redirect:
+    await service.cancel_run(principal, run_id)
+    return redirect(f"/runs/{run_id}")
+
+
+ROUTES = [runs_page, start_run, run_page, run_progress, publish, cancel]
+NAV = [NavItem("Matching runs", "/runs", AREA_ADMIN_ROLES, order=40)]

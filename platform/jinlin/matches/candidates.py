@@ -1,0 +1,100 @@
+"""The manual path's ranking: offers that could meet a need, and needs an offer could meet.
+
+Rule: same category, inside the offer's service area (its areas' subtrees or its radius around the
+organisation; an offer with neither serves everywhere), enough left; then most urgent colour first,
+soonest deadline, and nearest. The optimiser (runs) comes on top of this and does not replace it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from jinlin.areas.tables import Area
+from jinlin.auth.principal import Principal
+from jinlin.catalog.codes import as_list
+from jinlin.catalog.service import COLOUR_RANK
+from jinlin.needs import service as needs
+from jinlin.needs.tables import Need
+from jinlin.offers import service as offers
+from jinlin.offers.tables import Offer
+
+
+def _km(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> float | None:
+    if None in a or None in b:
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))  # type: ignore[arg-type]
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+async def _areas(ids: set[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    return {a["id"]: a for a in await Area.select().where(Area.id.is_in(list(ids)))}
+
+
+def _point(area: dict[str, Any] | None) -> tuple[float | None, float | None]:
+    return (area["lat"], area["lon"]) if area else (None, None)
+
+
+def covers(offer: dict[str, Any], need_area: dict[str, Any], service: dict[int, dict[str, Any]],
+           org_area: dict[str, Any] | None) -> tuple[bool, float | None]:
+    ids = [int(i) for i in as_list(offer["service_area_ids"])]
+    distance = _km(_point(org_area), _point(need_area))
+    if not ids and offer["radius_km"] is None:
+        return True, distance
+    if any(need_area["path"].startswith(service[i]["path"]) for i in ids if i in service):
+        return True, distance
+    if offer["radius_km"] is not None and distance is not None and distance <= offer["radius_km"]:
+        return True, distance
+    return False, distance
+
+
+async def candidate_offers(principal: Principal, need_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    need = await needs.get_visible_row(principal, need_id)
+    rows = await Offer.select(Offer.all_columns(), Offer.organization_id.name, Offer.organization_id.area).where(
+        (Offer.category == need["category"]) & (Offer.status == "published") & (Offer.capacity_left > 0))
+    service_ids = {int(i) for r in rows for i in as_list(r["service_area_ids"])}
+    areas = await _areas(service_ids | {r["organization_id.area"] for r in rows} | {need["area_id"]})
+    need_area = areas[need["area_id"]]
+    out = []
+    for r in rows:
+        ok, distance = covers(r, need_area, areas, areas.get(r["organization_id.area"]))
+        if ok:
+            out.append({"offer": offers.to_out(r),
+                        "distance_km": None if distance is None else round(distance, 1)})
+    out.sort(key=lambda c: (c["distance_km"] if c["distance_km"] is not None else 1e9, -c["offer"].capacity_left))
+    return out[:limit]
+
+
+async def candidate_needs(principal: Principal, organization_id: int, limit: int = 30) -> list[dict[str, Any]]:
+    """Needs near us that we could meet: across the organisation's published offers."""
+    my_offers = await Offer.select(Offer.all_columns(), Offer.organization_id.area).where(
+        (Offer.organization_id == organization_id) & (Offer.status == "published") & (Offer.capacity_left > 0))
+    if not my_offers:
+        return []
+    categories = sorted({o["category"] for o in my_offers})
+    rows = await needs._select().where(Need.category.is_in(categories) & Need.status.is_in(["published", "matched",
+                                                                                           "in_progress"]))
+    rows = [r for r in rows if r["quantity"] > r["quantity_matched"]]
+    service_ids = {int(i) for o in my_offers for i in as_list(o["service_area_ids"])}
+    areas = await _areas(service_ids | {o["organization_id.area"] for o in my_offers} | {r["area_id"] for r in rows})
+    out = []
+    for r in rows:
+        matching = []
+        best = None
+        for o in my_offers:
+            if o["category"] != r["category"]:
+                continue
+            ok, distance = covers(o, areas[r["area_id"]], areas, areas.get(o["organization_id.area"]))
+            if ok:
+                matching.append(o)
+                best = distance if best is None or (distance is not None and distance < best) else best
+        if matching:
+            out.append({"need": needs.to_out(r), "offers": [offers.to_out(o) for o in matching],
+                        "distance_km": None if best is None else round(best, 1)})
+    far = 1e9
+    out.sort(key=lambda c: (COLOUR_RANK.get(c["need"].colour, 9), c["need"].resolve_by.timestamp()
+                            if c["need"].resolve_by else far, c["distance_km"] if c["distance_km"] is not None else far))
+    return out[:limit]

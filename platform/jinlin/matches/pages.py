@@ -1,0 +1,93 @@
+"""供需项目 pages: my matches, proposing from a need or an offer, a match's page with each side's actions
+and the two-way blind rating."""
+
+from __future__ import annotations
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from jinlin.auth.principal import Principal
+from jinlin.core.errors import Invalid, NotFound
+from jinlin.core.nav import NavItem
+from jinlin.core.pages import form_data, redirect, render
+from jinlin.core.pagination import PageRequest
+from jinlin.matches import rating, service
+from jinlin.matches.schemas import Dimensions, RatingIn
+from jinlin.ratings.service import reputation
+
+MATCH_STATUSES = ["proposed", "accepted", "in_progress", "completed", "declined", "cancelled", "expired"]
+
+
+def _int(value: object, field: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError as exc:
+        raise Invalid("Check the highlighted fields", {field: "must be a whole number"}) from exc
+
+
+@get("/matches", include_in_schema=False)
+async def matches_list(principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
+                       status: FromQuery[str | None] = None) -> Template:
+    page = await service.list_matches(principal, paging, status=status)
+    return render("matches/list.html", principal, page=page, statuses=MATCH_STATUSES, status=status or "")
+
+
+@post("/matches/new", include_in_schema=False)
+async def propose(principal: NamedDependency[Principal], request: Request) -> Redirect:
+    form = await form_data(request)
+    match = await service.create_match(principal, _int(form.get("need_id"), "need_id"),
+                                       _int(form.get("offer_id"), "offer_id"),
+                                       _int(form.get("quantity"), "quantity"), "manual")
+    return redirect(f"/matches/{match.id}")
+
+
+@get("/matches/{match_id:int}", include_in_schema=False)
+async def match_page(principal: NamedDependency[Principal], match_id: FromPath[int]) -> Template:
+    match = await service.get_match(principal, match_id)
+    sides = service.sides_of(principal, await service.get_row(match_id))
+    ratings = await rating.match_ratings(principal, match_id)
+    return render("matches/detail.html", principal, match=match, sides=sides, ratings=ratings,
+                  rated_sides={r.rater_side for r in ratings.items})
+
+
+@post("/matches/{match_id:int}/rate", include_in_schema=False)
+async def rate(principal: NamedDependency[Principal], match_id: FromPath[int], request: Request) -> Redirect:
+    form = await form_data(request)
+    data = RatingIn(score=_int(form.get("score"), "score"), comment=str(form.get("comment") or ""),
+                    dimensions=Dimensions(timeliness=_int(form.get("timeliness"), "timeliness"),
+                                          quality=_int(form.get("quality"), "quality"),
+                                          communication=_int(form.get("communication"), "communication")))
+    if not all(1 <= v <= 5 for v in (data.score, data.dimensions.timeliness, data.dimensions.quality,
+                                     data.dimensions.communication)):
+        raise Invalid("Scores are 1 to 5", {"score": "must be between 1 and 5"})
+    await rating.rate_match(principal, match_id, data)
+    return redirect(f"/matches/{match_id}")
+
+
+@post("/matches/{match_id:int}/{action:str}", include_in_schema=False)
+async def match_action(principal: NamedDependency[Principal], match_id: FromPath[int], action: FromPath[str],
+                       request: Request) -> Redirect:
+    form = await form_data(request)
+    side = form.get("side") or None
+    if action == "complete":
+        await service.complete_match(principal, match_id)
+    else:
+        fn = {"accept": service.accept_match, "decline": service.decline_match, "cancel": service.cancel_match,
+              "start": service.start_match}.get(action)
+        if fn is None:
+            raise NotFound("No such action")
+        await fn(principal, match_id, side)
+    return redirect(f"/matches/{match_id}")
+
+
+@get("/organizations/{organization_id:int}/reputation", include_in_schema=False)
+async def reputation_fragment(principal: NamedDependency[Principal], organization_id: FromPath[int]) -> Template:
+    """A fragment for any organisation page: ``hx-get`` it where the reputation should show."""
+    return render("matches/reputation.html", principal, rep=await reputation(organization_id))
+
+
+ROUTES = [matches_list, propose, match_page, rate, match_action, reputation_fragment]
+NAV = [NavItem("Matches", "/matches", frozenset(), order=24)]
+PANELS = [("community", "matches/panel.html"), ("unit", "matches/panel.html")]

@@ -1,0 +1,182 @@
+"""需求清单 pages: the shared list with filters and countdowns, the one-minute phone form, a need's page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from jinlin.areas.tables import Area
+from jinlin.auth.principal import COMMUNITY_ROLES, UNIT_ROLES, Principal
+from jinlin.catalog.codes import BENEFICIARY_LABELS, CATEGORY_LABELS, COLOUR_LABELS
+from jinlin.core import clock
+from jinlin.core.errors import DomainError
+from jinlin.core.i18n import translate
+from jinlin.core.nav import NavItem
+from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
+from jinlin.core.pagination import PageRequest
+from jinlin.matches import candidates
+from jinlin.matches import service as matches
+from jinlin.needs import service, spreadsheet
+from jinlin.needs.api import XLSX
+from jinlin.needs.schemas import NeedIn
+from jinlin.orgs.tables import Organization
+
+NEED_STATUSES = ["draft", "published", "matched", "in_progress", "resolved", "closed", "cancelled", "expired"]
+
+
+def countdown(deadline: datetime | None) -> str:
+    """"3 h left" / "2 d overdue", in the user's language."""
+    if deadline is None:
+        return ""
+    seconds = (deadline - clock.now()).total_seconds()
+    hours = abs(seconds) / 3600
+    amount = translate("{n} d", n=int(hours // 24)) if hours >= 48 else translate("{n} h", n=max(int(hours), 0)) \
+        if hours >= 1 else translate("{n} min", n=int(abs(seconds) // 60))
+    return translate("{t} left", t=amount) if seconds >= 0 else translate("{t} overdue", t=amount)
+
+
+def options(labels: dict[str, str]) -> list[tuple[str, str]]:
+    from jinlin.core.i18n import gettext
+
+    return [(code, gettext(label)) for code, label in labels.items()]
+
+
+async def _places(community_id: int) -> list[tuple[int, str]]:
+    org = await Organization.select(Organization.area.path).where(Organization.id == community_id).first()
+    if org is None:
+        return []
+    rows = await Area.select(Area.id, Area.name, Area.level).where(Area.path.like(f"{org['area.path']}%")) \
+        .order_by(Area.path)
+    return [(r["id"], r["name"]) for r in rows]
+
+
+def _communities(principal: Principal) -> list[tuple[int, str]]:
+    return sorted({(m.organization_id, m.organization_name) for m in principal.memberships
+                   if m.role in COMMUNITY_ROLES})
+
+
+@get("/needs", include_in_schema=False)
+async def needs_list(
+    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], status: FromQuery[str | None] = None,
+    category: FromQuery[str | None] = None, colour: FromQuery[str | None] = None,
+    area_id: FromQuery[int | None] = None, mine: FromQuery[bool | None] = None,
+) -> Template:
+    community_id = None
+    if mine and principal.community_ids:
+        community_id = sorted(principal.community_ids)[0]
+    rows, total = await service.query_needs(principal, paging, status=status or "published,matched,in_progress",
+                                            category=category, colour=colour, area_id=area_id,
+                                            community_id=community_id)
+    page = paging.page([service.to_out(r) for r in rows], total)
+    near = []
+    if principal.unit_ids and not mine:
+        near = await candidates.candidate_needs(principal, sorted(principal.unit_ids)[0], limit=10)
+    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("category", category), ("colour", colour),
+                                              ("area_id", area_id), ("mine", "1" if mine else None)) if v)
+    return render("needs/list.html", principal, page=page, near=near, categories=options(CATEGORY_LABELS),
+                  colours=options(COLOUR_LABELS), statuses=NEED_STATUSES,
+                  filters={"status": status or "", "category": category or "", "colour": colour or "",
+                           "area_id": area_id or "", "mine": mine}, query=query,
+                  can_post=bool(principal.community_ids))
+
+
+@get("/needs/new", include_in_schema=False)
+async def need_form(principal: NamedDependency[Principal]) -> Template:
+    communities = _communities(principal)
+    values: dict[str, Any] = {"urgency": 2, "importance": 2, "quantity": 1, "splittable": True,
+                              "community_id": communities[0][0] if communities else ""}
+    return render("needs/form.html", principal, values=values, communities=communities,
+                  places=await _places(values["community_id"]) if communities else [],
+                  categories=options(CATEGORY_LABELS), groups=options(BENEFICIARY_LABELS))
+
+
+@post("/needs/new", include_in_schema=False)
+async def need_submit(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
+    form = await form_data(request)
+    raw = {**form, "beneficiary_groups": form_list(form.get("beneficiary_groups")),
+           "splittable": form.get("splittable") == "on", "publish": form.get("_draft") is None}
+    try:
+        need = await service.create_need(principal, convert_form(raw, NeedIn))
+    except DomainError as exc:
+        communities = _communities(principal)
+        community_id = int(form.get("community_id") or (communities[0][0] if communities else 0))
+        return render("needs/form.html", principal, status_code=exc.status, errors=form_errors(exc), values=raw,
+                      communities=communities, places=await _places(community_id),
+                      categories=options(CATEGORY_LABELS), groups=options(BENEFICIARY_LABELS))
+    return redirect(f"/needs/{need.id}")
+
+
+@get("/needs/{need_id:int}", include_in_schema=False)
+async def need_page(principal: NamedDependency[Principal], need_id: FromPath[int]) -> Template:
+    need = await service.get_need(principal, need_id)
+    row = await service.get_row(need_id)
+    manage = service.can_manage(principal, row)
+    offers = await candidates.candidate_offers(principal, need_id) if manage and need.quantity_open > 0 \
+        and need.status in service.OPEN_STATUSES else []
+    my_offers = []
+    if principal.unit_ids and need.status in service.OPEN_STATUSES and need.quantity_open > 0:
+        from jinlin.offers.tables import Offer
+
+        my_offers = await Offer.select(Offer.id, Offer.title, Offer.capacity_left, Offer.unit).where(
+            Offer.organization_id.is_in(list(principal.org_ids(UNIT_ROLES))) & (Offer.status == "published")
+            & (Offer.capacity_left > 0))
+    rows, _ = await matches.query_matches(principal, None, need_id=need_id)
+    return render("needs/detail.html", principal, need=need, manage=manage, candidates=offers, my_offers=my_offers,
+                  matches=[matches.to_out(r) for r in rows])
+
+
+@post("/needs/{need_id:int}/{action:str}", include_in_schema=False)
+async def need_action(principal: NamedDependency[Principal], need_id: FromPath[int], action: FromPath[str]) -> Redirect:
+    fn = {"publish": service.publish_need, "cancel": service.cancel_need, "resolve": service.resolve_need,
+          "close": service.close_need}.get(action)
+    if fn is None:
+        from jinlin.core.errors import NotFound
+
+        raise NotFound("No such action")
+    await fn(principal, need_id)
+    return redirect(f"/needs/{need_id}")
+
+
+@get("/needs/export.xlsx", include_in_schema=False)
+async def needs_export(
+    principal: NamedDependency[Principal], status: FromQuery[str | None] = None,
+    category: FromQuery[str | None] = None, colour: FromQuery[str | None] = None,
+    area_id: FromQuery[int | None] = None, mine: FromQuery[bool | None] = None,
+) -> Response[bytes]:
+    community_id = sorted(principal.community_ids)[0] if mine and principal.community_ids else None
+    content = await spreadsheet.export_needs(principal, status=status, category=category, colour=colour,
+                                             area_id=area_id, community_id=community_id)
+    return Response(content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="needs.xlsx"'})
+
+
+@post("/needs/import", include_in_schema=False)
+async def needs_import(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        if upload is None or isinstance(upload, str):
+            from jinlin.core.errors import Invalid
+
+            raise Invalid("Attach a file", {"file": "required"})
+        ids = await spreadsheet.import_needs(principal, upload.filename or "", await upload.read(), None)
+    except DomainError as exc:
+        return render("needs/import_result.html", principal, status_code=exc.status,
+                      errors=getattr(exc, "errors", []), message=exc.message, imported=0)
+    return render("needs/import_result.html", principal, errors=[], message="", imported=len(ids))
+
+
+ROUTES = [needs_list, need_form, need_submit, need_page, need_action, needs_export, needs_import]
+NAV = [
+    NavItem("Needs", "/needs", frozenset(), order=20),
+    NavItem("Post a need", "/needs/new", COMMUNITY_ROLES, order=21),
+]
+TEMPLATE_FILTERS = [("countdown", countdown)]
+TEMPLATE_GLOBALS = [
+    ("category_label", lambda code: CATEGORY_LABELS.get(code, code)),
+    ("beneficiary_label", lambda code: BENEFICIARY_LABELS.get(code, code)),
+]

@@ -1,0 +1,136 @@
+"""资源清单 pages: the offers list, the post form for liaisons and team leaders, an offer's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from jinlin.areas.tables import Area
+from jinlin.auth.principal import UNIT_ROLES, Principal
+from jinlin.catalog.codes import CATEGORY_LABELS
+from jinlin.core.errors import DomainError, Invalid, NotFound
+from jinlin.core.nav import NavItem
+from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
+from jinlin.core.pagination import PageRequest
+from jinlin.matches import candidates
+from jinlin.matches import service as matches
+from jinlin.needs.api import XLSX
+from jinlin.needs.pages import options
+from jinlin.offers import service, spreadsheet
+from jinlin.offers.schemas import OfferIn
+
+OFFER_STATUSES = ["draft", "published", "paused", "exhausted", "withdrawn"]
+
+
+def _units(principal: Principal) -> list[tuple[int, str]]:
+    return sorted({(m.organization_id, m.organization_name) for m in principal.memberships if m.role in UNIT_ROLES})
+
+
+async def _areas() -> list[tuple[int, str]]:
+    rows = await Area.select(Area.id, Area.name, Area.level).where(Area.level.is_in(["street", "community"])) \
+        .order_by(Area.path)
+    return [(r["id"], r["name"]) for r in rows]
+
+
+@get("/offers", include_in_schema=False)
+async def offers_list(
+    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], status: FromQuery[str | None] = None,
+    category: FromQuery[str | None] = None, area_id: FromQuery[int | None] = None, mine: FromQuery[bool | None] = None,
+) -> Template:
+    organization_id = sorted(principal.unit_ids)[0] if mine and principal.unit_ids else None
+    page = await service.list_offers(principal, paging, status=status or ("" if mine else "published"),
+                                     category=category, area_id=area_id, organization_id=organization_id)
+    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("category", category), ("area_id", area_id),
+                                              ("mine", "1" if mine else None)) if v)
+    return render("offers/list.html", principal, page=page, categories=options(CATEGORY_LABELS),
+                  statuses=OFFER_STATUSES, filters={"status": status or "", "category": category or "",
+                                                    "mine": mine}, query=query, can_post=bool(principal.unit_ids))
+
+
+@get("/offers/new", include_in_schema=False)
+async def offer_form(principal: NamedDependency[Principal]) -> Template:
+    units = _units(principal)
+    values: dict[str, Any] = {"capacity": 1, "organization_id": units[0][0] if units else ""}
+    return render("offers/form.html", principal, values=values, units=units, areas=await _areas(),
+                  categories=options(CATEGORY_LABELS))
+
+
+@post("/offers/new", include_in_schema=False)
+async def offer_submit(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
+    form = await form_data(request)
+    raw = {**form, "service_area_ids": [int(i) for i in form_list(form.get("service_area_ids"))],
+           "skills": [s for s in str(form.get("skills") or "").replace("，", ",").split(",") if s.strip()],
+           "publish": form.get("_draft") is None}
+    for key in ("available_from", "available_until"):
+        # <input type="datetime-local"> sends local time without an offset; the county runs on Beijing time.
+        if raw.get(key) and len(str(raw[key])) <= 19:
+            raw[key] = f"{raw[key]}+08:00"
+    try:
+        offer = await service.create_offer(principal, convert_form(raw, OfferIn))
+    except DomainError as exc:
+        return render("offers/form.html", principal, status_code=exc.status, errors=form_errors(exc),
+                      values={**raw, "skills": form.get("skills")}, units=_units(principal), areas=await _areas(),
+                      categories=options(CATEGORY_LABELS))
+    return redirect(f"/offers/{offer.id}")
+
+
+@get("/offers/{offer_id:int}", include_in_schema=False)
+async def offer_page(principal: NamedDependency[Principal], offer_id: FromPath[int]) -> Template:
+    offer = await service.get_offer(principal, offer_id)
+    row = await service.get_row(offer_id)
+    manage = service.can_manage(principal, row)
+    near = []
+    if manage:
+        near = [c for c in await candidates.candidate_needs(principal, offer.organization_id)
+                if any(o.id == offer_id for o in c["offers"])]
+    names = {a["id"]: a["name"] for a in await Area.select(Area.id, Area.name).where(
+        Area.id.is_in(offer.service_area_ids))} if offer.service_area_ids else {}
+    rows, _ = await matches.query_matches(principal, None, offer_id=offer_id)
+    return render("offers/detail.html", principal, offer=offer, manage=manage, near=near,
+                  area_names=[names.get(i, str(i)) for i in offer.service_area_ids],
+                  matches=[matches.to_out(r) for r in rows])
+
+
+@post("/offers/{offer_id:int}/{action:str}", include_in_schema=False)
+async def offer_action(principal: NamedDependency[Principal], offer_id: FromPath[int], action: FromPath[str]) -> Redirect:
+    fn = {"publish": service.publish_offer, "pause": service.pause_offer, "withdraw": service.withdraw_offer}.get(action)
+    if fn is None:
+        raise NotFound("No such action")
+    await fn(principal, offer_id)
+    return redirect(f"/offers/{offer_id}")
+
+
+@get("/offers/export.xlsx", include_in_schema=False)
+async def offers_export(
+    principal: NamedDependency[Principal], status: FromQuery[str | None] = None,
+    category: FromQuery[str | None] = None, area_id: FromQuery[int | None] = None, mine: FromQuery[bool | None] = None,
+) -> Response[bytes]:
+    organization_id = sorted(principal.unit_ids)[0] if mine and principal.unit_ids else None
+    content = await spreadsheet.export_offers(principal, status=status, category=category, area_id=area_id,
+                                              organization_id=organization_id)
+    return Response(content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="offers.xlsx"'})
+
+
+@post("/offers/import", include_in_schema=False)
+async def offers_import(principal: NamedDependency[Principal], request: Request) -> Template:
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        if upload is None or isinstance(upload, str):
+            raise Invalid("Attach a file", {"file": "required"})
+        ids = await spreadsheet.import_offers(principal, upload.filename or "", await upload.read(), None)
+    except DomainError as exc:
+        return render("needs/import_result.html", principal, status_code=exc.status,
+                      errors=getattr(exc, "errors", []), message=exc.message, imported=0)
+    return render("needs/import_result.html", principal, errors=[], message="", imported=len(ids))
+
+
+ROUTES = [offers_list, offer_form, offer_submit, offer_page, offer_action, offers_export, offers_import]
+NAV = [
+    NavItem("Offers", "/offers", frozenset(), order=22),
+    NavItem("Post an offer", "/offers/new", UNIT_ROLES, order=23),
+]

@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from jinlin.activities import attendance, roster, service
+from jinlin.activities import attendance, ratings, roster, service
 from jinlin.activities.qr import checkin_qr_svg
 from jinlin.activities.schemas import (
     ActivityIn,
@@ -16,6 +16,8 @@ from jinlin.activities.schemas import (
     ActivityPatch,
     CodeIn,
     InvitationOut,
+    RatingIn,
+    RatingOut,
     RosterRunIn,
     RosterRunOut,
     ShiftOut,
@@ -139,6 +141,17 @@ class SignupController(Controller):
     @post("/{signup_id:int}/cancel", status_code=200)
     async def cancel(self, principal: NamedDependency[Principal], signup_id: FromPath[int]) -> SignupOut:
         return await service.cancel_signup(principal, signup_id)
+
+    @get("/{signup_id:int}/ratings")
+    async def get_ratings(self, principal: NamedDependency[Principal], signup_id: FromPath[int]) -> list[RatingOut]:
+        """Both sides' ratings; the other side's stays hidden until you have rated too or the window closed."""
+        return await ratings.signup_ratings(principal, signup_id)
+
+    @post("/{signup_id:int}/ratings", status_code=201)
+    async def rate(self, principal: NamedDependency[Principal], signup_id: FromPath[int],
+                   data: JSONBody[RatingIn]) -> list[RatingOut]:
+        """After a completed shift the volunteer rates the organiser, and the organiser the volunteer."""
+        return await ratings.rate_signup(principal, signup_id, data)
 
 
 class RosterController(Controller):

@@ -165,3 +165,26 @@ class RosterRunOut(msgspec.Struct):
     invitations: list[InvitationOut]
     created_at: datetime
     finished_at: datetime | None
+
+
+Score = Annotated[int, Meta(ge=1, le=5)]
+
+
+class RatingIn(msgspec.Struct, forbid_unknown_fields=True):
+    score: Score
+    timeliness: Score
+    quality: Score
+    communication: Score
+    comment: Annotated[str, Meta(max_length=1000)] = ""
+
+
+class RatingOut(msgspec.Struct):
+    id: int
+    rater_side: str  # volunteer | organizer
+    visible: bool
+    score: int | None
+    timeliness: int | None
+    quality: int | None
+    communication: int | None
+    comment: str | None
+    created_at: datetime

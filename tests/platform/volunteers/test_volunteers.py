@@ -102,6 +102,7 @@ async def test_a_self_registered_volunteer_gets_the_volunteer_home_page(client):
     r = await client.post("/api/v1/volunteers/register", json={
         "username": "xiaoli", "password": "long-enough-1", "display_name": "小李", "phone": "13912340000"})
     token = r.json()["token"]
-    page = await client.get("/", cookies={"jinlin_session": token})
+    client.cookies.set("jinlin_session", token)
+    page = await client.get("/")
     assert page.status_code == 200
     assert 'data-testid="home-volunteer"' in page.text

@@ -32,6 +32,7 @@ class Group:
     value: np.ndarray
     load: np.ndarray
     time_limit: float
+    cp_workers: int = 1
 
 
 @dataclass(slots=True)
@@ -162,9 +163,13 @@ def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, 
 
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.max_deterministic_time = g.time_limit
-    p.max_time_in_seconds = 2 * g.time_limit + 5
-    p.num_workers = 1  # one worker: deterministic under a deterministic time limit
+    if g.cp_workers > 1:
+        p.max_time_in_seconds = g.time_limit
+        p.num_workers = g.cp_workers
+    else:  # one worker under a deterministic time limit: reproducible; the wall limit is a safety net
+        p.max_deterministic_time = g.time_limit
+        p.max_time_in_seconds = 2 * g.time_limit + 5
+        p.num_workers = 1
     p.random_seed = 7
     code = solver.solve(model)
     if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:

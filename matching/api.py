@@ -56,7 +56,8 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
     sd = sides(problem)
     arcs = build_arcs(problem)
     part = partition(sd, arcs, limit, problem.options.decompose)
-    results = run_groups([local_group(sd, arcs, gi) for gi in part.groups], problem.options.workers)
+    jobs = [local_group(sd, arcs, gi, problem.options.cp_workers) for gi in part.groups]
+    results = run_groups(jobs, problem.options.workers)
     x = np.zeros(len(arcs), np.int64)
     for gi, res in zip(part.groups, results, strict=True):
         x[gi.arcs] = res.x

@@ -95,13 +95,13 @@ def partition(sd: Sides, arcs: Arcs, time_limit: float, decompose: bool = True) 
     return Partition(groups, need_sl[count], offer_sl[count], len(live))
 
 
-def local_group(sd: Sides, arcs: Arcs, gi: GroupIndex) -> Group:
+def local_group(sd: Sides, arcs: Arcs, gi: GroupIndex, cp_workers: int = 1) -> Group:
     return Group(
         qty=sd.qty[gi.needs], splittable=sd.splittable[gi.needs], required=sd.required[gi.needs],
         cap=sd.cap[gi.offers],
         arc_need=np.searchsorted(gi.needs, arcs.need[gi.arcs]),
         arc_offer=np.searchsorted(gi.offers, arcs.offer[gi.arcs]),
-        value=arcs.value[gi.arcs], load=arcs.load[gi.arcs], time_limit=gi.time_limit,
+        value=arcs.value[gi.arcs], load=arcs.load[gi.arcs], time_limit=gi.time_limit, cp_workers=cp_workers,
     )
 
 

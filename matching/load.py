@@ -216,6 +216,7 @@ def _options(value: Any) -> Options:
         opts.colour_weights = _profile(doc, "colour_weights", "options.colour_weights")
     opts.decompose = _bool(doc, "decompose", "options.decompose", True)
     opts.workers = _int(doc, "workers", "options.workers", 0)
+    opts.cp_workers = max(1, _int(doc, "cp_workers", "options.cp_workers", 1))
     return opts
 
 

@@ -47,6 +47,9 @@ class Options:
     # engineering
     decompose: bool = True
     workers: int = 0  # 0 = one process per core when the instance is large, 1 = never fork
+    # CP-SAT search workers. 1 (default) is reproducible byte for byte under a time limit (CP-SAT's
+    # deterministic time); more workers search wider but are reproducible only when optimality is proven.
+    cp_workers: int = 1
 
 
 # ---------------------------------------------------------------- allocation

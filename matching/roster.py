@@ -131,9 +131,13 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
 
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.max_deterministic_time = time_limit
-    p.max_time_in_seconds = 2 * time_limit + 5
-    p.num_workers = 1  # one worker: deterministic under a deterministic time limit
+    if problem.options.cp_workers > 1:
+        p.max_time_in_seconds = time_limit
+        p.num_workers = problem.options.cp_workers
+    else:  # one worker under a deterministic time limit: reproducible; the wall limit is a safety net
+        p.max_deterministic_time = time_limit
+        p.max_time_in_seconds = 2 * time_limit + 5
+        p.num_workers = 1
     p.random_seed = 7
     code = solver.solve(model)
     if code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):

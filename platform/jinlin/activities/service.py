@@ -209,7 +209,7 @@ async def create_activity(principal: Principal, data: ActivityIn) -> ActivityOut
     now = clock.now()
     async with write_transaction():
         activity = Activity(organizer=data.organizer_id, created_by=principal.account_id, title=data.title,
-                            description=data.description, category=data.category.value, area=data.area_id,
+                            description=data.description, category=getattr(data.category, "value", data.category), area=data.area_id,
                             address=data.address, status="draft", grace_minutes=data.grace_minutes,
                             cancel_cutoff_hours=data.cancel_cutoff_hours, created_at=now, updated_at=now)
         await activity.save()

@@ -27,9 +27,16 @@ def body_for(task_name: str) -> Callable[[], Awaitable[Any]]:
     return getattr(importlib.import_module(module_name), f"{name}_body")
 
 
-def due(schedule: Any, last_run: datetime) -> bool:
-    is_due, _next = schedule.is_due(last_run)
-    return bool(is_due)
+def next_run(schedule: Any, last_run: datetime) -> datetime:
+    """When a schedule next fires after ``last_run`` (a crontab, or a plain interval)."""
+    if hasattr(schedule, "remaining_delta"):
+        start, ends_in, _ = schedule.remaining_delta(last_run)
+        return start + ends_in
+    return last_run + schedule.run_every
+
+
+def due(schedule: Any, last_run: datetime, now: datetime) -> bool:
+    return next_run(schedule, last_run) <= now
 
 
 async def run_due(last_runs: dict[str, datetime], now: Callable[[], datetime]) -> list[str]:
@@ -37,7 +44,7 @@ async def run_due(last_runs: dict[str, datetime], now: Callable[[], datetime]) -
     ran = []
     for name, entry in BEAT_SCHEDULE.items():
         last = last_runs.setdefault(name, now())
-        if not due(entry["schedule"], last):
+        if not due(entry["schedule"], last, now()):
             continue
         last_runs[name] = now()
         try:
@@ -49,12 +56,11 @@ async def run_due(last_runs: dict[str, datetime], now: Callable[[], datetime]) -
 
 
 async def run_forever(tick_s: float = TICK_S) -> None:
-    from celery.schedules import crontab
+    from jinlin.core import clock
 
-    clock_now = crontab().now  # the schedules' own notion of now (timezone-aware)
     last_runs: dict[str, datetime] = {}
     while True:
-        await run_due(last_runs, clock_now)
+        await run_due(last_runs, clock.now)
         await asyncio.sleep(tick_s)
 
 

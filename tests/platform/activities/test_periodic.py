@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from factories import login, make_activity, make_volunteer, make_world
-
 from jinlin.core import periodic
 from jinlin.core.celery import BEAT_SCHEDULE
 from jinlin.notifications.tables import Notification

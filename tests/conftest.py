@@ -138,9 +138,17 @@ def backend(database_url: str) -> str:
 
 @pytest.fixture
 async def app(engine: object):
-    from jinlin.app import create_app
+    """One app for the session: it holds no database state (tables are bound per test), and building
+    it (routes, OpenAPI, templates) costs more than most tests."""
+    global _APP
+    if _APP is None:
+        from jinlin.app import create_app
 
-    return create_app(manage_database=False)
+        _APP = create_app(manage_database=False)
+    return _APP
+
+
+_APP = None
 
 
 @pytest.fixture

@@ -69,3 +69,18 @@ def test_seed_demo_small_builds_the_demo_county(migrated):
                          "unit_liaison", "team_leader", "volunteer"}
     again = jinlin(migrated, "seed", "demo", "--size", "small", "--if-empty")
     assert again.returncode == 0 and "nothing done" in again.stdout
+
+
+def test_the_demo_county_is_the_same_for_the_same_seed(tmp_path):
+    snapshots = []
+    for run in ("a", "b"):
+        folder = tmp_path / run
+        folder.mkdir()
+        assert jinlin(folder, "db", "migrate").returncode == 0
+        assert jinlin(folder, "seed", "demo", "--size", "small", "--seed", "11").returncode == 0
+        with sqlite3.connect(folder / "cli.db") as conn:
+            snapshots.append((
+                conn.execute("SELECT name, level, code, lat, lon, population FROM area ORDER BY id").fetchall(),
+                conn.execute("SELECT name, kind, contact_phone FROM organization ORDER BY id").fetchall(),
+            ))
+    assert snapshots[0] == snapshots[1]

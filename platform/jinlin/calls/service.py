@@ -247,3 +247,43 @@ async def close_call(principal: Principal, call_id: int) -> CallOut:
             raise WrongStatus("The call", call["status"], "close")
         await record(principal, "close", "call", call_id, {"status": ["open", "closed"]}, summary=call["title"])
     return await get_call(principal, call_id)
+
+
+# ------------------------------------------------------------------ what the pages need to show
+
+
+OPEN_NEED_STATUSES = ("published", "matched", "in_progress")
+
+
+def issuer_choices(principal: Principal) -> list[tuple[int, str]]:
+    """The communities and street offices the principal may issue calls for."""
+    return sorted({(m.organization_id, m.organization_name) for m in principal.memberships
+                   if m.role in ISSUER_ROLES and m.organization_kind in ISSUER_KINDS})
+
+
+async def open_needs_for_issuer(principal: Principal, issuer_id: int) -> list[dict[str, Any]]:
+    """Open needs of the issuer's area: the ones a new call may be for."""
+    if not principal.acts_for(issuer_id, ISSUER_ROLES):
+        return []
+    issuer = await _org(issuer_id)
+    return await Need.select(Need.id, Need.title, Need.quantity, Need.quantity_matched, Need.unit, Need.colour).where(
+        Need.area_id.path.like(f"{issuer['path']}%") & Need.status.is_in(list(OPEN_NEED_STATUSES))
+    ).order_by(Need.id, ascending=False).limit(100)
+
+
+async def call_page(principal: Principal, call_id: int) -> dict[str, Any]:
+    """A call as its page shows it: the call (with the responses the viewer may see), whether the viewer
+    is the issuer's side, the call's needs, and the viewer's units that may still pledge."""
+    call = await get_call(principal, call_id)  # raises NotFound out of scope
+    row = await _select().where(Call.id == call_id).first()
+    issuer = _issuer_side(principal, row)
+    needs = await Need.select(Need.id, Need.title, Need.quantity, Need.quantity_matched, Need.unit,
+                              Need.status).where(Need.id.is_in(call.need_ids or [-1])).order_by(Need.id)
+    pledged = {r.organization_id for r in call.responses}
+    units = [u for u in await _unit_orgs(principal) if _is_called(row, u) and u["id"] not in pledged]
+    names: dict[int, str] = {}
+    if units:
+        names = {o["id"]: o["name"] for o in await Organization.select(Organization.id, Organization.name).where(
+            Organization.id.is_in([u["id"] for u in units]))}
+    return {"call": call, "issuer": issuer, "needs": needs,
+            "units": [(u["id"], names.get(u["id"], "")) for u in units] if call.status == "open" else []}

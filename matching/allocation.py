@@ -17,6 +17,7 @@ from .flow import integer_scale, scaled, transport
 from .solution import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL
 
 CP_COEF_TARGET = 1e7  # largest |scaled value x quantity| in a CP-SAT objective
+LARGE_MODEL = 20_000  # variables; above it CP-SAT presolve is kept short
 
 
 @dataclass(slots=True)
@@ -171,6 +172,9 @@ def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, 
         p.max_time_in_seconds = 2 * g.time_limit + 5
         p.num_workers = 1
     p.random_seed = 7
+    if len(variables) > LARGE_MODEL:
+        p.cp_model_probing_level = 0
+        p.max_presolve_iterations = 1
     code = solver.solve(model)
     if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
         return INFEASIBLE, None, None

@@ -19,6 +19,7 @@ from .model import RosterProblem
 from .solution import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, Solution
 
 CP_COEF_TARGET = 1e6
+LARGE_MODEL = 20_000  # variables; above it CP-SAT presolve is kept short
 
 
 def _minutes(problem: RosterProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +126,7 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
             model.add(cp_model.LinearExpr.weighted_sum([xs[int(k)] for k in mine], dur[shifts_of].tolist())
                       <= math.floor(cap * 60 + 1e-9))
     model.maximize(cp_model.LinearExpr.weighted_sum(xs, gain.tolist()))
-    hint = _greedy(vj[live], si[live], gain, slots, s_start, s_end, vols)
+    hint = _greedy(vj[live], si[live], gain, slots, lo, s_start, s_end, vols)
     for k, h in enumerate(hint.tolist()):
         model.add_hint(xs[k], bool(h))
 
@@ -139,15 +140,24 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
         p.max_time_in_seconds = 2 * time_limit + 5
         p.num_workers = 1
     p.random_seed = 7
+    if len(xs) > LARGE_MODEL:
+        p.cp_model_probing_level = 0
+        p.max_presolve_iterations = 1
     code = solver.solve(model)
+    greedy_ok = bool(np.all(np.bincount(si[live][hint], minlength=ns) >= lo))
     if code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         return Solution("roster", INFEASIBLE, unmatched=_infeasible_rows(problem, si, lo), stats=stats)
     slack = 0.0 if exact else 0.5 * float(slots.sum()) / scale
     bound = solver.best_objective_bound / scale + slack
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Solution("roster", NO_SOLUTION, bound=bound, stats=stats)
     chosen = np.zeros(len(vj), bool)
-    chosen[live] = np.fromiter((solver.boolean_value(x) for x in xs), bool, len(xs))
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen[live] = np.fromiter((solver.boolean_value(x) for x in xs), bool, len(xs))
+        if greedy_ok and int(gain[hint].sum()) > int(gain[chosen[live]].sum()):
+            chosen[live], code = hint, cp_model.FEASIBLE
+    elif greedy_ok:
+        chosen[live], code = hint, cp_model.FEASIBLE
+    else:
+        return Solution("roster", NO_SOLUTION, bound=bound, stats=stats)
     rows = []
     for a in np.flatnonzero(chosen).tolist():
         s, v = shifts[int(si[a])], vols[int(vj[a])]
@@ -166,30 +176,38 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
     return Solution("roster", status, objective, bound, rows, unmatched, stats)
 
 
-def _greedy(vj: np.ndarray, si: np.ndarray, gain: np.ndarray, slots: np.ndarray, start: np.ndarray,
-            end: np.ndarray, vols: list[Any]) -> np.ndarray:
-    """Best pairs first, skipping full shifts, overlaps and exhausted hours (a feasible hint when
-    no shift has a minimum)."""
+def _greedy(vj: np.ndarray, si: np.ndarray, gain: np.ndarray, slots: np.ndarray, lo: np.ndarray,
+            start: np.ndarray, end: np.ndarray, vols: list[Any]) -> np.ndarray:
+    """A feasible-if-possible hint: first fill every shift's minimum (shifts with the fewest eligible
+    volunteers first), then best pairs first; never a full shift, an overlap or exhausted hours."""
     pick = np.zeros(len(vj), bool)
     filled = np.zeros(len(slots), np.int64)
     busy: dict[int, list[tuple[int, int]]] = {}
     hours = np.zeros(len(vols), np.float64)
-    for k in np.lexsort((si, vj, -gain)).tolist():
-        if gain[k] <= 0:
-            break
+
+    def take(k: int, limit: np.ndarray) -> None:
         i, j = int(si[k]), int(vj[k])
-        if filled[i] >= slots[i]:
-            continue
+        if pick[k] or filled[i] >= limit[i]:
+            return
         s, e = int(start[i]), int(end[i])
         if any(s < be and bs < e for bs, be in busy.get(j, [])):
-            continue
+            return
         cap = vols[j].max_hours
         if cap is not None and hours[j] + (e - s) > cap * 60 + 1e-9:
-            continue
+            return
         pick[k] = True
         filled[i] += 1
         hours[j] += e - s
         busy.setdefault(j, []).append((s, e))
+
+    eligible = np.bincount(si, minlength=len(slots))
+    need_min = np.flatnonzero(lo[si] > 0)
+    for k in need_min[np.lexsort((-gain[need_min], si[need_min], eligible[si[need_min]]))].tolist():
+        take(k, lo)
+    for k in np.lexsort((si, vj, -gain)).tolist():
+        if gain[k] <= 0:
+            break
+        take(k, slots)
     return pick
 
 

@@ -1,5 +1,4 @@
 from factories import make_need, make_offer, make_world, principal
-
 from jinlin.matches import service
 
 

@@ -73,6 +73,8 @@ def jinja_environment() -> Environment:
     env.globals["version"] = __version__
     panels = collect("pages", "PANELS")  # (home kind or "*", template): lazy panels on home pages
     env.globals["home_panels"] = lambda kind: [t for k, t in panels if k in (kind, "*")]
+    org_panels = collect("pages", "ORG_PANELS")  # (organisation kind or "*", template) on organisation pages
+    env.globals["org_panels"] = lambda kind: [t for k, t in org_panels if k in (kind, "*")]
     for name, fn in collect("pages", "TEMPLATE_GLOBALS"):
         env.globals[name] = fn
     for name, fn in collect("pages", "TEMPLATE_FILTERS"):

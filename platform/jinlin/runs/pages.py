@@ -17,6 +17,7 @@ from jinlin.core.pages import convert_form, form_data, form_errors, redirect, re
 from jinlin.core.pagination import PageRequest
 from jinlin.matches.tables import Match
 from jinlin.runs import service
+from jinlin.runs.reasons import reason_text
 from jinlin.runs.schemas import MatchRunIn
 from jinlin.runs.tables import ACTIVE_STATUSES
 
@@ -104,3 +105,4 @@ async def cancel(principal: NamedDependency[Principal], run_id: FromPath[int]) -
 
 ROUTES = [runs_page, start_run, run_page, run_progress, publish, cancel]
 NAV = [NavItem("Matching runs", "/runs", AREA_ADMIN_ROLES, order=40)]
+TEMPLATE_FILTERS = [("run_reason", reason_text)]

@@ -75,3 +75,7 @@ def parts(profile: dict[str, Any], computed: dict[str, float]) -> dict[str, floa
 
 def index(p: dict[str, float]) -> float:
     return round(sum(WEIGHTS[k] * p.get(k, 0.0) for k in WEIGHTS), 4)
+
+# The parts as the pages name them (English msgids; translated in twinning.po).
+LABELS = {"staff_load": "staff load", "funding_gap": "funding gap", "facility_gap": "facility gap",
+          "unmet_needs": "unmet needs", "response_delay": "response delay"}

@@ -8,13 +8,16 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
-from jinlin.twinning import service
+from jinlin.twinning import rating, service
 from jinlin.twinning.schemas import (
     CommunityProfileIn,
     CommunityProfileOut,
     HelperProfileIn,
     HelperProfileOut,
     TwinningOut,
+    TwinningRatingIn,
+    TwinningRatingList,
+    TwinningRatingOut,
 )
 
 
@@ -70,6 +73,17 @@ class TwinningController(Controller):
     @post("/{twinning_id:int}/end")
     async def end(self, principal: NamedDependency[Principal], twinning_id: FromPath[int]) -> TwinningOut:
         return await service.end_twinning(principal, twinning_id)
+
+    @get("/{twinning_id:int}/ratings")
+    async def ratings(self, principal: NamedDependency[Principal], twinning_id: FromPath[int]) -> TwinningRatingList:
+        """Both sides' ratings; the other side's stays hidden until you have rated too or the window closed."""
+        return await rating.twinning_ratings(principal, twinning_id)
+
+    @post("/{twinning_id:int}/ratings")
+    async def rate(self, principal: NamedDependency[Principal], twinning_id: FromPath[int],
+                   data: JSONBody[TwinningRatingIn]) -> TwinningRatingOut:
+        """Rate the other side once, when the pair has ended or its period is over."""
+        return await rating.rate_twinning(principal, twinning_id, data)
 
 
 ROUTES = [ProfileController, TwinningController]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -75,3 +75,37 @@ class TwinningOut(msgspec.Struct):
     ended_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+
+Score = Annotated[int, Meta(ge=1, le=5)]
+
+
+class TwinningRatingIn(msgspec.Struct, forbid_unknown_fields=True):
+    score: Score
+    timeliness: Score
+    quality: Score
+    communication: Score
+    comment: Annotated[str, Meta(max_length=1000)] = ""
+    side: Literal["helper", "community"] | None = None  # needed only by someone who acts for both sides
+
+
+class TwinningRatingOut(msgspec.Struct):
+    id: int
+    rater_side: str
+    rater_organization_id: int | None
+    ratee_organization_id: int | None
+    visible: bool
+    score: int | None
+    timeliness: int | None
+    quality: int | None
+    communication: int | None
+    comment: str | None
+    created_at: datetime
+
+
+class TwinningRatingList(msgspec.Struct):
+    items: list[TwinningRatingOut]
+    can_rate: bool
+    sides: list[str]
+    opens_at: datetime | None
+    window_closes_at: datetime | None

@@ -253,3 +253,34 @@ async def announce_run(run_id: int) -> None:
             await notify(kind="twinning_proposed", title="Twinning of {helper} with {community} is proposed",
                          organization_id=org, params=params, link=f"/twinnings/{r['id']}", object_type="twinning",
                          object_id=r["id"])
+
+
+# ------------------------------------------------------------------ what the pages need to show
+
+
+async def community_profile_page(principal: Principal, community_id: int) -> tuple[CommunityProfileOut, bool]:
+    """The profile with its weakness index, and whether the viewer may change it."""
+    profile = await community_profile(principal, community_id)
+    org = await _org(community_id)
+    return profile, principal.covers_area(org["path"], TWINNING_STAFF)
+
+
+async def helper_profile_page(principal: Principal, org_id: int) -> tuple[HelperProfileOut, bool]:
+    profile = await helper_profile(principal, org_id)
+    return profile, _may_edit_helper(principal, await _org(org_id))
+
+
+async def profiles_overview(principal: Principal) -> list[CommunityProfileOut]:
+    """Every community profile the viewer's staff roles reach, weakest first."""
+    seen: dict[int, CommunityProfileOut] = {}
+    for path in sorted(set(principal.area_paths(STAFF_ROLES))):
+        for p in await list_community_profiles(principal, path):
+            seen.setdefault(p.community_id, p)
+    return sorted(seen.values(), key=lambda p: (-p.weakness_index, p.community_name))
+
+
+async def twinning_page(principal: Principal, twinning_id: int) -> tuple[TwinningOut, bool]:
+    r = await _select().where(Twinning.id == twinning_id).first()
+    if r is None or not _visible(principal, r):
+        raise NotFound("Twinning not found")
+    return to_out(r), principal.covers_area(r["community_path"], TWINNING_STAFF)

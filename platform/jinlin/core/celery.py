@@ -25,6 +25,7 @@ from jinlin.core.settings import Settings, get_settings
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "expire-login-failures": {"task": "jinlin.accounts.tasks.prune_login_failures", "schedule": crontab(minute="*/30")},
     "shift-reminders": {"task": "jinlin.activities.tasks.send_shift_reminders", "schedule": crontab(minute="*/15")},
+    "expire-stale-proposals": {"task": "jinlin.matches.tasks.expire_stale_proposals", "schedule": crontab(minute=5)},
 }
 
 

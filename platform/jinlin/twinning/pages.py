@@ -136,6 +136,7 @@ ROUTES = [twinnings_list, twinning_detail, twinning_rate, twinning_action, profi
 NAV = [NavItem("Twinning", "/twinnings", STAFF_ROLES | UNIT_ROLES, order=42),
        NavItem("Community profiles", "/twinning/profiles", STAFF_ROLES, order=43)]
 PANELS = [("community", "twinning/panel.html"), ("unit", "twinning/panel.html"), ("area", "twinning/panel.html")]
+ORG_PANELS = [(kind, "twinning/_org_section.html") for kind in sorted(service.HELPER_KINDS)]
 
 
 def _share(value: float | None) -> str:

@@ -108,6 +108,8 @@ async def test_an_active_pair_shows_on_both_organisations_pages_and_home_pages(c
     assert f'hx-get="/organizations/{w.orgs["enterprise"]["id"]}/twinnings"' in home.text
     fragment = await client.get(f"/organizations/{w.orgs['enterprise']['id']}/twinnings")
     assert f'data-testid="pair-{pid}"' in fragment.text and "社区A居委会" in fragment.text and "帮扶对象" in fragment.text
+    org_page = await client.get(f"/organizations/{w.orgs['enterprise']['id']}")
+    assert 'data-testid="org-twinnings-panel"' in org_page.text
     await login(client, "admin_a")
     fragment = await client.get(f"/organizations/{w.orgs['comm_a']['id']}/twinnings")
     assert f'data-testid="pair-{pid}"' in fragment.text and "鑫源建材有限公司" in fragment.text

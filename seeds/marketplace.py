@@ -7,14 +7,18 @@ full set: a match in every status, one rated by both sides and one rated by one 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import MembershipInfo, Principal
+from jinlin.core import clock
 from jinlin.core.errors import DomainError
 from jinlin.matches import rating
 from jinlin.matches import service as matches
 from jinlin.matches.schemas import Dimensions, RatingIn
+from jinlin.matches.tables import Match
+from jinlin.matches.tasks import PROPOSAL_TTL, expire_stale_proposals_body
 from jinlin.needs.schemas import NeedIn
 from jinlin.needs.service import cancel_need, close_need, create_need
 from jinlin.offers.schemas import OfferIn
@@ -69,6 +73,12 @@ async def _walk(match_id: int, community: Principal, provider: Principal, status
         return
     if status == "proposed":
         return
+    if status == "expired":
+        # Left half-accepted for over a week; the expiry job (run at the end of the step) ends it.
+        await matches.accept_match(provider, match_id)
+        await Match.update({Match.created_at: clock.now() - PROPOSAL_TTL - timedelta(hours=1)}).where(
+            Match.id == match_id)
+        return
     await matches.accept_match(community, match_id)
     await matches.accept_match(provider, match_id)
     if status == "cancelled":
@@ -107,7 +117,8 @@ async def seed(ctx: SeedContext) -> None:
             elif i % 13 == 7 and k == 1:
                 await withdraw_offer(provider, offer.id)
     n_needs = n_matches = 0
-    statuses = ["rated", "half_rated", "completed", "in_progress", "accepted", "proposed", "declined", "cancelled"]
+    statuses = ["rated", "half_rated", "completed", "in_progress", "accepted", "proposed", "declined", "cancelled",
+                "expired"]
     for c, community in enumerate(communities):
         demo = c == 0
         staff = _acting(community, accounts["staff"] if demo else accounts["community"], "community_staff")
@@ -145,4 +156,5 @@ async def seed(ctx: SeedContext) -> None:
                 await _walk(second.id, staff, provider, "completed")
                 await close_need(staff, need.id)
                 n_matches += 1
+    await expire_stale_proposals_body()
     ctx.counts.update(needs=n_needs, offers=n_offers, matches=n_matches)

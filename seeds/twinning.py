@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
+from jinlin.ratings.service import rater_key
+from jinlin.ratings.tables import Rating
 from jinlin.twinning.tables import CommunityProfile, HelperProfile, Twinning
 from seeds.demo import SeedContext
 
@@ -41,4 +45,27 @@ async def seed(ctx: SeedContext) -> None:
                 pair_key=f"{year}:{helper['id']}:{org['id']}:seed", reasons=["continues a current pair"],
                 accepted_at=now, created_at=now, updated_at=now))
             pairs += 1
-    ctx.counts.update(community_profiles=len(communities), helper_profiles=len(helpers), twinnings=pairs)
+        # Two years ago: pairs that ended and were rated by both sides (评价, visible to both).
+        ended, rated = year - 1, 0
+        for k, org in enumerate(communities[1::6][:4]):
+            helper = helpers[(k * 5) % len(helpers)] if helpers else None
+            if helper is None:
+                break
+            end = now.replace(year=ended, month=12, day=31)
+            twin = Twinning(helper_id=helper["id"], community_id=org["id"], period=ended, status="ended",
+                            pair_key=f"{ended}:{helper['id']}:{org['id']}:seed", reasons=["continues a current pair"],
+                            accepted_at=end - timedelta(days=330), ended_at=end, created_at=end - timedelta(days=340),
+                            updated_at=end)
+            await twin.save()
+            for side, rater, ratee in (("helper", helper, org), ("community", org, helper)):
+                score = rng.choice((3, 4, 4, 5, 5))
+                await Rating.insert(Rating(
+                    subject_type="twinning", subject_id=twin.id, rater_side=side,
+                    rater_key=rater_key("twinning", twin.id, side), rater_organization_id=rater["id"],
+                    ratee_organization_id=ratee["id"], score=score, timeliness=score, quality=score,
+                    communication=rng.choice((3, 4, 5)), comment="结对一年，配合顺畅",
+                    window_closes_at=end + timedelta(days=30), created_at=end + timedelta(days=rng.randrange(1, 20))))
+                rated += 1
+            pairs += 1
+    ctx.counts.update(community_profiles=len(communities), helper_profiles=len(helpers), twinnings=pairs,
+                      twinning_ratings=rated)

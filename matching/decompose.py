@@ -22,7 +22,7 @@ from .candidates import Arcs, Sides
 
 GROUP_ARCS = 20_000
 PARALLEL_ARCS = 300_000
-MIN_CP_SHARE_S = 1.0
+PARALLEL_CP_ARCS = 50_000
 
 
 @dataclass(slots=True)
@@ -90,7 +90,7 @@ def partition(sd: Sides, arcs: Arcs, time_limit: float, decompose: bool = True) 
     for g in range(count):
         share = time_limit
         if group_cp[g] and cp_total:
-            share = min(time_limit, max(MIN_CP_SHARE_S, time_limit * group_arcs[g] / cp_total))
+            share = time_limit * group_arcs[g] / cp_total
         groups.append(GroupIndex(need_sl[g], offer_sl[g], arc_sl[g], group_cp[g], share))
     return Partition(groups, need_sl[count], offer_sl[count], len(live))
 
@@ -118,7 +118,9 @@ def run_groups(jobs: list[Group], workers: int = 0) -> list[GroupResult]:
     total = sum(len(j.arc_need) for j in jobs)
     cores = workers or (os.cpu_count() or 1)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if cores <= 1 or len(jobs) < 2 or total < PARALLEL_ARCS or not can_fork:
+    cp_total = sum(len(j.arc_need) for j in jobs if not bool(np.all(j.splittable)))
+    large = total >= PARALLEL_ARCS or cp_total >= PARALLEL_CP_ARCS
+    if cores <= 1 or len(jobs) < 2 or not large or not can_fork:
         return [solve_group(j) for j in jobs]
     _JOBS = jobs
     try:

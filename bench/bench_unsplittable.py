@@ -22,7 +22,7 @@ def relaxation_bound(problem: matching.AllocationProblem) -> float:
     sd = sides(problem)
     arcs = build_arcs(problem)
     scale, _ = integer_scale(arcs.value)
-    ok, x, _ = transport(sd.qty, sd.required, sd.cap, arcs.need, arcs.offer, scaled(arcs.value, scale))
+    _, x, _ = transport(sd.qty, sd.required, sd.cap, arcs.need, arcs.offer, scaled(arcs.value, scale))
     return math.fsum((arcs.value * x).tolist())
 
 

@@ -16,7 +16,7 @@ from ortools.graph.python import min_cost_flow
 
 from .candidates import VALUE_DECIMALS
 from .flow import integer_scale, scaled
-from .geo import haversine_km
+from .geo import EARTH_RADIUS_KM, haversine_km, unit_xyz
 from .model import Community, Helper, Options, TwinningProblem
 from .solution import INFEASIBLE, OPTIMAL, Solution
 
@@ -44,7 +44,12 @@ def derive_twin_arcs(problem: TwinningProblem) -> tuple[np.ndarray, np.ndarray, 
     fit = w @ s.T
     clat, clon = _coords(comms)
     hlat, hlon = _coords(helpers)
-    dist = haversine_km(clat[:, None], clon[:, None], hlat[None, :], hlon[None, :])
+    cos_angle = unit_xyz(np.nan_to_num(clat), np.nan_to_num(clon)) @ unit_xyz(np.nan_to_num(hlat),
+                                                                              np.nan_to_num(hlon)).T
+    chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * cos_angle))
+    dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2))
+    dist[np.isnan(clat)] = np.nan
+    dist[:, np.isnan(hlat)] = np.nan
     d = np.where(np.isnan(dist), opts.unknown_distance_km, dist)
     value = fit / (1.0 + d / opts.distance_scale_km)
     hidx = {h.id: j for j, h in enumerate(helpers)}
@@ -83,24 +88,17 @@ def solve_twinning(problem: TwinningProblem, time_limit: float) -> Solution:
     x = np.zeros(len(ci), np.int64)
     ok = int(cap.sum()) >= int(lo.sum())
     if ok:
-        scale, _ = integer_scale(val)
+        if problem.arcs is None:  # derived values are multiples of 1e-6
+            scale, _ = integer_scale(np.array([float(np.abs(val).max(initial=0.0)), 1e-6]))
+        else:
+            scale, _ = integer_scale(val)
         gain = scaled(val, scale)
-        live = np.flatnonzero((gain > 0) | (lo[ci] > 0))  # a pair worth nothing is used only to reach min
-        sink = nh + nc
-        tails = np.concatenate((hj[live], np.arange(nh), nh + np.arange(nc))).astype(np.int32)
-        heads = np.concatenate((nh + ci[live], np.full(nh, sink), np.full(nc, sink))).astype(np.int32)
-        caps = np.concatenate((np.ones(len(live), np.int64), cap, hi - lo))
-        costs = np.concatenate((-gain[live], np.zeros(nh + nc, np.int64)))
-        supplies = np.concatenate((cap, -lo, [-(int(cap.sum()) - int(lo.sum()))])).astype(np.int64)
-        mcf = min_cost_flow.SimpleMinCostFlow()
-        mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-        mcf.set_nodes_supplies(np.arange(nh + nc + 1, dtype=np.int32), supplies)
-        status = mcf.solve()
-        ok = status == mcf.OPTIMAL
-        if ok:
-            x[live] = np.asarray(mcf.flows(np.arange(len(live), dtype=np.int32)), np.int64)
-        elif status != mcf.INFEASIBLE:
-            raise RuntimeError(f"min-cost flow failed with status {status}")
+        live = (gain > 0) | (lo[ci] > 0)  # a pair worth nothing is used only to reach min
+        solved = _solve_pruned(ci, hj, gain, live, lo, hi, cap, nc, nh)
+        if solved is None:
+            solved = _flow(ci, hj, gain, np.flatnonzero(live), lo, hi, cap, nc, nh)
+        ok, x, rounds = solved
+        stats["pricing_rounds"] = rounds
     if not ok:
         has = np.bincount(ci, minlength=nc)
         rows = []
@@ -125,6 +123,106 @@ def solve_twinning(problem: TwinningProblem, time_limit: float) -> Solution:
     objective = math.fsum(r["value"] for r in assignments)
     unmatched = _short(problem, ci, hj, val, x, hi, cap)
     return Solution("twinning", OPTIMAL, objective, objective, assignments, unmatched, stats)
+
+
+def _flow(ci: np.ndarray, hj: np.ndarray, gain: np.ndarray, keep: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+          cap: np.ndarray, nc: int, nh: int, with_residual: bool = False):
+    """Min-cost flow over the pairs ``keep``. Returns (feasible, x over all pairs, 0) and, when asked,
+    the flows of every network arc for the pricing step."""
+    sink = nh + nc
+    tails = np.concatenate((hj[keep], np.arange(nh), nh + np.arange(nc))).astype(np.int32)
+    heads = np.concatenate((nh + ci[keep], np.full(nh, sink), np.full(nc, sink))).astype(np.int32)
+    caps = np.concatenate((np.ones(len(keep), np.int64), cap, hi - lo))
+    costs = np.concatenate((-gain[keep], np.zeros(nh + nc, np.int64)))
+    supplies = np.concatenate((cap, -lo, [-(int(cap.sum()) - int(lo.sum()))])).astype(np.int64)
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    mcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    mcf.set_nodes_supplies(np.arange(nh + nc + 1, dtype=np.int32), supplies)
+    status = mcf.solve()
+    x = np.zeros(len(ci), np.int64)
+    if status == mcf.INFEASIBLE:
+        return (False, x, 0) if not with_residual else None
+    if status != mcf.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    flows = np.asarray(mcf.flows(np.arange(len(tails), dtype=np.int32)), np.int64)
+    x[keep] = flows[:len(keep)]
+    if with_residual:
+        return x, (tails, heads, caps, costs, flows)
+    return True, x, 0
+
+
+PRICING_MIN_ARCS = 50_000  # below it the whole flow is solved at once
+PRUNE_EXTRA = 8  # candidate helpers kept per community beyond twice its max_helpers
+MAX_PRICING_ROUNDS = 5
+
+
+def _potentials(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, max_rounds: int = 5000) -> np.ndarray | None:
+    """Shortest distances from a root joined to every node at cost 0 (Bellman-Ford, one vectorised
+    relaxation of all arcs per round). None if it does not settle (a negative cycle)."""
+    order = np.argsort(v, kind="stable")
+    u, v, w = u[order], v[order], w[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(v)) + 1]
+    heads = v[starts]
+    dist = np.zeros(n)
+    for _ in range(max_rounds):
+        best = np.minimum.reduceat(dist[u] + w, starts)
+        better = best < dist[heads] - 1e-9
+        if not better.any():
+            return dist
+        dist[heads[better]] = best[better]
+    return None
+
+
+def _solve_pruned(ci: np.ndarray, hj: np.ndarray, gain: np.ndarray, live: np.ndarray, lo: np.ndarray,
+                  hi: np.ndarray, cap: np.ndarray, nc: int, nh: int):
+    """Column generation that ends in a proof: solve over each community's best pairs, price every
+    left-out pair with node potentials from the residual network (shortest distances, Bellman-Ford),
+    add the pairs with a negative reduced cost, and repeat. With none left the flow is optimal for all
+    pairs (LP duality; the network matrix is totally unimodular). None means: solve the whole instead."""
+    cand = np.flatnonzero(live)
+    if len(cand) < PRICING_MIN_ARCS:
+        return None
+    kept = np.zeros(len(ci), bool)
+    want = 2 * hi + PRUNE_EXTRA
+    if len(ci) == nc * nh and nh > 0 and bool(np.all(ci == np.repeat(np.arange(nc), nh))):
+        # every pair, community-major: pick each row's best with a partial sort
+        k = int(min(nh, want.max(initial=0)))
+        matrix = np.where(live, gain, np.iinfo(np.int64).min).reshape(nc, nh)
+        top = np.argpartition(-matrix, k - 1, axis=1)[:, :k] if k < nh else np.tile(np.arange(nh), (nc, 1))
+        vals = np.take_along_axis(matrix, top, axis=1)
+        top = np.take_along_axis(top, np.argsort(-vals, axis=1, kind="stable"), axis=1)
+        rows = np.repeat(np.arange(nc), top.shape[1])
+        rank = np.tile(np.arange(top.shape[1]), nc)
+        flat = rows * nh + top.ravel()
+        kept[flat[(rank < want[rows]) & live[flat]]] = True
+    else:
+        order = cand[np.lexsort((-gain[cand], ci[cand]))]
+        first = np.r_[0, np.flatnonzero(np.diff(ci[order])) + 1]
+        rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+        kept[order[rank < want[ci[order]]]] = True
+    n = nh + nc + 2
+    root = n - 1
+    for rounds in range(1, MAX_PRICING_ROUNDS + 1):
+        keep = np.flatnonzero(kept)
+        solved = _flow(ci, hj, gain, keep, lo, hi, cap, nc, nh, with_residual=True)
+        if solved is None:
+            return None
+        x, (tails, heads, caps, costs, flows) = solved
+        fwd = flows < caps
+        back = flows > 0
+        u = np.concatenate((tails[fwd], heads[back], np.full(n - 1, root)))
+        v = np.concatenate((heads[fwd], tails[back], np.arange(n - 1)))
+        w = np.concatenate((costs[fwd], -costs[back], np.zeros(n - 1))).astype(np.float64)
+        dist = _potentials(u, v, w, n)
+        if dist is None:
+            return None
+        out = cand[~kept[cand]]
+        reduced = -gain[out] + dist[hj[out]] - dist[nh + ci[out]]
+        bad = out[reduced < -1e-6]
+        if not len(bad):
+            return True, x, rounds
+        kept[bad] = True
+    return None
 
 
 def _reasons(c: Community, h: Helper, dist: float, dims: list[str], derived: bool) -> list[str]:

@@ -87,3 +87,14 @@ def test_twinning_with_listed_arcs_is_optimal(doc):
 @given(roster())
 def test_roster_is_optimal_and_respects_windows_skills_overlaps_and_hours(doc):
     _agree(doc, optimum_roster(doc), check_roster)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(doc=twinning())
+def test_twinning_pricing_of_left_out_pairs_still_reaches_the_optimum(monkeypatch, doc):
+    from matching import twinning as tw
+
+    monkeypatch.setattr(tw, "PRICING_MIN_ARCS", 0)
+    monkeypatch.setattr(tw, "PRUNE_EXTRA", -1)  # keep only the best pair or two, so pricing must add more
+    _agree(doc, optimum_twinning(doc), check_twinning)

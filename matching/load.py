@@ -89,76 +89,78 @@ def _list(doc: dict[str, Any], key: str, path: str, required: bool = True) -> li
     return value
 
 
-def _id(doc: dict[str, Any], key: str, path: str) -> str:
+def _id(doc: dict[str, Any], key: str, prefix: str) -> str:
     value = doc.get(key)
-    if not isinstance(value, str) or not value:
-        raise InstanceError(path, "must be a non-empty string")
+    if type(value) is not str or not value:
+        raise InstanceError(f"{prefix}.{key}", "must be a non-empty string")
     return value
 
 
-def _opt_str(doc: dict[str, Any], key: str, path: str) -> str | None:
+def _opt_str(doc: dict[str, Any], key: str, prefix: str) -> str | None:
     value = doc.get(key)
+    if value is None or type(value) is str:
+        return value
+    raise InstanceError(f"{prefix}.{key}", "must be a string")
+
+
+def _int(doc: dict[str, Any], key: str, prefix: str, default: int | None = None) -> int:
+    value = doc.get(key)
+    if type(value) is int and value >= 0:
+        return value
     if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InstanceError(path, "must be a string")
-    return value
-
-
-def _int(doc: dict[str, Any], key: str, path: str, default: int | None = None) -> int:
-    if key not in doc or doc[key] is None:
         if default is None:
-            raise InstanceError(path, "must be a non-negative integer")
+            raise InstanceError(f"{prefix}.{key}", "must be a non-negative integer")
         return default
-    value = doc[key]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InstanceError(path, "must be a non-negative integer")
+        raise InstanceError(f"{prefix}.{key}", "must be a non-negative integer")
     return value
 
 
-def _num(doc: dict[str, Any], key: str, path: str, default: float | None = None,
+def _num(doc: dict[str, Any], key: str, prefix: str, default: float | None = None,
          minimum: float | None = None, optional: bool = False) -> float | None:
-    if key not in doc or doc[key] is None:
+    value = doc.get(key)
+    if value is None:
         if optional:
             return default
         if default is None:
-            raise InstanceError(path, "must be a number")
+            raise InstanceError(f"{prefix}.{key}", "must be a number")
         return default
-    value = doc[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InstanceError(path, "must be a finite number")
+    t = type(value)
+    if (t is not float and t is not int) or not math.isfinite(value):
+        raise InstanceError(f"{prefix}.{key}", "must be a finite number")
     if minimum is not None and value < minimum:
-        raise InstanceError(path, f"must be a number >= {minimum:g}")
+        raise InstanceError(f"{prefix}.{key}", f"must be a number >= {minimum:g}")
     return float(value)
 
 
-def _bool(doc: dict[str, Any], key: str, path: str, default: bool) -> bool:
-    if key not in doc or doc[key] is None:
+def _bool(doc: dict[str, Any], key: str, prefix: str, default: bool) -> bool:
+    value = doc.get(key)
+    if value is None:
         return default
-    value = doc[key]
-    if not isinstance(value, bool):
-        raise InstanceError(path, "must be true or false")
+    if type(value) is not bool:
+        raise InstanceError(f"{prefix}.{key}", "must be true or false")
     return value
 
 
-def _strings(doc: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+def _strings(doc: dict[str, Any], key: str, prefix: str) -> tuple[str, ...]:
     value = doc.get(key)
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
-        raise InstanceError(path, "must be a list of strings")
+    if type(value) is not list or not all(type(s) is str for s in value):
+        raise InstanceError(f"{prefix}.{key}", "must be a list of strings")
     return tuple(value)
 
 
-def _location(doc: dict[str, Any], path: str) -> Location | None:
+def _location(doc: dict[str, Any], prefix: str) -> Location | None:
     value = doc.get("location")
     if value is None:
         return None
+    path = f"{prefix}.location"
     loc = _obj(value, path)
-    lat = _num(loc, "lat", f"{path}.lat")
-    lon = _num(loc, "lon", f"{path}.lon")
+    lat = _num(loc, "lat", path)
+    lon = _num(loc, "lon", path)
     assert lat is not None and lon is not None
     if not -90.0 <= lat <= 90.0:
         raise InstanceError(f"{path}.lat", "must be a number between -90 and 90")
@@ -197,26 +199,26 @@ def _options(value: Any) -> Options:
     if value is None:
         return opts
     doc = _obj(value, "options")
-    t = _num(doc, "time_limit_s", "options.time_limit_s", optional=True)
+    t = _num(doc, "time_limit_s", "options", optional=True)
     if t is not None:
         if t <= 0:
             raise InstanceError("options.time_limit_s", "must be a positive number")
         opts.time_limit_s = t
     for name in ("distance_scale_km", "unknown_distance_km", "reputation_max"):
-        num = _num(doc, name, f"options.{name}", optional=True)
+        num = _num(doc, name, "options", optional=True)
         if num is not None:
             if num <= 0:
                 raise InstanceError(f"options.{name}", "must be a positive number")
             setattr(opts, name, num)
     for name in ("reputation_bonus", "reputation_default", "continuity_bonus"):
-        num = _num(doc, name, f"options.{name}", optional=True)
+        num = _num(doc, name, "options", optional=True)
         if num is not None:
             setattr(opts, name, num)
     if doc.get("colour_weights") is not None:
         opts.colour_weights = _profile(doc, "colour_weights", "options.colour_weights")
-    opts.decompose = _bool(doc, "decompose", "options.decompose", True)
-    opts.workers = _int(doc, "workers", "options.workers", 0)
-    opts.cp_workers = max(1, _int(doc, "cp_workers", "options.cp_workers", 1))
+    opts.decompose = _bool(doc, "decompose", "options", True)
+    opts.workers = _int(doc, "workers", "options", 0)
+    opts.cp_workers = max(1, _int(doc, "cp_workers", "options", 1))
     return opts
 
 
@@ -229,16 +231,16 @@ def _allocation(doc: dict[str, Any], options: Options) -> AllocationProblem:
         p = f"needs[{i}]"
         d = _obj(raw, p)
         needs.append(Need(
-            id=_id(d, "id", f"{p}.id"),
-            quantity=_int(d, "quantity", f"{p}.quantity"),
-            splittable=_bool(d, "splittable", f"{p}.splittable", True),
-            required=_bool(d, "required", f"{p}.required", False),
-            category=_opt_str(d, "category", f"{p}.category"),
-            weight=_num(d, "weight", f"{p}.weight", optional=True, minimum=0.0),
-            skills=_strings(d, "skills", f"{p}.skills"),
-            location=_location(d, f"{p}.location"),
-            community=_opt_str(d, "community", f"{p}.community"),
-            colour=_opt_str(d, "colour", f"{p}.colour"),
+            id=_id(d, "id", p),
+            quantity=_int(d, "quantity", p),
+            splittable=_bool(d, "splittable", p, True),
+            required=_bool(d, "required", p, False),
+            category=_opt_str(d, "category", p),
+            weight=_num(d, "weight", p, optional=True, minimum=0.0),
+            skills=_strings(d, "skills", p),
+            location=_location(d, p),
+            community=_opt_str(d, "community", p),
+            colour=_opt_str(d, "colour", p),
         ))
     offers = [_offer(raw, f"offers[{j}]") for j, raw in enumerate(_list(doc, "offers", "offers") or [])]
     refs = [_offer(raw, f"reference_offers[{j}]")
@@ -250,24 +252,24 @@ def _allocation(doc: dict[str, Any], options: Options) -> AllocationProblem:
         for k, raw in enumerate(raw_arcs):
             p = f"arcs[{k}]"
             d = _obj(raw, p)
-            value = _num(d, "value", f"{p}.value")
+            value = _num(d, "value", p)
             assert value is not None
-            arcs.append(Arc(_id(d, "need", f"{p}.need"), _id(d, "offer", f"{p}.offer"), value,
-                            _int(d, "load", f"{p}.load", 1)))
+            arcs.append(Arc(_id(d, "need", p), _id(d, "offer", p), value,
+                            _int(d, "load", p, 1)))
     return AllocationProblem(needs, offers, arcs, options, refs)
 
 
 def _offer(raw: Any, p: str) -> Offer:
     d = _obj(raw, p)
     return Offer(
-        id=_id(d, "id", f"{p}.id"),
-        capacity=_int(d, "capacity", f"{p}.capacity"),
-        category=_opt_str(d, "category", f"{p}.category"),
-        skills=_strings(d, "skills", f"{p}.skills"),
-        location=_location(d, f"{p}.location"),
-        radius_km=_num(d, "radius_km", f"{p}.radius_km", optional=True, minimum=0.0),
-        reputation=_num(d, "reputation", f"{p}.reputation", optional=True),
-        provider=_opt_str(d, "provider", f"{p}.provider"),
+        id=_id(d, "id", p),
+        capacity=_int(d, "capacity", p),
+        category=_opt_str(d, "category", p),
+        skills=_strings(d, "skills", p),
+        location=_location(d, p),
+        radius_km=_num(d, "radius_km", p, optional=True, minimum=0.0),
+        reputation=_num(d, "reputation", p, optional=True),
+        provider=_opt_str(d, "provider", p),
     )
 
 
@@ -277,23 +279,23 @@ def _twinning(doc: dict[str, Any], options: Options) -> TwinningProblem:
         p = f"communities[{i}]"
         d = _obj(raw, p)
         communities.append(Community(
-            id=_id(d, "id", f"{p}.id"),
-            min_helpers=_int(d, "min_helpers", f"{p}.min_helpers", 0),
-            max_helpers=_int(d, "max_helpers", f"{p}.max_helpers", 1),
-            current_helpers=_strings(d, "current_helpers", f"{p}.current_helpers"),
+            id=_id(d, "id", p),
+            min_helpers=_int(d, "min_helpers", p, 0),
+            max_helpers=_int(d, "max_helpers", p, 1),
+            current_helpers=_strings(d, "current_helpers", p),
             weakness=_profile(d, "weakness", f"{p}.weakness"),
-            location=_location(d, f"{p}.location"),
+            location=_location(d, p),
         ))
     helpers = []
     for j, raw in enumerate(_list(doc, "helpers", "helpers") or []):
         p = f"helpers[{j}]"
         d = _obj(raw, p)
         helpers.append(Helper(
-            id=_id(d, "id", f"{p}.id"),
-            capacity=_int(d, "capacity", f"{p}.capacity", 1),
-            kind=_opt_str(d, "kind", f"{p}.kind"),
+            id=_id(d, "id", p),
+            capacity=_int(d, "capacity", p, 1),
+            kind=_opt_str(d, "kind", p),
             strength=_profile(d, "strength", f"{p}.strength"),
-            location=_location(d, f"{p}.location"),
+            location=_location(d, p),
         ))
     arcs = None
     raw_arcs = _list(doc, "arcs", "arcs", required=False)
@@ -302,10 +304,10 @@ def _twinning(doc: dict[str, Any], options: Options) -> TwinningProblem:
         for k, raw in enumerate(raw_arcs):
             p = f"arcs[{k}]"
             d = _obj(raw, p)
-            value = _num(d, "value", f"{p}.value")
+            value = _num(d, "value", p)
             assert value is not None
-            community = _id(d, "community", f"{p}.community")
-            arcs.append(TwinArc(community, _id(d, "helper", f"{p}.helper"), value))
+            community = _id(d, "community", p)
+            arcs.append(TwinArc(community, _id(d, "helper", p), value))
     return TwinningProblem(communities, helpers, arcs, options)
 
 
@@ -315,12 +317,12 @@ def _roster(doc: dict[str, Any], options: Options) -> RosterProblem:
         p = f"shifts[{i}]"
         d = _obj(raw, p)
         shifts.append(Shift(
-            id=_id(d, "id", f"{p}.id"),
+            id=_id(d, "id", p),
             start=_time(d, "start", f"{p}.start"),
             end=_time(d, "end", f"{p}.end"),
-            slots=_int(d, "slots", f"{p}.slots"),
-            min_filled=_int(d, "min_filled", f"{p}.min_filled", 0),
-            skills=_strings(d, "skills", f"{p}.skills"),
+            slots=_int(d, "slots", p),
+            min_filled=_int(d, "min_filled", p, 0),
+            skills=_strings(d, "skills", p),
         ))
     volunteers = []
     for j, raw in enumerate(_list(doc, "volunteers", "volunteers") or []):
@@ -335,9 +337,9 @@ def _roster(doc: dict[str, Any], options: Options) -> RosterProblem:
                 wd = _obj(rw, wp)
                 windows.append(Window(_time(wd, "start", f"{wp}.start"), _time(wd, "end", f"{wp}.end")))
         volunteers.append(Volunteer(
-            id=_id(d, "id", f"{p}.id"),
-            skills=_strings(d, "skills", f"{p}.skills"),
-            max_hours=_num(d, "max_hours", f"{p}.max_hours", optional=True, minimum=0.0),
+            id=_id(d, "id", p),
+            skills=_strings(d, "skills", p),
+            max_hours=_num(d, "max_hours", p, optional=True, minimum=0.0),
             available=windows,
         ))
     arcs = None
@@ -347,10 +349,10 @@ def _roster(doc: dict[str, Any], options: Options) -> RosterProblem:
         for k, raw in enumerate(raw_arcs):
             p = f"arcs[{k}]"
             d = _obj(raw, p)
-            value = _num(d, "value", f"{p}.value")
+            value = _num(d, "value", p)
             assert value is not None
-            volunteer = _id(d, "volunteer", f"{p}.volunteer")
-            arcs.append(RosterArc(volunteer, _id(d, "shift", f"{p}.shift"), value))
+            volunteer = _id(d, "volunteer", p)
+            arcs.append(RosterArc(volunteer, _id(d, "shift", p), value))
     return RosterProblem(shifts, volunteers, arcs, options)
 
 

@@ -176,7 +176,8 @@ def check_twinning(doc: dict[str, Any], sol: dict[str, Any]) -> None:
         assert c.get("min_helpers", 0) <= got.get(c["id"], 0) <= c.get("max_helpers", 1)
     for h in doc["helpers"]:
         assert used.get(h["id"], 0) <= h.get("capacity", 1)
-    assert math.isclose(sol["objective"], sum(arcs[p] for p in pairs), rel_tol=1e-9, abs_tol=1e-9)
+    # derived values are rounded to 1e-6, so a pair may differ from this reference by 1e-6
+    assert math.isclose(sol["objective"], sum(arcs[p] for p in pairs), rel_tol=1e-6, abs_tol=1e-5)
 
 
 def _t(s: str) -> float:

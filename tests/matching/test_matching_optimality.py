@@ -30,7 +30,8 @@ def _agree(doc: dict, expected: float | None, check) -> dict:
         assert sol["status"] == "infeasible", sol
     else:
         assert sol["status"] == "optimal", sol
-        assert math.isclose(sol["objective"], expected, rel_tol=1e-6, abs_tol=1e-6), (sol["objective"], expected)
+        # derived values are rounded to 1e-6 on both sides; a last-digit difference may add up
+        assert math.isclose(sol["objective"], expected, rel_tol=1e-6, abs_tol=1e-5), (sol["objective"], expected)
         assert sol["bound"] == sol["objective"]
     return sol
 

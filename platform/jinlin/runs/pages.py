@@ -18,6 +18,7 @@ from jinlin.core.pagination import PageRequest
 from jinlin.matches.tables import Match
 from jinlin.runs import service
 from jinlin.runs.reasons import reason_text
+from jinlin.runs.registry import spec_for
 from jinlin.runs.schemas import MatchRunIn
 from jinlin.runs.tables import ACTIVE_STATUSES
 
@@ -73,9 +74,12 @@ async def _proposals(run: Any) -> list[dict[str, Any]]:
 
 
 @get("/runs/{run_id:int}", include_in_schema=False)
-async def run_page(principal: NamedDependency[Principal], run_id: FromPath[int]) -> Template:
+async def run_page(principal: NamedDependency[Principal], run_id: FromPath[int]) -> Template | Redirect:
     out = await service.get_result(principal, run_id)
     run = out["run"]
+    spec = spec_for(run.kind)
+    if spec.result_url is not None:  # the kind shows its runs on its own page (roster: the activity)
+        return redirect(spec.result_url(await service.get_row(run_id)))
     area = await Area.select(Area.name).where(Area.id == run.area_id).first()
     proposals = [] if run.status in ACTIVE_STATUSES else await _proposals(run)
     return render("runs/detail.html", principal, run=run, result=out["result"], area=area,

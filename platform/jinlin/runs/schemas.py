@@ -11,11 +11,14 @@ from msgspec import Meta
 
 class MatchRunIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: Literal["allocation", "twinning", "roster"]
-    area_id: int
+    # Required for runs over an area; a kind with its own options may derive it (roster: the activity's area).
+    area_id: int | None = None
     time_limit_s: Annotated[float, Meta(gt=0, le=600)] | None = None
     # None: fan out when the area's problem is above JINLIN_MATCH_FANOUT_THRESHOLD (workers only).
     fan_out: bool | None = None
     period: Annotated[int, Meta(ge=2000, le=2100)] | None = None  # twinning: the year
+    # The kind's own options, checked by the kind (roster: {"activity_id", "max_hours", "near_only"}).
+    options: dict[str, Any] = {}
 
 
 class MatchRunOut(msgspec.Struct):

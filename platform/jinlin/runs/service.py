@@ -63,9 +63,19 @@ async def get_row(run_id: int) -> dict[str, Any]:
 
 async def visible_row(principal: Principal, run_id: int) -> dict[str, Any]:
     row = await get_row(run_id)
-    if not principal.covers_area(row["area_path"], STAFF_ROLES):
+    spec = spec_for(row["kind"])
+    if not principal.covers_area(row["area_path"], STAFF_ROLES) and not (
+            spec.can_view is not None and await spec.can_view(principal, row)):
         raise NotFound("Match run not found")
     return row
+
+
+async def may_manage(principal: Principal, row: dict[str, Any]) -> bool:
+    """Who may cancel (or publish) a run: the kind's rule, else its roles over the run's area."""
+    spec = spec_for(row["kind"])
+    if spec.can_manage is not None:
+        return await spec.can_manage(principal, row)
+    return principal.covers_area(row["area_path"], spec.roles)
 
 
 async def get_run(principal: Principal, run_id: int) -> MatchRunOut:
@@ -114,29 +124,47 @@ async def create_run(principal: Principal, data: MatchRunIn) -> dict[str, Any]:
     if data.kind not in registered():
         raise Invalid("Unknown run kind", {"kind": f"one of {', '.join(registered())}"})
     spec = spec_for(data.kind)
-    area = await Area.select().where(Area.id == data.area_id).first()
-    if area is None:
-        raise NotFound("Area not found")
-    if not principal.covers_area(area["path"], spec.roles):
-        raise Forbidden("You are not in charge of this area")
     options = {k: v for k, v in {"time_limit_s": data.time_limit_s, "fan_out": data.fan_out,
                                  "period": data.period}.items() if v is not None}
+    if spec.prepare is not None:
+        area_id, own = await spec.prepare(principal, data.area_id, dict(data.options))
+        options.update(own)
+    else:
+        if data.options:
+            raise Invalid("This kind of run takes no options", {"options": "not for this kind"})
+        if data.area_id is None:
+            raise Invalid("Choose an area", {"area_id": "required"})
+        area_id = data.area_id
+    area = await Area.select().where(Area.id == area_id).first()
+    if area is None:
+        raise NotFound("Area not found")
+    if spec.prepare is None and not principal.covers_area(area["path"], spec.roles):
+        raise Forbidden("You are not in charge of this area")
     now = clock.now()
     async with write_transaction():
         await _serialise_starts()
-        live = await MatchRun.select(MatchRun.id, MatchRun.area_path).where(
+        live = await MatchRun.select(MatchRun.id, MatchRun.area_path, MatchRun.options).where(
             (MatchRun.kind == data.kind) & MatchRun.status.is_in(list(ACTIVE_STATUSES))
-        )
+        ).output(load_json=True)
         for other in live:
-            if other["area_path"].startswith(area["path"]) or area["path"].startswith(other["area_path"]):
-                raise Conflict("A run over an overlapping area is still going", {"run_id": str(other["id"])},
-                               code="run_in_progress")
+            if _clashes(spec.exclusive_by, area["path"], options, other):
+                message = "A run like this one is still going" if spec.exclusive_by else \
+                    "A run over an overlapping area is still going"
+                raise Conflict(message, {"run_id": str(other["id"])}, code="run_in_progress")
         run = MatchRun(kind=data.kind, area=area["id"], area_path=area["path"], options=options, status="queued",
                        requested_by=principal.account_id, created_at=now, updated_at=now)
         await run.save()
         await record(principal, "start", "match_run", run.id, {"kind": data.kind, "area_id": area["id"], **options},
                      summary=f"{data.kind} run over {area['name']}")
     return await get_row(run.id)
+
+
+def _clashes(exclusive_by: tuple[str, ...], path: str, options: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Two live runs of a kind clash over overlapping areas, or (``exclusive_by``) over equal options."""
+    if exclusive_by:
+        theirs = other["options"] or {}
+        return all(options.get(k) == theirs.get(k) for k in exclusive_by)
+    return other["area_path"].startswith(path) or path.startswith(other["area_path"])
 
 
 async def start_run(principal: Principal, data: MatchRunIn) -> MatchRunOut:
@@ -176,7 +204,7 @@ async def wait_for(run_id: int, timeout: float = 120.0) -> dict[str, Any]:
 
 async def cancel_run(principal: Principal, run_id: int) -> MatchRunOut:
     row = await visible_row(principal, run_id)
-    if not principal.covers_area(row["area_path"], spec_for(row["kind"]).roles):
+    if not await may_manage(principal, row):
         raise Forbidden("You are not in charge of this area")
     now = clock.now()
     async with write_transaction():
@@ -193,8 +221,11 @@ async def cancel_run(principal: Principal, run_id: int) -> MatchRunOut:
 async def publish_run(principal: Principal, run_id: int) -> MatchRunOut:
     """Publish a run's proposals: both sides of each proposed match are notified."""
     row = await visible_row(principal, run_id)
-    if not principal.covers_area(row["area_path"], spec_for(row["kind"]).roles):
+    if not await may_manage(principal, row):
         raise Forbidden("You are not in charge of this area")
+    if not spec_for(row["kind"]).publishable:
+        raise Conflict("This kind of run sends its proposals when it finishes", {"kind": row["kind"]},
+                       code="not_publishable")
     now = clock.now()
     async with write_transaction():
         done = await MatchRun.update({MatchRun.published_at: now, MatchRun.updated_at: now}).where(

@@ -79,7 +79,8 @@ class ActivityController(Controller):
     @post("/{activity_id:int}/roster-runs", status_code=201)
     async def start_roster(self, principal: NamedDependency[Principal], activity_id: FromPath[int],
                            data: JSONBody[RosterRunIn]) -> RosterRunOut:
-        """Start a roster run (排班) over available, skilled, nearby volunteers; it invites them."""
+        """Start a roster run (排班) over available, skilled, nearby volunteers: a shared match run of kind
+        `roster` (also `GET /match-runs/{id}`); when it finishes it invites them. One per activity at a time (409)."""
         return await roster.start_roster_run(principal, activity_id, data)
 
 

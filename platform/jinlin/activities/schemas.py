@@ -135,9 +135,20 @@ class VerifyOut(msgspec.Struct):
     signups: list[SignupOut]
 
 
+MaxHours = Annotated[float, Meta(gt=0, le=168)]
+
+
 class RosterRunIn(msgspec.Struct, forbid_unknown_fields=True):
-    max_hours: Annotated[float, Meta(gt=0, le=168)] | None = None
+    max_hours: MaxHours | None = None
     near_only: bool = True
+
+
+class RosterOptions(msgspec.Struct, forbid_unknown_fields=True):
+    """A roster run's options on the shared run (``POST /match-runs`` with ``kind: roster``)."""
+
+    activity_id: int
+    max_hours: MaxHours | None = None  # instead of each volunteer's weekly maximum
+    near_only: bool = True  # only volunteers who prefer an area around the activity (and its team)
 
 
 class InvitationOut(msgspec.Struct):
@@ -159,9 +170,12 @@ class RosterRunOut(msgspec.Struct):
     kind: Literal["roster"]
     activity_id: int
     status: str
+    progress: float
+    phase: str
     objective: float | None
     stats: dict
     proposals: int
+    error: str
     invitations: list[InvitationOut]
     created_at: datetime
     finished_at: datetime | None

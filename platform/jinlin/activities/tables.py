@@ -9,6 +9,7 @@ from piccolo.table import Table
 from jinlin.accounts.tables import Account
 from jinlin.areas.tables import Area
 from jinlin.orgs.tables import Organization
+from jinlin.runs.tables import MatchRun
 
 
 class ActivityStatus(str, Enum):
@@ -100,19 +101,6 @@ class HoursRecord(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class RosterRun(Table):
-    """排班批次: one roster run over an activity's open places (until the shared MatchRun exists)."""
-
-    activity = ForeignKey(references=Activity, index=True)
-    status = Varchar(length=12, default="queued")  # queued | running | succeeded | failed
-    objective = Integer(null=True, default=None)
-    stats = JSON(default={})
-    proposals = Integer(default=0)
-    created_by = ForeignKey(references=Account, null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
-    finished_at = Timestamptz(null=True, default=None)
-
-
 class InvitationStatus(str, Enum):
     invited = "invited"
     accepted = "accepted"
@@ -121,10 +109,10 @@ class InvitationStatus(str, Enum):
 
 
 class RosterInvitation(Table):
-    """A roster run's proposal: the volunteer is invited to a shift and confirms or declines."""
+    """A roster run's proposal: the volunteer is invited to a shift and confirms or declines. The run
+    is a shared 匹配批次 (``MatchRun`` of kind ``roster``)."""
 
-    run = ForeignKey(references=RosterRun, index=True)
-    run_ref = Integer(null=True, default=None, help_text="MatchRun id when the shared runs table is used")
+    run = ForeignKey(references=MatchRun, index=True)
     shift = ForeignKey(references=Shift, index=True)
     volunteer = ForeignKey(references=Account, index=True)
     status = Varchar(length=10, choices=InvitationStatus, default="invited", index=True)

@@ -6,20 +6,22 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from jinlin.activities import attendance, roster, service
+from jinlin.activities import attendance, ratings, roster, service
 from jinlin.activities.qr import checkin_path, qr_svg
-from jinlin.activities.schemas import ActivityIn, Adjustment, RosterRunIn, ShiftIn, VerifyIn
+from jinlin.activities.schemas import ActivityIn, Adjustment, RatingIn, RosterRunIn, ShiftIn, ShiftPatch, VerifyIn
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
-from jinlin.core.errors import DomainError, Invalid
+from jinlin.core import clock
+from jinlin.core.errors import DomainError, Invalid, NotFound
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import form_data, form_errors, form_list, redirect, render
+from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
 from jinlin.core.pagination import PageRequest
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -76,8 +78,11 @@ async def _detail(principal: Principal, activity_id: int, *, errors: dict | None
                   status_code: int = 200) -> Template:
     activity = await service.get_activity(principal, activity_id)
     mine = {s["shift"]: s for s in await service.my_signups(principal) if s["status"] != "cancelled"}
+    roster_run = await roster.latest_run(activity.id, activity.area_id) if activity.can_manage else None
     return render("activities/detail.html", principal, activity=activity, mine=mine, errors=errors or {},
-                  flash=flash, status_code=status_code)
+                  flash=flash, roster_run=roster_run, now=clock.now(), run_active=bool(roster_run and roster_run.status in
+                                                                      ("queued", "running")),
+                  status_code=status_code)
 
 
 @get("/activities/{activity_id:int}", include_in_schema=False)
@@ -135,8 +140,6 @@ def _activity_from_form(form: dict[str, Any]) -> ActivityIn:
         organizer_id = area_id = 0
     if errors:
         raise Invalid("Check the highlighted fields", errors)
-    import msgspec
-
     try:
         return msgspec.convert({"organizer_id": organizer_id, "title": str(form.get("title", "")).strip(),
                                 "category": form.get("category") or "other", "area_id": area_id,
@@ -173,15 +176,21 @@ async def activity_create(request: Request, principal: NamedDependency[Principal
     return redirect(f"/activities/{activity.id}")
 
 
+def _roster_options(form: dict[str, Any]) -> RosterRunIn:
+    return convert_form({"max_hours": form.get("max_hours"), "near_only": form.get("near_only") == "1"},
+                        RosterRunIn)
+
+
 @post("/activities/{activity_id:int}/{action:str}", include_in_schema=False)
-async def activity_action(principal: NamedDependency[Principal], activity_id: FromPath[int],
+async def activity_action(request: Request, principal: NamedDependency[Principal], activity_id: FromPath[int],
                           action: FromPath[str]) -> Template | Redirect:
     actions = {"publish": service.publish_activity, "cancel": service.cancel_activity,
                "finish": service.finish_activity}
     try:
         if action == "roster":
-            run = await roster.start_roster_run(principal, activity_id, RosterRunIn())
-            return await _detail(principal, activity_id, flash=f"{run.proposals}")
+            # A shared match run: the page shows its progress, then its invitations.
+            await roster.start_roster_run(principal, activity_id, _roster_options(await form_data(request)))
+            return redirect(f"/activities/{activity_id}#roster")
         if action not in actions:
             raise Invalid("Unknown action")
         await actions[action](principal, activity_id)
@@ -190,21 +199,89 @@ async def activity_action(principal: NamedDependency[Principal], activity_id: Fr
     return redirect(f"/activities/{activity_id}")
 
 
+# -- editing a shift -------------------------------------------------------------------------
+
+
+def _shift_patch(form: dict[str, Any], shift: dict[str, Any]) -> ShiftPatch | None:
+    """The edit form sends every field; only those that changed are patched (None: nothing changed)."""
+    errors: dict[str, str] = {}
+    raw: dict[str, Any] = {}
+    for key, column in (("start", "starts_at"), ("end", "ends_at")):
+        try:
+            value = _parse_local(str(form.get(key) or ""))
+        except ValueError:
+            errors[key] = "give a date and time"
+            continue
+        if value != shift[column]:
+            raw[key] = value.isoformat()
+    try:
+        slots = int(form.get("slots") or 0)
+    except ValueError:
+        errors["slots"] = "must be a whole number"
+    else:
+        if slots != shift["slots"]:
+            raw["slots"] = slots
+    skills = sorted({s.strip() for s in str(form.get("skills", "")).replace("，", ",").split(",") if s.strip()})
+    if skills != sorted(shift["skills"] or []):
+        raw["skills"] = skills
+    if errors:
+        raise Invalid("Check the highlighted fields", errors)
+    if not raw:
+        return None
+    patch = convert_form(raw, ShiftPatch)
+    if "skills" in raw and not skills:  # convert_form drops empty values: "no skills needed" is a change
+        patch = msgspec.structs.replace(patch, skills=[])
+    return patch
+
+
+async def _edit_form(principal: Principal, shift_id: int, *, form: dict | None = None, errors: dict | None = None,
+                     status_code: int = 200) -> Template:
+    shift, activity = await service.shift_and_activity(principal, shift_id)
+    if not service.can_manage(principal, activity):
+        raise NotFound("Shift not found")
+    if form is None:
+        form = {"start": local(shift["starts_at"], "%Y-%m-%dT%H:%M"), "end": local(shift["ends_at"], "%Y-%m-%dT%H:%M"),
+                "slots": shift["slots"], "skills": ", ".join(shift["skills"] or [])}
+    taken = shift["slots"] - shift["slots_left"]
+    return render("activities/shift_edit.html", principal, shift=shift, activity=activity, form=form, taken=taken,
+                  errors=errors or {}, status_code=status_code)
+
+
+@get("/shifts/{shift_id:int}/edit", include_in_schema=False)
+async def shift_edit(principal: NamedDependency[Principal], shift_id: FromPath[int]) -> Template:
+    return await _edit_form(principal, shift_id)
+
+
+@post("/shifts/{shift_id:int}/edit", include_in_schema=False)
+async def shift_update(request: Request, principal: NamedDependency[Principal],
+                       shift_id: FromPath[int]) -> Template | Redirect:
+    form = await form_data(request)
+    shift = await service.shift_row(shift_id)
+    try:
+        patch = _shift_patch(form, shift)
+        if patch is not None:  # an unchanged form notifies nobody
+            await service.update_shift(principal, shift_id, patch)
+    except DomainError as exc:
+        return await _edit_form(principal, shift_id, form=form, errors=form_errors(exc), status_code=exc.status)
+    return redirect(f"/activities/{shift['activity']}")
+
+
 # -- attendance ------------------------------------------------------------------------------
 
 
 async def _manage(request: Request, principal: Principal, shift_id: int, *, errors: dict | None = None,
-                  flash: str = "", status_code: int = 200) -> Template:
+                  flash: str = "", rating_errors: dict | None = None, status_code: int = 200) -> Template:
     shift, activity = await service.shift_and_activity(principal, shift_id)
     if not service.can_manage(principal, activity):
         from jinlin.core.errors import Forbidden
 
         raise Forbidden("Only the organisers take attendance")
     signups = (await service.list_signups(principal, shift_id, PageRequest(limit=200))).items
+    rated = {s.id: await ratings.signup_ratings(principal, s.id) for s in signups if s.status == "completed"}
     url = str(request.base_url).rstrip("/") + checkin_path(shift_id, shift["checkin_code"])
     return render("activities/manage.html", principal, shift=shift, activity=activity, signups=signups,
-                  qr=qr_svg(url).decode(), checkin_url=url, errors=errors or {}, flash=flash,
-                  status_code=status_code)
+                  qr=qr_svg(url).decode(), checkin_url=url, errors=errors or {}, flash=flash, ratings=rated,
+                  rating_errors=rating_errors or {}, status_code=status_code)
 
 
 @get("/shifts/{shift_id:int}/manage", include_in_schema=False)
@@ -235,6 +312,27 @@ async def shift_attendance(request: Request, principal: NamedDependency[Principa
     except DomainError as exc:
         return await _manage(request, principal, shift_id, errors=form_errors(exc), status_code=exc.status)
     return redirect(f"/shifts/{shift_id}/manage")
+
+
+def rating_from_form(form: dict[str, Any]) -> RatingIn:
+    return convert_form({k: form.get(k) for k in ("score", "timeliness", "quality", "communication", "comment")},
+                        RatingIn)
+
+
+@post("/shifts/{shift_id:int}/ratings/{signup_id:int}", include_in_schema=False)
+async def organiser_rates(request: Request, principal: NamedDependency[Principal], shift_id: FromPath[int],
+                          signup_id: FromPath[int]) -> Template | Redirect:
+    """The organiser rates a volunteer after a completed shift (blind until both sides have rated)."""
+    form = await form_data(request)
+    row = await service.signup_row(signup_id)
+    if row["shift"] != shift_id:
+        raise NotFound("Signup not found")
+    try:
+        await ratings.rate_signup(principal, signup_id, rating_from_form(form), side="organizer")
+    except DomainError as exc:
+        return await _manage(request, principal, shift_id, rating_errors={signup_id: form_errors(exc)},
+                             status_code=exc.status)
+    return redirect(f"/shifts/{shift_id}/manage#signup-{signup_id}")
 
 
 @get("/shifts/{shift_id:int}/check-in", include_in_schema=False)
@@ -272,7 +370,8 @@ async def invitation_answer(principal: NamedDependency[Principal], invitation_id
 
 
 ROUTES = [activity_list, activity_detail, signup_submit, signup_cancel, activity_new, activity_create,
-          activity_action, shift_manage, shift_attendance, checkin_page, checkin_submit, invitation_answer]
+          activity_action, shift_edit, shift_update, shift_manage, shift_attendance, organiser_rates, checkin_page,
+          checkin_submit, invitation_answer]
 NAV = [NavItem("Volunteer activities", "/activities", frozenset(), order=30)]
 PANELS = [("volunteer", "activities/panel.html")]
 TEMPLATE_FILTERS = [("local", local), ("category_label", category_label)]

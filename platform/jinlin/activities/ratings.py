@@ -31,12 +31,16 @@ async def _sides(principal: Principal, signup_id: int) -> tuple[dict[str, Any], 
     return row, activity, sides
 
 
-async def rate_signup(principal: Principal, signup_id: int, data: RatingIn) -> list[RatingOut]:
+async def rate_signup(principal: Principal, signup_id: int, data: RatingIn, side: str | None = None,
+                      ) -> list[RatingOut]:
+    """Rate the other side; ``side`` picks one when the caller could be either (an organiser on their own shift)."""
     row, activity, sides = await _sides(principal, signup_id)
+    if side is not None and side not in sides:
+        raise NotFound("Signup not found")
     if row["status"] != "completed":
         raise Conflict("Ratings open once the shift is completed", {"status": row["status"]}, code="wrong_status")
     shift = await shift_row(row["shift"])
-    side = "volunteer" if "volunteer" in sides else "organizer"
+    side = side or ("volunteer" if "volunteer" in sides else "organizer")
     scores = ratings.Scores(score=data.score, timeliness=data.timeliness, quality=data.quality,
                             communication=data.communication, comment=data.comment)
     async with write_transaction():

@@ -12,7 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from jinlin.activities import roster
+from jinlin.activities import ratings, roster
+from jinlin.activities.pages import rating_from_form
 from jinlin.activities.service import my_signups
 from jinlin.areas.tables import Area
 from jinlin.auth.api import session_cookie
@@ -21,10 +22,10 @@ from jinlin.core import clock
 from jinlin.core.errors import DomainError, Invalid
 from jinlin.core.http import LOCALE_COOKIE, client_address
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import form_data, form_errors, form_list, redirect, render
+from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
 from jinlin.orgs.tables import Organization
 from jinlin.volunteers import service
-from jinlin.volunteers.schemas import RegisterIn
+from jinlin.volunteers.schemas import HonoraryIn, RegisterIn
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -79,15 +80,72 @@ async def register_submit(request: Request) -> Template | Redirect:
     return response
 
 
-@get("/my/shifts", include_in_schema=False)
-async def my_shifts(principal: NamedDependency[Principal]) -> Template:
+async def _my_shifts(principal: Principal, *, rating_errors: dict | None = None, status_code: int = 200) -> Template:
     now = clock.now()
     signups = [s for s in await my_signups(principal) if s["status"] != "cancelled"]
     upcoming = [s for s in signups if s["ends_at"] > now and s["status"] not in ("completed", "no_show")]
     history = [s for s in reversed(signups) if s not in upcoming]
     hours = await service.volunteer_hours(principal, principal.account_id)
+    rated = {s["id"]: await ratings.signup_ratings(principal, s["id"]) for s in history if s["status"] == "completed"}
     return render("volunteers/my.html", principal, upcoming=upcoming, history=history, hours=hours,
-                  invitations=await roster.my_invitations(principal))
+                  invitations=await roster.my_invitations(principal), ratings=rated,
+                  rating_errors=rating_errors or {}, status_code=status_code)
+
+
+@get("/my/shifts", include_in_schema=False)
+async def my_shifts(principal: NamedDependency[Principal]) -> Template:
+    return await _my_shifts(principal)
+
+
+@post("/my/signups/{signup_id:int}/rating", include_in_schema=False)
+async def volunteer_rates(request: Request, principal: NamedDependency[Principal],
+                          signup_id: FromPath[int]) -> Template | Redirect:
+    """The volunteer rates the organiser of a completed shift (blind until both sides have rated)."""
+    form = await form_data(request)
+    try:
+        await ratings.rate_signup(principal, signup_id, rating_from_form(form), side="volunteer")
+    except DomainError as exc:
+        return await _my_shifts(principal, rating_errors={signup_id: form_errors(exc)}, status_code=exc.status)
+    return redirect(f"/my/shifts#signup-{signup_id}")
+
+
+# -- hours and honorary hours (荣誉时长) ------------------------------------------------------
+
+
+async def _hours_page(principal: Principal, volunteer_id: int, *, form: dict | None = None,
+                      errors: dict | None = None, status_code: int = 200) -> Template:
+    hours = await service.volunteer_hours(principal, volunteer_id)
+    return render("volunteers/hours.html", principal, hours=hours, form=form or {}, errors=errors or {},
+                  can_add=await service.may_add_honorary(principal, volunteer_id),
+                  today=clock.now().astimezone(service.LOCAL).date().isoformat(), status_code=status_code)
+
+
+@get("/volunteers/{volunteer_id:int}/hours", include_in_schema=False)
+async def hours_page(principal: NamedDependency[Principal], volunteer_id: FromPath[int]) -> Template:
+    return await _hours_page(principal, volunteer_id)
+
+
+def _honorary_in(form: dict[str, Any]) -> HonoraryIn:
+    served_on = None
+    if form.get("served_on"):
+        try:
+            served_on = datetime.fromisoformat(str(form["served_on"])).replace(hour=12, tzinfo=service.LOCAL)
+        except ValueError as exc:
+            raise Invalid("Check the highlighted fields", {"served_on": "not a date"}) from exc
+    data = convert_form({"hours": form.get("hours"), "reason": str(form.get("reason") or "").strip()}, HonoraryIn)
+    return msgspec.structs.replace(data, served_on=served_on)
+
+
+@post("/volunteers/{volunteer_id:int}/hours", include_in_schema=False)
+async def honorary_submit(request: Request, principal: NamedDependency[Principal],
+                          volunteer_id: FromPath[int]) -> Template | Redirect:
+    """An administrator adds honorary hours (荣誉时长) with a reason."""
+    form = await form_data(request)
+    try:
+        await service.add_honorary_hours(principal, volunteer_id, _honorary_in(form))
+    except DomainError as exc:
+        return await _hours_page(principal, volunteer_id, form=form, errors=form_errors(exc), status_code=exc.status)
+    return redirect(f"/volunteers/{volunteer_id}/hours")
 
 
 @get("/volunteers/{volunteer_id:int}/certificate", include_in_schema=False)
@@ -123,6 +181,7 @@ def year_of(value: datetime) -> int:
     return value.astimezone(service.LOCAL).year
 
 
-ROUTES = [register_form, register_submit, my_shifts, certificate, teams, team_join, team_decide]
+ROUTES = [register_form, register_submit, my_shifts, volunteer_rates, hours_page, honorary_submit, certificate, teams,
+          team_join, team_decide]
 NAV = [NavItem("My shifts and hours", "/my/shifts", frozenset(), order=31),
        NavItem("Volunteer teams", "/volunteers/teams", frozenset(), order=32)]

@@ -316,11 +316,18 @@ async def volunteer_hours(principal: Principal, volunteer_id: int, year: int | N
                     honorary_hours=_h(sum(r["minutes"] for r in kept if r["kind"] == "honorary")), years=years)
 
 
+async def may_add_honorary(principal: Principal, volunteer_id: int) -> bool:
+    """Area admins and the volunteer's team leader add honorary hours (never the volunteer for themselves)."""
+    if principal.account_id == volunteer_id:
+        return False
+    return principal.has_role(*AREA_ADMIN_ROLES) or await leads_team_of(principal, volunteer_id)
+
+
 async def add_honorary_hours(principal: Principal, volunteer_id: int, data: HonoraryIn) -> HoursOut:
     """荣誉时长: administrators (area admins, the volunteer's team leader) add honorary hours with a reason."""
     if not await Account.exists().where(Account.id == volunteer_id):
         raise NotFound("Volunteer not found")
-    if not (principal.has_role(*AREA_ADMIN_ROLES) or await leads_team_of(principal, volunteer_id)):
+    if not await may_add_honorary(principal, volunteer_id):
         raise Forbidden("Only administrators add honorary hours")
     if data.organization_id is not None and not principal.acts_for(data.organization_id):
         raise Forbidden("You don't act for this organisation", {"organization_id": "not yours"})

@@ -8,15 +8,21 @@ loads differ from 1), with an honest bound: the better of CP-SAT's bound and the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from .flow import integer_scale, scaled, transport
+from .improve import local_search, neighbourhood_search
 from .solution import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL
 
 CP_COEF_TARGET = 1e7  # largest |scaled value x quantity| in a CP-SAT objective
+LS_EVALUATIONS_PER_S = 300_000  # local-search budget per second of time limit (deterministic)
+LNS_OFFERS = 8  # at most this many offers freed together in one neighbourhood
+FIRST_SHARE = 0.2  # of a group's time limit: the first CP-SAT run
+LNS_SHARE = 0.6  # of a group's time limit: the neighbourhood search (the rest: the last CP-SAT run)
+SUB_TIME_S = 0.05  # deterministic time limit of one neighbourhood's CP-SAT solve
 LARGE_MODEL = 20_000  # variables; above it CP-SAT presolve is kept short
 
 
@@ -188,7 +194,54 @@ def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, 
     return (OPTIMAL if code == cp_model.OPTIMAL else FEASIBLE), x, bound
 
 
+def _refill_splittable(g: Group, x: np.ndarray) -> np.ndarray:
+    """Re-solve the splittable needs exactly on the capacity the unsplittable ones leave."""
+    split_arcs = np.flatnonzero(g.splittable[g.arc_need])
+    if not len(split_arcs):
+        return x
+    x = x.copy()
+    x[split_arcs] = 0
+    used = np.bincount(g.arc_offer, weights=x * g.load, minlength=len(g.cap)).astype(np.int64)
+    scale, _ = integer_scale(g.value[split_arcs])
+    qty = np.where(g.splittable, g.qty, 0)
+    ok, xs, _ = transport(qty, g.required & g.splittable, g.cap - used, g.arc_need[split_arcs],
+                          g.arc_offer[split_arcs], scaled(g.value[split_arcs], scale))
+    if ok:
+        x[split_arcs] = xs
+        return x
+    return x  # pragma: no cover - the seed already placed them on this capacity
+
+
+def _sub_solve(sub: Group, hint: np.ndarray) -> np.ndarray | None:
+    _, x, _ = _cp_sat(sub, hint)
+    return x
+
+
+def _improve(g: Group, seed: np.ndarray | None) -> np.ndarray | None:
+    """Local search, then a neighbourhood search with small exact CP-SAT solves within the time limit."""
+    if seed is None:
+        return None
+    better = local_search(g, seed, int(LS_EVALUATIONS_PER_S * g.time_limit))
+    hood = max(2, min(LNS_OFFERS, len(g.cap) // 4))
+    if len(g.cap) > hood:
+        rounds = int(g.time_limit / SUB_TIME_S)
+        better = neighbourhood_search(g, better, rounds, hood, SUB_TIME_S, _sub_solve)
+        better = local_search(g, better, int(LS_EVALUATIONS_PER_S * g.time_limit))
+    better = _refill_splittable(g, better)
+    return better if _objective(g, better) > _objective(g, seed) else seed
+
+
+def _better(g: Group, a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return b if _objective(g, b) > _objective(g, a) else a
+
+
 def _solve_mixed(g: Group) -> GroupResult:
+    """Seed, a short CP-SAT run (enough for small groups to be proven optimal), then local and
+    neighbourhood search from the best solution so far, then CP-SAT again from there."""
     relax = _relaxation(g)
     relax_bound = None
     seed = None
@@ -200,15 +253,23 @@ def _solve_mixed(g: Group) -> GroupResult:
         seed = _repair(g, pref)
     if seed is None:
         seed = _repair(g, g.value - 1e-9 * g.load)
-    status, x, bound = _cp_sat(g, seed)
+    status, x, bound = _cp_sat(replace(g, time_limit=FIRST_SHARE * g.time_limit), seed)
     if status == INFEASIBLE:
         return GroupResult(INFEASIBLE, np.zeros(len(g.arc_need), np.int64), None, "cp_sat")
+    if status != OPTIMAL:
+        best = _improve(replace(g, time_limit=LNS_SHARE * g.time_limit), _better(g, seed, x))
+        status, x2, bound2 = _cp_sat(replace(g, time_limit=(1 - FIRST_SHARE - LNS_SHARE) * g.time_limit), best)
+        if status == INFEASIBLE:  # pragma: no cover - a feasible solution is known
+            return GroupResult(INFEASIBLE, np.zeros(len(g.arc_need), np.int64), None, "cp_sat")
+        if bound2 is not None:
+            bound = bound2 if bound is None else min(bound, bound2)
+        x = _better(g, x2, best)
+        if status != OPTIMAL and x is not None and best is not None and x is best:
+            status = FEASIBLE
     if relax_bound is not None:
         bound = relax_bound if bound is None else min(bound, relax_bound)
-    if x is None or (seed is not None and _objective(g, seed) > _objective(g, x)):
-        if seed is None:
-            return GroupResult(NO_SOLUTION, np.zeros(len(g.arc_need), np.int64), bound, "cp_sat")
-        x, status = seed, FEASIBLE
+    if x is None:
+        return GroupResult(NO_SOLUTION, np.zeros(len(g.arc_need), np.int64), bound, "cp_sat")
     obj = _objective(g, x)
     if status == OPTIMAL or (bound is not None and bound - obj <= 1e-9 * max(1.0, abs(obj))):
         return GroupResult(OPTIMAL, x, None, "cp_sat")

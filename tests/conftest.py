@@ -20,6 +20,9 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The repository root too, ahead of tests/: otherwise tests/matching/ (no __init__) would be imported as a
+# namespace package named ``matching`` instead of the matcher when pytest is run without ``python -m``.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from support import PG_URL, REDIS_URL, ROOT, require_or_skip  # noqa: F401
 from support import VAR as _VAR

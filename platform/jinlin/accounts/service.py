@@ -13,7 +13,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
-from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.core.security import hash_password, mask_phone, verify_password
 from jinlin.orgs.tables import Organization
 
@@ -191,13 +191,9 @@ async def list_accounts(
     if q:
         where.append(Account.username.like(f"%{q}%") | Account.display_name.like(f"%{q}%"))
     query = Account.select(*_ACCOUNT_COLUMNS).order_by(Account.username)
-    count = Account.count()
-    for clause in where:
-        query = query.where(clause)
-        count = count.where(clause)
-    rows = await query.limit(paging.limit).offset(paging.offset)
+    rows, total = await fetch_filtered(query, Account, where, paging)
     memberships = await _memberships([r["id"] for r in rows])
-    return paging.page([account_out(principal, r, memberships[r["id"]]) for r in rows], await count)
+    return paging.page([account_out(principal, r, memberships[r["id"]]) for r in rows], total)
 
 
 async def _org_for_grant(organization_id: int, role: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
-from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table
 
 # Import columns (Chinese headers, as county offices keep them) and the level names they use.
@@ -65,12 +65,8 @@ async def list_areas(
     if q:
         where.append(Area.name.like(f"%{q}%"))
     query = Area.select().order_by(Area.path)
-    count = Area.count()
-    for clause in where:
-        query = query.where(clause)
-        count = count.where(clause)
-    rows = await query.limit(paging.limit).offset(paging.offset)
-    return paging.page([to_out(r) for r in rows], await count)
+    rows, total = await fetch_filtered(query, Area, where, paging)
+    return paging.page([to_out(r) for r in rows], total)
 
 
 def _check_child_level(parent_level: str | None, level: str) -> str | None:

@@ -12,7 +12,7 @@ from jinlin.audit.tables import AuditEvent
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.errors import Forbidden
-from jinlin.core.pagination import PageRequest
+from jinlin.core.pagination import PageRequest, fetch_filtered
 
 
 def _jsonable(value: Any) -> Any:
@@ -80,11 +80,7 @@ async def list_events(
     if action:
         where.append(AuditEvent.action == action)
     query = AuditEvent.select().order_by(AuditEvent.at, ascending=False).order_by(AuditEvent.id, ascending=False)
-    count = AuditEvent.count()
-    for clause in where:
-        query = query.where(clause)
-        count = count.where(clause)
-    rows = await query.limit(paging.limit).offset(paging.offset)
+    rows, total = await fetch_filtered(query, AuditEvent, where, paging)
     items = []
     for r in rows:
         changes = r["changes"]
@@ -95,4 +91,4 @@ async def list_events(
             object_type=r["object_type"], object_id=r["object_id"], summary=r["summary"],
             changes=changes if isinstance(changes, dict) else {"value": changes},
         ))
-    return paging.page(items, await count)
+    return paging.page(items, total)

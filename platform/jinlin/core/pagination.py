@@ -58,3 +58,16 @@ def page_request(limit: int | None = None, cursor: str | None = None, offset: in
     if offset is not None and offset < 0:
         raise Invalid("Bad offset", {"offset": "must not be negative"})
     return PageRequest(limit=limit, offset=offset or 0)
+
+
+async def fetch_filtered(
+    query: Any, table: Any, where: list[Any], paging: PageRequest | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Apply the same filters to a select and to its count; one page of rows (all without ``paging``)."""
+    count = table.count()
+    for clause in where:
+        query = query.where(clause)
+        count = count.where(clause)
+    if paging is not None:
+        query = query.limit(paging.limit).offset(paging.offset)
+    return await query, await count

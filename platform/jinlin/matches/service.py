@@ -18,7 +18,7 @@ from jinlin.catalog.service import policy_for_area
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
-from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.matches.schemas import MatchOut
 from jinlin.matches.tables import Match
 from jinlin.needs.service import OPEN_STATUSES
@@ -334,14 +334,7 @@ async def query_matches(
         where.append(Match.offer_id == offer_id)
     if organization_id is not None:
         where.append((Match.community_id == organization_id) | (Match.provider_id == organization_id))
-    query = _select().order_by(Match.id, ascending=False)
-    count = Match.count()
-    for clause in where:
-        query = query.where(clause)
-        count = count.where(clause)
-    if paging is not None:
-        query = query.limit(paging.limit).offset(paging.offset)
-    return await query, await count
+    return await fetch_filtered(_select().order_by(Match.id, ascending=False), Match, where, paging)
 
 
 async def list_matches(principal: Principal, paging: PageRequest, **filters: Any) -> Page[MatchOut]:

@@ -19,7 +19,7 @@ from jinlin.catalog.service import policy_for_area
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
-from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.needs.schemas import NeedIn, NeedOut, NeedPatch
 from jinlin.needs.tables import Need
 from jinlin.orgs.tables import Organization
@@ -271,11 +271,4 @@ async def query_needs(
         where.append(Need.title.like(f"%{q}%"))
     if overdue:
         where.append(Need.status.is_in(list(OPEN_STATUSES)) & (Need.resolve_by < clock.now()))
-    query = _select().order_by(Need.resolve_by).order_by(Need.id)
-    count = Need.count()
-    for clause in where:
-        query = query.where(clause)
-        count = count.where(clause)
-    if paging is not None:
-        query = query.limit(paging.limit).offset(paging.offset)
-    return await query, await count
+    return await fetch_filtered(_select().order_by(Need.resolve_by).order_by(Need.id), Need, where, paging)

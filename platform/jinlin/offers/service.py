@@ -13,7 +13,7 @@ from jinlin.catalog.codes import as_list
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
-from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.offers.schemas import OfferIn, OfferOut, OfferPatch
 from jinlin.offers.tables import Offer
 from jinlin.orgs.tables import UNIT_KINDS, Organization
@@ -188,13 +188,7 @@ async def query_offers(
         where.append(Offer.title.like(f"%{q}%"))
     # Soonest end of availability first, then the newest.
     query = _select().order_by(Offer.available_until).order_by(Offer.id, ascending=False)
-    count = Offer.count()
-    for clause in where:
-        query = query.where(clause)
-        count = count.where(clause)
-    if paging is not None:
-        query = query.limit(paging.limit).offset(paging.offset)
-    return await query, await count
+    return await fetch_filtered(query, Offer, where, paging)
 
 
 async def list_offers(principal: Principal, paging: PageRequest, **filters: Any) -> Page[OfferOut]:

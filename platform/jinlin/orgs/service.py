@@ -21,7 +21,7 @@ from jinlin.auth.principal import STAFF_ROLES, UNIT_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
-from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.core.security import mask_phone
 from jinlin.orgs.schemas import OrganizationIn, OrganizationOut, OrganizationPatch, RegistrationIn, RegistrationOut
 from jinlin.orgs.tables import UNIT_KINDS, Organization, Registration
@@ -141,12 +141,8 @@ async def list_organizations(
         where.append(Organization.name.like(f"%{q}%"))
     query = Organization.select(*_columns()).order_by(Organization.kind).order_by(Organization.name)
     query = query.order_by(Organization.id)
-    count = Organization.count()
-    for clause in where:
-        query = query.where(clause)
-        count = count.where(clause)
-    rows = await query.limit(paging.limit).offset(paging.offset)
-    return paging.page([to_out(principal, r) for r in rows], await count)
+    rows, total = await fetch_filtered(query, Organization, where, paging)
+    return paging.page([to_out(principal, r) for r in rows], total)
 
 
 async def list_members(principal: Principal, org_id: int) -> list[dict[str, Any]]:

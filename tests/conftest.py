@@ -14,6 +14,7 @@ import shutil
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -42,6 +43,21 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"jinlin databases: sqlite{' + postgresql' if PG_URL else ' (set JINLIN_TEST_DATABASE_URL for postgresql)'}",
         f"jinlin celery: eager{' + real worker over redis' if REDIS_URL else ' (set JINLIN_TEST_REDIS_URL for a worker)'}",
     ]
+
+
+def run_sync(coro):
+    """``asyncio.run`` that also works while another event loop runs in this thread (sync Playwright's)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: the fast rings report first, and Playwright's loop starts as late as possible."""
+    items.sort(key=lambda item: "/tests/browser/" in str(item.path))
 
 
 async def _migrate(engine) -> None:
@@ -83,7 +99,7 @@ def sqlite_template() -> Iterator[Path]:
     path = _VAR / "template.db"
     if path.exists():
         path.unlink()
-    asyncio.run(_migrate(db.make_engine(f"sqlite:///{path}")))
+    run_sync(_migrate(db.make_engine(f"sqlite:///{path}")))
     yield path
     shutil.rmtree(_VAR, ignore_errors=True)
 
@@ -94,11 +110,11 @@ def pg_template() -> Iterator[str | None]:
         yield None
         return
     name = f"jinlin_tmpl_{os.getpid()}"
-    asyncio.run(_pg_exec(PG_URL, f'DROP DATABASE IF EXISTS "{name}"'))
-    asyncio.run(_pg_exec(PG_URL, f'CREATE DATABASE "{name}"'))
-    asyncio.run(_migrate(db.make_engine(_pg_url_for(PG_URL, name))))
+    run_sync(_pg_exec(PG_URL, f'DROP DATABASE IF EXISTS "{name}"'))
+    run_sync(_pg_exec(PG_URL, f'CREATE DATABASE "{name}"'))
+    run_sync(_migrate(db.make_engine(_pg_url_for(PG_URL, name))))
     yield name
-    asyncio.run(_pg_exec(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_sync(_pg_exec(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _db_params() -> list:
@@ -121,9 +137,9 @@ def database_url(request: pytest.FixtureRequest, sqlite_template: Path, pg_templ
         return
     assert PG_URL and pg_template
     name = f"jinlin_t_{uuid.uuid4().hex[:16]}"
-    asyncio.run(_pg_exec(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+    run_sync(_pg_exec(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
     yield _pg_url_for(PG_URL, name)
-    asyncio.run(_pg_exec(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_sync(_pg_exec(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

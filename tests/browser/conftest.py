@@ -94,7 +94,7 @@ def live_server(sqlite_template: Path) -> Iterator[LiveServer]:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         require_or_skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")

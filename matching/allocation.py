@@ -22,6 +22,7 @@ LS_EVALUATIONS_PER_S = 300_000  # local-search budget per second of time limit (
 LNS_OFFERS = 8  # at most this many offers freed together in one neighbourhood
 FIRST_SHARE = 0.2  # of a group's time limit: the first CP-SAT run
 LNS_SHARE = 0.6  # of a group's time limit: the neighbourhood search (the rest: the last CP-SAT run)
+ROUND_OVERHEAD_DTIME = 0.002  # deterministic seconds charged per neighbourhood for building it
 SUB_TIME_S = 0.05  # deterministic time limit of one neighbourhood's CP-SAT solve
 LARGE_MODEL = 20_000  # variables; above it CP-SAT presolve is kept short
 
@@ -124,6 +125,9 @@ def _repair(g: Group, preference: np.ndarray) -> np.ndarray | None:
     return x
 
 
+_DTIME = [0.0]  # deterministic time of the last CP-SAT solve (for the neighbourhood search budget)
+
+
 def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, float | None]:
     q_arc = g.qty[g.arc_need]
     unsplit_arc = ~g.splittable[g.arc_need]
@@ -182,6 +186,7 @@ def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, 
         p.cp_model_probing_level = 0
         p.max_presolve_iterations = 1
     code = solver.solve(model)
+    _DTIME[0] = solver.response_proto.deterministic_time
     if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
         return INFEASIBLE, None, None
     slack = 0.0 if exact else 0.5 * float(g.qty.sum()) / scale
@@ -212,9 +217,10 @@ def _refill_splittable(g: Group, x: np.ndarray) -> np.ndarray:
     return x  # pragma: no cover - the seed already placed them on this capacity
 
 
-def _sub_solve(sub: Group, hint: np.ndarray) -> np.ndarray | None:
+def _sub_solve(sub: Group, hint: np.ndarray) -> tuple[np.ndarray | None, float]:
+    _DTIME[0] = 0.0
     _, x, _ = _cp_sat(sub, hint)
-    return x
+    return x, _DTIME[0] + ROUND_OVERHEAD_DTIME
 
 
 def _improve(g: Group, seed: np.ndarray | None) -> np.ndarray | None:
@@ -224,8 +230,7 @@ def _improve(g: Group, seed: np.ndarray | None) -> np.ndarray | None:
     better = local_search(g, seed, int(LS_EVALUATIONS_PER_S * g.time_limit))
     hood = max(2, min(LNS_OFFERS, len(g.cap) // 4))
     if len(g.cap) > hood:
-        rounds = int(g.time_limit / SUB_TIME_S)
-        better = neighbourhood_search(g, better, rounds, hood, SUB_TIME_S, _sub_solve)
+        better = neighbourhood_search(g, better, g.time_limit, hood, SUB_TIME_S, _sub_solve)
         better = local_search(g, better, int(LS_EVALUATIONS_PER_S * g.time_limit))
     better = _refill_splittable(g, better)
     return better if _objective(g, better) > _objective(g, seed) else seed

@@ -116,11 +116,14 @@ def local_search(g: Group, x: np.ndarray, budget: int) -> np.ndarray:
     return x
 
 
-def neighbourhood_search(g: Group, x: np.ndarray, rounds: int, offers_per_round: int, sub_time: float,
-                         solve_sub: Callable[[Group, np.ndarray], np.ndarray | None]) -> np.ndarray:
+def neighbourhood_search(g: Group, x: np.ndarray, budget: float, offers_per_round: int, sub_time: float,
+                         solve_sub: Callable[[Group, np.ndarray], tuple[np.ndarray | None, float]],
+                         max_rounds: int = 5000) -> np.ndarray:
     """Large-neighbourhood search: free every unsplittable need on a few related offers (plus the
     unplaced ones that could go there), re-solve that small problem exactly with ``solve_sub``, keep
-    the result when it is better. Offers are visited in a fixed order, so runs are reproducible."""
+    the result when it is better. ``budget`` is in CP-SAT deterministic seconds (each round is charged
+    what its solve reports), and neighbourhoods come from a fixed-seed generator: runs are reproducible.
+    A neighbourhood grows by one offer after a round of failures."""
     from .allocation import Group as G
 
     m = len(g.cap)
@@ -131,7 +134,12 @@ def neighbourhood_search(g: Group, x: np.ndarray, rounds: int, offers_per_round:
     nstarts = np.searchsorted(g.arc_need[by_need], np.arange(len(g.qty) + 1))
     rng = np.random.default_rng(20261127)  # fixed seed: reproducible neighbourhoods
     x = x.copy()
-    for _ in range(rounds):
+    spent = 0.0
+    size = offers_per_round
+    fails = 0
+    for _ in range(max_rounds):
+        if spent >= budget:
+            break
         j0 = int(rng.integers(m))
         mine = by_offer[ostarts[j0]:ostarts[j0 + 1]]
         mine = mine[unsplit_arc[mine]]
@@ -139,7 +147,7 @@ def neighbourhood_search(g: Group, x: np.ndarray, rounds: int, offers_per_round:
                               or [np.zeros(0, np.int64)])
         counts = np.bincount(g.arc_offer[near], minlength=m).astype(np.float64)
         counts[j0] = 0.0
-        others = min(offers_per_round - 1, int(np.count_nonzero(counts)))
+        others = min(size - 1, int(np.count_nonzero(counts)))
         picked = rng.choice(m, size=others, replace=False, p=counts / counts.sum()) if others else []
         hood = np.sort(np.unique(np.r_[j0, picked]).astype(np.int64))
         in_hood = np.zeros(m, bool)
@@ -164,7 +172,14 @@ def neighbourhood_search(g: Group, x: np.ndarray, rounds: int, offers_per_round:
                 arc_offer=np.searchsorted(hood, g.arc_offer[sub_arcs]),
                 value=g.value[sub_arcs], load=g.load[sub_arcs], time_limit=sub_time)
         before = x[sub_arcs]
-        after = solve_sub(sub, before)
+        after, cost = solve_sub(sub, before)
+        spent += cost
         if after is not None and float(np.dot(sub.value, after)) > float(np.dot(sub.value, before)) + 1e-9:
             x[sub_arcs] = after
+            fails = 0
+        else:
+            fails += 1
+            if fails >= 2 * m and size < m:
+                size += 1
+                fails = 0
     return x

@@ -44,9 +44,9 @@ def derive_twin_arcs(problem: TwinningProblem) -> tuple[np.ndarray, np.ndarray, 
     fit = w @ s.T
     clat, clon = _coords(comms)
     hlat, hlon = _coords(helpers)
-    cos_angle = unit_xyz(np.nan_to_num(clat), np.nan_to_num(clon)) @ unit_xyz(np.nan_to_num(hlat),
-                                                                              np.nan_to_num(hlon)).T
-    chord = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * cos_angle))
+    cx = unit_xyz(np.nan_to_num(clat), np.nan_to_num(clon))
+    hx = unit_xyz(np.nan_to_num(hlat), np.nan_to_num(hlon))
+    chord = np.sqrt(sum((cx[:, k, None] - hx[None, :, k]) ** 2 for k in range(3)))
     dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2))
     dist[np.isnan(clat)] = np.nan
     dist[:, np.isnan(hlat)] = np.nan

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .allocation import DTIME_PER_S
 from .flow import integer_scale, scaled
 from .model import RosterProblem
 from .solution import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL, Solution
@@ -136,7 +137,7 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
         p.max_time_in_seconds = time_limit
         p.num_workers = problem.options.cp_workers
     else:  # one worker under a deterministic time limit: reproducible; the wall limit is a safety net
-        p.max_deterministic_time = time_limit
+        p.max_deterministic_time = time_limit * DTIME_PER_S
         p.max_time_in_seconds = 2 * time_limit + 5
         p.num_workers = 1
     p.random_seed = 7

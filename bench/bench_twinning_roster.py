@@ -68,13 +68,15 @@ def main() -> None:
         f"{secs:.2f} s, {sol.status}, {len(sol.assignments)} pairs", "optimal in <= 1 s",
         "met" if secs <= 1 and sol.status == "optimal" else "not met")
     ro = roster_problem()
-    t = time.perf_counter()
-    sol = matching.solve(ro, time_limit=10)
-    secs = time.perf_counter() - t
-    gap = 100 * (sol.bound - sol.objective) / max(1e-9, sol.bound) if sol.has_solution else float("nan")
-    row("roster 2,000 x 500, in-process", f"{secs:.1f} s, {sol.status}, objective {sol.objective:g}, "
-        f"bound {sol.bound:g}, gap {gap:.2f} %, {sol.stats['arcs']:,} eligible pairs",
-        "optimal or <= 1 % of bound in 10 s", "met" if gap <= 1 and secs <= 10.5 else "not met")
+    for limit in (10, 2):
+        t = time.perf_counter()
+        sol = matching.solve(ro, time_limit=limit)
+        secs = time.perf_counter() - t
+        gap = 100 * (sol.bound - sol.objective) / max(1e-9, sol.bound) if sol.has_solution else float("nan")
+        row(f"roster 2,000 x 500, in-process, time limit {limit} s",
+            f"{secs:.1f} s wall, {sol.status}, objective {sol.objective:g}, "
+            f"bound {sol.bound:g}, gap {gap:.2f} %, {sol.stats['arcs']:,} eligible pairs",
+            "optimal or <= 1 % of bound in 10 s", "met" if gap <= 1 and secs <= 10.5 else "not met")
 
 
 if __name__ == "__main__":

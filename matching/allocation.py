@@ -193,9 +193,9 @@ def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, 
     if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
         return INFEASIBLE, None, None
     slack = 0.0 if exact else 0.5 * float(g.qty.sum()) / scale
-    bound = solver.best_objective_bound / scale + slack
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return NO_SOLUTION, None, bound
+        return NO_SOLUTION, None, None  # CP-SAT's bound is not meaningful without a solution
+    bound = solver.best_objective_bound / scale + slack
     values = np.fromiter((solver.value(v) for v in variables), np.int64, len(variables))
     x = np.zeros(len(g.arc_need), np.int64)
     x[idx] = values * coef[idx]

@@ -149,7 +149,10 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
     if code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         return Solution("roster", INFEASIBLE, unmatched=_infeasible_rows(problem, si, lo), stats=stats)
     slack = 0.0 if exact else 0.5 * float(slots.sum()) / scale
-    bound = solver.best_objective_bound / scale + slack
+    # CP-SAT's bound means something only once it has a solution; the shift-by-shift bound always holds
+    bound = _shift_bound(si, val, slots)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = min(bound, solver.best_objective_bound / scale + slack)
     chosen = np.zeros(len(vj), bool)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen[live] = np.fromiter((solver.boolean_value(x) for x in xs), bool, len(xs))
@@ -175,6 +178,17 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
     bound = objective if status == OPTIMAL else max(bound, objective)
     unmatched = _short(problem, vj, si, val, chosen, slots, excluded)
     return Solution("roster", status, objective, bound, rows, unmatched, stats)
+
+
+def _shift_bound(si: np.ndarray, val: np.ndarray, slots: np.ndarray) -> float:
+    """Each shift filled with its best eligible volunteers, ignoring the volunteers' own limits."""
+    pos = np.flatnonzero(val > 0)
+    order = pos[np.lexsort((-val[pos], si[pos]))]
+    if not len(order):
+        return 0.0
+    first = np.r_[0, np.flatnonzero(np.diff(si[order])) + 1]
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+    return math.fsum(val[order[rank < slots[si[order]]]].tolist())
 
 
 def _greedy(vj: np.ndarray, si: np.ndarray, gain: np.ndarray, slots: np.ndarray, lo: np.ndarray,

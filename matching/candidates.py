@@ -2,7 +2,8 @@
 
 Derived candidates: same category, the offer's skills cover the need's skills, and the distance is
 within the offer's ``radius_km`` when both have a location. Built per category with a k-d tree over the
-needs, never by pairwise Python loops. Values follow the formula in matching/README.md.
+needs, never by pairwise Python loops. Arcs come in a canonical order (category name, then offer, then
+need), which a sub-problem of ``matching.components`` reproduces. Values follow the formula in matching/README.md.
 """
 
 from __future__ import annotations
@@ -121,7 +122,9 @@ def skill_masks(needs: list[Need], offers: list[Offer]) -> tuple[np.ndarray, np.
 
 def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     n, m = len(needs), len(offers)
-    table: dict[str | None, int] = {}
+    # category codes in name order, so that a sub-problem lists its arcs in the same relative order
+    names = sorted({x.category for x in needs} | {x.category for x in offers}, key=lambda c: (c is not None, c or ""))
+    table: dict[str | None, int] = {c: k for k, c in enumerate(names)}
     ncat = _codes([x.category for x in needs], table)
     ocat = _codes([x.category for x in offers], table)
     nlat, nlon = _coords(needs)
@@ -173,8 +176,6 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     nmask, omask, _ = skill_masks(needs, offers)
     keep &= np.all((nmask[need] & ~omask[offer]) == 0, axis=1)
     need, offer, dist = need[keep], offer[keep], dist[keep]
-    order = np.lexsort((offer, need))
-    need, offer, dist = need[order], offer[order], dist[order]
 
     weight = np.fromiter((need_weight(x, options) for x in needs), np.float64, n)
     rep = np.fromiter((options.reputation_default if x.reputation is None else x.reputation

@@ -30,12 +30,42 @@ def assignment_rows(problem: AllocationProblem, arcs: Arcs, x: np.ndarray) -> li
     rows = []
     needs, offers = problem.needs, problem.offers
     idx = np.flatnonzero(x > 0)
+    if arcs.derived:  # every derived arc has the same category and covers the skills
+        offer_tail: dict[int, list[str]] = {}
+        need_tail: dict[int, list[str]] = {}
+        for i, j, q, v, d in zip(arcs.need[idx].tolist(), arcs.offer[idx].tolist(), x[idx].tolist(),
+                                 arcs.value[idx].tolist(), arcs.dist_km[idx].tolist(), strict=True):
+            nt = need_tail.get(i)
+            if nt is None:
+                nt = need_tail[i] = _need_reasons(needs[i])
+            ot = offer_tail.get(j)
+            if ot is None:
+                ot = offer_tail[j] = _offer_reasons(offers[j])
+            head = ["same category"] if needs[i].category is not None else []
+            if d == d:
+                head.append(f"{d:.1f} km away")
+            rows.append({"need": needs[i].id, "offer": offers[j].id, "quantity": q, "value": v,
+                         "reasons": head + nt + ot})
+        return rows
     for i, j, q, v, d in zip(arcs.need[idx].tolist(), arcs.offer[idx].tolist(), x[idx].tolist(),
                              arcs.value[idx].tolist(), arcs.dist_km[idx].tolist(), strict=True):
         need, offer = needs[i], offers[j]
         rows.append({"need": need.id, "offer": offer.id, "quantity": q, "value": v,
                      "reasons": _reasons(need, offer, d, arcs.derived)})
     return rows
+
+
+def _need_reasons(need: Need) -> list[str]:
+    out = ["skills covered"] if need.skills else []
+    if need.colour is not None:
+        out.append(f"colour {need.colour}")
+    elif need.weight is not None and need.weight != 1.0:
+        out.append(f"weight {need.weight:g}")
+    return out
+
+
+def _offer_reasons(offer: Offer) -> list[str]:
+    return [] if offer.reputation is None else [f"reputation {offer.reputation:g}"]
 
 
 def _reasons(need: Need, offer: Offer, dist: float, derived: bool) -> list[str]:

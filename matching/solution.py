@@ -43,4 +43,6 @@ class Solution:
 
     def to_json(self, include_timing: bool = False, indent: int | None = None) -> str:
         """Deterministic JSON: byte-identical for the same instance and options (timing excluded)."""
-        return json.dumps(self.to_dict(include_timing), ensure_ascii=False, indent=indent, allow_nan=False)
+        separators = (",", ":") if indent is None else (",", ": ")
+        return json.dumps(self.to_dict(include_timing), ensure_ascii=False, indent=indent, allow_nan=False,
+                          separators=separators)

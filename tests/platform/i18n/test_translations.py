@@ -79,3 +79,23 @@ def test_codes_shown_through_gettext_have_chinese_labels(code_kind):
 def test_the_chinese_catalog_is_really_used():
     assert catalog("zh_CN")["Areas"] == "区域"
     assert catalog("zh_CN")["Co-building units"] == "共建单位"
+
+
+def test_no_msgid_has_two_different_chinese_translations():
+    """The catalogs are merged into one, so a msgid translated two ways shows whichever file loads last
+    (a "Start" button once read 开始时间). Give different meanings different msgids instead."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, dict[str, list[str]]] = {}
+    for po_file in sorted((TRANSLATIONS_DIR / "zh_CN" / "LC_MESSAGES").glob("*.po")):
+        with po_file.open("rb") as fh:
+            for message in read_po(fh):
+                if message.id and message.string:
+                    seen.setdefault(str(message.id), {}).setdefault(str(message.string), []).append(po_file.stem)
+    clashes = {msgid: found for msgid, found in seen.items() if len(found) > 1}
+    assert not clashes, f"msgids with different translations: {clashes}"
+
+
+def test_the_run_button_and_the_shift_start_read_differently_in_chinese():
+    zh = catalog.__wrapped__("zh_CN")
+    assert zh["Start the run"] != zh["Start"]

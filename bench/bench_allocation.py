@@ -12,7 +12,7 @@ import statistics
 import time
 
 import numpy as np
-from common import allocation_doc, row, run_cli, write_instance
+from common import allocation_doc, machine_note, row, run_cli, write_instance
 
 import matching
 from matching.candidates import build_arcs, sides
@@ -51,6 +51,7 @@ def greedy(problem: matching.AllocationProblem) -> tuple[float, float]:
 
 
 def main() -> None:
+    machine_note()
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-large", action="store_true")
     args = ap.parse_args()

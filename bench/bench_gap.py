@@ -10,7 +10,7 @@ import csv
 import time
 from pathlib import Path
 
-from common import GAP_DIR, row
+from common import GAP_DIR, machine_note, row
 
 import matching
 
@@ -29,6 +29,7 @@ def gap_instance(path: Path) -> dict:
 
 
 def main() -> None:
+    machine_note()
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--only", default="")

@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import allocation_doc, row, run_cli, write_instance
+from common import allocation_doc, machine_note, row, run_cli, write_instance
 
 
 def main() -> None:
+    machine_note()
     ap = argparse.ArgumentParser()
     ap.add_argument("--needs", type=int, default=1_000_000)
     ap.add_argument("--offers", type=int, default=100_000)

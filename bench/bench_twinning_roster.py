@@ -10,7 +10,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
-from common import row
+from common import machine_note, row
 
 import matching
 from matching import Community, Helper, Location, RosterProblem, Shift, TwinningProblem, Volunteer, Window
@@ -58,6 +58,7 @@ def roster_problem(nv: int = 2000, ns: int = 500, seed: int = 4) -> RosterProble
 
 
 def main() -> None:
+    machine_note()
     print("| measure | figure | target | verdict |")
     print("|---|---|---|---|")
     tw = twinning_problem()

@@ -11,7 +11,7 @@ import math
 import time
 
 import numpy as np
-from common import allocation_doc, row
+from common import allocation_doc, machine_note, row
 
 import matching
 from matching.candidates import build_arcs, sides
@@ -45,6 +45,7 @@ def greedy(problem: matching.AllocationProblem) -> float:
 
 
 def main() -> None:
+    machine_note()
     ap = argparse.ArgumentParser()
     ap.add_argument("--time-limit", type=float, nargs="*", default=[10.0])
     args = ap.parse_args()

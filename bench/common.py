@@ -99,5 +99,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def machine_note() -> None:
+    """Other jobs share these 2 cores; the load average tells how much of them a run had."""
+    one, five, _ = os.getloadavg()
+    print(f"(load average {one:.1f} / {five:.1f} over 1 / 5 min; 2 cores)", flush=True)
+
+
 def row(label: str, value: str, target: str = "", verdict: str = "") -> None:
     print(f"| {label} | {value} | {target} | {verdict} |", flush=True)

@@ -21,7 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from jinlin import __version__
-from jinlin.core import db
+from jinlin.core import clock, db
 from jinlin.core.health import healthz
 from jinlin.core.http import (
     EXCEPTION_HANDLERS,
@@ -71,6 +71,7 @@ def jinja_environment() -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["NAV"] = nav_items()
     env.globals["version"] = __version__
+    env.filters["local"] = clock.local
     panels = collect("pages", "PANELS")  # (home kind or "*", template): lazy panels on home pages
     env.globals["home_panels"] = lambda kind: [t for k, t in panels if k in (kind, "*")]
     org_panels = collect("pages", "ORG_PANELS")  # (organisation kind or "*", template) on organisation pages

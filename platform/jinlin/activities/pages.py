@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Request, get, post
@@ -19,17 +18,14 @@ from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
 from jinlin.core import clock
+from jinlin.core.clock import LOCAL_TZ, local
 from jinlin.core.errors import DomainError, Invalid, NotFound
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
 from jinlin.core.pagination import PageRequest
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = LOCAL_TZ
 SHIFT_ROWS = 3
-
-
-def local(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
-    return value.astimezone(LOCAL).strftime(fmt) if value else ""
 
 
 def category_label(code: str) -> str:
@@ -374,4 +370,4 @@ ROUTES = [activity_list, activity_detail, signup_submit, signup_cancel, activity
           checkin_submit, invitation_answer]
 NAV = [NavItem("Volunteer activities", "/activities", frozenset(), order=30)]
 PANELS = [("volunteer", "activities/panel.html")]
-TEMPLATE_FILTERS = [("local", local), ("category_label", category_label)]
+TEMPLATE_FILTERS = [("category_label", category_label)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Request, get, post
@@ -17,6 +16,7 @@ from jinlin.auth.principal import UNIT_ROLES, Principal
 from jinlin.calls import service
 from jinlin.calls.schemas import CallIn, PledgeMatchIn, ResponseIn
 from jinlin.catalog.codes import CATEGORY_LABELS
+from jinlin.core.clock import LOCAL_TZ
 from jinlin.core.errors import DomainError, Invalid
 from jinlin.core.i18n import gettext
 from jinlin.core.nav import NavItem
@@ -24,7 +24,7 @@ from jinlin.core.pages import convert_form, form_data, form_errors, form_list, r
 from jinlin.core.pagination import PageRequest
 from jinlin.orgs.tables import UNIT_KINDS
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = LOCAL_TZ
 ISSUER_NAV_ROLES = frozenset(service.ISSUER_ROLES)
 
 
@@ -146,10 +146,6 @@ NAV = [NavItem("Calls", "/calls", ISSUER_NAV_ROLES | UNIT_ROLES, order=26)]
 PANELS = [("unit", "calls/panel.html"), ("community", "calls/panel.html")]
 
 
-def _call_time(value: datetime | None) -> str:
-    return value.astimezone(LOCAL).strftime("%m-%d %H:%M") if value else ""
-
-
 def _delay(seconds: int) -> str:
     """A pledge's delay after the call, in the user's language."""
     from jinlin.core.i18n import translate
@@ -161,4 +157,4 @@ def _delay(seconds: int) -> str:
     return translate("{n} d", n=seconds // 86400)
 
 
-TEMPLATE_FILTERS = [("call_time", _call_time), ("pledge_delay", _delay)]
+TEMPLATE_FILTERS = [("pledge_delay", _delay)]

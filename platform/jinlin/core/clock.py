@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 _now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
 
@@ -16,3 +17,12 @@ def set_clock(fn: Callable[[], datetime] | None) -> None:
     """Replace the clock (tests); ``None`` restores the real one."""
     global _now
     _now = fn if fn is not None else (lambda: datetime.now(UTC))
+
+
+# The county's clock on the wall: stored times are UTC, people read China time.
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+    """A stored time as people read it (a template filter, ``{{ t | local("%Y-%m-%d") }}``)."""
+    return value.astimezone(LOCAL_TZ).strftime(fmt) if value else ""

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
+from jinlin.core.clock import LOCAL_TZ
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, NotFound
 from jinlin.notifications.service import notify
@@ -24,7 +24,7 @@ from jinlin.twinning.tables import Twinning
 
 SUBJECT = "twinning"
 WINDOW_DAYS = 30  # a year-long pairing: a month to look back on it
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = LOCAL_TZ
 # Who speaks for each side: the helper's liaison or leader (or a helping community's admin); the community's staff.
 HELPER_ROLES = frozenset({"unit_liaison", "team_leader", "community_admin"})
 COMMUNITY_ROLES = frozenset({"community_admin", "community_staff"})

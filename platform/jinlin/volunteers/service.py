@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -23,6 +22,7 @@ from jinlin.audit.service import record
 from jinlin.auth import service as auth
 from jinlin.auth.principal import AREA_ADMIN_ROLES, Principal
 from jinlin.core import clock
+from jinlin.core.clock import LOCAL_TZ
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.core.security import mask_phone
@@ -41,7 +41,7 @@ from jinlin.volunteers.schemas import (
 )
 from jinlin.volunteers.tables import TeamJoinRequest, VolunteerProfile
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = LOCAL_TZ
 
 
 # -- free time -------------------------------------------------------------------------------

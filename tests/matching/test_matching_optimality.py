@@ -20,7 +20,7 @@ from matching_strategies import allocation_derived, allocation_with_arcs, roster
 
 import matching
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _agree(doc: dict, expected: float | None, check) -> dict:

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PICCOLO_CONF := jinlin.piccolo_conf
 
-.PHONY: demo test install frontend migrate seed serve worker beat lint fmt migration bench clean
+.PHONY: demo test install frontend migrate seed serve worker beat lint fmt migration bench bench-province clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -57,8 +57,15 @@ fmt: install
 migration: install
 	$(BIN)/piccolo migrations new jinlin --auto
 
+## bench: the matcher's benchmarks (figures and ratios; see bench/README.md). bench-province takes minutes and ~7 GB.
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python bench/bench_allocation.py
+	$(BIN)/python bench/bench_unsplittable.py
+	$(BIN)/python bench/bench_gap.py
+	$(BIN)/python bench/bench_twinning_roster.py
+
+bench-province: install
+	$(BIN)/python bench/bench_province.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules var .pytest_cache

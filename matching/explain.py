@@ -33,11 +33,17 @@ def assignment_rows(problem: AllocationProblem, arcs: Arcs, x: np.ndarray) -> li
     if arcs.derived:  # every derived arc has the same category and covers the skills
         offer_tail: dict[int, list[str]] = {}
         need_tail: dict[int, list[str]] = {}
+        by_kind: dict[tuple[bool, str | None, float | None], list[str]] = {}
         for i, j, q, v, d in zip(arcs.need[idx].tolist(), arcs.offer[idx].tolist(), x[idx].tolist(),
                                  arcs.value[idx].tolist(), arcs.dist_km[idx].tolist(), strict=True):
             nt = need_tail.get(i)
             if nt is None:
-                nt = need_tail[i] = _need_reasons(needs[i])
+                need = needs[i]
+                kind = (bool(need.skills), need.colour, need.weight)
+                nt = by_kind.get(kind)
+                if nt is None:
+                    nt = by_kind[kind] = _need_reasons(need)
+                need_tail[i] = nt
             ot = offer_tail.get(j)
             if ot is None:
                 ot = offer_tail[j] = _offer_reasons(offers[j])
@@ -189,7 +195,7 @@ def no_candidate_rows(problem: AllocationProblem, need_idx: np.ndarray,
     pool: list[Offer] = list(problem.offers) + list(problem.reference_offers)
     needs = [problem.needs[i] for i in need_idx.tolist()]
     if problem.arcs is not None:
-        return [{"need": n.id, "quantity": n.quantity, "reason": "no_candidate",
+        return [{"need": n.id, "quantity": int(n.quantity), "reason": "no_candidate",
                  "detail": "no arc lists this need"} for n in needs if n.quantity > 0], []
     rows: list[dict[str, Any]] = []
     consulted: set[int] = set()
@@ -238,7 +244,7 @@ def no_candidate_rows(problem: AllocationProblem, need_idx: np.ndarray,
                 nearest.append(entry)
             if helps is None and len(rules) == 1:
                 helps = _would_help(need, offer, rules[0], dist, lacking)
-        row: dict[str, Any] = {"need": need.id, "quantity": need.quantity, "reason": "no_candidate"}
+        row: dict[str, Any] = {"need": need.id, "quantity": int(need.quantity), "reason": "no_candidate"}
         if nearest:
             first = nearest[0]
             where = f" ({_km(first['distance_km'])})" if "distance_km" in first else ""

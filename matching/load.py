@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -369,7 +370,8 @@ def _index(items: list[Any], path: str) -> dict[str, int]:
 
 
 def _nonneg_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    """Also accepts NumPy integers, which rows read into arrays often are."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
 
 
 def check(problem: Problem) -> None:

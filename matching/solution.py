@@ -41,6 +41,13 @@ class Solution:
         doc["stats"] = {k: v for k, v in self.stats.items() if include_timing or k not in TIMING_KEYS}
         return doc
 
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Solution:
+        """Rebuild a solution from ``to_dict()``/``to_json()`` output (e.g. a worker's result)."""
+        return cls(kind=doc["kind"], status=doc["status"], objective=doc.get("objective"), bound=doc.get("bound"),
+                   assignments=list(doc.get("assignments", [])), unmatched=list(doc.get("unmatched", [])),
+                   stats=dict(doc.get("stats", {})))
+
     def to_json(self, include_timing: bool = False, indent: int | None = None) -> str:
         """Deterministic JSON: byte-identical for the same instance and options (timing excluded)."""
         separators = (",", ":") if indent is None else (",", ": ")

@@ -105,7 +105,7 @@ def solve_twinning(problem: TwinningProblem, time_limit: float) -> Solution:
         for i, c in enumerate(comms):
             if c.min_helpers > 0:
                 short = c.min_helpers > has[i]
-                rows.append({"community": c.id, "quantity": c.min_helpers,
+                rows.append({"community": c.id, "quantity": int(c.min_helpers),
                              "reason": "insufficient_capacity" if short else "conflict",
                              "detail": (f"only {has[i]} candidate helper(s) for min_helpers {c.min_helpers}"
                                         if short else "communities with min_helpers compete for helpers"),

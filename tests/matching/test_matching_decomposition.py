@@ -25,7 +25,9 @@ def _whole_and_merged(doc):
     problem = matching.load(doc)
     whole = matching.solve(problem)
     parts = matching.components(problem)
-    merged = matching.merge([matching.solve(matching.load(matching.dump(p))) for p in parts])
+    # as a task queue would: the parts go out as documents and come back as documents
+    merged = matching.merge([matching.Solution.from_dict(json.loads(matching.solve(matching.load(
+        json.loads(json.dumps(matching.dump(p))))).to_json())) for p in parts])
     return problem, whole, merged, parts
 
 

@@ -154,8 +154,11 @@ def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
         missing = int(arcs.load[best]) * (row["quantity"] if sd.splittable[i] else int(sd.qty[i]))
         missing -= max(0, int(room[arcs.offer[best]]))
         row["reason"] = "capacity_taken"
-        row["detail"] = (f"the capacity of its {n_offers[i]} candidate offer(s) went to needs that add "
-                         f"more value: {', '.join(names)}")
+        if names:
+            row["detail"] = (f"the capacity of its {n_offers[i]} candidate offer(s) went to needs that add "
+                             f"more value: {', '.join(names)}")
+        else:
+            row["detail"] = f"its {n_offers[i]} candidate offer(s) are full with what this need already got"
         row["taken_by"] = names
         row["would_help"] = {"offer": best_offer.id, "constraint": "capacity",
                              "detail": f"{missing} more capacity at {best_offer.id}"}

@@ -61,3 +61,11 @@ def test_twinning_and_roster_rows_carry_reasons():
     assert ro.assignments[0]["reasons"] == ["within availability", "skills covered: first_aid", "3 h"]
     assert ro.unmatched == [{"shift": "s1", "quantity": 1, "reason": "no_candidate",
                              "detail": "every eligible volunteer is already on this shift"}]
+
+
+def test_partly_served_need_says_its_offers_are_full_with_its_own_share():
+    sol = matching.solve(AllocationProblem(needs=[Need("a", 3)], offers=[Offer("o", 2)],
+                                           arcs=[matching.Arc("a", "o", 1.0)]))
+    (row,) = sol.unmatched
+    assert row["quantity"] == 1 and row["reason"] == "capacity_taken" and row["taken_by"] == []
+    assert row["detail"] == "its 1 candidate offer(s) are full with what this need already got"

@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from .flow import integer_scale, scaled, transport
 from .improve import local_search, neighbourhood_search
@@ -132,6 +131,8 @@ _DTIME = [0.0]  # deterministic time of the last CP-SAT solve (for the neighbour
 
 
 def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, float | None]:
+    from ortools.sat.python import cp_model  # imported here: it takes 0.2 s and flows never need it
+
     q_arc = g.qty[g.arc_need]
     unsplit_arc = ~g.splittable[g.arc_need]
     coef = np.where(unsplit_arc, q_arc, 1)  # units earned per unit of the variable

@@ -25,6 +25,7 @@ from jinlin.ratings.tables import Rating
 from jinlin.runs import ranked
 from jinlin.runs.registry import register
 from jinlin.runs.tables import MatchRun
+from jinlin.runs.unmatched import enrich
 
 COLOURS = ("red", "orange", "yellow", "green")
 OPEN_NEED_STATUSES = ("published", "matched", "in_progress")
@@ -235,6 +236,7 @@ async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.
         info = needs.get(row["need"], {})
         unmatched.append({**_readable_unmatched(row), "need_id": info.get("id"), "title": info.get("title"),
                           "colour": info.get("colour"), "category": info.get("category")})
+    unmatched = await enrich(unmatched)
     result = {
         "coverage": coverage(summary.get("demand", {}), solution.assignments, needs),
         "unmatched": unmatched,

@@ -16,7 +16,7 @@ from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
 from jinlin.matches.tables import Match
-from jinlin.runs import service
+from jinlin.runs import service, unmatched
 from jinlin.runs.reasons import reason_text
 from jinlin.runs.registry import spec_for
 from jinlin.runs.schemas import MatchRunIn
@@ -109,4 +109,5 @@ async def cancel(principal: NamedDependency[Principal], run_id: FromPath[int]) -
 
 ROUTES = [runs_page, start_run, run_page, run_progress, publish, cancel]
 NAV = [NavItem("Matching runs", "/runs", AREA_ADMIN_ROLES, order=40)]
-TEMPLATE_FILTERS = [("run_reason", reason_text)]
+TEMPLATE_FILTERS = [("run_reason", reason_text), ("unmatched_reason", unmatched.explain),
+                    ("unmatched_help", unmatched.would_help)]

@@ -132,21 +132,30 @@ class Reputation:
     mean: float | None
 
 
-async def reputation(organization_id: int) -> Reputation:
-    """Over the public ratings the organisation received (blind ones don't count yet)."""
-    rows = await Rating.select().where(Rating.ratee_organization_id == organization_id)
-    if not rows:
-        return Reputation(score=PRIOR_MEAN, count=0, mean=None)
-    subjects = {(r["subject_type"], r["subject_id"]) for r in rows}
-    sides: dict[tuple[str, int], set[str]] = {s: set() for s in subjects}
+async def reputations(organization_ids: list[int]) -> dict[int, Reputation]:
+    """Each organisation's reputation over the public ratings it received (blind ones don't count yet)."""
+    if not organization_ids:
+        return {}
+    rows = await Rating.select().where(Rating.ratee_organization_id.is_in(list(organization_ids)))
+    sides: dict[tuple[str, int], set[str]] = {(r["subject_type"], r["subject_id"]): set() for r in rows}
     ids = list({r["subject_id"] for r in rows})
-    for other in await Rating.select(Rating.subject_type, Rating.subject_id, Rating.rater_side).where(
-            Rating.subject_id.is_in(ids)):
-        key = (other["subject_type"], other["subject_id"])
-        if key in sides:
-            sides[key].add(other["rater_side"])
-    public = [r["score"] for r in rows if is_public(r, sides[(r["subject_type"], r["subject_id"])])]
-    if not public:
-        return Reputation(score=PRIOR_MEAN, count=0, mean=None)
-    return Reputation(score=round(bayesian_average(public), 2), count=len(public),
-                      mean=round(sum(public) / len(public), 2))
+    if ids:
+        for other in await Rating.select(Rating.subject_type, Rating.subject_id, Rating.rater_side).where(
+                Rating.subject_id.is_in(ids)):
+            key = (other["subject_type"], other["subject_id"])
+            if key in sides:
+                sides[key].add(other["rater_side"])
+    public: dict[int, list[int]] = {org_id: [] for org_id in organization_ids}
+    for r in rows:
+        if is_public(r, sides[(r["subject_type"], r["subject_id"])]):
+            public[r["ratee_organization_id"]].append(r["score"])
+    return {
+        org_id: Reputation(score=round(bayesian_average(scores), 2), count=len(scores),
+                           mean=round(sum(scores) / len(scores), 2))
+        if scores else Reputation(score=PRIOR_MEAN, count=0, mean=None)
+        for org_id, scores in public.items()
+    }
+
+
+async def reputation(organization_id: int) -> Reputation:
+    return (await reputations([organization_id]))[organization_id]

@@ -21,7 +21,7 @@ from jinlin.core import clock
 from jinlin.matches.tables import Match
 from jinlin.needs.tables import Need
 from jinlin.offers.tables import Offer
-from jinlin.ratings.tables import Rating
+from jinlin.ratings.service import reputations as rating_reputations
 from jinlin.runs import ranked
 from jinlin.runs.registry import register
 from jinlin.runs.tables import MatchRun
@@ -87,16 +87,9 @@ async def _held_by_live_proposals(run_area_path: str) -> tuple[dict[int, int], d
 
 
 async def reputations(org_ids: list[int]) -> dict[int, float]:
-    """Mean rating score of each provider over its rated matches (None when never rated)."""
-    if not org_ids:
-        return {}
-    rows = await Rating.select(Rating.ratee_organization_id, Rating.score).where(
-        Rating.ratee_organization_id.is_in(org_ids) & (Rating.subject_type == "match")
-    )
-    sums: dict[int, list[int]] = defaultdict(list)
-    for r in rows:
-        sums[r["ratee_organization_id"]].append(r["score"])
-    return {k: round(sum(v) / len(v), 3) for k, v in sums.items()}
+    """Each provider's reputation: the Bayesian average of docs/marketplace.md, so one rating can't
+    dominate and a provider nobody has rated yet stands at the prior mean (as on its page)."""
+    return {org_id: rep.score for org_id, rep in (await rating_reputations(org_ids)).items()}
 
 
 async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[str, Any]]:

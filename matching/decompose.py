@@ -96,13 +96,23 @@ def partition(sd: Sides, arcs: Arcs, time_limit: float, decompose: bool = True) 
 
 
 def local_group(sd: Sides, arcs: Arcs, gi: GroupIndex, cp_workers: int = 1) -> Group:
-    return Group(
+    return local_groups(sd, arcs, [gi], cp_workers)[0]
+
+
+def local_groups(sd: Sides, arcs: Arcs, groups: list[GroupIndex], cp_workers: int = 1) -> list[Group]:
+    """Each group's arrays, its arcs renumbered to its own needs and offers (each group's needs and
+    offers are ascending, so a position table gives what ``searchsorted`` would, in linear time)."""
+    need_pos = np.zeros(len(sd.qty), np.int64)
+    offer_pos = np.zeros(len(sd.cap), np.int64)
+    for gi in groups:
+        need_pos[gi.needs] = np.arange(len(gi.needs))
+        offer_pos[gi.offers] = np.arange(len(gi.offers))
+    return [Group(
         qty=sd.qty[gi.needs], splittable=sd.splittable[gi.needs], required=sd.required[gi.needs],
         cap=sd.cap[gi.offers],
-        arc_need=np.searchsorted(gi.needs, arcs.need[gi.arcs]),
-        arc_offer=np.searchsorted(gi.offers, arcs.offer[gi.arcs]),
+        arc_need=need_pos[arcs.need[gi.arcs]], arc_offer=offer_pos[arcs.offer[gi.arcs]],
         value=arcs.value[gi.arcs], load=arcs.load[gi.arcs], time_limit=gi.time_limit, cp_workers=cp_workers,
-    )
+    ) for gi in groups]
 
 
 _JOBS: list[Group] = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from typing import Any
 
+import msgspec
+
 from .model import AllocationProblem, Location, Offer, Options, Problem, RosterProblem, TwinningProblem
 
 
@@ -38,7 +40,7 @@ def dump(problem: Problem) -> dict[str, Any]:
         if problem.reference_offers:
             doc["reference_offers"] = [_offer(o) for o in problem.reference_offers]
         if problem.arcs is not None:
-            doc["arcs"] = [asdict(a) for a in problem.arcs]
+            doc["arcs"] = [msgspec.structs.asdict(a) for a in problem.arcs]
     elif isinstance(problem, TwinningProblem):
         doc["communities"] = [_clean({"id": c.id, "min_helpers": c.min_helpers, "max_helpers": c.max_helpers,
                                       "current_helpers": c.current_helpers, "weakness": dict(c.weakness),

@@ -26,39 +26,58 @@ def _km(d: float) -> str:
     return f"{d:.1f} km"
 
 
+def id_order(ids: list[str]) -> np.ndarray:
+    """Positions that sort ``ids`` as Python sorts strings (by code point), computed by NumPy."""
+    if not ids:
+        return np.zeros(0, np.int64)
+    if not all(type(k) is str for k in ids) or "\x00" in "".join(ids):  # NumPy's strings drop trailing NULs
+        return np.array(sorted(range(len(ids)), key=ids.__getitem__), np.int64)
+    return np.argsort(np.array(ids), kind="stable")
+
+
+def id_rank(ids: list[str]) -> np.ndarray:
+    """Rank of each id in code-point order (ids are unique)."""
+    rank = np.empty(len(ids), np.int64)
+    rank[id_order(ids)] = np.arange(len(ids))
+    return rank
+
+
 def assignment_rows(problem: AllocationProblem, arcs: Arcs, x: np.ndarray) -> list[dict[str, Any]]:
-    rows = []
+    """One row per arc carrying a positive quantity, sorted by need id then offer id."""
     needs, offers = problem.needs, problem.offers
     idx = np.flatnonzero(x > 0)
-    if arcs.derived:  # every derived arc has the same category and covers the skills
-        offer_tail: dict[int, list[str]] = {}
-        need_tail: dict[int, list[str]] = {}
-        by_kind: dict[tuple[bool, str | None, float | None], list[str]] = {}
-        for i, j, q, v, d in zip(arcs.need[idx].tolist(), arcs.offer[idx].tolist(), x[idx].tolist(),
-                                 arcs.value[idx].tolist(), arcs.dist_km[idx].tolist(), strict=True):
-            nt = need_tail.get(i)
-            if nt is None:
-                need = needs[i]
-                kind = (bool(need.skills), need.colour, need.weight)
-                nt = by_kind.get(kind)
-                if nt is None:
-                    nt = by_kind[kind] = _need_reasons(need)
-                need_tail[i] = nt
-            ot = offer_tail.get(j)
-            if ot is None:
-                ot = offer_tail[j] = _offer_reasons(offers[j])
-            head = ["same category"] if needs[i].category is not None else []
-            if d == d:
-                head.append(f"{d:.1f} km away")
-            rows.append({"need": needs[i].id, "offer": offers[j].id, "quantity": q, "value": v,
-                         "reasons": head + nt + ot})
-        return rows
-    for i, j, q, v, d in zip(arcs.need[idx].tolist(), arcs.offer[idx].tolist(), x[idx].tolist(),
-                             arcs.value[idx].tolist(), arcs.dist_km[idx].tolist(), strict=True):
-        need, offer = needs[i], offers[j]
-        rows.append({"need": need.id, "offer": offer.id, "quantity": q, "value": v,
-                     "reasons": _reasons(need, offer, d, arcs.derived)})
-    return rows
+    if not len(idx):
+        return []
+    need_ids = [n.id for n in needs]
+    offer_ids = [o.id for o in offers]
+    ai, aj = arcs.need[idx], arcs.offer[idx]
+    # (need id, offer id) pairs are unique, so this order is total, as ``sorted`` by the pair would be
+    idx = idx[np.lexsort((id_rank(offer_ids)[aj], id_rank(need_ids)[ai]))]
+    ii, jj = arcs.need[idx].tolist(), arcs.offer[idx].tolist()
+    nid = [need_ids[i] for i in ii]
+    oid = [offer_ids[j] for j in jj]
+    qty, val, dist = x[idx].tolist(), arcs.value[idx].tolist(), arcs.dist_km[idx].tolist()
+    if not arcs.derived:
+        return [{"need": a, "offer": b, "quantity": q, "value": v, "reasons": _reasons(needs[i], offers[j], d, False)}
+                for a, b, q, v, d, i, j in zip(nid, oid, qty, val, dist, ii, jj, strict=True)]
+    # every derived arc has the same category and covers the skills: the reasons are a head that
+    # depends on the pair (category, distance), a tail of the need's and one of the offer's
+    by_kind: dict[tuple[bool, str | None, float | None], tuple[str, ...]] = {}
+    head: dict[int, tuple[str, ...]] = {}
+    tail: dict[int, tuple[str, ...]] = {}
+    for i in set(ii):
+        need = needs[i]
+        kind = (bool(need.skills), need.colour, need.weight)
+        t = by_kind.get(kind)
+        if t is None:
+            t = by_kind[kind] = tuple(_need_reasons(need))
+        head[i] = () if need.category is None else ("same category",)
+        tail[i] = t
+    offer_tail = {j: tuple(_offer_reasons(offers[j])) for j in set(jj)}
+    return [{"need": a, "offer": b, "quantity": q, "value": v,
+             "reasons": [*head[i], f"{d:.1f} km away", *tail[i], *offer_tail[j]] if d == d
+             else [*head[i], *tail[i], *offer_tail[j]]}
+            for a, b, q, v, d, i, j in zip(nid, oid, qty, val, dist, ii, jj, strict=True)]
 
 
 def _need_reasons(need: Need) -> list[str]:
@@ -123,45 +142,56 @@ def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
     held = np.flatnonzero(x > 0)
     held = held[np.lexsort((arcs.need[held], -arcs.value[held], arcs.offer[held]))]
     holders = _first_per(arcs.offer, held, HOLDERS_SHOWN + 1)
-    holders_of: dict[int, list[int]] = {}
-    for a in holders.tolist():
-        holders_of.setdefault(int(arcs.offer[a]), []).append(a)
-    top_of: dict[int, list[int]] = {}
-    for a in top.tolist():
-        top_of.setdefault(int(arcs.need[a]), []).append(a)
+    need_ids = [n.id for n in needs]
+    # per offer, its best holders as (-value, need id, need): sorting these sorts by (-value, need id)
+    holders_of: dict[int, list[tuple[float, str, int]]] = {}
+    for j, v, i in zip(arcs.offer[holders].tolist(), arcs.value[holders].tolist(), arcs.need[holders].tolist(),
+                       strict=True):
+        holders_of.setdefault(j, []).append((-v, need_ids[i], i))
+    top_of: dict[int, list[int]] = {}  # per short need, its best candidates' offers, best first
+    best_load: dict[int, int] = {}
+    for i, j, ld in zip(arcs.need[top].tolist(), arcs.offer[top].tolist(), arcs.load[top].tolist(), strict=True):
+        mine = top_of.get(i)
+        if mine is None:
+            top_of[i] = [j]
+            best_load[i] = ld
+        else:
+            mine.append(j)
+    qty, got, n_cand = sd.qty.tolist(), served.tolist(), n_offers.tolist()
+    split, room_l = sd.splittable.tolist(), room.tolist()
+    has_pos_l, has_room_l = has_pos.tolist(), has_room.tolist()
     rows = []
     for i in np.flatnonzero(short).tolist():
-        row: dict[str, Any] = {"need": needs[i].id, "quantity": int(sd.qty[i] - served[i])}
+        row: dict[str, Any] = {"need": need_ids[i], "quantity": qty[i] - got[i]}
         rows.append(row)
-        if not has_pos[i]:
+        if not has_pos_l[i]:
             row["reason"] = "not_worth_serving"
             row["detail"] = "every candidate offer has a value of zero or less for this need"
             continue
-        if has_room[i]:
+        if has_room_l[i]:
             row["reason"] = "not_reached"
             row["detail"] = "a candidate offer still has room; the search stopped before placing this need"
             continue
         mine = top_of[i]
-        ranked = sorted((-float(arcs.value[a]), needs[int(arcs.need[a])].id)
-                        for b in mine for a in holders_of.get(int(arcs.offer[b]), ()) if arcs.need[a] != i)
+        ranked = [h for j in mine for h in holders_of.get(j, ()) if h[2] != i]
+        ranked.sort()
         names: list[str] = []
-        for _, nid in ranked:
+        for _, nid, _ in ranked:
             if nid not in names:
                 names.append(nid)
         names = names[:HOLDERS_SHOWN]
         best = mine[0]
-        best_offer = offers[int(arcs.offer[best])]
-        missing = int(arcs.load[best]) * (row["quantity"] if sd.splittable[i] else int(sd.qty[i]))
-        missing -= max(0, int(room[arcs.offer[best]]))
+        best_id = offers[best].id
+        missing = best_load[i] * (row["quantity"] if split[i] else qty[i]) - max(0, room_l[best])
         row["reason"] = "capacity_taken"
         if names:
-            row["detail"] = (f"the capacity of its {n_offers[i]} candidate offer(s) went to needs that add "
+            row["detail"] = (f"the capacity of its {n_cand[i]} candidate offer(s) went to needs that add "
                              f"more value: {', '.join(names)}")
         else:
-            row["detail"] = f"its {n_offers[i]} candidate offer(s) are full with what this need already got"
+            row["detail"] = f"its {n_cand[i]} candidate offer(s) are full with what this need already got"
         row["taken_by"] = names
-        row["would_help"] = {"offer": best_offer.id, "constraint": "capacity",
-                             "detail": f"{missing} more capacity at {best_offer.id}"}
+        row["would_help"] = {"offer": best_id, "constraint": "capacity",
+                             "detail": f"{missing} more capacity at {best_id}"}
     return rows
 
 

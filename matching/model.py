@@ -2,14 +2,23 @@
 
 需求 needs, 资源 offers, 结对 twinning, 排班 roster.
 
-Every class is a plain, frozen-by-convention dataclass so the platform can build one from database rows
+Every class is a plain, frozen-by-convention record so the platform can build one from database rows
 in one line, e.g. ``AllocationProblem(needs=[Need("n1", 4)], offers=[Offer("o1", 10)])``.
+
+The items of an allocation instance (``Location``, ``Need``, ``Offer``, ``Arc``), which come by the
+hundred thousand, are ``msgspec.Struct``s rather than dataclasses: built, compared and read the same way
+(positional or keyword arguments, same fields and defaults, ``==``, ``repr``), and a JSON instance is
+decoded straight into them in C (see load.py). Their annotations carry the contract's per-field rules
+(``Meta``) for that decoder; building one in code checks nothing, ``solve`` does (``load.check``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Annotated
+
+import msgspec
 
 
 class InstanceError(ValueError):
@@ -21,10 +30,14 @@ class InstanceError(ValueError):
         self.message = message
 
 
-@dataclass(slots=True)
-class Location:
-    lat: float
-    lon: float
+_Id = Annotated[str, msgspec.Meta(min_length=1)]
+_Count = Annotated[int, msgspec.Meta(ge=0)]
+_NonNeg = Annotated[float, msgspec.Meta(ge=0.0)]
+
+
+class Location(msgspec.Struct, gc=False):
+    lat: Annotated[float, msgspec.Meta(ge=-90.0, le=90.0)]
+    lon: Annotated[float, msgspec.Meta(ge=-180.0, le=180.0)]
 
 
 DEFAULT_COLOUR_WEIGHTS: dict[str, float] = {"red": 4.0, "orange": 3.0, "yellow": 2.0, "green": 1.0}
@@ -55,42 +68,39 @@ class Options:
 # ---------------------------------------------------------------- allocation
 
 
-@dataclass(slots=True)
-class Need:
+class Need(msgspec.Struct, gc=False):
     """需求: an item of a community's needs list. ``quantity`` is the open quantity still to serve."""
 
-    id: str
-    quantity: int
+    id: _Id
+    quantity: _Count
     splittable: bool = True
     required: bool = False
     category: str | None = None
-    weight: float | None = None  # None: taken from ``colour`` via Options.colour_weights, else 1.0
+    weight: _NonNeg | None = None  # None: taken from ``colour`` via Options.colour_weights, else 1.0
     skills: tuple[str, ...] = ()
     location: Location | None = None
     community: str | None = None
     colour: str | None = None  # 分色: red / orange / yellow / green (informational unless weight is None)
 
 
-@dataclass(slots=True)
-class Offer:
+class Offer(msgspec.Struct, gc=False):
     """资源/服务: an item of a unit's offers list. ``capacity`` is the capacity still left."""
 
-    id: str
-    capacity: int
+    id: _Id
+    capacity: _Count
     category: str | None = None
     skills: tuple[str, ...] = ()
     location: Location | None = None
-    radius_km: float | None = None  # None: serves any distance
+    radius_km: _NonNeg | None = None  # None: serves any distance
     reputation: float | None = None
     provider: str | None = None
 
 
-@dataclass(slots=True)
-class Arc:
-    need: str
-    offer: str
+class Arc(msgspec.Struct, gc=False):
+    need: _Id
+    offer: _Id
     value: float
-    load: int = 1
+    load: _Count = 1
 
 
 @dataclass(slots=True)

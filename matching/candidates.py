@@ -183,7 +183,7 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     weight = np.fromiter((need_weight(x, options) for x in needs), np.float64, n)
     rep = np.fromiter((options.reputation_default if x.reputation is None else x.reputation
                        for x in offers), np.float64, m)
-    value = derived_value(weight[need], dist, rep[offer], options)
+    value = _arc_values(weight, rep, need, offer, dist, options)
     return Arcs(need, offer, value, np.ones(len(need), np.int64), dist, derived=True)
 
 
@@ -203,6 +203,21 @@ def _chord(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.n
         else:
             total += d
     return np.sqrt(total)
+
+
+def _arc_values(weight: np.ndarray, reputation: np.ndarray, need: np.ndarray, offer: np.ndarray,
+                dist_km: np.ndarray, options: Options) -> np.ndarray:
+    """``derived_value(weight[need], dist_km, reputation[offer], options)`` bit for bit, with the
+    reputation factor computed once per offer and the rest in place: five passes over the arcs, not
+    fourteen (seconds at province scale)."""
+    factor = 1.0 + options.reputation_bonus * (np.clip(reputation, 0.0, options.reputation_max)
+                                               / options.reputation_max)
+    value = np.where(np.isnan(dist_km), options.unknown_distance_km, dist_km)
+    value /= options.distance_scale_km
+    value += 1.0
+    np.divide(weight[need], value, out=value)
+    value *= factor[offer]
+    return np.round(value, VALUE_DECIMALS, out=value)
 
 
 def derived_value(weight: np.ndarray, dist_km: np.ndarray, reputation: np.ndarray,

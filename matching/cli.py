@@ -62,7 +62,7 @@ def _run(args: argparse.Namespace) -> int:
     except InstanceError as exc:
         print(str(exc).splitlines()[0], file=sys.stderr)
         return 2
-    data = solution.to_json_bytes(include_timing=args.timing, indent=args.indent) + b"\n"
+    data = solution.to_json_bytes(include_timing=args.timing, indent=args.indent, rows_as_built=True) + b"\n"
     if args.output and args.output != "-":
         out = Path(args.output)
         tmp = out.with_name(out.name + ".tmp")

@@ -147,6 +147,7 @@ def test_encoder_matches_json_on_awkward_values():
                        {"solver": "x", "n": 2**62 * (1 if k % 2 else -2), "flag": True, "none": None})
         assert sol.to_json() == _legacy_text(sol)
         assert sol.to_json_bytes() == _legacy_text(sol).encode("utf-8")
+        assert sol.to_json_bytes(rows_as_built=True) == _legacy_text(sol).encode("utf-8")
     assert Solution("allocation", "optimal", 1.0, 1.0, stats={"big": 2**80}).to_json() == _legacy_text(
         Solution("allocation", "optimal", 1.0, 1.0, stats={"big": 2**80}))
     assert Solution("allocation", "optimal", 1.0, 1.0, stats={1: "int key"}).to_json() == '{"kind":"allocation",' \

@@ -11,6 +11,7 @@ from jinlin.areas import service
 from jinlin.areas.schemas import AreaImportResult, AreaIn, AreaOut, AreaPatch
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.tabular import read_upload
 
 
 class AreaController(Controller):
@@ -47,12 +48,7 @@ class AreaController(Controller):
     async def import_areas(
         self, principal: NamedDependency[Principal], data: MultipartBody[dict[str, UploadFile]]
     ) -> AreaImportResult:
-        upload = data.get("file")
-        if upload is None:
-            from jinlin.core.errors import Invalid
-
-            raise Invalid("Attach a file", {"file": "required"})
-        ids = await service.import_areas(principal, upload.filename or "", await upload.read())
+        ids = await service.import_areas(principal, *await read_upload(data.get("file")))
         return AreaImportResult(imported=len(ids), ids=ids)
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import msgspec
 from litestar import Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -15,10 +14,10 @@ from jinlin.areas import service
 from jinlin.areas.schemas import AreaIn, AreaPatch
 from jinlin.areas.tables import LEVEL_ORDER, Area
 from jinlin.auth.principal import STAFF_ROLES, Principal
-from jinlin.core.errors import DomainError, Invalid
+from jinlin.core.errors import DomainError
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
-from jinlin.core.tabular import ImportRejected
+from jinlin.core.tabular import ImportRejected, read_upload
 
 EDITABLE = ("name", "code", "lat", "lon", "population")
 
@@ -111,12 +110,9 @@ async def import_form(principal: NamedDependency[Principal]) -> Template:
 @post("/areas/import", include_in_schema=False)
 async def import_submit(request: Request, principal: NamedDependency[Principal]) -> Template:
     form = await request.form()
-    upload = form.get("file")
     headers = list(service.IMPORT_HEADERS.values())
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise Invalid("Attach a file", {"file": "Attach a .csv or .xlsx file"})
-        ids = await service.import_areas(principal, upload.filename, await upload.read())
+        ids = await service.import_areas(principal, *await read_upload(form.get("file")))
     except ImportRejected as exc:
         return render("areas/import.html", principal, status_code=400, headers=headers, row_errors=exc.errors,
                       errors={"_form": "Nothing was imported. Fix these rows and upload the file again."})

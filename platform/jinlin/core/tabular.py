@@ -88,3 +88,12 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: 
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+async def read_upload(upload: object) -> tuple[str, bytes]:
+    """The file of an import form or multipart request as (filename, content); none attached is a 400."""
+    from litestar.datastructures import UploadFile
+
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise Invalid("Attach a file", {"file": "Attach a .csv or .xlsx file"})
+    return upload.filename, await upload.read()

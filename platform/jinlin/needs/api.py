@@ -8,8 +8,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from jinlin.auth.principal import Principal
-from jinlin.core.errors import Invalid
 from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.tabular import read_upload
 from jinlin.needs import service, spreadsheet
 from jinlin.needs.schemas import ImportResult, NeedIn, NeedOut, NeedPatch
 
@@ -77,10 +77,7 @@ class NeedController(Controller):
         self, principal: NamedDependency[Principal], data: MultipartBody[dict[str, UploadFile]],
         community_id: FromQuery[int | None] = None,
     ) -> ImportResult:
-        upload = data.get("file")
-        if upload is None:
-            raise Invalid("Attach a file", {"file": "required"})
-        ids = await spreadsheet.import_needs(principal, upload.filename or "", await upload.read(), community_id)
+        ids = await spreadsheet.import_needs(principal, *await read_upload(data.get("file")), community_id)
         return ImportResult(imported=len(ids), ids=ids)
 
 

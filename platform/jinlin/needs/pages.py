@@ -19,6 +19,7 @@ from jinlin.core.i18n import translate
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
 from jinlin.core.pagination import PageRequest
+from jinlin.core.tabular import read_upload
 from jinlin.matches import candidates
 from jinlin.matches import service as matches
 from jinlin.needs import service, spreadsheet
@@ -157,13 +158,8 @@ async def needs_export(
 @post("/needs/import", include_in_schema=False)
 async def needs_import(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
     form = await request.form()
-    upload = form.get("file")
     try:
-        if upload is None or isinstance(upload, str):
-            from jinlin.core.errors import Invalid
-
-            raise Invalid("Attach a file", {"file": "required"})
-        ids = await spreadsheet.import_needs(principal, upload.filename or "", await upload.read(), None)
+        ids = await spreadsheet.import_needs(principal, *await read_upload(form.get("file")), None)
     except DomainError as exc:
         return render("needs/import_result.html", principal, status_code=exc.status,
                       errors=getattr(exc, "errors", []), message=exc.message, imported=0)

@@ -8,8 +8,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from jinlin.auth.principal import Principal
-from jinlin.core.errors import Invalid
 from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.tabular import read_upload
 from jinlin.needs.api import XLSX
 from jinlin.needs.schemas import ImportResult
 from jinlin.offers import service, spreadsheet
@@ -72,10 +72,7 @@ class OfferController(Controller):
         self, principal: NamedDependency[Principal], data: MultipartBody[dict[str, UploadFile]],
         organization_id: FromQuery[int | None] = None,
     ) -> ImportResult:
-        upload = data.get("file")
-        if upload is None:
-            raise Invalid("Attach a file", {"file": "required"})
-        ids = await spreadsheet.import_offers(principal, upload.filename or "", await upload.read(), organization_id)
+        ids = await spreadsheet.import_offers(principal, *await read_upload(data.get("file")), organization_id)
         return ImportResult(imported=len(ids), ids=ids)
 
 

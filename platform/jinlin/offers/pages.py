@@ -12,10 +12,11 @@ from litestar.response import Redirect, Template
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import UNIT_ROLES, Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
-from jinlin.core.errors import DomainError, Invalid, NotFound
+from jinlin.core.errors import DomainError, NotFound
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
 from jinlin.core.pagination import PageRequest
+from jinlin.core.tabular import read_upload
 from jinlin.matches import candidates
 from jinlin.matches import service as matches
 from jinlin.needs.api import XLSX
@@ -118,11 +119,8 @@ async def offers_export(
 @post("/offers/import", include_in_schema=False)
 async def offers_import(principal: NamedDependency[Principal], request: Request) -> Template:
     form = await request.form()
-    upload = form.get("file")
     try:
-        if upload is None or isinstance(upload, str):
-            raise Invalid("Attach a file", {"file": "required"})
-        ids = await spreadsheet.import_offers(principal, upload.filename or "", await upload.read(), None)
+        ids = await spreadsheet.import_offers(principal, *await read_upload(form.get("file")), None)
     except DomainError as exc:
         return render("needs/import_result.html", principal, status_code=exc.status,
                       errors=getattr(exc, "errors", []), message=exc.message, imported=0)

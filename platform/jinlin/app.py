@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 
 from jinlin import __version__
 from jinlin.core import clock, db
+from jinlin.core.headers import security_headers
 from jinlin.core.health import healthz
 from jinlin.core.http import (
     EXCEPTION_HANDLERS,
@@ -114,12 +115,14 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             "paging": Provide(provide_paging),
         },
         before_request=set_request_locale,
+        middleware=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[database_lifespan],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_environment())),
         plugins=[HTMXPlugin()],
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_name="jinlin_csrf", exclude=["/api/", "/healthz", "/schema"]
+            secret=settings.secret_key, cookie_name="jinlin_csrf", exclude=["/api/", "/healthz", "/schema"],
+            cookie_secure=settings.secure_cookies,
         ),
         openapi_config=OpenAPIConfig(
             title="Jinlin API",

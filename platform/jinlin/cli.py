@@ -42,7 +42,10 @@ async def migrate() -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    uvicorn.run("jinlin.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="info")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app decides
+    # whom to believe (JINLIN_TRUSTED_PROXIES).
+    uvicorn.run("jinlin.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="info",
+                proxy_headers=False)
 
 
 def cmd_worker(args: argparse.Namespace) -> None:

@@ -10,7 +10,8 @@ from litestar.params import JSONBody
 from jinlin.auth import service
 from jinlin.auth.principal import Principal
 from jinlin.auth.schemas import LoginIn, LoginOut, MembershipOut, MeOut
-from jinlin.core.http import SESSION_COOKIE, client_address
+from jinlin.core.http import SESSION_COOKIE, client_address, require_json
+from jinlin.core.settings import get_settings
 
 
 def me_out(principal: Principal) -> MeOut:
@@ -24,11 +25,13 @@ def me_out(principal: Principal) -> MeOut:
 
 def session_cookie(token: str) -> Cookie:
     return Cookie(key=SESSION_COOKIE, value=token, httponly=True, samesite="lax", path="/",
+                  secure=get_settings().secure_cookies,
                   max_age=int(service.TOKEN_LIFETIME.total_seconds()))
 
 
 @post("/auth/login", tags=["auth"], status_code=200)
 async def login(request: Request, data: JSONBody[LoginIn]) -> Response[LoginOut]:
+    require_json(request)
     token, account = await service.login(data.username, data.password, client_address(request))
     principal = await service.load_principal(account.id)
     assert principal is not None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
-from jinlin.accounts.tables import Account, AuthToken, LoginFailure, Membership
+from jinlin.accounts.tables import Account, AuthToken, Membership
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth.principal import MembershipInfo, Principal
-from jinlin.core import clock
+from jinlin.core import clock, ratelimit
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import NotAuthenticated, RateLimited
 from jinlin.core.security import new_token, token_digest, verify_password
@@ -16,31 +17,40 @@ from jinlin.core.settings import get_settings
 from jinlin.orgs.tables import Organization
 
 TOKEN_LIFETIME = timedelta(days=14)
-RATE_WINDOW = timedelta(minutes=1)
 # An address (a shared office NAT) may try several accounts before it is slowed down.
 ADDRESS_FACTOR = 4
+# Beyond this many attempts a minute on one account from anywhere, each attempt waits a little: a
+# distributed guesser is slowed, and the owner's right password still works (no lock-out).
+ACCOUNT_FACTOR = 6
+SLOW_DOWN_S = 1.0
 
 
-async def _check_rate_limit(username: str, address: str) -> None:
+def _buckets(username: str, address: str) -> list[tuple[str, int]]:
     limit = get_settings().login_attempts_per_minute
-    since = clock.now() - RATE_WINDOW
-    by_account = await LoginFailure.count().where(
-        (LoginFailure.username == username) & (LoginFailure.at > since)
-    )
-    by_address = await LoginFailure.count().where(
-        (LoginFailure.address == address) & (LoginFailure.at > since)
-    )
-    if by_account >= limit or by_address >= limit * ADDRESS_FACTOR:
-        raise RateLimited("Too many failed logins; try again in a minute")
+    name = username.lower()[:60]
+    return [(f"login:pair:{address}:{name}", limit), (f"login:address:{address}", limit * ADDRESS_FACTOR)]
+
+
+async def _throttle(username: str, address: str) -> None:
+    """Take a token per address+account and per address before checking the password (atomically, so
+    parallel guesses cannot all pass); the account's own bucket only slows, so nobody locks out the owner."""
+    for key, capacity in _buckets(username, address):
+        if not await ratelimit.allow(key, capacity=capacity, per_seconds=60):
+            raise RateLimited("Too many failed logins; try again in a minute")
+    limit = get_settings().login_attempts_per_minute
+    if not await ratelimit.allow(f"login:account:{username.lower()[:60]}", capacity=limit * ACCOUNT_FACTOR,
+                                 per_seconds=60):
+        await asyncio.sleep(SLOW_DOWN_S)
 
 
 async def login(username: str, password: str, address: str) -> tuple[str, Account]:
     """Return a fresh token and the account; wrong credentials raise NotAuthenticated."""
-    await _check_rate_limit(username, address)
+    await _throttle(username, address)
     account = await Account.objects().where(Account.username == username).first()
     if account is None or not account.active or not verify_password(account.password_hash, password):
-        await LoginFailure.insert(LoginFailure(username=username, address=address, at=clock.now()))
         raise NotAuthenticated("Wrong username or password", {"password": "wrong username or password"})
+    for key, capacity in _buckets(username, address):  # only failures count against the limit
+        await ratelimit.refund(key, capacity=capacity)
     token = new_token()
     async with write_transaction():
         await AuthToken.insert(

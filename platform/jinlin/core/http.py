@@ -6,6 +6,7 @@ rendered in the user's language, and a 401 on a page redirects to the login form
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import quote
 
@@ -17,7 +18,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from jinlin.auth.principal import Principal
 from jinlin.auth.service import principal_for_token
-from jinlin.core.errors import DomainError, NotAuthenticated
+from jinlin.core.errors import DomainError, Invalid, NotAuthenticated
 from jinlin.core.i18n import current_locale, gettext, pick_locale
 from jinlin.core.pagination import PageRequest, page_request
 from jinlin.core.settings import get_settings
@@ -34,7 +35,33 @@ def is_api(request: Request) -> bool:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The caller's address; X-Forwarded-For counts only when the peer is a configured proxy
+    (``JINLIN_TRUSTED_PROXIES``), and then its right-most address not itself a proxy."""
+    peer = request.client.host if request.client else "unknown"
+    proxies = get_settings().trusted_proxies
+    if not proxies or not _in(peer, proxies):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _in(hop, proxies):
+            return hop[:64]
+    return peer
+
+
+def _in(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def require_json(request: Request) -> None:
+    """Refuse a JSON endpoint's body sent as a form or text/plain: a cross-site form can send those
+    without a CORS preflight (login CSRF), but not application/json."""
+    if request.content_type[0] != "application/json":
+        raise Invalid("Send the body as application/json", {"content-type": "must be application/json"},
+                      code="unsupported_media_type")
 
 
 def envelope(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:

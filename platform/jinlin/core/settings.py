@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 LOCALES = ("zh_CN", "en")
+# docker-compose.yml's placeholder: a server started with it would sign sessions with a public secret.
+DEFAULT_COMPOSE_SECRET = "change-me-to-a-long-random-secret-of-48-chars"
 
 
 class SettingsError(ValueError):
@@ -27,6 +30,9 @@ class Settings:
     debug: bool
     match_run_fanout_threshold: int
     login_attempts_per_minute: int
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    secure_cookies: bool = False
+    time_zone: str = "Asia/Shanghai"
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,6 +91,8 @@ def _secret_key(env: dict[str, str], var_dir: Path) -> str:
     if value is not None:
         if len(value) < 32:
             raise SettingsError("JINLIN_SECRET_KEY: must be at least 32 characters")
+        if value == DEFAULT_COMPOSE_SECRET:
+            raise SettingsError("JINLIN_SECRET_KEY: still docker-compose.yml's placeholder; set a random secret")
         return value
     # Kept under var/ so sessions survive restarts of the embedded shape.
     key_file = var_dir / "secret_key"
@@ -94,6 +102,34 @@ def _secret_key(env: dict[str, str], var_dir: Path) -> str:
     value = secrets.token_urlsafe(48)
     key_file.write_text(value)
     key_file.chmod(0o600)
+    return value
+
+
+def _flag(env: dict[str, str], name: str, default: bool = False) -> bool:
+    raw = (env.get(name) or ("1" if default else "0")).lower()
+    if raw not in ("0", "1", "true", "false", "yes", "no"):
+        raise SettingsError(f"{name}: expected 0 or 1, got {raw!r}")
+    return raw in ("1", "true", "yes")
+
+
+def _proxies(env: dict[str, str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Addresses whose X-Forwarded-For is believed (none by default: anyone can send the header)."""
+    raw = env.get("JINLIN_TRUSTED_PROXIES") or ""
+    try:
+        return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in raw.split(",") if p.strip())
+    except ValueError as exc:
+        raise SettingsError(f"JINLIN_TRUSTED_PROXIES: expected addresses or networks separated by commas ({exc})") \
+            from exc
+
+
+def _time_zone(env: dict[str, str]) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    value = env.get("JINLIN_TIME_ZONE") or "Asia/Shanghai"
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"JINLIN_TIME_ZONE: unknown time zone {value!r}") from exc
     return value
 
 
@@ -118,6 +154,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         debug=debug_raw in ("1", "true", "yes"),
         match_run_fanout_threshold=_int(env, "JINLIN_MATCH_FANOUT_THRESHOLD", 5000),
         login_attempts_per_minute=_int(env, "JINLIN_LOGIN_ATTEMPTS_PER_MINUTE", 5),
+        trusted_proxies=_proxies(env),
+        secure_cookies=_flag(env, "JINLIN_SECURE_COOKIES"),
+        time_zone=_time_zone(env),
     )
 
 

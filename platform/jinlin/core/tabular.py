@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import msgspec
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from jinlin.core.errors import Invalid
 
@@ -41,15 +43,62 @@ class RowErrorOut(msgspec.Struct):
     reason: str
 
 
+# Limits checked before (or while) parsing, so a hostile file costs seconds and megabytes, not minutes.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 60
+MAX_CELL_CHARS = 4000
+# Reports stop after this many bad rows: the first fifty say what is wrong with the file.
+MAX_ERRORS = 50
+
+
+def _too_big(reason: str) -> Invalid:
+    return Invalid("The file is too large to import", {"file": reason})
+
+
+def _check_xlsx_archive(content: bytes) -> None:
+    """Refuse a zip bomb by its directory, before decompressing anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise Invalid("Not a readable XLSX file", {"file": "not a readable XLSX file"}) from exc
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise _too_big(f"expands to more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB")
+
+
+def _bounded(rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """Read rows lazily, stopping at the first limit passed (a stream, never the whole sheet first)."""
+    out: list[list[str]] = []
+    for row in rows:
+        if len(out) > MAX_ROWS:
+            raise _too_big(f"more than {MAX_ROWS} rows")
+        cells = ["" if v is None else str(v).strip() for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise _too_big(f"more than {MAX_COLUMNS} columns")
+        if any(len(c) > MAX_CELL_CHARS for c in cells):
+            raise _too_big(f"a cell longer than {MAX_CELL_CHARS} characters (row {len(out) + 1})")
+        out.append([c.replace("\x00", "") for c in cells])
+    return out
+
+
 def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
     """Rows as (spreadsheet row number, {header: text}); the header is row 1."""
     name = filename.lower()
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise _too_big(f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
     if name.endswith(".xlsx"):
+        _check_xlsx_archive(content)
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            rows = _bounded(sheet.iter_rows(values_only=True))
+        except Invalid:
+            raise
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise Invalid("Not a readable XLSX file", {"file": "not a readable XLSX file"}) from exc
-        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
     elif name.endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
@@ -58,7 +107,10 @@ def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]
                 text = content.decode("gb18030")  # Excel on Chinese Windows saves CSV as GBK
             except UnicodeDecodeError as exc:
                 raise Invalid("CSV is not UTF-8 or GBK", {"file": "encoding must be UTF-8 or GBK"}) from exc
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            rows = _bounded(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise Invalid("Not a readable CSV file", {"file": "not a readable CSV file"}) from exc
     else:
         raise Invalid("Upload a .csv or .xlsx file", {"file": "must be a .csv or .xlsx file"})
     if not rows:
@@ -78,13 +130,27 @@ def check_headers(rows_header: Iterable[str], required: Sequence[str]) -> None:
         raise ImportRejected([RowError(1, h, "missing column") for h in missing])
 
 
+# A cell starting with one of these is a formula to Excel (or to a CSV re-save of the sheet): written as text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_cell(value: object) -> object:
+    """A value a spreadsheet can hold: text without control characters (a NUL breaks the file)."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: str = "Sheet1") -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
     sheet.append(list(headers))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([as_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                cell.data_type = "s"  # shown as typed, never evaluated by Excel
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

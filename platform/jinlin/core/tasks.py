@@ -1,0 +1,31 @@
+"""Pruning what grows without bound: full rate buckets, dead login tokens, old login failures.
+
+The audit log is a ledger and stays; notifications belong to their feature.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from jinlin.core import clock
+from jinlin.core.celery import celery_app, run_body
+
+# A revoked or expired token is kept a little while so a "why was I logged out" question can be answered.
+TOKEN_GRACE = timedelta(days=7)
+
+
+async def prune_body() -> dict[str, int]:
+    from jinlin.accounts.tables import AuthToken, LoginFailure
+    from jinlin.core import ratelimit
+
+    now = clock.now()
+    tokens = await AuthToken.delete().where(
+        (AuthToken.expires_at < now - TOKEN_GRACE) | (AuthToken.revoked_at < now - TOKEN_GRACE)
+    ).returning(AuthToken.id)
+    failures = await LoginFailure.delete().where(LoginFailure.at < now - timedelta(hours=1)).returning(LoginFailure.id)
+    return {"rate_buckets": await ratelimit.prune(), "auth_tokens": len(tokens), "login_failures": len(failures)}
+
+
+@celery_app.task(name="jinlin.core.tasks.prune", acks_late=True)
+def prune() -> dict[str, int]:
+    return run_body(prune_body)

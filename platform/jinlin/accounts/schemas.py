@@ -8,21 +8,23 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
+
 RoleName = Literal["county_admin", "street_admin", "community_admin", "community_staff", "grid_worker",
                    "unit_liaison", "team_leader", "volunteer"]
 Username = Annotated[str, Meta(min_length=3, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")]
 DisplayName = Annotated[str, Meta(max_length=60)]
-Password = Annotated[str, Meta(min_length=8, max_length=200)]
+Password = Annotated[str, Meta(min_length=10, max_length=200)]
 Locale = Literal["zh_CN", "en"]
 Phone = Annotated[str, Meta(max_length=30, pattern=r"^[0-9+\- ]*$")]
 
 
-class MembershipIn(msgspec.Struct, forbid_unknown_fields=True):
+class MembershipIn(Body):
     organization_id: int
     role: RoleName
 
 
-class AccountIn(msgspec.Struct, forbid_unknown_fields=True):
+class AccountIn(Body):
     username: Username
     password: Password
     display_name: DisplayName = ""
@@ -31,7 +33,7 @@ class AccountIn(msgspec.Struct, forbid_unknown_fields=True):
     memberships: list[MembershipIn] = []
 
 
-class AccountPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class AccountPatch(Body, omit_defaults=True):
     """Only the fields sent change. ``memberships`` replaces the whole set; changing your own password
     needs ``current_password``."""
 

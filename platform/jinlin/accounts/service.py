@@ -14,7 +14,7 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
-from jinlin.core.security import hash_password, mask_phone, verify_password
+from jinlin.core.security import hash_password, mask_phone, password_problem, verify_password
 from jinlin.orgs.tables import Organization
 
 # Which organisation kinds each role belongs to (a unit liaison can't be a member of a community...).
@@ -28,7 +28,6 @@ ROLE_ORG_KINDS: dict[str, frozenset[str]] = {
     "team_leader": frozenset({"volunteer_team"}),
     "volunteer": frozenset({"volunteer_team"}),
 }
-MIN_PASSWORD = 8
 
 
 async def check_membership(organization_id: int, role: str) -> dict[str, Any]:
@@ -50,8 +49,8 @@ async def create_account(
     memberships: list[tuple[int, str]] = (), locale: str = "zh_CN", skills: list[str] | None = None,
 ) -> int:
     """Create an account and its memberships in one transaction; return its id."""
-    if len(password) < MIN_PASSWORD:
-        raise Invalid("Password too short", {"password": f"at least {MIN_PASSWORD} characters"})
+    if (problem := password_problem(password, username)) is not None:
+        raise Invalid("Choose another password", {"password": problem})
     for organization_id, role in memberships:
         await check_membership(organization_id, role)
     async with write_transaction():
@@ -236,6 +235,8 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
     if not manager and ({"active", "memberships"} & changes.keys()):
         raise Forbidden("Only an administrator changes roles and access",
                         {k: "not yours to change" for k in {"active", "memberships"} & changes.keys()})
+    if "password" in changes and (problem := password_problem(changes["password"], row["username"])) is not None:
+        raise Invalid("Choose another password", {"password": problem})
     if "password" in changes and is_self:
         stored = await Account.select(Account.password_hash).where(Account.id == account_id).first()
         if not current_password or not verify_password(stored["password_hash"], current_password):
@@ -276,9 +277,11 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
         for organization_id, role in added:
             await Membership.insert(Membership(account=account_id, organization=organization_id, role=role,
                                                created_at=now))
-        if changes.get("active") is False:
+        if changes.get("active") is False or "password" in changes:
+            # A new password ends every other session (a thief's too); your own change keeps this one.
+            keep = principal.token_digest if is_self and changes.get("active") is not False else ""
             await AuthToken.update({AuthToken.revoked_at: now}).where(
-                (AuthToken.account == account_id) & AuthToken.revoked_at.is_null()
+                (AuthToken.account == account_id) & AuthToken.revoked_at.is_null() & (AuthToken.token_hash != keep)
             )
         await record(principal, "update", "account", account_id, audit, summary=row["username"])
     return await get_account(principal, account_id)

@@ -24,9 +24,9 @@ from jinlin.activities.service import (
 from jinlin.activities.tables import HoursRecord, Signup
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
-from jinlin.core import clock
+from jinlin.core import clock, ratelimit
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
+from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, WrongStatus
 
 
 def served_minutes(shift: dict[str, Any], checked_in: datetime, checked_out: datetime) -> int:
@@ -35,7 +35,16 @@ def served_minutes(shift: dict[str, Any], checked_in: datetime, checked_out: dat
     return max(0, int((end - start).total_seconds() // 60))
 
 
-def _check_code(shift: dict[str, Any], code: str) -> None:
+CODE_TRIES = 10
+CODE_TRIES_PER_S = 600
+
+
+async def _check_code(principal: Principal, shift: dict[str, Any], code: str) -> None:
+    """Called only after the sign-up and the window were checked, so the answer to someone who may not
+    check in never depends on the code (no oracle); the tries of those who may are rate-limited."""
+    if not await ratelimit.allow(f"checkin:{principal.account_id}:{shift['id']}", capacity=CODE_TRIES,
+                                 per_seconds=CODE_TRIES_PER_S):
+        raise RateLimited("Too many wrong codes; try again in a few minutes")
     if not hmac.compare_digest(shift["checkin_code"].encode(), code.strip().encode()):
         raise Invalid("Wrong check-in code", {"code": "wrong code"}, code="wrong_code")
 
@@ -51,7 +60,6 @@ async def _my_signup(principal: Principal, shift_id: int) -> dict[str, Any]:
 
 async def check_in(principal: Principal, shift_id: int, code: str) -> SignupOut:
     shift, activity = await shift_and_activity(principal, shift_id)
-    _check_code(shift, code)
     mine = await _my_signup(principal, shift_id)
     now = clock.now()
     grace = timedelta(minutes=activity["grace_minutes"])
@@ -62,6 +70,7 @@ async def check_in(principal: Principal, shift_id: int, code: str) -> SignupOut:
     if not shift["starts_at"] - grace <= now <= shift["ends_at"]:
         raise Conflict("Check-in is open from shortly before the shift starts until it ends",
                        {"code": "outside the check-in window"}, code="outside_window")
+    await _check_code(principal, shift, code)
     async with write_transaction():
         done = await Signup.update({Signup.status: "checked_in", Signup.checked_in_at: now,
                                     Signup.updated_at: now}).where(
@@ -74,7 +83,6 @@ async def check_in(principal: Principal, shift_id: int, code: str) -> SignupOut:
 
 async def check_out(principal: Principal, shift_id: int, code: str) -> SignupOut:
     shift, activity = await shift_and_activity(principal, shift_id)
-    _check_code(shift, code)
     mine = await _my_signup(principal, shift_id)
     now = clock.now()
     if mine["status"] != "checked_in":
@@ -82,6 +90,7 @@ async def check_out(principal: Principal, shift_id: int, code: str) -> SignupOut
     if now > shift["ends_at"] + timedelta(minutes=activity["grace_minutes"]):
         raise Conflict("Check-out closed after the shift ended; ask the organiser to record your hours",
                        {"code": "outside the check-out window"}, code="outside_window")
+    await _check_code(principal, shift, code)
     minutes = served_minutes(shift, mine["checked_in_at"], now)
     async with write_transaction():
         done = await Signup.update({Signup.status: "completed", Signup.checked_out_at: now, Signup.minutes: minutes,

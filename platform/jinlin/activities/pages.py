@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from jinlin.activities import attendance, ratings, roster, service
 from jinlin.activities.qr import checkin_path, qr_svg
-from jinlin.activities.schemas import ActivityIn, Adjustment, RatingIn, RosterRunIn, ShiftIn, ShiftPatch, VerifyIn
+from jinlin.activities.schemas import ActivityIn, RatingIn, RosterRunIn, ShiftIn, ShiftPatch, SignupIdsIn, VerifyIn
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
@@ -21,7 +21,7 @@ from jinlin.core import clock
 from jinlin.core.clock import LOCAL_TZ, local
 from jinlin.core.errors import DomainError, Invalid, NotFound
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
+from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
 
 LOCAL = LOCAL_TZ
@@ -111,40 +111,24 @@ async def signup_cancel(request: Request, principal: NamedDependency[Principal],
 # -- organising ------------------------------------------------------------------------------
 
 
-def _parse_local(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=LOCAL)
-
-
 def _activity_from_form(form: dict[str, Any]) -> ActivityIn:
+    """The activity form's fields and its numbered shift rows, each row decoded like the API's ShiftIn."""
     errors: dict[str, str] = {}
     shifts = []
     for i in range(SHIFT_ROWS):
-        start, end = form.get(f"start_{i}"), form.get(f"end_{i}")
-        if not start and not end:
+        row = {k: form.get(f"{k}_{i}") for k in ("start", "end", "slots", "skills")}
+        if not row["start"] and not row["end"]:
             continue
         try:
-            skills = [s.strip() for s in str(form.get(f"skills_{i}", "")).replace("，", ",").split(",") if s.strip()]
-            shifts.append(ShiftIn(start=_parse_local(str(start)), end=_parse_local(str(end)),
-                                  slots=int(form.get(f"slots_{i}") or 0), skills=skills))
-        except (ValueError, TypeError):
-            errors[f"start_{i}"] = "give a start, an end and a number of places"
+            shifts.append(msgspec.to_builtins(convert_form(row, ShiftIn)))
+        except Invalid as exc:
+            errors.update({f"{k}_{i}" if k != "_form" else f"start_{i}": v for k, v in exc.fields.items()})
     if not shifts and not errors:
         errors["start_0"] = "add at least one shift"
-    try:
-        organizer_id, area_id = int(form.get("organizer_id") or 0), int(form.get("area_id") or 0)
-    except ValueError:
-        organizer_id = area_id = 0
     if errors:
         raise Invalid("Check the highlighted fields", errors)
-    try:
-        return msgspec.convert({"organizer_id": organizer_id, "title": str(form.get("title", "")).strip(),
-                                "category": form.get("category") or "other", "area_id": area_id,
-                                "description": str(form.get("description", "")), "address": str(form.get("address", "")),
-                                "shifts": [msgspec.to_builtins(s) for s in shifts]}, ActivityIn)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        field = message.partition(" - at `$.")[2].rstrip("`").split("[")[0] or "_form"
-        raise Invalid("Check the highlighted fields", {field: message.partition(" - at ")[0]}) from exc
+    fields = {k: form.get(k) for k in ("organizer_id", "title", "area_id", "description", "address")}
+    return convert_form({**fields, "category": form.get("category") or "other", "shifts": shifts}, ActivityIn)
 
 
 async def _new_form(principal: Principal, form: dict | None = None, errors: dict | None = None,
@@ -199,35 +183,19 @@ async def activity_action(request: Request, principal: NamedDependency[Principal
 
 
 def _shift_patch(form: dict[str, Any], shift: dict[str, Any]) -> ShiftPatch | None:
-    """The edit form sends every field; only those that changed are patched (None: nothing changed)."""
-    errors: dict[str, str] = {}
-    raw: dict[str, Any] = {}
-    for key, column in (("start", "starts_at"), ("end", "ends_at")):
-        try:
-            value = _parse_local(str(form.get(key) or ""))
-        except ValueError:
-            errors[key] = "give a date and time"
-            continue
-        if value != shift[column]:
-            raw[key] = value.isoformat()
-    try:
-        slots = int(form.get("slots") or 0)
-    except ValueError:
-        errors["slots"] = "must be a whole number"
-    else:
-        if slots != shift["slots"]:
-            raw["slots"] = slots
-    skills = sorted({s.strip() for s in str(form.get("skills", "")).replace("，", ",").split(",") if s.strip()})
-    if skills != sorted(shift["skills"] or []):
-        raw["skills"] = skills
-    if errors:
-        raise Invalid("Check the highlighted fields", errors)
-    if not raw:
-        return None
-    patch = convert_form(raw, ShiftPatch)
-    if "skills" in raw and not skills:  # convert_form drops empty values: "no skills needed" is a change
-        patch = msgspec.structs.replace(patch, skills=[])
-    return patch
+    """The edit form sends every field, decoded like the API's ShiftIn; only those that changed are patched
+    (None: nothing changed)."""
+    full = convert_form({k: form.get(k) for k in ("start", "end", "slots", "skills")}, ShiftIn)
+    changes: dict[str, Any] = {}
+    if full.start != shift["starts_at"]:
+        changes["start"] = full.start
+    if full.end != shift["ends_at"]:
+        changes["end"] = full.end
+    if full.slots != shift["slots"]:
+        changes["slots"] = full.slots
+    if sorted(set(full.skills)) != sorted(shift["skills"] or []):
+        changes["skills"] = sorted(set(full.skills))
+    return ShiftPatch(**changes) if changes else None
 
 
 async def _edit_form(principal: Principal, shift_id: int, *, form: dict | None = None, errors: dict | None = None,
@@ -291,20 +259,16 @@ async def shift_attendance(request: Request, principal: NamedDependency[Principa
     form = await form_data(request)
     try:
         if form.get("action") == "no_show":
-            ids = [int(i) for i in form_list(form.get("signup_ids"))]
-            if not ids:
+            if not form.get("signup_ids"):
                 raise Invalid("Tick the volunteers who didn't come", {"signup_ids": "none ticked"})
+            ids = convert_form({"signup_ids": form.get("signup_ids")}, SignupIdsIn).signup_ids
             await attendance.mark_no_shows(principal, shift_id, ids)
         else:
-            adjustments = []
-            for key, value in form.items():
-                if key.startswith("hours_") and str(value).strip():
-                    sid = int(key.removeprefix("hours_"))
-                    adjustments.append(Adjustment(signup_id=sid, hours=float(value),
-                                                  reason=str(form.get(f"reason_{sid}", ""))))
-            await attendance.verify_hours(principal, shift_id, VerifyIn(all=True, adjustments=adjustments))
-    except ValueError:
-        return await _manage(request, principal, shift_id, errors={"_form": "Hours must be a number"}, status_code=400)
+            adjustments = [{"signup_id": key.removeprefix("hours_"), "hours": value,
+                            "reason": form.get(f"reason_{key.removeprefix('hours_')}", "")}
+                           for key, value in form.items() if key.startswith("hours_") and str(value).strip()]
+            data = convert_form({"all": True, "adjustments": adjustments}, VerifyIn)
+            await attendance.verify_hours(principal, shift_id, data)
     except DomainError as exc:
         return await _manage(request, principal, shift_id, errors=form_errors(exc), status_code=exc.status)
     return redirect(f"/shifts/{shift_id}/manage")

@@ -9,6 +9,7 @@ import msgspec
 from msgspec import Meta
 
 from jinlin.catalog.codes import Category
+from jinlin.core.schemas import Body
 
 Title = Annotated[str, Meta(min_length=1, max_length=120)]
 Text = Annotated[str, Meta(max_length=4000)]
@@ -22,21 +23,21 @@ Reason = Annotated[str, Meta(max_length=255)]
 Hours = Annotated[float, Meta(ge=0, le=24)]
 
 
-class ShiftIn(msgspec.Struct, forbid_unknown_fields=True):
+class ShiftIn(Body):
     start: datetime
     end: datetime
     slots: Slots
     skills: list[Skill] = []
 
 
-class ShiftPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class ShiftPatch(Body, omit_defaults=True):
     start: datetime | msgspec.UnsetType = msgspec.UNSET
     end: datetime | msgspec.UnsetType = msgspec.UNSET
     slots: Slots | msgspec.UnsetType = msgspec.UNSET
     skills: list[Skill] | msgspec.UnsetType = msgspec.UNSET
 
 
-class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
+class ActivityIn(Body):
     organizer_id: int
     title: Title
     category: Category
@@ -48,7 +49,7 @@ class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
     cancel_cutoff_hours: Cutoff = 2
 
 
-class ActivityPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class ActivityPatch(Body, omit_defaults=True):
     title: Title | msgspec.UnsetType = msgspec.UNSET
     description: Text | msgspec.UnsetType = msgspec.UNSET
     category: Category | msgspec.UnsetType = msgspec.UNSET
@@ -108,21 +109,21 @@ class SignupOut(msgspec.Struct):
     updated_at: datetime
 
 
-class CodeIn(msgspec.Struct, forbid_unknown_fields=True):
+class CodeIn(Body):
     code: Code
 
 
-class SignupIdsIn(msgspec.Struct, forbid_unknown_fields=True):
+class SignupIdsIn(Body):
     signup_ids: Annotated[list[int], Meta(min_length=1, max_length=1000)]
 
 
-class Adjustment(msgspec.Struct, forbid_unknown_fields=True):
+class Adjustment(Body):
     signup_id: int
     hours: Hours
     reason: Reason = ""
 
 
-class VerifyIn(msgspec.Struct, forbid_unknown_fields=True):
+class VerifyIn(Body):
     """Verify every checked-out signup of the shift (``all``) or those listed, with adjustments."""
 
     all: bool = False
@@ -138,12 +139,12 @@ class VerifyOut(msgspec.Struct):
 MaxHours = Annotated[float, Meta(gt=0, le=168)]
 
 
-class RosterRunIn(msgspec.Struct, forbid_unknown_fields=True):
+class RosterRunIn(Body):
     max_hours: MaxHours | None = None
     near_only: bool = True
 
 
-class RosterOptions(msgspec.Struct, forbid_unknown_fields=True):
+class RosterOptions(Body):
     """A roster run's options on the shared run (``POST /match-runs`` with ``kind: roster``)."""
 
     activity_id: int
@@ -184,7 +185,7 @@ class RosterRunOut(msgspec.Struct):
 Score = Annotated[int, Meta(ge=1, le=5)]
 
 
-class RatingIn(msgspec.Struct, forbid_unknown_fields=True):
+class RatingIn(Body):
     score: Score
     timeliness: Score
     quality: Score

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
+
 Level = Literal["county", "street", "community", "grid", "compound", "building"]
 Name = Annotated[str, Meta(min_length=1, max_length=100)]
 Code = Annotated[str, Meta(min_length=1, max_length=40)]
@@ -16,7 +18,7 @@ Lon = Annotated[float, Meta(ge=-180, le=180)]
 Population = Annotated[int, Meta(ge=0)]
 
 
-class AreaIn(msgspec.Struct, forbid_unknown_fields=True):
+class AreaIn(Body):
     name: Name
     level: Level
     parent_id: int | None = None
@@ -26,7 +28,7 @@ class AreaIn(msgspec.Struct, forbid_unknown_fields=True):
     population: Population | None = None
 
 
-class AreaPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class AreaPatch(Body, omit_defaults=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     code: Code | msgspec.UnsetType | None = msgspec.UNSET
     lat: Lat | msgspec.UnsetType | None = msgspec.UNSET

@@ -5,8 +5,10 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
 
-class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
+
+class LoginIn(Body):
     username: Annotated[str, Meta(min_length=1, max_length=60)]
     password: Annotated[str, Meta(min_length=1, max_length=200)]
 

@@ -9,12 +9,13 @@ import msgspec
 from msgspec import Meta
 
 from jinlin.catalog.codes import Category
+from jinlin.core.schemas import Body
 
 UnitKind = Literal["enterprise", "agency", "village", "social_org", "volunteer_team"]
 Positive = Annotated[int, Meta(ge=1)]
 
 
-class CallIn(msgspec.Struct, forbid_unknown_fields=True):
+class CallIn(Body):
     issuer_id: int
     title: Annotated[str, Meta(min_length=1, max_length=120)]
     categories: Annotated[list[Category], Meta(min_length=1)]
@@ -26,13 +27,13 @@ class CallIn(msgspec.Struct, forbid_unknown_fields=True):
     need_ids: list[int] = []
 
 
-class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
+class ResponseIn(Body):
     organization_id: int
     quantity: Positive
     note: Annotated[str, Meta(max_length=1000)] = ""
 
 
-class PledgeMatchIn(msgspec.Struct, forbid_unknown_fields=True):
+class PledgeMatchIn(Body):
     need_id: int
     quantity: Positive
     offer_id: int | None = None  # None: an offer is made from the pledge

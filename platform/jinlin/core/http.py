@@ -119,7 +119,26 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     return _error_page(request, 500, "internal", "Something went wrong", {})
 
 
+def unstorable_input_handler(request: Request, exc: Exception) -> Response:
+    """A safety net for input no check caught: JSON nested too deep, a number beyond what the database
+    holds, text it cannot store (NUL). A 400, never a 500."""
+    from jinlin.core.guard import body_error_status
+
+    return domain_error_handler(request, Invalid("Invalid request", body_error_status(exc)))
+
+
+def _database_data_errors() -> tuple[type[Exception], ...]:
+    try:
+        from asyncpg.exceptions import DataError
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return ()
+    return (DataError,)
+
+
 EXCEPTION_HANDLERS = {
+    RecursionError: unstorable_input_handler,
+    OverflowError: unstorable_input_handler,
+    **dict.fromkeys(_database_data_errors(), unstorable_input_handler),
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,
@@ -158,9 +177,13 @@ async def provide_paging(
 
 
 async def set_request_locale(request: Request) -> None:
-    """before_request: the locale until a Principal says otherwise (cookie, then settings).
+    """before_request: the locale until a Principal says otherwise (cookie, then settings), then the
+    checks every request gets (``core.guard``).
 
     Async on purpose: Litestar runs a sync hook in a worker thread, where setting the context variable
     would be lost before the handler runs.
     """
     current_locale.set(pick_locale(request.cookies.get(LOCALE_COOKIE), get_settings().locale))
+    from jinlin.core.guard import check_request
+
+    check_request(request)

@@ -8,20 +8,21 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
 from jinlin.needs.schemas import Quantity
 
 Side = Literal["community", "provider"]
 Score = Annotated[int, Meta(ge=1, le=5)]
 
 
-class MatchIn(msgspec.Struct, forbid_unknown_fields=True):
+class MatchIn(Body):
     need_id: int
     offer_id: int
     quantity: Quantity
     reasons: list[Annotated[str, Meta(max_length=200)]] = []
 
 
-class SideIn(msgspec.Struct, forbid_unknown_fields=True):
+class SideIn(Body):
     """Optional body of accept/decline/cancel: which side acts, for someone who belongs to both."""
 
     side: Side | None = None
@@ -53,13 +54,13 @@ class MatchOut(msgspec.Struct):
     provider_name: str = ""
 
 
-class Dimensions(msgspec.Struct, forbid_unknown_fields=True):
+class Dimensions(Body):
     timeliness: Score
     quality: Score
     communication: Score
 
 
-class RatingIn(msgspec.Struct, forbid_unknown_fields=True):
+class RatingIn(Body):
     score: Score
     dimensions: Dimensions
     comment: Annotated[str, Meta(max_length=1000)] = ""

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
+
 CategoryCode = Literal["elder_care", "disability_support", "child_care", "education", "health", "legal_aid",
                        "home_repair", "environment", "safety", "culture_sports", "employment", "psychological",
                        "funding", "venue", "materials", "other"]
@@ -21,7 +23,7 @@ Unit = Annotated[str, Meta(max_length=20)]
 Level = Annotated[int, Meta(ge=1, le=3)]
 
 
-class NeedIn(msgspec.Struct, forbid_unknown_fields=True):
+class NeedIn(Body):
     community_id: int
     title: Title
     category: CategoryCode
@@ -39,7 +41,7 @@ class NeedIn(msgspec.Struct, forbid_unknown_fields=True):
     publish: bool = False  # create and publish in one step (the phone form does)
 
 
-class NeedPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class NeedPatch(Body, omit_defaults=True):
     title: Title | msgspec.UnsetType = msgspec.UNSET
     description: Description | msgspec.UnsetType = msgspec.UNSET
     category: CategoryCode | msgspec.UnsetType = msgspec.UNSET

@@ -13,8 +13,9 @@ from jinlin.areas.tables import Area
 from jinlin.auth.principal import UNIT_ROLES, Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
 from jinlin.core.errors import DomainError, NotFound
+from jinlin.core.forms import kept_values
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
+from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
 from jinlin.core.tabular import read_upload
 from jinlin.matches import candidates
@@ -63,18 +64,12 @@ async def offer_form(principal: NamedDependency[Principal]) -> Template:
 @post("/offers/new", include_in_schema=False)
 async def offer_submit(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
     form = await form_data(request)
-    raw = {**form, "service_area_ids": [int(i) for i in form_list(form.get("service_area_ids"))],
-           "skills": [s for s in str(form.get("skills") or "").replace("，", ",").split(",") if s.strip()],
-           "publish": form.get("_draft") is None}
-    for key in ("available_from", "available_until"):
-        # <input type="datetime-local"> sends local time without an offset; the county runs on Beijing time.
-        if raw.get(key) and len(str(raw[key])) <= 19:
-            raw[key] = f"{raw[key]}+08:00"
+    raw = {**form, "publish": form.get("_draft") is None}
     try:
         offer = await service.create_offer(principal, convert_form(raw, OfferIn))
     except DomainError as exc:
         return render("offers/form.html", principal, status_code=exc.status, errors=form_errors(exc),
-                      values={**raw, "skills": form.get("skills")}, units=_units(principal), areas=await _areas(),
+                      values=kept_values(raw, OfferIn), units=_units(principal), areas=await _areas(),
                       categories=options(CATEGORY_LABELS))
     return redirect(f"/offers/{offer.id}")
 

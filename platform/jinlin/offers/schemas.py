@@ -8,13 +8,14 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
 from jinlin.needs.schemas import CategoryCode, Description, Quantity, Title, Unit
 
 Radius = Annotated[float, Meta(gt=0, le=500)]
 Skill = Annotated[str, Meta(min_length=1, max_length=40)]
 
 
-class OfferIn(msgspec.Struct, forbid_unknown_fields=True):
+class OfferIn(Body):
     organization_id: int
     title: Title
     category: CategoryCode
@@ -29,7 +30,7 @@ class OfferIn(msgspec.Struct, forbid_unknown_fields=True):
     publish: bool = False
 
 
-class OfferPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class OfferPatch(Body, omit_defaults=True):
     title: Title | msgspec.UnsetType = msgspec.UNSET
     description: Description | msgspec.UnsetType = msgspec.UNSET
     category: CategoryCode | msgspec.UnsetType = msgspec.UNSET

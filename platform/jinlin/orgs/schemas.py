@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
+
 Kind = Literal["community", "street_office", "enterprise", "agency", "village", "social_org", "volunteer_team"]
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
 ContactName = Annotated[str, Meta(max_length=60)]
@@ -16,7 +18,7 @@ Description = Annotated[str, Meta(max_length=4000)]
 Note = Annotated[str, Meta(max_length=1000)]
 
 
-class OrganizationIn(msgspec.Struct, forbid_unknown_fields=True):
+class OrganizationIn(Body):
     name: Name
     kind: Kind
     area_id: int
@@ -25,7 +27,7 @@ class OrganizationIn(msgspec.Struct, forbid_unknown_fields=True):
     description: Description = ""
 
 
-class OrganizationPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class OrganizationPatch(Body, omit_defaults=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     area_id: int | msgspec.UnsetType = msgspec.UNSET
     contact_name: ContactName | msgspec.UnsetType = msgspec.UNSET
@@ -47,7 +49,7 @@ class OrganizationOut(msgspec.Struct):
     updated_at: datetime
 
 
-class RegistrationIn(msgspec.Struct, forbid_unknown_fields=True):
+class RegistrationIn(Body):
     """报到: the organisation in the path registers with ``community_id``; a party member names ``account_id``."""
 
     community_id: int

@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
 
-class MatchRunIn(msgspec.Struct, forbid_unknown_fields=True):
+
+class MatchRunIn(Body):
     kind: Literal["allocation", "twinning", "roster"]
     # Required for runs over an area; a kind with its own options may derive it (roster: the activity's area).
     area_id: int | None = None

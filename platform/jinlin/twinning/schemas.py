@@ -8,11 +8,13 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
+
 Share = Annotated[float, Meta(ge=0, le=1)]
 Count = Annotated[int, Meta(ge=0)]
 
 
-class CommunityProfileIn(msgspec.Struct, forbid_unknown_fields=True):
+class CommunityProfileIn(Body):
     population: Count
     grid_workers: Count
     funding_gap: Count = 0
@@ -37,7 +39,7 @@ class CommunityProfileOut(msgspec.Struct):
     updated_at: datetime | None
 
 
-class HelperProfileIn(msgspec.Struct, forbid_unknown_fields=True):
+class HelperProfileIn(Body):
     capacity: Annotated[int, Meta(ge=0, le=50)]
     staff_strength: Share = 0.0
     funding_strength: Share = 0.0
@@ -80,7 +82,7 @@ class TwinningOut(msgspec.Struct):
 Score = Annotated[int, Meta(ge=1, le=5)]
 
 
-class TwinningRatingIn(msgspec.Struct, forbid_unknown_fields=True):
+class TwinningRatingIn(Body):
     score: Score
     timeliness: Score
     quality: Score

@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from jinlin.auth import service as auth
 from jinlin.auth.api import me_out, session_cookie
 from jinlin.auth.principal import Principal
-from jinlin.core.http import client_address
+from jinlin.core.http import client_address, require_json
 from jinlin.volunteers import service
 from jinlin.volunteers.schemas import (
     HonoraryIn,
@@ -36,6 +36,7 @@ class VolunteerController(Controller):
     @post("/register", status_code=201)
     async def register(self, request: Request, data: JSONBody[RegisterIn]) -> Response[RegisterOut]:
         """志愿者注册 (no auth): the account and a token (also a session cookie for the pages)."""
+        require_json(request)
         token, account_id = await service.register(data, client_address(request))
         principal = await auth.load_principal(account_id)
         assert principal is not None

@@ -9,13 +9,14 @@ import msgspec
 from msgspec import Meta
 
 from jinlin.auth.schemas import MeOut
+from jinlin.core.schemas import Body
 
 HHMM = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
 Phone = Annotated[str, Meta(pattern=r"^\+?[0-9][0-9 -]{5,19}$")]
 Skill = Annotated[str, Meta(min_length=1, max_length=40)]
 
 
-class FreeTime(msgspec.Struct, forbid_unknown_fields=True):
+class FreeTime(Body):
     """A weekly free period: weekday 0 (Monday) to 6, "HH:MM" to "HH:MM" (local time)."""
 
     weekday: Annotated[int, Meta(ge=0, le=6)]
@@ -23,9 +24,9 @@ class FreeTime(msgspec.Struct, forbid_unknown_fields=True):
     end: HHMM
 
 
-class RegisterIn(msgspec.Struct, forbid_unknown_fields=True):
+class RegisterIn(Body):
     username: Annotated[str, Meta(min_length=3, max_length=60, pattern=r"^[A-Za-z0-9_.@-]+$")]
-    password: Annotated[str, Meta(min_length=8, max_length=200)]
+    password: Annotated[str, Meta(min_length=10, max_length=200)]
     display_name: Annotated[str, Meta(min_length=1, max_length=60)]
     phone: Phone
     skills: Annotated[list[Skill], Meta(max_length=30)] = []
@@ -55,7 +56,7 @@ class VolunteerOut(msgspec.Struct):
     teams: list[int]
 
 
-class JoinIn(msgspec.Struct, forbid_unknown_fields=True):
+class JoinIn(Body):
     note: Annotated[str, Meta(max_length=255)] = ""
 
 
@@ -98,7 +99,7 @@ class HoursOut(msgspec.Struct):
     years: list[YearHours]
 
 
-class HonoraryIn(msgspec.Struct, forbid_unknown_fields=True):
+class HonoraryIn(Body):
     hours: Annotated[float, Meta(gt=0, le=1000)]
     reason: Annotated[str, Meta(min_length=1, max_length=255)]
     served_on: datetime | None = None

@@ -21,10 +21,10 @@ from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth import service as auth
 from jinlin.auth.principal import AREA_ADMIN_ROLES, Principal
-from jinlin.core import clock
+from jinlin.core import clock, ratelimit
 from jinlin.core.clock import LOCAL_TZ
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
+from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, WrongStatus
 from jinlin.core.security import mask_phone
 from jinlin.core.tabular import write_xlsx
 from jinlin.notifications.service import notify
@@ -118,9 +118,15 @@ async def _check_register(data: RegisterIn) -> None:
         raise Invalid("Check the highlighted fields", errors)
 
 
+# A family or an office registering together is fine; a script creating accounts is not.
+REGISTRATIONS_PER_HOUR = 20
+
+
 async def register(data: RegisterIn, address: str) -> tuple[str, int]:
     """志愿者注册: an account without memberships, its profile and (for party members) 报到.
     Returns a login token and the account id."""
+    if not await ratelimit.allow(f"register:address:{address}", capacity=REGISTRATIONS_PER_HOUR, per_seconds=3600):
+        raise RateLimited("Too many registrations from this address; try again later")
     await _check_register(data)
     account_id = await create_account(None, username=data.username, password=data.password,
                                       display_name=data.display_name, phone=data.phone,

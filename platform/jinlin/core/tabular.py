@@ -80,7 +80,7 @@ def _bounded(rows: Iterable[Sequence[object]]) -> list[list[str]]:
         if len(cells) > MAX_COLUMNS:
             raise _too_big(f"more than {MAX_COLUMNS} columns")
         if any(len(c) > MAX_CELL_CHARS for c in cells):
-            raise _too_big(f"a cell longer than {MAX_CELL_CHARS} characters (row {len(out) + 1})")
+            raise _too_big(f"a cell is longer than {MAX_CELL_CHARS} characters")
         out.append([c.replace("\x00", "") for c in cells])
     return out
 

@@ -66,13 +66,15 @@ async def _allow_db(key: str, capacity: int, rate: float, cost: int, now: float,
         "INSERT INTO rate_bucket (name, tokens, stamp, idle_at) VALUES ({}, {}, {}, {}) ON CONFLICT (name) DO NOTHING",
         key, float(capacity), now, now + per_seconds,
     )
-    refilled = "(CASE WHEN tokens + ({} - stamp) * {} > {} THEN {} ELSE tokens + ({} - stamp) * {} END)"
-    refill_args = (now, rate, float(capacity), float(capacity), now, rate)
+    # The refill never goes backwards: a parallel attempt that read the clock earlier adds nothing.
+    gained = "(CASE WHEN {} > stamp THEN ({} - stamp) * {} ELSE 0 END)"
+    refilled = f"(CASE WHEN tokens + {gained} > {{}} THEN {{}} ELSE tokens + {gained} END)"
+    refill_args = (now, now, rate, float(capacity), float(capacity), now, now, rate)
     # One statement: the refill, the check and the take cannot be split by a concurrent attempt.
     rows = await RateBucket.raw(
-        f"UPDATE rate_bucket SET tokens = {refilled} - {{}}, stamp = {{}}, idle_at = {{}} "
-        f"WHERE name = {{}} AND {refilled} >= {{}} RETURNING name",
-        *refill_args, float(cost), now, now + per_seconds, key, *refill_args, float(cost),
+        f"UPDATE rate_bucket SET tokens = {refilled} - {{}}, stamp = CASE WHEN {{}} > stamp THEN {{}} ELSE stamp END, "
+        f"idle_at = {{}} WHERE name = {{}} AND {refilled} >= {{}} RETURNING name",
+        *refill_args, float(cost), now, now, now + per_seconds, key, *refill_args, float(cost),
     )
     return bool(rows)
 

@@ -140,6 +140,7 @@ async def verify_hours(principal: Principal, shift_id: int, data: VerifyIn) -> V
                        {"signup_ids": ", ".join(map(str, sorted(missing)))})
     plan: list[tuple[dict[str, Any], int, str]] = []
     errors: dict[str, str] = {}
+    shift_minutes = int((shift["ends_at"] - shift["starts_at"]).total_seconds() // 60)
     for r in rows:
         a = adjust.get(r["id"])
         if a is None:
@@ -151,6 +152,12 @@ async def verify_hours(principal: Principal, shift_id: int, data: VerifyIn) -> V
             plan.append((r, r["minutes"], ""))
             continue
         minutes = round(a.hours * 60)
+        if r["volunteer"] == principal.account_id and minutes != r["minutes"]:
+            errors[f"signup {r['id']}"] = "nobody adjusts their own hours"
+            continue
+        if minutes > shift_minutes:
+            errors[f"signup {r['id']}"] = "more hours than the shift lasts"
+            continue
         if minutes != r["minutes"] and not a.reason.strip():
             errors[f"signup {r['id']}"] = "a changed value needs a reason"
             continue

@@ -11,7 +11,7 @@ from jinlin.activities.service import activity_row, can_manage, shift_row, signu
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import Conflict, NotFound
+from jinlin.core.errors import Conflict, Forbidden, NotFound
 from jinlin.notifications.service import notify
 from jinlin.ratings import service as ratings
 
@@ -28,6 +28,8 @@ async def _sides(principal: Principal, signup_id: int) -> tuple[dict[str, Any], 
         sides.add("organizer")
     if not sides:
         raise NotFound("Signup not found")
+    if len(sides) == 2:  # an organiser on their own shift: nobody rates their own work, from either side
+        raise Forbidden("Nobody rates their own service", {"signup": "your own service"})
     return row, activity, sides
 
 

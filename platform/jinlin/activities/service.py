@@ -403,6 +403,9 @@ async def sign_up(principal: Principal, shift_id: int, *, source: str = "self", 
     shift, activity = await shift_and_activity(principal, shift_id)
     if activity["status"] != "published":
         raise WrongStatus("activity", activity["status"], "sign up")
+    if can_manage(principal, activity):
+        # An organiser on their own shift would verify and rate their own service.
+        raise Forbidden("Organisers don't sign up for their own activity", {"shift": "your own activity"})
     if shift["starts_at"] <= clock.now():
         raise Conflict("This shift has already started", {"shift": "started"})
     acc = await Account.select(Account.skills).where(Account.id == principal.account_id).first().output(load_json=True)

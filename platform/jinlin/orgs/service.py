@@ -266,8 +266,13 @@ async def list_registrations(
     principal: Principal, org_id: int, paging: PageRequest, *, status: str | None = None
 ) -> Page[RegistrationOut]:
     """A community's roster (who registered with it) or a unit's registrations (where it registered)."""
-    await visible_row(principal, org_id)
+    row = await visible_row(principal, org_id)
     where: Any = (Registration.community == org_id) | (Registration.organization == org_id)
+    if not (principal.covers_area(row["area_path"]) or principal.acts_for(org_id)):
+        # Another community's roster (party members' names included) is not a unit's to read: only the
+        # caller's own registrations on it.
+        where = where & (Registration.organization.is_in(list(principal.org_ids()) or [-1])
+                         | (Registration.account == principal.account_id))
     if status:
         where = where & (Registration.status == status)
     rows = await Registration.select(*_registration_columns()).where(where).order_by(

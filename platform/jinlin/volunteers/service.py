@@ -20,7 +20,7 @@ from jinlin.activities.tables import HoursRecord, Signup
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth import service as auth
-from jinlin.auth.principal import AREA_ADMIN_ROLES, Principal
+from jinlin.auth.principal import AREA_ADMIN_ROLES, STAFF_ROLES, Principal
 from jinlin.core import clock, ratelimit
 from jinlin.core.clock import LOCAL_TZ
 from jinlin.core.db import write_transaction
@@ -322,11 +322,38 @@ async def volunteer_hours(principal: Principal, volunteer_id: int, year: int | N
                     honorary_hours=_h(sum(r["minutes"] for r in kept if r["kind"] == "honorary")), years=years)
 
 
+async def volunteer_area_paths(volunteer_id: int) -> list[str]:
+    """Where a volunteer belongs: their organisations' areas, the areas of activities they signed up for,
+    their preferred areas and the community they reported to."""
+    paths = [r["organization.area.path"] for r in await Membership.select(Membership.organization.area.path)
+             .where(Membership.account == volunteer_id)]
+    paths += [r["shift.activity.area.path"] for r in await Signup.select(Signup.shift.activity.area.path)
+              .where(Signup.volunteer == volunteer_id)]
+    profile = await VolunteerProfile.select(VolunteerProfile.preferred_area_ids,
+                                            VolunteerProfile.report_community.area.path) \
+        .where(VolunteerProfile.account == volunteer_id).first().output(load_json=True)
+    if profile is not None:
+        if profile["report_community.area.path"]:
+            paths.append(profile["report_community.area.path"])
+        area_ids = [i for i in profile["preferred_area_ids"] or [] if isinstance(i, int)]
+        if area_ids:
+            paths += [r["path"] for r in await Area.select(Area.path).where(Area.id.is_in(area_ids))]
+    return [p for p in paths if p]
+
+
 async def may_add_honorary(principal: Principal, volunteer_id: int) -> bool:
-    """Area admins and the volunteer's team leader add honorary hours (never the volunteer for themselves)."""
+    """Area admins whose area the volunteer belongs to, and the volunteer's team leader, add honorary hours;
+    never the volunteer for themselves, and never to staff (two administrators cannot credit each other)."""
     if principal.account_id == volunteer_id:
         return False
-    return principal.has_role(*AREA_ADMIN_ROLES) or await leads_team_of(principal, volunteer_id)
+    if await Membership.exists().where((Membership.account == volunteer_id)
+                                       & Membership.role.is_in(sorted(STAFF_ROLES))):
+        return False
+    if await leads_team_of(principal, volunteer_id):
+        return True
+    if principal.is_county_admin:
+        return True
+    return any(principal.covers_area(p, AREA_ADMIN_ROLES) for p in await volunteer_area_paths(volunteer_id))
 
 
 async def add_honorary_hours(principal: Principal, volunteer_id: int, data: HonoraryIn) -> HoursOut:

@@ -4,7 +4,6 @@ Chinese and what was typed kept; browser date-times are China time."""
 from datetime import UTC, datetime
 
 from factories import csrf_token, make_world, page_login
-
 from jinlin.core.forms import convert_form
 from jinlin.offers.schemas import OfferIn
 from jinlin.offers.tables import Offer

@@ -6,8 +6,8 @@ from jinlin.audit.tables import AuditEvent
 
 
 async def test_an_area_admin_adds_honorary_hours_with_a_reason_on_the_volunteers_hours_page(client, frozen_clock):
-    await make_world()
-    vid = await make_volunteer("v1")
+    w = await make_world()
+    vid = await make_volunteer("v1", area_ids=[w.areas["comm_a"]["id"]])  # serves in admin_a's community
     await login(client, "admin_a")
     page = await client.get(f"/volunteers/{vid}/hours")
     assert page.status_code == 200 and 'data-testid="honorary-form"' in page.text and "添加荣誉时长" in page.text
@@ -24,8 +24,8 @@ async def test_an_area_admin_adds_honorary_hours_with_a_reason_on_the_volunteers
 
 
 async def test_honorary_hours_need_a_reason_and_a_positive_number(client, frozen_clock):
-    await make_world()
-    vid = await make_volunteer("v1")
+    w = await make_world()
+    vid = await make_volunteer("v1", area_ids=[w.areas["comm_a"]["id"]])  # serves in admin_a's community
     await login(client, "admin_a")
     token = await csrf_token(client, f"/volunteers/{vid}/hours")
     r = await client.post(f"/volunteers/{vid}/hours", data={"_csrf_token": token, "hours": "3", "reason": "  "})
@@ -36,8 +36,8 @@ async def test_honorary_hours_need_a_reason_and_a_positive_number(client, frozen
 
 
 async def test_a_volunteer_cannot_give_themselves_honorary_hours_on_the_page(client, frozen_clock):
-    await make_world()
-    vid = await make_volunteer("v1")
+    w = await make_world()
+    vid = await make_volunteer("v1", area_ids=[w.areas["comm_a"]["id"]])  # serves in admin_a's community
     await login(client, "v1")
     page = await client.get(f"/volunteers/{vid}/hours")
     assert page.status_code == 200 and 'data-testid="honorary-form"' not in page.text

@@ -1,0 +1,104 @@
+"""The authorisation matrix: every route of the app (API and pages), each of the 8 roles and anonymous,
+on an object inside and one outside the role's scope.
+
+``MATRIX`` has one entry per route, generated from the app: a new route without an entry fails
+``test_every_route_has_an_entry``. An entry says which roles may use the route on an object inside their
+scope and which on one outside it. Reads are tried for every role; writes are tried for every role that
+must be refused (a write that is allowed would change the shared world; the features' own tests cover
+them), and after each refused write every table's row count is compared, the audit log included, so
+"refused" also means "nothing changed".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from authz_rules import MATRIX
+from authz_world import MISSING, ROLES, R, build, fingerprint
+from litestar.routes import HTTPRoute
+
+SKIPPED_PREFIXES = ("/static", "/vendor", "/schema")
+
+
+def app_routes(app) -> list[str]:
+    keys = []
+    for route in app.routes:
+        if isinstance(route, HTTPRoute) and not route.path.startswith(SKIPPED_PREFIXES):
+            keys.extend(f"{m} {route.path}" for m in sorted(route.methods) if m not in ("HEAD", "OPTIONS"))
+    return sorted(keys)
+
+
+def test_every_route_has_an_entry(app):
+    missing = [k for k in app_routes(app) if k not in MATRIX]
+    stale = [k for k in MATRIX if k not in set(app_routes(app))]
+    assert not missing, "routes without an authorisation entry:\n" + "\n".join(missing)
+    assert not stale, "entries for routes that no longer exist:\n" + "\n".join(stale)
+
+
+def fill(path: str, ids: dict[str, tuple[int, int]], where: str, rule: R) -> str | None:
+    def one(match: re.Match[str]) -> str:
+        name, kind = match.group(1), match.group(2)
+        if kind == "str":
+            return rule.params.get(name, "x")
+        key = rule.params.get(name, name)
+        pair = ids.get(key, (MISSING, MISSING))
+        return str(pair[0] if where == "inside" else pair[1])
+
+    return re.sub(r"\{(\w+):(\w+)\}", one, path)
+
+
+def outcome(response) -> str:
+    if response.status_code in (401, 403, 404):
+        return "refused"
+    if response.status_code in (302, 303, 307) and response.headers.get("location", "").startswith("/login"):
+        return "refused"
+    if response.status_code < 400:
+        return "allowed"
+    return str(response.status_code)
+
+
+async def _call(client, method: str, path: str, rule: R, headers: dict[str, str], csrf: dict[str, str]):
+    if path.startswith("/api/"):
+        kwargs: dict[str, Any] = {"json": rule.body} if method != "GET" else {}
+        return await client.request(method, path, headers=headers, **kwargs)
+    cookies_headers = {**csrf}
+    if headers:
+        cookies_headers["cookie"] = f"jinlin_session={headers['Authorization'].split()[1]}; {csrf['cookie']}"
+    else:
+        cookies_headers["cookie"] = csrf["cookie"]
+    data = {**rule.body, "_csrf_token": csrf["x-csrftoken"]} if method != "GET" else None
+    return await client.request(method, path, headers=cookies_headers, data=data)
+
+
+async def _csrf(client) -> dict[str, str]:
+    page = await client.get("/login")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+    cookie = page.cookies.get("jinlin_csrf")
+    client.cookies.clear()
+    return {"x-csrftoken": token, "cookie": f"jinlin_csrf={cookie}"}
+
+
+async def test_every_route_answers_each_role_as_the_matrix_says(app, client, frozen_clock):
+    ids, headers = await build(client)
+    client.cookies.clear()
+    csrf = await _csrf(client)
+    wrong: list[str] = []
+    for key in app_routes(app):
+        rule = MATRIX[key]
+        method, path = key.split(" ", 1)
+        has_object = "{" in path
+        for where in ("inside", "outside") if has_object else ("inside",):
+            url = fill(path, ids, where, rule)
+            for role in ["anonymous", *ROLES]:
+                expected = "allowed" if rule.allowed(role, where) else "refused"
+                if method != "GET" and expected == "allowed":
+                    continue
+                before = await fingerprint() if method != "GET" else None
+                response = await _call(client, method, url, rule, headers.get(role, {}), csrf)
+                got = outcome(response)
+                if got != expected:
+                    wrong.append(f"{key} {where} {role}: expected {expected}, got {got} ({response.status_code})")
+                elif before is not None and await fingerprint() != before:
+                    wrong.append(f"{key} {where} {role}: refused, but something changed")
+    assert not wrong, f"{len(wrong)} cells differ from the matrix:\n" + "\n".join(wrong)

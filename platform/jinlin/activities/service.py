@@ -344,6 +344,8 @@ async def cancel_activity(principal: Principal, activity_id: int) -> ActivityOut
 
 
 async def finish_activity(principal: Principal, activity_id: int) -> ActivityOut:
+    if not can_manage(principal, await activity_row(activity_id)):  # who may, before what state it is in
+        raise Forbidden("Only the organisers finish an activity")
     if not await _started(activity_id):
         raise Conflict("The activity hasn't started yet", {"status": "not started"})
     async with write_transaction():

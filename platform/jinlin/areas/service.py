@@ -9,7 +9,7 @@ import msgspec
 from jinlin.areas.schemas import AreaIn, AreaOut, AreaPatch
 from jinlin.areas.tables import LEVEL_ORDER, Area
 from jinlin.audit.service import diff, record
-from jinlin.auth.principal import Principal
+from jinlin.auth.principal import AREA_ADMIN_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -174,6 +174,8 @@ def _parse_row(number: int, raw: dict[str, str], errors: list[RowError]) -> dict
 
 async def import_areas(principal: Principal, filename: str, content: bytes) -> list[int]:
     """Import an area list; parents are named by code (already stored, or earlier in the file)."""
+    if not principal.has_role(*AREA_ADMIN_ROLES):
+        raise Forbidden("Only area administrators import areas")
     table = read_table(filename, content)
     if table:
         check_headers(table[0][1].keys(), [IMPORT_HEADERS["name"], IMPORT_HEADERS["level"]])

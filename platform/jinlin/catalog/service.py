@@ -16,6 +16,7 @@ from jinlin.catalog.tables import ColourPolicy
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid, NotFound
+from jinlin.core.schemas import Body
 
 # Hours from publication: (respond within, resolve within). Red 2 h / 24 h … green 7 / 15 days.
 DEFAULT_HOURS = {"red": (2, 24), "orange": (24, 72), "yellow": (72, 168), "green": (168, 360)}
@@ -47,7 +48,7 @@ class Policy:
 DEFAULT_POLICY = Policy(None, DEFAULT_HOURS, DEFAULT_RATING_WINDOW_DAYS, {})
 
 
-class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
+class PolicyIn(Body):
     red_respond_hours: int
     red_resolve_hours: int
     orange_respond_hours: int

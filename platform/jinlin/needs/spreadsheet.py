@@ -98,6 +98,8 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, int], errors: list
 
 async def import_needs(principal: Principal, filename: str, content: bytes, community_id: int | None) -> list[int]:
     """Import a needs list into a community as drafts; one bad row and nothing is imported."""
+    if not principal.community_ids:
+        raise Forbidden("Only the community's staff import its needs")
     if community_id is None:
         mine = sorted(principal.community_ids)
         if len(mine) != 1:

@@ -95,6 +95,8 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, list[int]], errors
 
 
 async def import_offers(principal: Principal, filename: str, content: bytes, organization_id: int | None) -> list[int]:
+    if not principal.unit_ids:
+        raise Forbidden("Only the unit's liaison or the team's leader imports its offers")
     if organization_id is None:
         mine = sorted(principal.unit_ids)
         if len(mine) != 1:

@@ -58,17 +58,35 @@ def outcome(response) -> str:
     return str(response.status_code)
 
 
-async def _call(client, method: str, path: str, rule: R, headers: dict[str, str], csrf: dict[str, str]):
+def resolve(value: Any, ids: dict[str, tuple[int, int]], where: str) -> Any:
+    """``"@need_id"`` in a body or query is the inside (or outside) object of that name."""
+    if isinstance(value, str) and value.startswith("@"):
+        return ids[value[1:]][0 if where == "inside" else 1]
+    if isinstance(value, list):
+        return [resolve(v, ids, where) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve(v, ids, where) for k, v in value.items()}
+    return value
+
+
+async def _call(client, method: str, path: str, rule: R, headers: dict[str, str], csrf: dict[str, str],
+                ids: dict[str, tuple[int, int]], where: str):
+    body = resolve(rule.body, ids, where)
+    query = resolve(rule.query, ids, where)
+    upload = body.pop("__file__", None)
+    kwargs: dict[str, Any] = {"params": query}
+    if upload is not None:
+        kwargs["files"] = {"file": ("rows.csv", upload.encode(), "text/csv")}
     if path.startswith("/api/"):
-        kwargs: dict[str, Any] = {"json": rule.body} if method != "GET" else {}
+        if method != "GET" and upload is None:
+            kwargs["json"] = body
         return await client.request(method, path, headers=headers, **kwargs)
-    cookies_headers = {**csrf}
+    page_headers = {"x-csrftoken": csrf["x-csrftoken"], "cookie": csrf["cookie"]}
     if headers:
-        cookies_headers["cookie"] = f"jinlin_session={headers['Authorization'].split()[1]}; {csrf['cookie']}"
-    else:
-        cookies_headers["cookie"] = csrf["cookie"]
-    data = {**rule.body, "_csrf_token": csrf["x-csrftoken"]} if method != "GET" else None
-    return await client.request(method, path, headers=cookies_headers, data=data)
+        page_headers["cookie"] += f"; jinlin_session={headers['Authorization'].split()[1]}"
+    if method != "GET":
+        kwargs["data"] = {k: str(v) for k, v in {**body, "_csrf_token": csrf["x-csrftoken"]}.items()}
+    return await client.request(method, path, headers=page_headers, **kwargs)
 
 
 async def _csrf(client) -> dict[str, str]:
@@ -95,7 +113,7 @@ async def test_every_route_answers_each_role_as_the_matrix_says(app, client, fro
                 if method != "GET" and expected == "allowed":
                     continue
                 before = await fingerprint() if method != "GET" else None
-                response = await _call(client, method, url, rule, headers.get(role, {}), csrf)
+                response = await _call(client, method, url, rule, headers.get(role, {}), csrf, ids, where)
                 got = outcome(response)
                 if got != expected:
                     wrong.append(f"{key} {where} {role}: expected {expected}, got {got} ({response.status_code})")

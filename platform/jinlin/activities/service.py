@@ -288,11 +288,16 @@ async def update_shift(principal: Principal, shift_id: int, patch: ShiftPatch) -
     async with write_transaction():
         if patch.slots is not msgspec.UNSET:
             delta = patch.slots - shift["slots"]
-            # Places already taken stay taken: slots_left may not go below zero.
-            enough = (Shift.id == shift_id) & (Shift.slots_left >= max(0, -delta))
+            # Conditional on the value read: a concurrent edit in between makes this one change nothing (the
+            # delta would be applied twice). Places already taken stay taken: slots_left may not go below zero.
+            enough = (Shift.id == shift_id) & (Shift.slots == shift["slots"]) & (Shift.slots_left >= max(0, -delta))
             done = await Shift.update({Shift.slots: patch.slots, Shift.slots_left: Shift.slots_left + delta}).where(
                 enough).returning(Shift.slots_left)
             if not done:
+                now_slots = (await Shift.select(Shift.slots).where(Shift.id == shift_id).first())["slots"]
+                if now_slots != shift["slots"]:
+                    raise Conflict("The shift was changed meanwhile; reload and try again",
+                                   {"slots": "changed meanwhile"}, code="changed_meanwhile")
                 raise Conflict("More volunteers have signed up than that", {"slots": "below the places taken"})
             if delta > 0:
                 for _ in range(delta):

@@ -127,6 +127,38 @@ def unstorable_input_handler(request: Request, exc: Exception) -> Response:
     return domain_error_handler(request, Invalid("Invalid request", body_error_status(exc)))
 
 
+# Unique indexes whose violation names a field other than their last column.
+UNIQUE_FIELDS = {"match_one_live_pair": "offer_id"}
+
+
+def unique_violation_handler(request: Request, exc: Exception) -> Response:
+    """Two concurrent writes raced past a service's own check and the database kept one: a 409 naming the
+    field, as the service would have answered."""
+    text = str(exc)
+    from jinlin.core.errors import Conflict
+
+    if type(exc).__name__ == "IntegrityError" and "UNIQUE constraint failed" not in text:
+        # SQLite's other integrity errors (a missing referenced row, a NULL): the input, not a race.
+        return domain_error_handler(request, Invalid("Invalid request", {"_form": "refers to something that does not exist"}))
+    name = getattr(exc, "constraint_name", None) or ""
+    field = UNIQUE_FIELDS.get(name, "")
+    if not field and "UNIQUE constraint failed:" in text:  # SQLite: "... failed: match.need_id, match.offer_id"
+        field = text.rsplit(".", 1)[-1].strip()
+    if not field and "Key (" in text:  # PostgreSQL: "Key (username)=(x) already exists."
+        field = text.split("Key (", 1)[1].split(")", 1)[0].split(",")[-1].strip()
+
+    return domain_error_handler(request, Conflict("Already exists", {field or "_form": "already exists"},
+                                                  code="duplicate"))
+
+
+def _unique_errors() -> tuple[type[Exception], ...]:
+    import sqlite3
+
+    from asyncpg.exceptions import UniqueViolationError
+
+    return (sqlite3.IntegrityError, UniqueViolationError)
+
+
 def _database_data_errors() -> tuple[type[Exception], ...]:
     try:
         from asyncpg.exceptions import DataError
@@ -139,6 +171,7 @@ EXCEPTION_HANDLERS = {
     RecursionError: unstorable_input_handler,
     OverflowError: unstorable_input_handler,
     **dict.fromkeys(_database_data_errors(), unstorable_input_handler),
+    **dict.fromkeys(_unique_errors(), unique_violation_handler),
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,

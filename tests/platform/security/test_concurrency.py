@@ -4,7 +4,6 @@ import asyncio
 from datetime import timedelta
 
 from factories import login, make_activity, make_need, make_offer, make_world
-
 from jinlin.activities.tables import Shift
 from jinlin.matches.tables import Match
 

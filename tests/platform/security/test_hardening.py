@@ -5,9 +5,9 @@ import time
 import zipfile
 from datetime import timedelta
 
-from factories import PASSWORD, login, make_need, make_world
 from openpyxl import load_workbook
 
+from factories import PASSWORD, login, make_need, make_world
 from jinlin.core import clock
 from jinlin.core.settings import SettingsError, load_settings
 from jinlin.needs.tables import Need

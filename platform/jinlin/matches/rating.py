@@ -38,7 +38,7 @@ async def rate_match(principal: Principal, match_id: int, data: RatingIn) -> Rat
             completed_at=row["completed_at"], rater_organization_id=rater, ratee_organization_id=ratee,
             rater_account_id=principal.account_id, window_days=window)
         await _notify_side(row, _other(side), "match_rated", "The other side rated “{need}”; rate them to see it")
-        await record(principal, "rate", "match", match_id, {"side": side, "score": data.score},
+        await record(principal, "rate", "match", match_id, {"side": side},
                      summary=row["need_id.title"])
     views = await ratings.ratings_for("match", match_id, {side})
     return _out(next(v for v in views if v.id == rating_id))

@@ -121,6 +121,18 @@ async def ratings_for(subject_type: str, subject_id: int, viewer_sides: set[str]
     return out
 
 
+async def public_ratings(subject_type: str, subject_ids: list[int], rater_side: str) -> list[dict[str, Any]]:
+    """``rater_side``'s ratings of these subjects that are already public (both sides rated, or the window
+    closed): only these may feed a figure others can read, or one new rating would leak through it."""
+    if not subject_ids:
+        return []
+    rows = await Rating.select().where((Rating.subject_type == subject_type) & Rating.subject_id.is_in(subject_ids))
+    rated: dict[int, set[str]] = {}
+    for r in rows:
+        rated.setdefault(r["subject_id"], set()).add(r["rater_side"])
+    return [r for r in rows if r["rater_side"] == rater_side and is_public(r, rated[r["subject_id"]])]
+
+
 def bayesian_average(scores: list[int], prior_mean: float = PRIOR_MEAN, prior_weight: int = PRIOR_WEIGHT) -> float:
     return (prior_weight * prior_mean + sum(scores)) / (prior_weight + len(scores))
 

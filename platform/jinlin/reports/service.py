@@ -22,7 +22,7 @@ from jinlin.core.errors import NotFound
 from jinlin.matches.tables import Match
 from jinlin.needs.tables import Need
 from jinlin.orgs.tables import Organization
-from jinlin.ratings.tables import Rating
+from jinlin.ratings.service import public_ratings
 from jinlin.reports.period import Period, parse_period
 
 OPEN_STATUSES = ("published", "matched", "in_progress")
@@ -136,10 +136,7 @@ async def kpi_report(principal: Principal, *, area_id: int | None = None, organi
         completed.where(Match.community_id.area.path.like(f"{path}%"))
     matches = {m["id"]: m for m in await completed}
     if matches:
-        rows = await Rating.select(Rating.subject_id, Rating.score).where(
-            (Rating.subject_type == "match") & (Rating.rater_side == "community")
-            & Rating.subject_id.is_in(list(matches))
-        )
+        rows = await public_ratings("match", list(matches), "community")  # blind ones stay out until visible
         for row in rows:
             satisfied = row["score"] >= SATISFIED_SCORE
             total.ratings += 1

@@ -100,7 +100,7 @@ async def rate_twinning(principal: Principal, twinning_id: int, data: TwinningRa
                      organization_id=ratee, params={"rater": row["helper_name"] if side == "helper" else
                                                     row["community_name"]},
                      link=f"/twinnings/{twinning_id}", object_type="twinning", object_id=twinning_id)
-        await record(principal, "rate", "twinning", twinning_id, {"side": side, "score": data.score},
+        await record(principal, "rate", "twinning", twinning_id, {"side": side},
                      summary=f"{row['helper_name']} ↔ {row['community_name']} {row['period']}")
     views = await ratings.ratings_for(SUBJECT, twinning_id, {side})
     return _out(next(v for v in views if v.id == rating_id))

@@ -28,7 +28,7 @@ async def _completed_match_rated(need, offer, community, provider, score):
     await Rating(subject_type="match", subject_id=match.id, rater_side="community",
                  rater_key=f"match:{match.id}:community", rater_organization_id=community["id"],
                  ratee_organization_id=provider["id"], score=score, timeliness=score, quality=score,
-                 communication=score).save()
+                 communication=score, window_closes_at=NOV + timedelta(days=2)).save()  # public: its window closed
 
 
 async def _scenario():

@@ -29,6 +29,11 @@ class CallController(Controller):
     async def get_call(self, principal: NamedDependency[Principal], call_id: FromPath[int]) -> CallOut:
         return await service.get_call(principal, call_id)
 
+    @get("/{call_id:int}/responses")
+    async def list_responses(self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
+                             call_id: FromPath[int]) -> Page[ResponseOut]:
+        return await service.list_responses(principal, call_id, paging)
+
     @post("/{call_id:int}/responses")
     async def respond(self, principal: NamedDependency[Principal], call_id: FromPath[int],
                       data: JSONBody[ResponseIn]) -> ResponseOut:

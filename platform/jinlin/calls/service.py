@@ -97,6 +97,14 @@ async def get_call(principal: Principal, call_id: int) -> CallOut:
     return to_out(call, await _responses(call_id, [u["id"] for u in units]))
 
 
+async def list_responses(principal: Principal, call_id: int, paging: PageRequest) -> Page[ResponseOut]:
+    """A call's responses as its own page shows them: every one to the issuing side and covering staff, a unit
+    only its own."""
+    call = await get_call(principal, call_id)
+    items = call.responses
+    return paging.page(items[paging.offset:paging.offset + paging.limit], len(items))
+
+
 async def list_calls(principal: Principal, paging: PageRequest, *, status: str | None = None) -> Page[CallOut]:
     """Staff see the calls of their areas; units see the open calls that call them."""
     rows = await _select().order_by(Call.id, ascending=False)

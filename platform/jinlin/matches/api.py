@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -21,9 +23,10 @@ class MatchController(Controller):
         self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
         status: FromQuery[str | None] = None, need_id: FromQuery[int | None] = None,
         offer_id: FromQuery[int | None] = None, organization_id: FromQuery[int | None] = None,
+        run_id: FromQuery[int | None] = None, source: FromQuery[Literal["run", "manual", "call"] | None] = None,
     ) -> Page[MatchOut]:
         return await service.list_matches(principal, paging, status=status, need_id=need_id, offer_id=offer_id,
-                                          organization_id=organization_id)
+                                          organization_id=organization_id, run_id=run_id, source=source)
 
     @post("/")
     async def propose(self, principal: NamedDependency[Principal], data: JSONBody[MatchIn]) -> MatchOut:

@@ -314,7 +314,8 @@ async def complete_match(principal: Principal, match_id: int) -> MatchOut:
 
 async def query_matches(
     principal: Principal, paging: PageRequest | None, *, status: str | None = None, need_id: int | None = None,
-    offer_id: int | None = None, organization_id: int | None = None,
+    offer_id: int | None = None, organization_id: int | None = None, run_id: int | None = None,
+    source: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     mine = list(principal.org_ids())
     visible = None
@@ -334,6 +335,10 @@ async def query_matches(
         where.append(Match.offer_id == offer_id)
     if organization_id is not None:
         where.append((Match.community_id == organization_id) | (Match.provider_id == organization_id))
+    if run_id is not None:
+        where.append(Match.run_id == run_id)
+    if source is not None:
+        where.append(Match.source == source)
     return await fetch_filtered(_select().order_by(Match.id, ascending=False), Match, where, paging)
 
 

@@ -22,6 +22,7 @@ MATRIX = {
     "GET /api/v1/auth/me": R(ALL),
     "GET /api/v1/calls": R(ALL),
     "GET /api/v1/calls/{call_id:int}": R(COMMUNITY_A | {"liaison", "leader"}, COUNTY),
+    "GET /api/v1/calls/{call_id:int}/responses": R(COMMUNITY_A | {"liaison", "leader"}, COUNTY),
     "GET /api/v1/categories": R(ALL),
     "GET /api/v1/colour-policies/{county_id:int}": R(ALL, ALL),
     "GET /api/v1/communities/{community_id:int}/profile": R(COMMUNITY_A, COUNTY),

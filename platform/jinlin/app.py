@@ -33,6 +33,7 @@ from jinlin.core.http import (
 )
 from jinlin.core.i18n import gettext, ngettext
 from jinlin.core.nav import NavItem
+from jinlin.core.openapi import describe_error_envelope
 from jinlin.core.periodic import periodic_lifespan
 from jinlin.core.settings import REPO_ROOT, Settings, get_settings
 
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             yield
 
     api = Router(path="/api/v1", route_handlers=collect("api", "ROUTES"))
-    return Litestar(
+    app = Litestar(
         route_handlers=[api, healthz, *collect("pages", "ROUTES"), *static_routers()],
         dependencies={
             "principal": Provide(provide_principal),
@@ -139,3 +140,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         ),
         debug=settings.debug,
     )
+    describe_error_envelope(app)
+    return app

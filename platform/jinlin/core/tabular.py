@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 from openpyxl import Workbook, load_workbook
@@ -122,6 +123,22 @@ def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]
             continue
         out.append((number, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h}))
     return out
+
+
+def row_body(number: int, values: dict[str, Any], struct: type[msgspec.Struct], headers: dict[str, str],
+             errors: list[RowError]) -> Any | None:
+    """One parsed row as the API's own request Struct, so an import accepts exactly what the API accepts
+    (lengths, ranges, dates, NUL); a refusal becomes a RowError under the column's header."""
+    from jinlin.core.forms import split_validation_error
+
+    try:
+        return msgspec.convert(values, struct)
+    except msgspec.ValidationError as exc:
+        field, reason = split_validation_error(str(exc))
+    except Invalid as exc:  # core.schemas.Body's checks
+        field, reason = next(iter(exc.fields.items()), ("_form", exc.message))
+    errors.append(RowError(number, headers.get(field, field), reason))
+    return None
 
 
 def check_headers(rows_header: Iterable[str], required: Sequence[str]) -> None:

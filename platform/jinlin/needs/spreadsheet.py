@@ -22,7 +22,7 @@ from jinlin.catalog.labels import (
 from jinlin.catalog.service import policy_for_area
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, write_xlsx
+from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, row_body, write_xlsx
 from jinlin.needs.schemas import NeedIn
 from jinlin.needs.service import _check_place, _insert, query_needs
 from jinlin.orgs.tables import Organization
@@ -115,12 +115,13 @@ async def import_needs(principal: Principal, filename: str, content: bytes, comm
         Area.path.like(f"{community['area.path']}%"))} if community else {}
     errors: list[RowError] = []
     rows = [(n, _parse(n, raw, areas, errors)) for n, raw in table]
+    bad = {e.row for e in errors}
+    bodies = [row_body(n, {"community_id": community_id, **row}, NeedIn, H, errors) for n, row in rows if n not in bad]
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []
     async with write_transaction():
-        for _, row in rows:
-            data = NeedIn(community_id=community_id, **row)
+        for data in bodies:
             _, area = await _check_place(community_id, data.area_id)
             ids.append(await _insert(principal, data, area, await policy_for_area(area["id"])))
         await record(principal, "import", "need", None, {"imported": len(ids), "file": filename},

@@ -15,7 +15,8 @@ from jinlin.catalog.labels import category_code, category_zh, split_list, zh
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, write_xlsx
+from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, row_body, write_xlsx
+from jinlin.offers.schemas import OfferIn
 from jinlin.offers.service import query_offers
 from jinlin.offers.tables import Offer
 
@@ -67,7 +68,7 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, list[int]], errors
         out["capacity"] = int(float(get("capacity")))
         if out["capacity"] < 1 or float(get("capacity")) != out["capacity"]:
             raise ValueError
-    except ValueError:
+    except (ValueError, OverflowError):  # "inf", "1e400"
         errors.append(RowError(number, H["capacity"], "must be a positive whole number"))
     ids = []
     for name in split_list(get("service_areas")):
@@ -112,6 +113,10 @@ async def import_offers(principal: Principal, filename: str, content: bytes, org
         areas.setdefault(a["name"], []).append(a["id"])
     errors: list[RowError] = []
     rows = [_parse(n, raw, areas, errors) for n, raw in table]
+    bad = {e.row for e in errors}
+    for (n, _), row in zip(table, rows, strict=True):
+        if n not in bad:  # the API's own checks too (lengths, dates, NUL)
+            row_body(n, {"organization_id": organization_id, **row}, OfferIn, H, errors)
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids = []

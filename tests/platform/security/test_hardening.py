@@ -141,3 +141,12 @@ async def test_a_far_future_date_already_stored_does_not_break_the_pages(client)
         assert r.status_code == 200, path
     assert (await client.get("/api/v1/needs/export.xlsx", headers=h)).status_code == 200
     assert (await client.get(f"/api/v1/needs/{need.id}", headers=h)).status_code == 200
+
+
+async def test_imports_refuse_what_the_api_refuses_naming_row_and_column(client):
+    await make_world()
+    csv = f"标题,类别,数量,单位\n送餐,elder_care,2,{'份' * 30}\n".encode()
+    r = await client.post("/api/v1/needs/import", headers=await login(client, "admin_a"),
+                          files={"file": ("needs.csv", csv, "text/csv")})
+    assert r.status_code == 400 and r.json()["error"]["fields"] == {"row 2": "单位: Expected `str` of length <= 20"}
+    assert await Need.count() == 0

@@ -24,5 +24,16 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def local(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
-    """A stored time as people read it (a template filter, ``{{ t | local("%Y-%m-%d") }}``)."""
-    return value.astimezone(LOCAL_TZ).strftime(fmt) if value else ""
+    """A stored time as people read it (a template filter, ``{{ t | local("%Y-%m-%d") }}``).
+
+    Robust to what old rows may hold: a naive time is taken as UTC, and one at the edge of the calendar
+    (9999-12-31) is shown as stored rather than breaking the page."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime):
+        return str(value)
+    try:
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(LOCAL_TZ).strftime(fmt)
+    except (OverflowError, ValueError):
+        return value.strftime(fmt)

@@ -150,3 +150,10 @@ async def test_imports_refuse_what_the_api_refuses_naming_row_and_column(client)
                           files={"file": ("needs.csv", csv, "text/csv")})
     assert r.status_code == 400 and r.json()["error"]["fields"] == {"row 2": "单位: Expected `str` of length <= 20"}
     assert await Need.count() == 0
+
+
+def test_the_local_time_filter_survives_the_edge_of_the_calendar():
+    from datetime import UTC, datetime
+
+    assert clock.local(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), "%Y") == "9999"
+    assert clock.local(datetime(2026, 12, 1, 1, 30), "%H:%M") == "09:30"  # naive: taken as UTC

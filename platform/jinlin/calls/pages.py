@@ -3,10 +3,8 @@ close the call; called units see open calls on their home page and pledge (å“åº
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -18,24 +16,15 @@ from jinlin.calls.schemas import CallIn, PledgeMatchIn, ResponseIn
 from jinlin.catalog.codes import CATEGORY_LABELS
 from jinlin.core.clock import LOCAL_TZ
 from jinlin.core.errors import DomainError, Invalid
+from jinlin.core.forms import kept_values
 from jinlin.core.i18n import gettext
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
+from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
 from jinlin.orgs.tables import UNIT_KINDS
 
 LOCAL = LOCAL_TZ
 ISSUER_NAV_ROLES = frozenset(service.ISSUER_ROLES)
-
-
-def _local_time(text: Any) -> datetime | None:
-    """A ``datetime-local`` field (Beijing time) as an aware datetime; blank means none."""
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(str(text)).replace(tzinfo=LOCAL)
-    except ValueError as exc:
-        raise Invalid("Check the highlighted fields", {"respond_by": "not a date and time"}) from exc
 
 
 def _category_options() -> list[tuple[str, str]]:
@@ -45,7 +34,8 @@ def _category_options() -> list[tuple[str, str]]:
 async def _form(principal: Principal, values: dict[str, Any], errors: dict[str, str] | None = None,
                 status_code: int = 200) -> Template:
     issuers = service.issuer_choices(principal)
-    issuer_id = int(values.get("issuer_id") or (issuers[0][0] if issuers else 0))
+    chosen = str(values.get("issuer_id") or "")
+    issuer_id = int(chosen) if chosen.isdigit() and len(chosen) < 19 else (issuers[0][0] if issuers else 0)
     needs = await service.open_needs_for_issuer(principal, issuer_id) if issuer_id else []
     need_options = [(n["id"], f"{n['title']} ({n['quantity'] - n['quantity_matched']}/{n['quantity']} {n['unit']})")
                     for n in needs]
@@ -68,17 +58,11 @@ async def call_new(principal: NamedDependency[Principal]) -> Template:
 @post("/calls/new", include_in_schema=False)
 async def call_create(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
     form = await form_data(request)
-    values = {**form, "categories": form_list(form.get("categories")), "unit_kinds": form_list(form.get("unit_kinds")),
-              "need_ids": [int(n) for n in form_list(form.get("need_ids")) if str(n).isdigit()]}
+    values = kept_values(form, CallIn)
     try:
-        respond_by = _local_time(form.get("respond_by"))
-        raw = {k: v for k, v in values.items() if k != "respond_by"}
-        if not raw["categories"]:
+        if not form.get("categories"):
             raise Invalid("Check the highlighted fields", {"categories": "choose at least one category"})
-        data = convert_form(raw, CallIn)
-        if respond_by is not None:
-            data = msgspec.structs.replace(data, respond_by=respond_by)
-        call = await service.create_call(principal, data)
+        call = await service.create_call(principal, convert_form(form, CallIn))
     except DomainError as exc:
         return await _form(principal, values, form_errors(exc), exc.status)
     return redirect(f"/calls/{call.id}")

@@ -106,6 +106,9 @@ def convert_form(raw: dict[str, Any], struct: type[msgspec.Struct]) -> Any:
         if key.startswith("_") or key in FORM_ONLY or value in ("", None):
             continue
         tp = types_.get(key)
+        if "password" in key:  # typed exactly: spaces in a password are the user's
+            cleaned[key] = value
+            continue
         coerced = _coerce(value, tp) if tp is not None else value
         if coerced == [] and not isinstance(value, list) and value == "":
             continue

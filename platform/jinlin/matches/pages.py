@@ -9,22 +9,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from jinlin.auth.principal import Principal
-from jinlin.core.errors import Invalid, NotFound
+from jinlin.core.errors import NotFound
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import form_data, redirect, render
+from jinlin.core.pages import convert_form, form_data, redirect, render
 from jinlin.core.pagination import PageRequest
 from jinlin.matches import rating, service
-from jinlin.matches.schemas import Dimensions, RatingIn
+from jinlin.matches.schemas import MatchIn, RatingIn
 from jinlin.ratings.service import reputation
 
 MATCH_STATUSES = ["proposed", "accepted", "in_progress", "completed", "declined", "cancelled", "expired"]
-
-
-def _int(value: object, field: str) -> int:
-    try:
-        return int(str(value))
-    except ValueError as exc:
-        raise Invalid("Check the highlighted fields", {field: "must be a whole number"}) from exc
 
 
 @get("/matches", include_in_schema=False)
@@ -37,9 +30,8 @@ async def matches_list(principal: NamedDependency[Principal], paging: NamedDepen
 @post("/matches/new", include_in_schema=False)
 async def propose(principal: NamedDependency[Principal], request: Request) -> Redirect:
     form = await form_data(request)
-    match = await service.create_match(principal, _int(form.get("need_id"), "need_id"),
-                                       _int(form.get("offer_id"), "offer_id"),
-                                       _int(form.get("quantity"), "quantity"), "manual")
+    data = convert_form({k: form.get(k) for k in ("need_id", "offer_id", "quantity")}, MatchIn)
+    match = await service.create_match(principal, data.need_id, data.offer_id, data.quantity, "manual")
     return redirect(f"/matches/{match.id}")
 
 
@@ -55,13 +47,9 @@ async def match_page(principal: NamedDependency[Principal], match_id: FromPath[i
 @post("/matches/{match_id:int}/rate", include_in_schema=False)
 async def rate(principal: NamedDependency[Principal], match_id: FromPath[int], request: Request) -> Redirect:
     form = await form_data(request)
-    data = RatingIn(score=_int(form.get("score"), "score"), comment=str(form.get("comment") or ""),
-                    dimensions=Dimensions(timeliness=_int(form.get("timeliness"), "timeliness"),
-                                          quality=_int(form.get("quality"), "quality"),
-                                          communication=_int(form.get("communication"), "communication")))
-    if not all(1 <= v <= 5 for v in (data.score, data.dimensions.timeliness, data.dimensions.quality,
-                                     data.dimensions.communication)):
-        raise Invalid("Scores are 1 to 5", {"score": "must be between 1 and 5"})
+    dimensions = {k: form.get(k) for k in ("timeliness", "quality", "communication")}
+    data = convert_form({"score": form.get("score"), "comment": form.get("comment"), "dimensions": dimensions},
+                        RatingIn)
     await rating.rate_match(principal, match_id, data)
     return redirect(f"/matches/{match_id}")
 

@@ -15,9 +15,10 @@ from jinlin.auth.principal import COMMUNITY_ROLES, UNIT_ROLES, Principal
 from jinlin.catalog.codes import BENEFICIARY_LABELS, CATEGORY_LABELS, COLOUR_LABELS
 from jinlin.core import clock
 from jinlin.core.errors import DomainError
+from jinlin.core.forms import kept_values
 from jinlin.core.i18n import translate
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
+from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
 from jinlin.core.tabular import read_upload
 from jinlin.matches import candidates
@@ -99,14 +100,14 @@ async def need_form(principal: NamedDependency[Principal]) -> Template:
 @post("/needs/new", include_in_schema=False)
 async def need_submit(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
     form = await form_data(request)
-    raw = {**form, "beneficiary_groups": form_list(form.get("beneficiary_groups")),
-           "splittable": form.get("splittable") == "on", "publish": form.get("_draft") is None}
+    raw = {**form, "splittable": form.get("splittable") == "on", "publish": form.get("_draft") is None}
     try:
         need = await service.create_need(principal, convert_form(raw, NeedIn))
     except DomainError as exc:
         communities = _communities(principal)
-        community_id = int(form.get("community_id") or (communities[0][0] if communities else 0))
-        return render("needs/form.html", principal, status_code=exc.status, errors=form_errors(exc), values=raw,
+        chosen = str(form.get("community_id") or "")
+        community_id = int(chosen) if chosen.isdigit() and len(chosen) < 19 else (communities[0][0] if communities else 0)
+        return render("needs/form.html", principal, status_code=exc.status, errors=form_errors(exc), values=kept_values(raw, NeedIn),
                       communities=communities, places=await _places(community_id),
                       categories=options(CATEGORY_LABELS), groups=options(BENEFICIARY_LABELS))
     return redirect(f"/needs/{need.id}")

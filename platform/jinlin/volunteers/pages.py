@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
@@ -19,7 +18,7 @@ from jinlin.areas.tables import Area
 from jinlin.auth.api import session_cookie
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
-from jinlin.core.errors import DomainError, Invalid
+from jinlin.core.errors import DomainError
 from jinlin.core.http import LOCALE_COOKIE, client_address
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
@@ -45,25 +44,13 @@ async def register_form() -> Template:
 
 
 def _register_in(form: dict[str, Any]) -> RegisterIn:
-    availability = []
+    """The registration form decoded like the API's RegisterIn (free days become weekly free time)."""
     start, end = str(form.get("free_start") or "09:00"), str(form.get("free_end") or "17:00")
-    for day in form_list(form.get("free_days")):
-        availability.append({"weekday": int(day), "start": start, "end": end})
-    skills = [s.strip() for s in str(form.get("skills", "")).replace("，", ",").split(",") if s.strip()]
-    raw = {
-        "username": str(form.get("username", "")).strip(), "password": str(form.get("password", "")),
-        "display_name": str(form.get("display_name", "")).strip(), "phone": str(form.get("phone", "")).strip(),
-        "skills": skills, "availability": availability,
-        "area_ids": [int(a) for a in form_list(form.get("area_ids"))],
-        "party_member": bool(form.get("party_member")),
-        "community_id": int(form["community_id"]) if form.get("community_id") else None,
-    }
-    try:
-        return msgspec.convert(raw, RegisterIn)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        field = message.partition(" - at `$.")[2].rstrip("`").split("[")[0] or "_form"
-        raise Invalid("Check the highlighted fields", {field: message.partition(" - at ")[0]}) from exc
+    raw = {k: form.get(k) for k in ("username", "password", "display_name", "phone", "skills", "area_ids",
+                                    "community_id")}
+    raw["availability"] = [{"weekday": day, "start": start, "end": end} for day in form_list(form.get("free_days"))]
+    raw["party_member"] = bool(form.get("party_member"))
+    return convert_form(raw, RegisterIn)
 
 
 @post("/volunteers/register", include_in_schema=False)
@@ -126,14 +113,10 @@ async def hours_page(principal: NamedDependency[Principal], volunteer_id: FromPa
 
 
 def _honorary_in(form: dict[str, Any]) -> HonoraryIn:
-    served_on = None
-    if form.get("served_on"):
-        try:
-            served_on = datetime.fromisoformat(str(form["served_on"])).replace(hour=12, tzinfo=service.LOCAL)
-        except ValueError as exc:
-            raise Invalid("Check the highlighted fields", {"served_on": "not a date"}) from exc
-    data = convert_form({"hours": form.get("hours"), "reason": str(form.get("reason") or "").strip()}, HonoraryIn)
-    return msgspec.structs.replace(data, served_on=served_on)
+    """A date picker's day counts from noon China time (so it stays that day in every zone)."""
+    day = str(form.get("served_on") or "").strip()
+    return convert_form({"hours": form.get("hours"), "reason": form.get("reason"),
+                         "served_on": f"{day}T12:00" if day else None}, HonoraryIn)
 
 
 @post("/volunteers/{volunteer_id:int}/hours", include_in_schema=False)

@@ -1,0 +1,149 @@
+"""Pages: staffing an area, the posts list with filters, the Excel import, and the public duty card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from jinlin.auth.principal import STAFF_ROLES, Principal
+from jinlin.core.errors import DomainError, NotFound
+from jinlin.core.nav import NavItem
+from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
+from jinlin.core.tabular import ImportRejected, read_upload
+from jinlin.posts import card, importer, service
+from jinlin.posts.schemas import CardIn, PostIn
+from jinlin.posts.tables import POST_LEVEL
+
+LIST_FILTERS = ("area_id", "kind", "department", "account_id", "status")
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+async def _staffing_page(principal: Principal, area_id: int, *, status_code: int = 200,
+                         errors: dict | None = None, form: dict | None = None) -> Template:
+    area = await service.area_row(area_id)
+    if not service.can_read_area(principal, area["path"]):
+        raise NotFound("Area not found")
+    current = await service.list_posts(principal, None, area_id=area_id, exact_area=True)
+    ended = await service.list_posts(principal, None, area_id=area_id, exact_area=True, status="ended")
+    pol = await service.policy(await service.county_of(area["path"]))
+    kinds = [(k, service.KIND_LABELS[k]) for k, level in POST_LEVEL.items() if level == area["level"]]
+    return render("posts/area.html", principal, status_code=status_code, area=area, posts=current.items,
+                  ended=ended.items, kinds=kinds, departments=pol.departments, labels=service.KIND_LABELS,
+                  can_staff=service.can_staff(principal, area["path"]), has_card=area["level"] in service.CARD_LEVELS,
+                  card_text=await service.card_text(area_id), errors=errors or {}, form=form or {})
+
+
+@get("/areas/{area_id:int}/posts", include_in_schema=False)
+async def area_posts(principal: NamedDependency[Principal], area_id: FromPath[int]) -> Template:
+    return await _staffing_page(principal, area_id)
+
+
+@post("/areas/{area_id:int}/posts", include_in_schema=False)
+async def assign_submit(request: Request, principal: NamedDependency[Principal],
+                        area_id: FromPath[int]) -> Template | Redirect:
+    raw = await form_data(request)
+    try:
+        fields = {k: v for k, v in raw.items() if k != "username"}
+        if raw.get("username", "").strip():
+            fields["account_id"] = await service.account_id_for(raw["username"])
+        await service.assign(principal, convert_form(fields, PostIn), area_id=area_id)
+    except DomainError as exc:
+        return await _staffing_page(principal, area_id, status_code=exc.status, errors=form_errors(exc), form=raw)
+    return redirect(f"/areas/{area_id}/posts")
+
+
+@post("/posts/{post_id:int}/end", include_in_schema=False)
+async def end_submit(principal: NamedDependency[Principal], post_id: FromPath[int]) -> Template | Redirect:
+    ended = await service.end_post(principal, post_id)
+    return redirect(f"/areas/{ended.area_id}/posts")
+
+
+@post("/areas/{area_id:int}/duty-card", include_in_schema=False)
+async def card_submit(request: Request, principal: NamedDependency[Principal],
+                      area_id: FromPath[int]) -> Template | Redirect:
+    raw = await form_data(request)
+    try:
+        await service.update_card(principal, area_id, convert_form(raw, CardIn))
+    except DomainError as exc:
+        return await _staffing_page(principal, area_id, status_code=exc.status, errors=form_errors(exc), form=raw)
+    return redirect(f"/areas/{area_id}/posts")
+
+
+@get("/posts", include_in_schema=False)
+async def posts_list(principal: NamedDependency[Principal], request: Request) -> Template:
+    params = {k: request.query_params.get(k) or None for k in LIST_FILTERS}
+    filters: dict[str, Any] = {"kind": params["kind"], "department": params["department"],
+                               "status": params["status"] or "current"}
+    errors: dict[str, str] = {}
+    for key in ("area_id", "account_id"):
+        if params[key]:
+            try:
+                filters[key] = int(params[key])
+            except ValueError:
+                errors[key] = "must be a whole number"
+    page = await service.list_posts(principal, None, **filters) if not errors else None
+    return render("posts/list.html", principal, status_code=400 if errors else 200, page=page, params=params,
+                  labels=service.KIND_LABELS, errors=errors)
+
+
+@get("/posts/import", include_in_schema=False)
+async def import_form(principal: NamedDependency[Principal]) -> Template:
+    return render("posts/import.html", principal, headers=list(importer.HEADERS.values()), row_errors=[])
+
+
+@get("/posts/import/template.xlsx", include_in_schema=False)
+async def import_template(principal: NamedDependency[Principal]) -> Response:
+    return Response(importer.template_xlsx(), media_type=importer.XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="posts-template.xlsx"'})
+
+
+@post("/posts/import", include_in_schema=False)
+async def import_submit(request: Request, principal: NamedDependency[Principal]) -> Template:
+    form = await request.form()
+    headers = list(importer.HEADERS.values())
+    try:
+        ids = await importer.import_posts(principal, *await read_upload(form.get("file")))
+    except ImportRejected as exc:
+        return render("posts/import.html", principal, status_code=400, headers=headers, row_errors=exc.errors,
+                      errors={"_form": "Nothing was imported. Fix these rows and upload the file again."})
+    except DomainError as exc:
+        return render("posts/import.html", principal, status_code=exc.status, headers=headers, row_errors=[],
+                      errors=form_errors(exc))
+    return render("posts/import.html", principal, headers=headers, row_errors=[], imported=len(ids))
+
+
+# -- the public duty card (no login) --------------------------------------------------------------
+@get("/cards/{area_id:int}", include_in_schema=False)
+async def duty_card(request: Request, maybe_principal: NamedDependency[Principal | None],
+                    area_id: FromPath[int]) -> Template:
+    data = await card.duty_card(maybe_principal, area_id)
+    url = _base_url(request) + card.card_path(area_id)
+    return render("posts/card.html", maybe_principal, labels=service.KIND_LABELS, card_url=url,
+                  qr=card.qr_svg(url).decode(), **data)
+
+
+@get("/cards/{area_id:int}/print", include_in_schema=False)
+async def duty_card_print(request: Request, maybe_principal: NamedDependency[Principal | None],
+                          area_id: FromPath[int], size: FromQuery[str] = "a5") -> Template:
+    data = await card.duty_card(None, area_id)  # a printed sheet hangs in a stairwell: always masked
+    url = _base_url(request) + card.card_path(area_id)
+    return render("posts/print.html", maybe_principal, labels=service.KIND_LABELS, card_url=url,
+                  size="a4" if size == "a4" else "a5", qr=card.qr_svg(url).decode(), **data)
+
+
+@get("/cards/{area_id:int}/qr.png", include_in_schema=False)
+async def duty_card_qr(request: Request, area_id: FromPath[int]) -> Response:
+    await card.card_area(area_id)
+    return Response(card.qr_png(_base_url(request) + card.card_path(area_id)), media_type="image/png")
+
+
+ROUTES = [area_posts, assign_submit, end_submit, card_submit, posts_list, import_form, import_template,
+          import_submit, duty_card, duty_card_print, duty_card_qr]
+NAV = [NavItem("Posts", "/posts", STAFF_ROLES, order=12)]

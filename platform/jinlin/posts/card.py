@@ -56,7 +56,7 @@ async def duty_card(maybe_principal: Principal | None, area_id: int) -> dict[str
     """Everything the card shows; phones unmasked only for the people ``sees_phone`` allows."""
     area = await card_area(area_id)
     ids = [int(p) for p in area["path"].strip("/").split("/") if p]
-    path = {r["id"]: r for r in await Area.select(Area.id, Area.name, Area.level).where(Area.id.is_in(ids))}
+    path = {r["id"]: r for r in await Area.select(Area.id, Area.name, Area.level, Area.path).where(Area.id.is_in(ids))}
     crumbs = [path[i] for i in ids if i in path]
     shown_ids = [area_id] + [c["id"] for c in crumbs if c["level"] in SHOWN_ABOVE[area["level"]]]
     rows = await Post.select(*service._columns()).where(Post.area.is_in(shown_ids) & Post.ends_at.is_null()) \

@@ -10,8 +10,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
-from jinlin.posts import service
+from jinlin.posts import service, workload
 from jinlin.posts.schemas import CardIn, Kind, PolicyIn, PolicyOut, PostIn, PostOut
+from jinlin.posts.workload import Workload
 
 Status = Literal["current", "ended", "all"]
 
@@ -67,6 +68,12 @@ async def update_card(principal: NamedDependency[Principal], area_id: FromPath[i
     return await service.update_card(principal, area_id, data)
 
 
+@get("/areas/{area_id:int}/workload", tags=["posts"])
+async def area_workload(principal: NamedDependency[Principal], area_id: FromPath[int]) -> Workload:
+    """Residents per grid worker, open and overdue needs per worker, empty posts and the 分设 flag."""
+    return await workload.workload_for(principal, area_id)
+
+
 @get("/post-policies/{county_id:int}", tags=["posts"])
 async def get_policy(principal: NamedDependency[Principal], county_id: FromPath[int]) -> PolicyOut:
     return await service.get_policy(principal, county_id)
@@ -79,5 +86,5 @@ async def set_policy(principal: NamedDependency[Principal], county_id: FromPath[
     return await service.set_policy(principal, county_id, data)
 
 
-ROUTES = [list_posts, create_post, get_post, end_post, area_posts, assign_on_area, update_card, get_policy,
+ROUTES = [area_workload, list_posts, create_post, get_post, end_post, area_posts, assign_on_area, update_card, get_policy,
           set_policy]

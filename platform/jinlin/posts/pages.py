@@ -14,7 +14,7 @@ from jinlin.core.errors import DomainError, NotFound
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.tabular import ImportRejected, read_upload
-from jinlin.posts import card, importer, service
+from jinlin.posts import card, importer, service, workload
 from jinlin.posts.schemas import CardIn, PostIn
 from jinlin.posts.tables import POST_LEVEL
 
@@ -119,6 +119,13 @@ async def import_submit(request: Request, principal: NamedDependency[Principal])
     return render("posts/import.html", principal, headers=headers, row_errors=[], imported=len(ids))
 
 
+@get("/posts/workload", include_in_schema=False)
+async def workload_page(principal: NamedDependency[Principal], area_id: FromQuery[int | None] = None) -> Template:
+    root = area_id if area_id is not None else (principal.primary.area_id if principal.primary else 0)
+    load = await workload.workload_for(principal, root)
+    return render("posts/workload.html", principal, load=load, labels=service.KIND_LABELS)
+
+
 # -- the public duty card (no login) --------------------------------------------------------------
 @get("/cards/{area_id:int}", include_in_schema=False)
 async def duty_card(request: Request, maybe_principal: NamedDependency[Principal | None],
@@ -144,6 +151,6 @@ async def duty_card_qr(request: Request, area_id: FromPath[int]) -> Response:
     return Response(card.qr_png(_base_url(request) + card.card_path(area_id)), media_type="image/png")
 
 
-ROUTES = [area_posts, assign_submit, end_submit, card_submit, posts_list, import_form, import_template,
+ROUTES = [workload_page, area_posts, assign_submit, end_submit, card_submit, posts_list, import_form, import_template,
           import_submit, duty_card, duty_card_print, duty_card_qr]
 NAV = [NavItem("Posts", "/posts", STAFF_ROLES, order=12)]

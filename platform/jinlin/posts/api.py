@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Literal
 
-from litestar import get, post, put
+from litestar import Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
-from jinlin.posts import service, workload
-from jinlin.posts.schemas import CardIn, Kind, PolicyIn, PolicyOut, PostIn, PostOut
+from jinlin.posts import roster, service, workload
+from jinlin.posts.importer import XLSX
+from jinlin.posts.schemas import CardIn, Kind, PolicyIn, PolicyOut, PostIn, PostOut, ServiceRecordOut
 from jinlin.posts.workload import Workload
 
 Status = Literal["current", "ended", "all"]
@@ -74,6 +76,25 @@ async def area_workload(principal: NamedDependency[Principal], area_id: FromPath
     return await workload.workload_for(principal, area_id)
 
 
+@get("/organizations/{org_id:int}/service-record", tags=["posts"])
+async def service_record(principal: NamedDependency[Principal], org_id: FromPath[int]) -> list[ServiceRecordOut]:
+    """A unit's 报到 registrations (its own and its party members'), each with what was done under it."""
+    return [ServiceRecordOut(registration_id=i["registration"]["id"], community_id=i["registration"]["community"],
+                             community_name=i["registration"]["community_name"] or "", kind=i["registration"]["kind"],
+                             account_id=i["registration"]["account"], status=i["registration"]["status"],
+                             **dataclasses.asdict(i["outcome"]))
+            for i in await roster.unit_record(principal, org_id)]
+
+
+@get("/organizations/{org_id:int}/service-report.xlsx", tags=["posts"], media_type=XLSX)
+async def service_report(principal: NamedDependency[Principal], org_id: FromPath[int], year: FromQuery[int],
+                         quarter: FromQuery[int | None] = None) -> Response:
+    """The unit's and its party members' service per community, for a quarter or a year (XLSX)."""
+    content = await roster.service_report_xlsx(principal, org_id, year, quarter)
+    return Response(content, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="service-{org_id}-{year}.xlsx"'})
+
+
 @get("/post-policies/{county_id:int}", tags=["posts"])
 async def get_policy(principal: NamedDependency[Principal], county_id: FromPath[int]) -> PolicyOut:
     return await service.get_policy(principal, county_id)
@@ -86,5 +107,5 @@ async def set_policy(principal: NamedDependency[Principal], county_id: FromPath[
     return await service.set_policy(principal, county_id, data)
 
 
-ROUTES = [area_workload, list_posts, create_post, get_post, end_post, area_posts, assign_on_area, update_card, get_policy,
+ROUTES = [service_record, service_report, area_workload, list_posts, create_post, get_post, end_post, area_posts, assign_on_area, update_card, get_policy,
           set_policy]

@@ -10,15 +10,22 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from jinlin.auth.principal import STAFF_ROLES, Principal
-from jinlin.core.errors import DomainError, NotFound
+from jinlin.core import clock
+from jinlin.core.errors import DomainError, Invalid, NotFound
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.tabular import ImportRejected, read_upload
-from jinlin.posts import card, importer, service, workload
+from jinlin.orgs.tables import UNIT_KINDS
+from jinlin.posts import card, importer, roster, service, workload
 from jinlin.posts.schemas import CardIn, PostIn
 from jinlin.posts.tables import POST_LEVEL
 
 LIST_FILTERS = ("area_id", "kind", "department", "account_id", "status")
+
+
+def xlsx_response(content: bytes, filename: str) -> Response:
+    return Response(content, media_type=importer.XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _base_url(request: Request) -> str:
@@ -100,8 +107,7 @@ async def import_form(principal: NamedDependency[Principal]) -> Template:
 
 @get("/posts/import/template.xlsx", include_in_schema=False)
 async def import_template(principal: NamedDependency[Principal]) -> Response:
-    return Response(importer.template_xlsx(), media_type=importer.XLSX,
-                    headers={"Content-Disposition": 'attachment; filename="posts-template.xlsx"'})
+    return xlsx_response(importer.template_xlsx(), "posts-template.xlsx")
 
 
 @post("/posts/import", include_in_schema=False)
@@ -124,6 +130,29 @@ async def workload_page(principal: NamedDependency[Principal], area_id: FromQuer
     root = area_id if area_id is not None else (principal.primary.area_id if principal.primary else 0)
     load = await workload.workload_for(principal, root)
     return render("posts/workload.html", principal, load=load, labels=service.KIND_LABELS)
+
+
+@get("/posts/panel", include_in_schema=False)
+async def home_panel(principal: NamedDependency[Principal]) -> Template:
+    mine = await service.list_posts(principal, None, account_id=principal.account_id)
+    return render("posts/_panel_body.html", principal, posts=mine.items, feed=await roster.member_feed(principal),
+                  labels=service.KIND_LABELS)
+
+
+@get("/organizations/{org_id:int}/service-record", include_in_schema=False)
+async def service_record(principal: NamedDependency[Principal], org_id: FromPath[int]) -> Template:
+    return render("posts/_service_record.html", principal, record=await roster.unit_record(principal, org_id),
+                  org_id=org_id, year=clock.now().year)
+
+
+@get("/organizations/{org_id:int}/service-report.xlsx", include_in_schema=False)
+async def service_report_page(principal: NamedDependency[Principal], org_id: FromPath[int],
+                              year: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
+    try:
+        y, q = int(year), int(quarter) if quarter else None
+    except ValueError as exc:
+        raise Invalid("Choose a year and quarter", {"year": "a year such as 2026"}) from exc
+    return xlsx_response(await roster.service_report_xlsx(principal, org_id, y, q), f"service-{org_id}-{y}.xlsx")
 
 
 # -- the public duty card (no login) --------------------------------------------------------------
@@ -151,6 +180,8 @@ async def duty_card_qr(request: Request, area_id: FromPath[int]) -> Response:
     return Response(card.qr_png(_base_url(request) + card.card_path(area_id)), media_type="image/png")
 
 
-ROUTES = [workload_page, area_posts, assign_submit, end_submit, card_submit, posts_list, import_form, import_template,
+ROUTES = [home_panel, service_record, service_report_page, workload_page, area_posts, assign_submit, end_submit, card_submit, posts_list, import_form, import_template,
           import_submit, duty_card, duty_card_print, duty_card_qr]
 NAV = [NavItem("Posts", "/posts", STAFF_ROLES, order=12)]
+PANELS = [("*", "posts/panel.html")]
+ORG_PANELS = [(kind, "posts/_org_record.html") for kind in sorted(UNIT_KINDS)]

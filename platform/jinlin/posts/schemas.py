@@ -69,3 +69,19 @@ class PolicyOut(msgspec.Struct):
 class CardIn(msgspec.Struct, forbid_unknown_fields=True):
     service_hours: Annotated[str, Meta(max_length=200)] = ""
     notice: Annotated[str, Meta(max_length=1000)] = ""
+
+
+class ServiceRecordOut(msgspec.Struct):
+    """One 报到 registration of a unit (or of one of its party members) and what was done under it."""
+
+    registration_id: int
+    community_id: int
+    community_name: str
+    kind: str
+    account_id: int | None
+    status: str
+    matches_completed: int
+    quantity_completed: int
+    pledges: int
+    quantity_pledged: int
+    activity_hours: float

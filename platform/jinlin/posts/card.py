@@ -3,7 +3,7 @@
 What the public sees (minimum necessary): the area's path, each post with the holder's name, optional
 photo and department, the phone masked (138****5678), service hours, the community's open calls and
 upcoming activities. The full phone (a "call" button) is only in the page of a logged-in person whose
-duty covers the area (staff of the area's community, street or county) or who holds a post on the card.
+duty covers the area (staff of the area's community, street or county); a holder also sees their own.
 Notes on posts, accounts and every other personal field are never on the card.
 """
 

@@ -13,6 +13,7 @@ from jinlin.auth.principal import STAFF_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.errors import DomainError, Invalid, NotFound
 from jinlin.core.nav import NavItem
+from jinlin.core.pagination import MAX_LIMIT, PageRequest
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.tabular import ImportRejected, read_upload
 from jinlin.orgs.tables import UNIT_KINDS
@@ -95,7 +96,7 @@ async def posts_list(principal: NamedDependency[Principal], request: Request) ->
                 filters[key] = int(params[key])
             except ValueError:
                 errors[key] = "must be a whole number"
-    page = await service.list_posts(principal, None, **filters) if not errors else None
+    page = await service.list_posts(principal, PageRequest(limit=MAX_LIMIT), **filters) if not errors else None
     return render("posts/list.html", principal, status_code=400 if errors else 200, page=page, params=params,
                   labels=service.KIND_LABELS, errors=errors)
 

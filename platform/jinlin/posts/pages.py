@@ -13,8 +13,8 @@ from jinlin.auth.principal import STAFF_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.errors import DomainError, Invalid, NotFound
 from jinlin.core.nav import NavItem
-from jinlin.core.pagination import MAX_LIMIT, PageRequest
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
+from jinlin.core.pagination import MAX_LIMIT, PageRequest
 from jinlin.core.tabular import ImportRejected, read_upload
 from jinlin.orgs.tables import UNIT_KINDS
 from jinlin.posts import card, importer, roster, service, workload

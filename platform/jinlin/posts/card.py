@@ -41,7 +41,7 @@ def qr_png(url: str) -> bytes:
 
 def qr_svg(url: str) -> bytes:
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=4, xmldecl=False)
+    segno.make(url, error="m").save(buffer, kind="svg", border=4, xmldecl=False, omitsize=True)
     return buffer.getvalue()
 
 
@@ -86,6 +86,11 @@ async def duty_card(maybe_principal: Principal | None, area_id: int) -> dict[str
             titles = {a["id"]: a["title"] for a in await Activity.select(Activity.id, Activity.title).where(
                 Activity.id.is_in(list(first)))}
             activities = [{"id": i, "title": titles.get(i, ""), "starts_at": t} for i, t in list(first.items())[:5]]
-    return {"area": area, "crumbs": crumbs, "groups": groups, "text": await service.card_text(area_id),
+    text = {"service_hours": "", "notice": ""}
+    for level_area in [area, *reversed(crumbs)]:  # a building without its own text shows its grid's
+        text = await service.card_text(level_area["id"])
+        if text["service_hours"] or text["notice"] or level_area["level"] == "grid":
+            break
+    return {"area": area, "crumbs": crumbs, "groups": groups, "text": text,
             "calls": calls, "activities": activities, "report_href": f"/report/{area_id}",
             "can_edit": maybe_principal is not None and service.can_staff(maybe_principal, area["path"])}

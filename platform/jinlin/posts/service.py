@@ -295,7 +295,7 @@ async def end_post(principal: Principal, post_id: int, note: str = "") -> PostOu
             raise WrongStatus("The post", "ended", "end")
         await record(principal, "end", "post", post_id, {"ends_at": [None, clock.now().isoformat()], "note": note},
                      summary=f"{row['kind']} @ {row['area_name']}")
-    return to_out(principal, await _post_row(post_id))
+    return to_out(principal, await _post_row(post_id), await policy(await county_of(row["area_path"])))
 
 
 # -- the duty card's own text ---------------------------------------------------------------------

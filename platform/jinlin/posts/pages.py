@@ -183,6 +183,7 @@ async def duty_card_qr(request: Request, area_id: FromPath[int]) -> Response:
 
 ROUTES = [home_panel, service_record, service_report_page, workload_page, area_posts, assign_submit, end_submit, card_submit, posts_list, import_form, import_template,
           import_submit, duty_card, duty_card_print, duty_card_qr]
-NAV = [NavItem("Posts", "/posts", STAFF_ROLES, order=12)]
+NAV = [NavItem("Posts", "/posts", STAFF_ROLES, order=12),
+       NavItem("Workload and coverage", "/posts/workload", service.STAFFING_ROLES, order=13)]
 PANELS = [("*", "posts/panel.html")]
 ORG_PANELS = [(kind, "posts/_org_record.html") for kind in sorted(UNIT_KINDS)]

@@ -68,3 +68,16 @@ async def test_a_grid_page_offers_only_the_posts_of_its_level(client):
     await page_login(client, "admin_a")
     html = (await client.get(f"/areas/{compound['id']}/posts")).text
     assert 'value="compound_party_secretary"' in html and 'value="full_time_grid_worker"' not in html
+
+
+async def test_another_communitys_staffing_page_and_a_units_workload_page_are_not_found(client):
+    w = await make_world()
+    await page_login(client, "admin_b")
+    assert (await client.get(f"/areas/{w.areas['grid_a1']['id']}/posts")).status_code == 404
+    token = await csrf_token(client, f"/areas/{w.areas['grid_b1']['id']}/posts")
+    r = await client.post(f"/areas/{w.areas['grid_a1']['id']}/posts",
+                          data={"_csrf_token": token, "kind": "part_time_grid_worker", "contact_name": "越界"})
+    assert r.status_code in (403, 404) and await Post.count() == 0
+    client.cookies.clear()
+    await page_login(client, "liaison")
+    assert (await client.get(f"/posts/workload?area_id={w.areas['east']['id']}")).status_code == 404

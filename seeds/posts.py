@@ -28,6 +28,7 @@ async def seed(ctx: SeedContext) -> None:
     county = ctx.ids["county"]
     areas = await Area.select(Area.id, Area.name, Area.level, Area.parent, Area.population).where(
         Area.path.like(f"{county['path']}%")).order_by(Area.id)
+    by_id = {a["id"]: a for a in areas}
     children: dict[int, list[dict[str, Any]]] = {}
     for a in areas:
         children.setdefault(a["parent"], []).append(a)
@@ -35,6 +36,7 @@ async def seed(ctx: SeedContext) -> None:
     demo_grid_worker = accounts.get("grid")
     demo_chief = accounts.get("community")
     posts: list[Post] = []
+    cards: list[DutyCard] = []
 
     def contact(area_id: int, kind: str, department: str = "", name: str | None = None) -> None:
         posts.append(Post(area=area_id, kind=kind, department=department, contact_name=name or names.person(rng),
@@ -45,7 +47,7 @@ async def seed(ctx: SeedContext) -> None:
 
     async with write_transaction():
         for index, community in enumerate(ctx.ids["communities"]):
-            row = next(a for a in areas if a["id"] == community["id"])
+            row = by_id[community["id"]]
             population = min(row["population"] or 6000, CAP) if index != OVERLOADED else 12_800
             await Area.update({Area.population: population}).where(Area.id == community["id"])
             grids = [g for g in children.get(community["id"], []) if g["level"] == "grid"]
@@ -76,9 +78,11 @@ async def seed(ctx: SeedContext) -> None:
                     for b_index, building in enumerate(children.get(compound["id"], [])):
                         if not (index == GAPS["no_building_head"] and g_index == c_index == b_index == 0):
                             contact(building["id"], "building_head")
-                await DutyCard.insert(DutyCard(area=grid["id"], service_hours="工作日 8:30-12:00, 14:00-17:30",
-                                               notice="有事找网格员，小事不出格，大事不出社区", updated_at=now))
+                cards.append(DutyCard(area=grid["id"], service_hours="工作日 8:30-12:00, 14:00-17:30",
+                                      notice="有事找网格员，小事不出格，大事不出社区", updated_at=now))
         for start in range(0, len(posts), 500):
             await Post.insert(*posts[start:start + 500])
+        for start in range(0, len(cards), 500):
+            await DutyCard.insert(*cards[start:start + 500])
     ctx.counts["posts"] = len(posts)
     ctx.counts["accounts"] = await Account.count()

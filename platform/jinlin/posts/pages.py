@@ -18,7 +18,7 @@ from jinlin.core.pagination import MAX_LIMIT, PageRequest
 from jinlin.core.tabular import ImportRejected, read_upload
 from jinlin.orgs.tables import UNIT_KINDS
 from jinlin.posts import card, importer, roster, service, workload
-from jinlin.posts.schemas import CardIn, PostIn
+from jinlin.posts.schemas import CardIn, PolicyIn, PolicyOut, PostIn
 from jinlin.posts.tables import POST_LEVEL
 
 LIST_FILTERS = ("area_id", "kind", "department", "account_id", "status")
@@ -130,7 +130,8 @@ async def import_submit(request: Request, principal: NamedDependency[Principal])
 async def workload_page(principal: NamedDependency[Principal], area_id: FromQuery[int | None] = None) -> Template:
     root = area_id if area_id is not None else (principal.primary.area_id if principal.primary else 0)
     load = await workload.workload_for(principal, root)
-    return render("posts/workload.html", principal, load=load, labels=service.KIND_LABELS)
+    return render("posts/workload.html", principal, load=load, labels=service.KIND_LABELS,
+                  county_id=await service.county_of(load.root["path"]))
 
 
 @get("/posts/panel", include_in_schema=False)
@@ -154,6 +155,38 @@ async def service_report_page(principal: NamedDependency[Principal], org_id: Fro
     except ValueError as exc:
         raise Invalid("Choose a year and quarter", {"year": "a year such as 2026"}) from exc
     return xlsx_response(await roster.service_report_xlsx(principal, org_id, y, q), f"service-{org_id}-{y}.xlsx")
+
+
+def _departments_text(pol: PolicyOut) -> str:
+    return "\n".join(f"{d.code} {d.zh} {d.en}" for d in pol.departments)
+
+
+async def _policy_page(principal: Principal, county_id: int, *, status_code: int = 200, errors: dict | None = None,
+                       form: dict | None = None) -> Template:
+    pol = await service.get_policy(principal, county_id)
+    form = form or {"departments": _departments_text(pol), "split_population": pol.split_population,
+                    "split_residents_per_worker": pol.split_residents_per_worker}
+    return render("posts/policy.html", principal, status_code=status_code, county_id=county_id, form=form,
+                  errors=errors or {}, can_edit=principal.is_county_admin)
+
+
+@get("/posts/policy/{county_id:int}", include_in_schema=False)
+async def policy_page(principal: NamedDependency[Principal], county_id: FromPath[int]) -> Template:
+    return await _policy_page(principal, county_id)
+
+
+@post("/posts/policy/{county_id:int}", include_in_schema=False)
+async def policy_submit(request: Request, principal: NamedDependency[Principal],
+                        county_id: FromPath[int]) -> Template | Redirect:
+    raw = await form_data(request)
+    try:
+        data = convert_form({"departments": service.parse_departments(raw.get("departments", "")),
+                             "split_population": raw.get("split_population"),
+                             "split_residents_per_worker": raw.get("split_residents_per_worker")}, PolicyIn)
+        await service.set_policy(principal, county_id, data)
+    except DomainError as exc:
+        return await _policy_page(principal, county_id, status_code=exc.status, errors=form_errors(exc), form=raw)
+    return redirect(f"/posts/policy/{county_id}")
 
 
 # -- the public duty card (no login) --------------------------------------------------------------
@@ -181,7 +214,7 @@ async def duty_card_qr(request: Request, area_id: FromPath[int]) -> Response:
     return Response(card.qr_png(_base_url(request) + card.card_path(area_id)), media_type="image/png")
 
 
-ROUTES = [home_panel, service_record, service_report_page, workload_page, area_posts, assign_submit, end_submit, card_submit, posts_list, import_form, import_template,
+ROUTES = [policy_page, policy_submit, home_panel, service_record, service_report_page, workload_page, area_posts, assign_submit, end_submit, card_submit, posts_list, import_form, import_template,
           import_submit, duty_card, duty_card_print, duty_card_qr]
 NAV = [NavItem("Posts", "/posts", STAFF_ROLES, order=12),
        NavItem("Workload and coverage", "/posts/workload", service.STAFFING_ROLES, order=13)]

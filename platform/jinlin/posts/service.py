@@ -346,3 +346,17 @@ async def area_posts(principal: Principal, paging: PageRequest | None, area_id: 
     if not own.total:
         raise NotFound("Area not found")
     return own
+
+
+def parse_departments(text: str) -> list[dict[str, str]]:
+    """The department list as a page edits it: one per line, "code 中文 English label"."""
+    out = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = line.split(maxsplit=2)
+        if not parts:
+            continue
+        if len(parts) < 3:
+            raise Invalid("Each department needs a code, a Chinese and an English label",
+                          {"departments": f"line {number}: code, Chinese label, English label"})
+        out.append({"code": parts[0], "zh": parts[1], "en": parts[2]})
+    return out

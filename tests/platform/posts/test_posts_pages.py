@@ -81,3 +81,20 @@ async def test_another_communitys_staffing_page_and_a_units_workload_page_are_no
     client.cookies.clear()
     await page_login(client, "liaison")
     assert (await client.get(f"/posts/workload?area_id={w.areas['east']['id']}")).status_code == 404
+
+
+async def test_a_county_admin_edits_the_department_list_and_thresholds_on_a_page(client):
+    w = await make_world()
+    await page_login(client, "county")
+    url = f"/posts/policy/{w.areas['county']['id']}"
+    token = await csrf_token(client, url)
+    bad = await client.post(url, data={"_csrf_token": token, "departments": "water 水务", "split_population": "8000",
+                                       "split_residents_per_worker": "1200"})
+    assert bad.status_code == 400 and 'data-field="departments"' in bad.text
+    r = await client.post(url, data={"_csrf_token": token, "departments": "water 水务 Water\ncivil_affairs 民政 Civil affairs",
+                                     "split_population": "8000", "split_residents_per_worker": "1200"})
+    assert r.status_code == 303, r.text
+    from jinlin.posts.service import policy
+
+    pol = await policy(w.areas["county"]["id"])
+    assert [d.code for d in pol.departments] == ["water", "civil_affairs"] and pol.split_population == 8000

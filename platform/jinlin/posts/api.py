@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
-from jinlin.posts import roster, service, workload
+from jinlin.posts import policy, roster, service, workload
 from jinlin.posts.importer import XLSX
 from jinlin.posts.schemas import CardIn, Kind, PolicyIn, PolicyOut, PostIn, PostOut, ServiceRecordOut
 from jinlin.posts.workload import Workload
@@ -97,14 +97,14 @@ async def service_report(principal: NamedDependency[Principal], org_id: FromPath
 
 @get("/post-policies/{county_id:int}", tags=["posts"])
 async def get_policy(principal: NamedDependency[Principal], county_id: FromPath[int]) -> PolicyOut:
-    return await service.get_policy(principal, county_id)
+    return await policy.get_policy(principal, county_id)
 
 
 @put("/post-policies/{county_id:int}", tags=["posts"], status_code=200)
 async def set_policy(principal: NamedDependency[Principal], county_id: FromPath[int],
                      data: JSONBody[PolicyIn]) -> PolicyOut:
     """The county's 下沉 departments and 分设 thresholds (county admins)."""
-    return await service.set_policy(principal, county_id, data)
+    return await policy.set_policy(principal, county_id, data)
 
 
 ROUTES = [service_record, service_report, area_workload, list_posts, create_post, get_post, end_post, area_posts, assign_on_area, update_card, get_policy,

@@ -21,7 +21,7 @@ from jinlin.calls.tables import Call
 from jinlin.core import clock
 from jinlin.core.errors import NotFound
 from jinlin.orgs.tables import Organization
-from jinlin.posts import service
+from jinlin.posts import policy, service
 from jinlin.posts.tables import Post
 
 # The posts shown on a card, from the area itself up to its community (who serves here).
@@ -61,7 +61,7 @@ async def duty_card(maybe_principal: Principal | None, area_id: int) -> dict[str
     shown_ids = [area_id] + [c["id"] for c in crumbs if c["level"] in SHOWN_ABOVE[area["level"]]]
     rows = await Post.select(*service._columns()).where(Post.area.is_in(shown_ids) & Post.ends_at.is_null()) \
         .order_by(Post.id)
-    pol = await service.policy(ids[0])
+    pol = await policy.policy(ids[0])
     groups = []
     for level_area in [area, *reversed([c for c in crumbs if c["id"] in shown_ids[1:]])]:
         posts = [service.to_out(maybe_principal, r, pol) for r in rows if r["area"] == level_area["id"]]

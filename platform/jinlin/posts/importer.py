@@ -12,7 +12,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import DomainError
 from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, write_xlsx
-from jinlin.posts import service
+from jinlin.posts import policy, service
 from jinlin.posts.schemas import PostIn
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,7 +55,7 @@ async def import_posts(principal: Principal, filename: str, content: bytes) -> l
             continue
         kind = KIND_NAMES_ZH.get(cell("kind"), cell("kind"))
         department = cell("department")
-        pol = await service.policy(await service.county_of(area["path"]))
+        pol = await policy.policy(await policy.county_of(area["path"]))
         department = next((d.code for d in pol.departments if department in (d.code, d.zh, d.en)), department)
         username = cell("username")
         if username and username not in accounts:

@@ -17,7 +17,7 @@ from jinlin.core.pages import convert_form, form_data, form_errors, redirect, re
 from jinlin.core.pagination import MAX_LIMIT, PageRequest
 from jinlin.core.tabular import ImportRejected, read_upload
 from jinlin.orgs.tables import UNIT_KINDS
-from jinlin.posts import card, importer, roster, service, workload
+from jinlin.posts import card, importer, policy, roster, service, workload
 from jinlin.posts.schemas import CardIn, PolicyIn, PolicyOut, PostIn
 from jinlin.posts.tables import POST_LEVEL
 
@@ -40,7 +40,7 @@ async def _staffing_page(principal: Principal, area_id: int, *, status_code: int
         raise NotFound("Area not found")
     current = await service.list_posts(principal, None, area_id=area_id, exact_area=True)
     ended = await service.list_posts(principal, None, area_id=area_id, exact_area=True, status="ended")
-    pol = await service.policy(await service.county_of(area["path"]))
+    pol = await policy.policy(await policy.county_of(area["path"]))
     kinds = [(k, service.KIND_LABELS[k]) for k, level in POST_LEVEL.items() if level == area["level"]]
     return render("posts/area.html", principal, status_code=status_code, area=area, posts=current.items,
                   ended=ended.items, kinds=kinds, departments=pol.departments, labels=service.KIND_LABELS,
@@ -131,7 +131,7 @@ async def workload_page(principal: NamedDependency[Principal], area_id: FromQuer
     root = area_id if area_id is not None else (principal.primary.area_id if principal.primary else 0)
     load = await workload.workload_for(principal, root)
     return render("posts/workload.html", principal, load=load, labels=service.KIND_LABELS,
-                  county_id=await service.county_of(load.root["path"]))
+                  county_id=await policy.county_of(load.root["path"]))
 
 
 @get("/posts/panel", include_in_schema=False)
@@ -163,7 +163,7 @@ def _departments_text(pol: PolicyOut) -> str:
 
 async def _policy_page(principal: Principal, county_id: int, *, status_code: int = 200, errors: dict | None = None,
                        form: dict | None = None) -> Template:
-    pol = await service.get_policy(principal, county_id)
+    pol = await policy.get_policy(principal, county_id)
     form = form or {"departments": _departments_text(pol), "split_population": pol.split_population,
                     "split_residents_per_worker": pol.split_residents_per_worker}
     return render("posts/policy.html", principal, status_code=status_code, county_id=county_id, form=form,
@@ -180,10 +180,10 @@ async def policy_submit(request: Request, principal: NamedDependency[Principal],
                         county_id: FromPath[int]) -> Template | Redirect:
     raw = await form_data(request)
     try:
-        data = convert_form({"departments": service.parse_departments(raw.get("departments", "")),
+        data = convert_form({"departments": policy.parse_departments(raw.get("departments", "")),
                              "split_population": raw.get("split_population"),
                              "split_residents_per_worker": raw.get("split_residents_per_worker")}, PolicyIn)
-        await service.set_policy(principal, county_id, data)
+        await policy.set_policy(principal, county_id, data)
     except DomainError as exc:
         return await _policy_page(principal, county_id, status_code=exc.status, errors=form_errors(exc), form=raw)
     return redirect(f"/posts/policy/{county_id}")

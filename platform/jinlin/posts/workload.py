@@ -16,7 +16,7 @@ from jinlin.core.deadlines import overdue_clause
 from jinlin.core.errors import NotFound
 from jinlin.needs.tables import Need
 from jinlin.orgs.tables import Organization
-from jinlin.posts import service
+from jinlin.posts import policy
 from jinlin.posts.tables import GRID_WORKER_KINDS, Post
 
 OPEN_NEED_STATUSES = ("published", "matched", "in_progress")
@@ -132,7 +132,7 @@ async def workload(root_id: int) -> Workload:
     on_area: dict[int, list[dict[str, Any]]] = {}
     for p in posts:
         on_area.setdefault(p["area"], []).append(p)
-    pol = await service.policy(await service.county_of(root["path"]))
+    pol = await policy.policy(await policy.county_of(root["path"]))
     grids = [r for r in rows if r["level"] == "grid"]
     open_n, late_n = await _need_counts({g["id"]: g["path"] for g in grids})
     communities: dict[int, CommunityLoad] = {}
@@ -205,7 +205,7 @@ async def community_figures(community_org_ids: list[int]) -> dict[int, dict[str,
     out: dict[int, dict[str, int]] = {}
     loads: dict[int, Workload] = {}
     for o in orgs:
-        county = await service.county_of(o["path"])
+        county = await policy.county_of(o["path"])
         if county not in loads:  # one pass over the county's tree serves all its communities
             loads[county] = await workload(county)
         c = next((c for c in loads[county].communities if c.id == o["area"]), None)

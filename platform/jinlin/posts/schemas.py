@@ -25,7 +25,7 @@ class PostIn(msgspec.Struct, forbid_unknown_fields=True):
     contact_phone: Phone = ""
     note: Annotated[str, Meta(max_length=500)] = ""
     photo_url: Annotated[str, Meta(max_length=300)] = ""
-    starts_at: datetime | None = None
+    starts_at: Annotated[datetime, Meta(tz=True)] | None = None
 
 
 class PostOut(msgspec.Struct):

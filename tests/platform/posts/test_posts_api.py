@@ -121,3 +121,11 @@ async def test_the_county_sets_its_department_list_and_thresholds(client):
     gone = await _staff(client, "admin_a", w.areas["grid_a1"]["id"], kind="department_staff", department="health",
                         contact_name="赵卫健")
     assert gone.status_code == 400
+
+
+async def test_a_start_time_without_a_time_zone_is_refused_naming_the_field(client):
+    w = await make_world()
+    r = await _staff(client, "admin_a", w.areas["grid_a1"]["id"], kind="part_time_grid_worker", contact_name="甲",
+                     starts_at="2026-11-01T09:00:00")
+    assert r.status_code == 400 and "starts_at" in str(r.json()["error"]["fields"])
+    assert await Post.count() == 0

@@ -21,7 +21,7 @@ SIZES = {
 }
 
 # Order matters: later steps use what earlier ones made.
-STEPS = ["seeds.county", "seeds.marketplace", "seeds.twinning", "seeds.calls", "seeds.activities"]
+STEPS = ["seeds.county", "seeds.posts", "seeds.marketplace", "seeds.twinning", "seeds.calls", "seeds.activities"]
 
 DEMO_PASSWORD = "jinlin-demo"
 

@@ -20,6 +20,7 @@ from jinlin.needs.tables import Need
 from jinlin.notifications.service import notify
 from jinlin.offers.tables import Offer
 from jinlin.orgs.tables import UNIT_KINDS, Organization
+from jinlin.posts.roster import registered_units, registered_with
 
 ISSUER_ROLES = frozenset({"community_admin", "community_staff", "street_admin", "county_admin"})
 ISSUER_KINDS = ("community", "street_office")
@@ -67,13 +68,18 @@ async def _unit_orgs(principal: Principal) -> list[dict[str, Any]]:
     ids = list(principal.org_ids(UNIT_ROLES))
     if not ids:
         return []
-    return await Organization.select(Organization.id, Organization.kind, Organization.area.path.as_alias("path")) \
+    units = await Organization.select(Organization.id, Organization.kind, Organization.area.path.as_alias("path")) \
         .where(Organization.id.is_in(ids))
+    registered = await registered_with([u["id"] for u in units])
+    return [{**u, "registered_with": registered[u["id"]]} for u in units]
 
 
 def _is_called(call: dict[str, Any], unit: dict[str, Any]) -> bool:
+    """A call reaches the units registered (报到) with its issuer wherever they are, and the units nearby."""
     kinds = call["unit_kinds"] or sorted(UNIT_KINDS)
-    return unit["kind"] in kinds and _overlaps(unit["path"], call["path"])
+    if unit["kind"] not in kinds:
+        return False
+    return call["issuer_id"] in unit.get("registered_with", ()) or _overlaps(unit["path"], call["path"])
 
 
 async def _responses(call_id: int, org_ids: list[int] | None = None) -> list[dict[str, Any]]:
@@ -145,8 +151,10 @@ async def create_call(principal: Principal, data: CallIn) -> CallOut:
         kinds = data.unit_kinds or sorted(UNIT_KINDS)
         units = await Organization.select(Organization.id, Organization.area.path.as_alias("path")).where(
             Organization.kind.is_in(list(kinds)))
-        for u in units:
-            if _overlaps(u["path"], issuer["path"]):
+        roster = set(await registered_units(issuer["id"]))
+        # The co-building roster (报到) first, wherever its units are located; then the units nearby.
+        for u in sorted(units, key=lambda u: (u["id"] not in roster, u["id"])):
+            if u["id"] in roster or _overlaps(u["path"], issuer["path"]):
                 await notify(kind="call_issued", title="{issuer} calls for help: {title}", organization_id=u["id"],
                              params={"issuer": issuer["name"], "title": data.title}, link=f"/calls/{call.id}",
                              object_type="call", object_id=call.id)

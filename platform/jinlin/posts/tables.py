@@ -6,7 +6,7 @@ A post is held by an account or, for 楼栋长 who never log in, by a named cont
 
 from enum import Enum
 
-from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -58,7 +58,34 @@ class Post(Table):
     contact_name = Varchar(length=60, default="", help_text="a holder without an account")
     contact_phone = Varchar(length=30, default="")
     note = Text(default="")
+    photo_url = Varchar(length=300, default="", help_text="optional photo on the duty card (a same-site path or https URL)")
     starts_at = Timestamptz(default=TimestamptzNow())
     ends_at = Timestamptz(null=True, default=None, index=True)
     created_by = ForeignKey(references=Account, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+# 社区分设 thresholds when the county has set none.
+DEFAULT_SPLIT_POPULATION = 10_000
+DEFAULT_SPLIT_RESIDENTS_PER_WORKER = 1_500
+
+
+class PostPolicy(Table):
+    """A county's configuration of posts: its 下沉 departments (code and labels) and the 分设 thresholds."""
+
+    county = ForeignKey(references=Area, unique=True, index=True)
+    departments = JSON(default=[], help_text='[{"code", "zh", "en"}]; empty means DEFAULT_DEPARTMENTS')
+    split_population = Integer(default=DEFAULT_SPLIT_POPULATION)
+    split_residents_per_worker = Integer(default=DEFAULT_SPLIT_RESIDENTS_PER_WORKER)
+    updated_by = ForeignKey(references=Account, null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class DutyCard(Table):
+    """挂牌上岗: what a grid's, compound's or building's public card says beside its posts."""
+
+    area = ForeignKey(references=Area, unique=True, index=True)
+    service_hours = Varchar(length=200, default="")
+    notice = Text(default="")
+    updated_by = ForeignKey(references=Account, null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())

@@ -36,6 +36,7 @@ async def load(run: dict[str, Any]) -> tuple[matching.TwinningProblem, dict[str,
         CommunityProfile.community_id.name.as_alias("name"),
     ).where(CommunityProfile.community_id.area.path.like(f"{path}%")).order_by(CommunityProfile.community_id)
     computed = await weakness.need_parts([p["community_id"] for p in profiles])
+    figures = await weakness.load_figures([p["community_id"] for p in profiles])
     helpers_rows = await HelperProfile.select(
         HelperProfile.all_columns(), HelperProfile.organization_id.area.path.as_alias("path"),
         HelperProfile.organization_id.area.lat.as_alias("lat"), HelperProfile.organization_id.area.lon.as_alias("lon"),
@@ -53,7 +54,7 @@ async def load(run: dict[str, Any]) -> tuple[matching.TwinningProblem, dict[str,
     communities = []
     info = {}
     for p in profiles:
-        w = weakness.parts(p, computed.get(p["community_id"], {}))
+        w = weakness.parts(weakness.with_load(p, figures.get(p["community_id"])), computed.get(p["community_id"], {}))
         communities.append(matching.Community(
             id=f"c{p['community_id']}", min_helpers=min(p["min_helpers"], p["max_helpers"]),
             max_helpers=p["max_helpers"], weakness=w, location=_loc(p),

@@ -52,6 +52,7 @@ async def _profile_out(org: dict[str, Any]) -> CommunityProfileOut:
     row = row or {"population": 0, "grid_workers": 0, "funding_gap": 0, "facility_gap": 0.0, "min_helpers": 0,
                   "max_helpers": 1, "note": "", "updated_at": None}
     computed = (await weakness.need_parts([org["id"]]))[org["id"]]
+    row = weakness.with_load(row, (await weakness.load_figures([org["id"]])).get(org["id"]))
     parts = weakness.parts(row, computed)
     return CommunityProfileOut(
         community_id=org["id"], community_name=org["name"], population=row["population"],

@@ -1,7 +1,10 @@
 """The weakness index of a community (docs/twinning.md): five parts in 0-1, and their weighted sum.
 
-Staff load, funding gap and facility gap come from the profile staff keep; the unmet-needs share and
-the response delay are computed from the platform's own needs.
+Staff load comes from the area tree's population and the full-time grid workers on post
+(``posts.workload``); the profile's hand-typed population and grid workers are used only while the tree
+has no population or the community has no full-time grid worker on post yet. Funding gap and facility
+gap come from the profile staff keep; the unmet-needs share and the response delay are computed from
+the platform's own needs.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 
 from jinlin.core import clock
 from jinlin.needs.tables import Need
+from jinlin.posts.workload import community_figures
 
 # Residents per grid worker: at or below GOOD the part is 0, at or above BAD it is 1.
 STAFF_GOOD, STAFF_BAD = 500.0, 2000.0
@@ -60,6 +64,20 @@ async def need_parts(community_ids: list[int]) -> dict[int, dict[str, float]]:
             "unmet_needs": round(_clamp(1 - a["met"] / a["q"]), 4) if a["q"] else 0.0,
             "response_delay": round(_clamp(a["delay"] / a["n"] / DELAY_FULL_H), 4) if a["n"] else 0.0,
         }
+    return out
+
+
+async def load_figures(community_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Population and full-time grid workers per community, from the area tree and the posts."""
+    return await community_figures(community_ids)
+
+
+def with_load(profile: dict[str, Any], figures: dict[str, int] | None) -> dict[str, Any]:
+    """The profile with its load figures replaced by the tree's and the posts' wherever they are known."""
+    out = dict(profile)
+    for key in ("population", "grid_workers"):
+        if figures and figures.get(key):
+            out[key] = figures[key]
     return out
 
 

@@ -14,7 +14,7 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table
+from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows
 
 # Import columns (Chinese headers, as county offices keep them) and the level names they use.
 IMPORT_HEADERS = {"name": "名称", "level": "级别", "code": "编码", "parent_code": "上级编码",
@@ -176,7 +176,7 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
     """Import an area list; parents are named by code (already stored, or earlier in the file)."""
     if not principal.has_role(*AREA_ADMIN_ROLES):
         raise Forbidden("Only area administrators import areas")
-    table = read_table(filename, content)
+    table = await read_rows(filename, content)
     if table:
         check_headers(table[0][1].keys(), [IMPORT_HEADERS["name"], IMPORT_HEADERS["level"]])
     errors: list[RowError] = []

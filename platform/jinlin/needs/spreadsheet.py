@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from jinlin.areas.tables import Area
@@ -22,7 +23,16 @@ from jinlin.catalog.labels import (
 from jinlin.catalog.service import policy_for_area
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, row_body, write_xlsx
+from jinlin.core.tabular import (
+    ImportRejected,
+    RowError,
+    batches,
+    check_headers,
+    read_rows,
+    row_body,
+    write_xlsx,
+    yield_to_writers,
+)
 from jinlin.needs.schemas import NeedIn
 from jinlin.needs.service import _check_place, _insert, query_needs
 from jinlin.orgs.tables import Organization
@@ -108,22 +118,30 @@ async def import_needs(principal: Principal, filename: str, content: bytes, comm
     if not principal.acts_for(community_id, COMMUNITY_ROLES):
         raise Forbidden("Only the community's staff import its needs")
     community = await Organization.select(Organization.area.path).where(Organization.id == community_id).first()
-    table = read_table(filename, content)
+    table = await read_rows(filename, content)
     if table:
         check_headers(table[0][1].keys(), REQUIRED)
     areas = {r["name"]: r["id"] for r in await Area.select(Area.id, Area.name).where(
         Area.path.like(f"{community['area.path']}%"))} if community else {}
     errors: list[RowError] = []
-    rows = [(n, _parse(n, raw, areas, errors)) for n, raw in table]
-    bad = {e.row for e in errors}
-    bodies = [row_body(n, {"community_id": community_id, **row}, NeedIn, H, errors) for n, row in rows if n not in bad]
+
+    def validate() -> list[NeedIn]:
+        rows = [(n, _parse(n, raw, areas, errors)) for n, raw in table]
+        bad = {e.row for e in errors}
+        return [row_body(n, {"community_id": community_id, **row}, NeedIn, H, errors) for n, row in rows
+                if n not in bad]
+
+    bodies = await asyncio.to_thread(validate)  # thousands of rows: off the event loop
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []
+    for batch in batches(bodies):
+        async with write_transaction():
+            for data in batch:
+                _, area = await _check_place(community_id, data.area_id)
+                ids.append(await _insert(principal, data, area, await policy_for_area(area["id"])))
+        await yield_to_writers()
     async with write_transaction():
-        for data in bodies:
-            _, area = await _check_place(community_id, data.area_id)
-            ids.append(await _insert(principal, data, area, await policy_for_area(area["id"])))
         await record(principal, "import", "need", None, {"imported": len(ids), "file": filename},
                      summary=f"{len(ids)} needs from {filename}")
     return ids

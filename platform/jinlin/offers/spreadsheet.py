@@ -15,7 +15,16 @@ from jinlin.catalog.labels import category_code, category_zh, split_list, zh
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, row_body, write_xlsx
+from jinlin.core.tabular import (
+    ImportRejected,
+    RowError,
+    batches,
+    check_headers,
+    read_rows,
+    row_body,
+    write_xlsx,
+    yield_to_writers,
+)
 from jinlin.offers.schemas import OfferIn
 from jinlin.offers.service import query_offers
 from jinlin.offers.tables import Offer
@@ -105,7 +114,7 @@ async def import_offers(principal: Principal, filename: str, content: bytes, org
         organization_id = mine[0]
     if not principal.acts_for(organization_id, UNIT_ROLES):
         raise Forbidden("Only the unit's liaison or the team's leader imports its offers")
-    table = read_table(filename, content)
+    table = await read_rows(filename, content)
     if table:
         check_headers(table[0][1].keys(), REQUIRED)
     areas: dict[str, list[int]] = {}
@@ -121,13 +130,16 @@ async def import_offers(principal: Principal, filename: str, content: bytes, org
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids = []
     now = clock.now()
+    for batch in batches(rows):
+        async with write_transaction():
+            for row in batch:
+                offer = Offer(organization_id=organization_id, capacity_left=row["capacity"], status="draft",
+                              created_by=principal.account_id, created_at=now, updated_at=now, **row)
+                await offer.save()
+                ids.append(offer.id)
+                await record(principal, "create", "offer", offer.id, msgspec.to_builtins(row), summary=row["title"])
+        await yield_to_writers()
     async with write_transaction():
-        for row in rows:
-            offer = Offer(organization_id=organization_id, capacity_left=row["capacity"], status="draft",
-                          created_by=principal.account_id, created_at=now, updated_at=now, **row)
-            await offer.save()
-            ids.append(offer.id)
-            await record(principal, "create", "offer", offer.id, msgspec.to_builtins(row), summary=row["title"])
         await record(principal, "import", "offer", None, {"imported": len(ids), "file": filename},
                      summary=f"{len(ids)} offers from {filename}")
     return ids

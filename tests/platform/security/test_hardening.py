@@ -157,3 +157,31 @@ def test_the_local_time_filter_survives_the_edge_of_the_calendar():
 
     assert clock.local(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), "%Y") == "9999"
     assert clock.local(datetime(2026, 12, 1, 1, 30), "%H:%M") == "09:30"  # naive: taken as UTC
+
+
+async def test_a_large_import_does_not_block_a_concurrent_write_for_more_than_a_second(client):
+    import asyncio
+
+    w = await make_world()
+    rows = "".join(f"送餐{i},elder_care,1,份\n" for i in range(2000))
+    csv = ("标题,类别,数量,单位\n" + rows).encode()
+    admin = await login(client, "admin_a")
+    other = await login(client, "admin_b")
+    waits: list[float] = []
+
+    async def write_meanwhile():
+        await asyncio.sleep(0.5)
+        for _ in range(3):
+            started = time.monotonic()
+            r = await client.post("/api/v1/needs", headers=other, json={
+                "community_id": w.orgs["comm_b"]["id"], "title": "同时写入", "category": "other", "quantity": 1})
+            assert r.status_code == 201, r.text
+            waits.append(time.monotonic() - started)
+            await asyncio.sleep(0.2)
+
+    imported, _ = await asyncio.gather(
+        client.post("/api/v1/needs/import", headers=admin, files={"file": ("needs.csv", csv, "text/csv")}),
+        write_meanwhile())
+    assert imported.status_code in (200, 201), imported.text
+    assert await Need.count() == 2003
+    assert max(waits) < 1.0, waits

@@ -1,7 +1,5 @@
-"""Pruning what grows without bound: full rate buckets, dead login tokens, old login failures.
-
-The audit log is a ledger and stays; notifications belong to their feature.
-"""
+"""Pruning what grows without bound: full rate buckets, dead login tokens, old login failures, and
+notifications read long ago. The audit log is a ledger and stays."""
 
 from __future__ import annotations
 
@@ -12,18 +10,23 @@ from jinlin.core.celery import celery_app, run_body
 
 # A revoked or expired token is kept a little while so a "why was I logged out" question can be answered.
 TOKEN_GRACE = timedelta(days=7)
+READ_NOTIFICATIONS_KEPT = timedelta(days=180)
 
 
 async def prune_body() -> dict[str, int]:
     from jinlin.accounts.tables import AuthToken, LoginFailure
     from jinlin.core import ratelimit
+    from jinlin.notifications.tables import Notification
 
     now = clock.now()
     tokens = await AuthToken.delete().where(
         (AuthToken.expires_at < now - TOKEN_GRACE) | (AuthToken.revoked_at < now - TOKEN_GRACE)
     ).returning(AuthToken.id)
     failures = await LoginFailure.delete().where(LoginFailure.at < now - timedelta(hours=1)).returning(LoginFailure.id)
-    return {"rate_buckets": await ratelimit.prune(), "auth_tokens": len(tokens), "login_failures": len(failures)}
+    read = await Notification.delete().where(Notification.read_at < now - READ_NOTIFICATIONS_KEPT) \
+        .returning(Notification.id)
+    return {"rate_buckets": await ratelimit.prune(), "auth_tokens": len(tokens), "login_failures": len(failures),
+            "notifications": len(read)}
 
 
 @celery_app.task(name="jinlin.core.tasks.prune", acks_late=True)

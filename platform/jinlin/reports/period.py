@@ -37,6 +37,8 @@ def parse_period(text: str | None) -> Period:
     if not match:
         raise Invalid("Bad period", {"period": "use YYYY, YYYY-Qn or YYYY-MM"})
     year = int(match.group(1))
+    if not 2000 <= year <= 2098:  # the same sane range as every stored date (core.schemas)
+        raise Invalid("Bad period", {"period": "year must be between 2000 and 2098"})
     part = match.group(2)
     if part is None:
         return Period(text, _month_start(year, 1), _month_start(year + 1, 1))

@@ -185,3 +185,9 @@ async def test_a_large_import_does_not_block_a_concurrent_write_for_more_than_a_
     assert imported.status_code in (200, 201), imported.text
     assert await Need.count() == 2003
     assert max(waits) < 1.0, waits
+
+
+async def test_a_period_beyond_the_calendar_is_a_400(client):
+    await make_world()
+    r = await client.get("/api/v1/reports/kpis?period=9999", headers=await login(client, "county"))
+    assert r.status_code == 400 and "period" in r.json()["error"]["fields"]

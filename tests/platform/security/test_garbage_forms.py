@@ -13,7 +13,9 @@ EXTRA_FIELDS = ["service_area_ids", "area_ids", "signup_ids", "need_ids", "free_
 
 
 @pytest.mark.parametrize("role", ["county", "admin_a"])
-async def test_garbage_in_every_page_form_never_answers_5xx(app, client, frozen_clock, role):
+async def test_garbage_in_every_page_form_never_answers_5xx(app, client, frozen_clock, backend, role):
+    if backend != "sqlite":
+        pytest.skip("form decoding doesn't depend on the database (NUL on PostgreSQL: test_hardening)")
     ids, headers = await build(client)
     client.cookies.clear()
     csrf = await _csrf(client)

@@ -10,8 +10,8 @@ from jinlin.accounts.tables import Account
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import DomainError
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, write_xlsx
+from jinlin.core.errors import DomainError, Forbidden
+from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows, write_xlsx
 from jinlin.posts import policy, service
 from jinlin.posts.schemas import PostIn
 
@@ -31,7 +31,9 @@ def template_xlsx() -> bytes:
 
 
 async def import_posts(principal: Principal, filename: str, content: bytes) -> list[int]:
-    table = read_table(filename, content)
+    if not principal.is_staff:  # who may, before reading the file
+        raise Forbidden("Only staff import posts")
+    table = await read_rows(filename, content)
     if table:
         check_headers(table[0][1].keys(), [HEADERS["area_code"], HEADERS["kind"]])
     codes = sorted({raw.get(HEADERS["area_code"], "").strip() for _, raw in table} - {""})

@@ -8,13 +8,15 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
+
 Kind = Literal["grid_chief", "grid_group_leader", "full_time_grid_worker", "part_time_grid_worker",
                "compound_party_secretary", "building_head", "department_staff"]
 Phone = Annotated[str, Meta(max_length=20, pattern=r"^(\+?[0-9][0-9 -]{4,18})?$")]
 Code = Annotated[str, Meta(max_length=40, pattern=r"^([a-z][a-z0-9_]{1,39})?$")]
 
 
-class PostIn(msgspec.Struct, forbid_unknown_fields=True):
+class PostIn(Body):
     """Put a person on a post: an account, or a named contact who never logs in (楼栋长)."""
 
     kind: Kind
@@ -47,13 +49,13 @@ class PostOut(msgspec.Struct):
     current: bool
 
 
-class Department(msgspec.Struct, forbid_unknown_fields=True):
+class Department(Body):
     code: Annotated[str, Meta(min_length=2, max_length=40, pattern=r"^[a-z][a-z0-9_]{1,39}$")]
     zh: Annotated[str, Meta(min_length=1, max_length=40)]
     en: Annotated[str, Meta(min_length=1, max_length=60)]
 
 
-class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
+class PolicyIn(Body):
     departments: Annotated[list[Department], Meta(min_length=1, max_length=50)] | None = None
     split_population: Annotated[int, Meta(ge=1, le=10_000_000)] | None = None
     split_residents_per_worker: Annotated[int, Meta(ge=1, le=1_000_000)] | None = None
@@ -66,7 +68,7 @@ class PolicyOut(msgspec.Struct):
     split_residents_per_worker: int
 
 
-class CardIn(msgspec.Struct, forbid_unknown_fields=True):
+class CardIn(Body):
     service_hours: Annotated[str, Meta(max_length=200)] = ""
     notice: Annotated[str, Meta(max_length=1000)] = ""
 

@@ -10,7 +10,7 @@ from jinlin.accounts.tables import Account
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import DomainError
+from jinlin.core.errors import DomainError, Forbidden
 from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, write_xlsx
 from jinlin.posts import policy, service
 from jinlin.posts.schemas import PostIn
@@ -31,6 +31,8 @@ def template_xlsx() -> bytes:
 
 
 async def import_posts(principal: Principal, filename: str, content: bytes) -> list[int]:
+    if not principal.has_role(*service.STAFFING_ROLES):
+        raise Forbidden("Only community, street and county admins assign posts")
     table = read_table(filename, content)
     if table:
         check_headers(table[0][1].keys(), [HEADERS["area_code"], HEADERS["kind"]])

@@ -31,8 +31,8 @@ def template_xlsx() -> bytes:
 
 
 async def import_posts(principal: Principal, filename: str, content: bytes) -> list[int]:
-    if not principal.is_staff:  # who may, before reading the file
-        raise Forbidden("Only staff import posts")
+    if not principal.has_role(*service.STAFFING_ROLES):  # who may, before reading the file
+        raise Forbidden("Only community, street and county admins assign posts")
     table = await read_rows(filename, content)
     if table:
         check_headers(table[0][1].keys(), [HEADERS["area_code"], HEADERS["kind"]])

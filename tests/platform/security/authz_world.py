@@ -95,7 +95,7 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         "activity_id": (act_a["id"], act_c["id"]),
         "shift_id": (act_a["shifts"][0]["id"], act_c["shifts"][0]["id"]), "signup_id": tuple(signups),
         "area_id": (w.areas["comm_a"]["id"], w.areas["comm_c"]["id"]),
-        "grid_id": (w.areas["grid_a1"]["id"], w.areas["grid_b1"]["id"]),
+        "grid_id": (w.areas["grid_a1"]["id"], w.areas["grid_b1"]["id"]),  # duty cards; 网格B1 is 社区B, east street
         "org_id": (w.orgs["comm_a"]["id"], w.orgs["comm_c"]["id"]),
         "community_id": (w.orgs["comm_a"]["id"], w.orgs["comm_c"]["id"]),
         "organization_id": (w.orgs["enterprise"]["id"], w.orgs["village"]["id"]),

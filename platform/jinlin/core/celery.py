@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
-from celery.schedules import crontab
+from celery.schedules import crontab, schedule
 from celery.signals import worker_process_init, worker_process_shutdown
 
 import jinlin
@@ -27,6 +28,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "prune": {"task": "jinlin.core.tasks.prune", "schedule": crontab(minute=17)},
     "shift-reminders": {"task": "jinlin.activities.tasks.send_shift_reminders", "schedule": crontab(minute="*/15")},
     "expire-stale-proposals": {"task": "jinlin.matches.tasks.expire_stale_proposals", "schedule": crontab(minute=5)},
+    # E-mail, SMS and robots: a notice reaches people within a minute (docs/notifications.md).
+    "deliver-notifications": {"task": "jinlin.notifications.tasks.deliver_notifications",
+                              "schedule": schedule(timedelta(seconds=20))},
 }
 
 

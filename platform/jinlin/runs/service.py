@@ -254,10 +254,13 @@ async def _announce_matches(run_id: int, now: Any) -> None:
     for m in matches:
         params = {"title": m["need_title"]}
         link = f"/matches/{m['id']}"
+        # One grouped notice (and one message per channel) per organisation for the whole run.
+        group = {"group_key": f"run:{run_id}", "group_title": "{count} matches were proposed, the first for {title}",
+                 "group_link": "/matches?status=proposed"}
         await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=m["community_id"],
-                     params=params, link=link, object_type="match", object_id=m["id"])
+                     params=params, link=link, object_type="match", object_id=m["id"], **group)
         await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=m["provider_id"],
-                     params=params, link=link, object_type="match", object_id=m["id"])
+                     params=params, link=link, object_type="match", object_id=m["id"], **group)
     need_ids = sorted({m["need_id"] for m in matches})
     if need_ids:
         await Need.update({Need.responded_at: now}).where(Need.id.is_in(need_ids) & Need.responded_at.is_null())

@@ -1,0 +1,43 @@
+"""Delivery fixtures: a real SMTP server and a real HTTP SMS gateway/robot endpoint on 127.0.0.1, with the
+channel settings pointed at them for the test."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from local_servers import HttpProvider, Reply, SmtpServer
+
+from jinlin.channels import settings as channel_settings
+from jinlin.core import ratelimit
+
+
+@dataclass
+class Outside:
+    smtp: SmtpServer
+    http: HttpProvider
+    settings: channel_settings.ChannelSettings
+
+
+@pytest.fixture
+def outside() -> Iterator[Outside]:
+    ratelimit.reset()
+    with SmtpServer() as smtp, HttpProvider() as http:
+        http.default = Reply(200, {"id": "gw-1", "errcode": 0, "code": 0})
+        settings = channel_settings.ChannelSettings(
+            public_url="http://jinlin.test", timeout_s=1, smtp_host="127.0.0.1", smtp_port=smtp.port,
+            smtp_sender="notice@jinlin.test", sms_provider="gateway", sms_gateway_url=f"{http.url}/sms",
+            sms_gateway_token="gateway-token-secret", sms_sign_name="近邻社区", wecom_base_url=http.url,
+            dingtalk_base_url=http.url, feishu_base_url=http.url)
+        channel_settings.override(settings)
+        try:
+            yield Outside(smtp, http, settings)
+        finally:
+            channel_settings.override(None)
+            ratelimit.reset()

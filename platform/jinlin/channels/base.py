@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -39,6 +40,28 @@ class Channel(Protocol):
     async def send(self, address: str, message: Message) -> str:
         """Send ``message`` to ``address``; return the provider's id for it (may be "")."""
         ...
+
+
+class _RedactUrls(logging.Filter):
+    """httpx logs every request's URL at INFO; robots carry their token in it (``?key=``, ``?access_token=``,
+    ``/hook/<id>``), so logged URLs lose their query and the hook id."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact(a) for a in record.args)
+        return True
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, httpx.URL):
+        path = value.path
+        if "/hook/" in path:
+            path = path.rsplit("/", 1)[0] + "/…"
+        return f"{value.scheme}://{value.netloc.decode()}{path}" + ("?…" if value.query else "")
+    return value
+
+
+logging.getLogger("httpx").addFilter(_RedactUrls())
 
 
 async def post(url: str, *, timeout: float, **kwargs) -> httpx.Response:

@@ -23,9 +23,8 @@ def build_email(sender: str, address: str, message: Message) -> EmailMessage:
     if message.link:
         body += f"\n\n{message.link}"
     if message.unsubscribe_url:
-        # RFC 8058 one-click unsubscribe: mail clients show their own button for it.
+        # RFC 2369: mail clients show their own unsubscribe button, which opens our one-step page.
         mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
-        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         body += f"\n\n{'退订此类通知' if message.locale == 'zh_CN' else 'Unsubscribe'}: {message.unsubscribe_url}"
     mail.set_content(body, charset="utf-8")
     return mail

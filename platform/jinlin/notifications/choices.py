@@ -20,6 +20,7 @@ from jinlin.core.ratelimit import allow
 from jinlin.core.security import mask_phone
 from jinlin.core.settings import get_settings
 from jinlin.notifications import kinds
+from jinlin.notifications.outbox import kick
 from jinlin.notifications.tables import ContactPoint, Delivery, DeliveryProfile, Preference
 
 CODE_TTL = timedelta(minutes=10)
@@ -91,12 +92,13 @@ async def start_verification(principal: Principal, channel: str, address: str) -
             await row.save()
             contact_id = row.id
         # The code travels in the delivery row until sent (then cleared): sending is never inline.
-        await Delivery.insert(Delivery(
+        code_delivery = await Delivery.insert(Delivery(
             key=f"verify:{contact_id}:{secrets.token_hex(6)}", account=principal.account_id, kind="verification_code",
             channel=channel, recipient=mask_address(channel, address), status="queued", urgent=True, payload=code,
-            created_at=now, updated_at=now))
+            created_at=now, updated_at=now)).returning(Delivery.id)
         await record(principal, "start_verification", "contact_point", contact_id,
                      {"channel": channel, "address": mask_address(channel, address)})
+    kick([code_delivery[0]["id"]])
     return {"id": contact_id, "channel": channel, "address": mask_address(channel, address), "verified": False}
 
 
@@ -112,7 +114,7 @@ async def verify(principal: Principal, channel: str, code: str) -> dict[str, Any
         if not hmac.compare_digest(row["code_hash"], _code_hash(code.strip(), key)):
             await ContactPoint.update({ContactPoint.code_attempts: ContactPoint.code_attempts + 1}).where(
                 ContactPoint.id == row["id"])
-            raise Invalid("Wrong code", {"code": "wrong code"})
+            raise Invalid("Wrong code", {"code": "wrong verification code"})
         await ContactPoint.update({ContactPoint.verified_at: now, ContactPoint.code_hash: "",
                                    ContactPoint.code_expires_at: None}).where(ContactPoint.id == row["id"])
         await record(principal, "verify", "contact_point", row["id"], {"channel": channel})

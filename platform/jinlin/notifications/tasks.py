@@ -35,10 +35,3 @@ async def deliver_notifications_body() -> int:
         await dispatch(send_delivery, send_delivery_body, delivery_id)
     return len(due)
 
-
-def kick(delivery_ids: list[int]) -> None:
-    """Queue deliveries for a worker at once (services shape); embedded, the periodic loop sends them."""
-    if celery_app.conf.task_always_eager:
-        return
-    for delivery_id in delivery_ids:
-        send_delivery.delay(delivery_id)

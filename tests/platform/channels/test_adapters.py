@@ -26,7 +26,7 @@ MESSAGE = Message(subject="[近邻] 新的号召", body="幸福社区发出号�
                   params={"title": "为独居老人送餐"})
 
 
-async def test_an_email_arrives_at_a_real_smtp_server_with_a_chinese_subject_body_and_unsubscribe_headers(smtp_server):
+async def test_an_email_arrives_at_a_real_smtp_server_with_a_chinese_subject_body_and_an_unsubscribe_header(smtp_server):
     channel = EmailChannel(ChannelSettings(smtp_host="127.0.0.1", smtp_port=smtp_server.port,
                                            smtp_sender="notice@jinlin.test"))
     message_id = await channel.send("liaison@example.com", MESSAGE)
@@ -36,7 +36,6 @@ async def test_an_email_arrives_at_a_real_smtp_server_with_a_chinese_subject_bod
     assert mail["To"] == "liaison@example.com"
     assert mail["Message-ID"] == message_id
     assert mail["List-Unsubscribe"] == "<http://jinlin.test/notifications/unsubscribe?t=abc>"
-    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     body = mail.get_body().get_content()
     assert "幸福社区发出号召：为独居老人送餐" in body and "http://jinlin.test/calls/7" in body
 

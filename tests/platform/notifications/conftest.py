@@ -41,3 +41,32 @@ def outside() -> Iterator[Outside]:
         finally:
             channel_settings.override(None)
             ratelimit.reset()
+
+
+# The real worker fixture of the run tests, shared rather than copied.
+import importlib.util as _importlib_util  # noqa: E402
+
+_spec = _importlib_util.spec_from_file_location("runs_worker_conftest", Path(__file__).parents[1] / "runs" / "conftest.py")
+_runs_conftest = _importlib_util.module_from_spec(_spec)
+_spec.loader.exec_module(_runs_conftest)
+celery_worker = _runs_conftest.celery_worker
+
+
+@pytest.fixture
+def mail_env(monkeypatch) -> Iterator[SmtpServer]:
+    """A local SMTP server and the JINLIN_SMTP_* variables a worker process reads to reach it."""
+    ratelimit.reset()
+    with SmtpServer() as smtp:
+        for name, value in {"JINLIN_SMTP_HOST": "127.0.0.1", "JINLIN_SMTP_PORT": str(smtp.port),
+                            "JINLIN_SMTP_SENDER": "notice@jinlin.test", "JINLIN_PUBLIC_URL": "http://jinlin.test"}.items():
+            monkeypatch.setenv(name, value)
+        channel_settings.override(channel_settings.load_channel_settings())
+        try:
+            yield smtp
+        finally:
+            channel_settings.override(None)
+
+
+@pytest.fixture
+def mail_worker(mail_env, celery_worker) -> SmtpServer:
+    return mail_env

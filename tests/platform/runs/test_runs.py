@@ -154,5 +154,9 @@ async def test_publishing_notifies_both_sides_once(client):
     run = await _run(client, headers, w.areas["county"]["id"])
     r = await client.post(f"/api/v1/match-runs/{run['id']}/publish", headers=headers)
     assert r.status_code == 201 and r.json()["published_at"]
-    assert await Notification.count().where(Notification.kind == "match_proposed") == 2 * run["proposals"]
+    # Grouped per organisation (one notice per recipient for the run), each counting its proposals.
+    notes = await Notification.select(Notification.group_count, Notification.organization).where(
+        Notification.kind == "match_proposed")
+    assert sum(n["group_count"] for n in notes) == 2 * run["proposals"]
+    assert len({n["organization"] for n in notes}) == len(notes)
     assert (await client.post(f"/api/v1/match-runs/{run['id']}/publish", headers=headers)).status_code == 409

@@ -191,7 +191,8 @@ async def respond(principal: Principal, call_id: int, data: ResponseIn) -> Respo
         await resp.save()
         await notify(kind="call_response", title="A unit pledged {quantity} to {title}",
                      organization_id=call["issuer_id"], params={"quantity": data.quantity, "title": call["title"]},
-                     link=f"/calls/{call_id}", object_type="call", object_id=call_id)
+                     link=f"/calls/{call_id}", object_type="call", object_id=call_id,
+                     group_key=f"call:{call_id}:responses", group_title="{count} pledges to {title}")
         await record(principal, "respond", "call_response", resp.id,
                      {"call_id": call_id, "quantity": data.quantity, "delay_s": delay}, summary=call["title"])
     rows = await _responses(call_id, [unit["id"]])

@@ -31,6 +31,7 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # E-mail, SMS and robots: a notice reaches people within a minute (docs/notifications.md).
     "deliver-notifications": {"task": "jinlin.notifications.tasks.deliver_notifications",
                               "schedule": schedule(timedelta(seconds=20))},
+    "prune-deliveries": {"task": "jinlin.notifications.tasks.prune_deliveries", "schedule": crontab(hour=3, minute=40)},
 }
 
 

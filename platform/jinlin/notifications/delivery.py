@@ -243,3 +243,22 @@ async def send_digests() -> list[int]:
                 Delivery.id.is_in([i["id"] for i in items]) & (Delivery.status == "digest"))
             ready.append(digest_id)
     return ready
+
+
+# ------------------------------------------------------------------------------------------------ pruning
+
+KEEP_FOR = timedelta(days=180)
+
+
+async def prune() -> int:
+    """Forget finished deliveries (and their attempts) after half a year: the log is for checking, not keeping."""
+    cutoff = clock.now() - KEEP_FOR
+    old = Delivery.status.is_in(["sent", "failed", "skipped", "digested"]) & (Delivery.updated_at < cutoff)
+    async with write_transaction():
+        ids = [r["id"] for r in await Delivery.select(Delivery.id).where(old).limit(5000)]
+        if not ids:
+            return 0
+        await DeliveryAttempt.delete().where(DeliveryAttempt.delivery.is_in(ids))
+        await Delivery.update({Delivery.digest: None}).where(Delivery.digest.is_in(ids))
+        await Delivery.delete().where(Delivery.id.is_in(ids))
+    return len(ids)

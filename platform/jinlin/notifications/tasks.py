@@ -35,3 +35,12 @@ async def deliver_notifications_body() -> int:
         await dispatch(send_delivery, send_delivery_body, delivery_id)
     return len(due)
 
+
+
+@celery_app.task(name="jinlin.notifications.tasks.prune_deliveries", acks_late=True)
+def prune_deliveries() -> int:
+    return run_body(prune_deliveries_body)
+
+
+async def prune_deliveries_body() -> int:
+    return await delivery.prune()

@@ -9,7 +9,7 @@ from local_servers import Reply
 from factories import make_world
 from jinlin.notifications import delivery
 from jinlin.notifications.service import notify
-from jinlin.notifications.tables import Delivery, DeliveryAttempt
+from jinlin.notifications.tables import Delivery, DeliveryAttempt, Notification
 from jinlin.notifications.tasks import deliver_notifications_body
 
 
@@ -131,3 +131,27 @@ async def test_low_urgency_kinds_wait_for_one_daily_digest(engine, outside, froz
     assert "3" in mail["Subject"]
     assert all(t in body for t in ("敬老院探访", "社区清扫", "义诊"))
     assert await Delivery.count().where(Delivery.status == "digested") == 3
+
+
+async def test_pledges_to_one_call_are_one_notice_for_its_issuer(engine):
+    w = await make_world()
+    for quantity in (1, 2, 3):
+        await notify(kind="call_response", title="A unit pledged {quantity} to {title}",
+                     organization_id=w.orgs["comm_a"]["id"], params={"quantity": quantity, "title": "送餐"},
+                     group_key="call:5:responses", group_title="{count} pledges to {title}")
+    [row] = await Notification.select()
+    from jinlin.notifications.service import text_of
+
+    assert row["group_count"] == 3 and text_of(row, "zh_CN") == "“送餐”已收到3条响应"
+
+
+async def test_deliveries_older_than_half_a_year_are_pruned_with_their_attempts(engine, outside, frozen_clock):
+    w = await make_world()
+    await verified(w.accounts["liaison"], "email", "liaison@example.com")
+    await _call_for_the_enterprise(w)
+    await deliver_notifications_body()
+    frozen_clock.advance(days=179)
+    assert await delivery.prune() == 0
+    frozen_clock.advance(days=2)
+    assert await delivery.prune() == 1
+    assert await Delivery.count() == 0 and await DeliveryAttempt.count() == 0

@@ -205,6 +205,20 @@ async def send_delivery(delivery_id: int) -> int | None:
     return None
 
 
+INTERRUPTED_AFTER = timedelta(minutes=15)
+
+
+async def give_up_interrupted() -> int:
+    """A delivery left ``sending`` (its worker died mid-send) is marked failed, never sent again: the provider
+    may already have delivered it, and twice is worse than a visible failure."""
+    now = clock.now()
+    done = await Delivery.update({Delivery.status: "failed", Delivery.updated_at: now, Delivery.payload: "",
+                                  Delivery.error: "interrupted while sending; not retried (it may have gone out)"}) \
+        .where((Delivery.status == "sending") & (Delivery.updated_at < now - INTERRUPTED_AFTER)) \
+        .returning(Delivery.id)
+    return len(done)
+
+
 async def due_deliveries(limit: int = 200) -> list[int]:
     now = clock.now()
     rows = await Delivery.select(Delivery.id).where(

@@ -28,6 +28,7 @@ def deliver_notifications() -> int:
 
 async def deliver_notifications_body() -> int:
     """Plan new notifications, fold digests when due, and hand every due delivery to a sending task."""
+    await delivery.give_up_interrupted()
     ready = await delivery.plan_pending()
     ready += await delivery.send_digests()
     due = list(dict.fromkeys(ready + await delivery.due_deliveries()))

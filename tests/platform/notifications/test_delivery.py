@@ -155,3 +155,22 @@ async def test_deliveries_older_than_half_a_year_are_pruned_with_their_attempts(
     frozen_clock.advance(days=2)
     assert await delivery.prune() == 1
     assert await Delivery.count() == 0 and await DeliveryAttempt.count() == 0
+
+
+async def test_a_send_interrupted_by_a_dead_worker_becomes_a_visible_failure_and_is_not_sent_again(
+        engine, outside, frozen_clock):
+    w = await make_world()
+    await verified(w.accounts["liaison"], "email", "liaison@example.com")
+    await _call_for_the_enterprise(w)
+    [delivery_id] = await delivery.plan_pending()
+    await Delivery.update({Delivery.status: "sending", Delivery.updated_at: frozen_clock.now}).where(
+        Delivery.id == delivery_id)  # as a worker leaves it when killed mid-send
+    frozen_clock.advance(minutes=10)
+    await deliver_notifications_body()
+    assert (await Delivery.select().first())["status"] == "sending"
+    frozen_clock.advance(minutes=6)
+    await deliver_notifications_body()
+    await deliver_notifications_body()
+    row = await Delivery.select().first()
+    assert row["status"] == "failed" and "interrupted" in row["error"]
+    assert outside.smtp.messages == []

@@ -174,3 +174,21 @@ async def test_a_send_interrupted_by_a_dead_worker_becomes_a_visible_failure_and
     row = await Delivery.select().first()
     assert row["status"] == "failed" and "interrupted" in row["error"]
     assert outside.smtp.messages == []
+
+
+async def test_an_english_speaking_liaison_gets_the_message_in_english(engine, outside):
+    from jinlin.accounts.tables import Account
+
+    w = await make_world()
+    await Account.update({Account.locale: "en"}).where(Account.id == w.accounts["liaison"])
+    await verified(w.accounts["liaison"], "email", "liaison@example.com")
+    await verified(w.accounts["liaison2"], "email", "liaison2@example.com")
+    await _call_for_the_enterprise(w)
+    await notify(kind="call_issued", title="{issuer} calls for help: {title}", organization_id=w.orgs["village"]["id"],
+                 params={"issuer": "社区C居委会", "title": "修缮"})
+    await deliver_notifications_body()
+    mails = {m["To"]: m for m in outside.smtp.messages}
+    assert mails["liaison@example.com"]["Subject"] == "[近邻] 社区A居委会 calls for help: 为独居老人送餐"
+    assert "Unsubscribe:" in mails["liaison@example.com"].get_body().get_content()
+    assert mails["liaison2@example.com"]["Subject"] == "[近邻] 社区C居委会发出号召：修缮"
+    assert "退订此类通知" in mails["liaison2@example.com"].get_body().get_content()

@@ -76,3 +76,18 @@ async def test_a_forged_unsubscribe_link_is_refused_in_chinese_and_changes_nothi
     page = await client.get(f"/notifications/unsubscribe?token={w.accounts['liaison']}.call_issued.email.0000")
     assert page.status_code == 400 and "退订链接无效" in page.text
     assert await Preference.count() == 0
+
+
+async def test_a_robot_without_its_signing_secret_is_refused_on_the_page_and_the_token_is_not_echoed(client):
+    w = await make_world()
+    await page_login(client, "liaison")
+    enterprise = w.orgs["enterprise"]["id"]
+    token = await csrf_token(client, f"/organizations/{enterprise}/robots")
+    r = await client.post(f"/organizations/{enterprise}/robots", headers={"x-csrftoken": token},
+                          data={"_csrf_token": token, "kind": "dingtalk", "token": "tok-secret-777", "secret": ""})
+    assert r.status_code == 400 and "必须启用加签" in r.text and "tok-secret-777" not in r.text
+    from jinlin.notifications.tables import Robot
+
+    assert await Robot.count() == 0
+    await page_login(client, "liaison2")  # another unit's liaison
+    assert (await client.get(f"/organizations/{enterprise}/robots")).status_code == 404

@@ -192,3 +192,21 @@ async def test_an_english_speaking_liaison_gets_the_message_in_english(engine, o
     assert "Unsubscribe:" in mails["liaison@example.com"].get_body().get_content()
     assert mails["liaison2@example.com"]["Subject"] == "[近邻] 社区C居委会发出号召：修缮"
     assert "退订此类通知" in mails["liaison2@example.com"].get_body().get_content()
+
+
+async def test_a_flood_to_one_recipient_is_held_back_by_the_per_recipient_limit(engine, outside, frozen_clock):
+    import dataclasses
+
+    from jinlin.channels import settings as channel_settings
+
+    channel_settings.override(dataclasses.replace(outside.settings, sms_per_recipient_per_hour=2))
+    w = await make_world()
+    await verified(w.accounts["liaison"], "sms", "13800001234")
+    for title in ("一", "二", "三"):
+        await _call_for_the_enterprise(w, title=title)
+    await deliver_notifications_body()
+    assert len(sms_requests(outside)) == 2
+    held = await Delivery.select().where(Delivery.status == "queued").first()
+    assert held["attempts"] == 0 and held["error"] == "rate limit"
+    assert (await DeliveryAttempt.select().where(DeliveryAttempt.delivery == held["id"]).first())["outcome"] \
+        == "throttled"

@@ -30,7 +30,8 @@ from jinlin.notifications.tables import ContactPoint, Delivery, DeliveryAttempt,
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(hours=1)  # older undispatched notices (e.g. from before this feature) stay in-app only
+# A sanity bound: a notice older than this (the workers were down for a week) is not sent on any more.
+STALE_AFTER = timedelta(days=7)
 MAX_ATTEMPTS = 6
 PLAN_BATCH = 500
 

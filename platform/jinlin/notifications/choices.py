@@ -44,6 +44,8 @@ def mask_address(channel: str, address: str) -> str:
 
 def _normalise(channel: str, address: str) -> str:
     address = address.strip()
+    if "\x00" in address:
+        raise Invalid("Check the highlighted fields", {"address": "must not contain NUL characters"})
     if channel == "email":
         if not EMAIL_RE.match(address) or len(address) > 120:
             raise Invalid("Invalid e-mail address", {"address": "not an e-mail address"})
@@ -220,7 +222,7 @@ def unsubscribe_token(account_id: int, kind: str, channel: str) -> str:
 
 def read_unsubscribe_token(token: str) -> tuple[int, str, str]:
     parts = token.split(".")
-    if len(parts) != 4 or not parts[0].isdigit() or len(token) > 200:
+    if len(token) > 200 or len(parts) != 4 or not (parts[0].isascii() and parts[0].isdigit()) or len(parts[0]) > 18:
         raise Invalid("Invalid unsubscribe link", {"token": "malformed"})
     account_id, kind, channel = int(parts[0]), parts[1], parts[2]
     if not hmac.compare_digest(unsubscribe_token(account_id, kind, channel), token):

@@ -112,8 +112,9 @@ async def unsubscribe_page(maybe_principal: NamedDependency[Principal | None], t
         what = {"kind": kind, "label": kinds.label(kind), "channel": channel}
     except DomainError as exc:
         errors = form_errors(exc)
+    # A page, not an API: a broken link still answers 200 with the reason; the POST refuses it.
     return render("notifications/unsubscribe.html", maybe_principal, token=token[:200], what=what, done=False,
-                  errors=errors, status_code=200 if what else 400)
+                  errors=errors)
 
 
 @post("/notifications/unsubscribe", include_in_schema=False)

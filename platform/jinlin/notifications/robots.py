@@ -41,9 +41,9 @@ async def add_robot(principal: Principal, organization_id: int, kind: str, token
     if kind not in ROBOT_KINDS:
         raise Invalid("Unknown robot", {"kind": f"one of {', '.join(ROBOT_KINDS)}"})
     token = token.strip()
-    if not token or len(token) > 200 or any(c.isspace() for c in token):
+    if not token or len(token) > 200 or any(c.isspace() or c == "\x00" for c in token):
         raise Invalid("Invalid webhook token", {"token": "the key/access_token/hook id shown by the chat app"})
-    if len(secret) > 200:
+    if len(secret) > 200 or "\x00" in secret:
         raise Invalid("Invalid secret", {"secret": "at most 200 characters"})
     if kind in ("dingtalk", "feishu") and not secret.strip():
         raise Invalid("A signing secret is required", {"secret": "signing (加签/签名校验) is required"})

@@ -8,16 +8,18 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
+
 Channel = Literal["email", "sms"]
 
 
-class KindChoice(msgspec.Struct, forbid_unknown_fields=True):
+class KindChoice(Body):
     kind: Annotated[str, Meta(min_length=1, max_length=40)]
     channels: Annotated[list[Channel], Meta(max_length=2)]
     digest: bool = False
 
 
-class PreferencesIn(msgspec.Struct, forbid_unknown_fields=True):
+class PreferencesIn(Body):
     kinds: Annotated[list[KindChoice], Meta(max_length=100)] = []
     quiet_hours: bool | None = None
 
@@ -36,12 +38,12 @@ class PreferencesOut(msgspec.Struct):
     available_channels: list[str]
 
 
-class ContactIn(msgspec.Struct, forbid_unknown_fields=True):
+class ContactIn(Body):
     channel: Channel
     address: Annotated[str, Meta(min_length=1, max_length=120)]
 
 
-class VerifyIn(msgspec.Struct, forbid_unknown_fields=True):
+class VerifyIn(Body):
     channel: Channel
     code: Annotated[str, Meta(min_length=1, max_length=12)]
 
@@ -78,7 +80,7 @@ class DeliveryStatsOut(msgspec.Struct):
     failures: list[DeliveryOut]
 
 
-class UnsubscribeIn(msgspec.Struct, forbid_unknown_fields=True):
+class UnsubscribeIn(Body):
     token: Annotated[str, Meta(min_length=1, max_length=200)]
 
 
@@ -88,7 +90,7 @@ class UnsubscribeOut(msgspec.Struct):
     channel: str
 
 
-class RobotIn(msgspec.Struct, forbid_unknown_fields=True):
+class RobotIn(Body):
     kind: Literal["wecom", "dingtalk", "feishu"]
     token: Annotated[str, Meta(min_length=1, max_length=200)]
     secret: Annotated[str, Meta(max_length=200)] = ""

@@ -74,7 +74,11 @@ async def test_deliveries_are_shown_to_their_owner_and_statistics_to_county_admi
 async def test_a_forged_unsubscribe_link_is_refused_in_chinese_and_changes_nothing(client):
     w = await make_world()
     page = await client.get(f"/notifications/unsubscribe?token={w.accounts['liaison']}.call_issued.email.0000")
-    assert page.status_code == 400 and "退订链接无效" in page.text
+    assert page.status_code == 200 and "退订链接无效" in page.text and "data-testid=\"unsubscribe\"" not in page.text
+    token = await csrf_token(client, "/login")
+    r = await client.post("/notifications/unsubscribe", headers={"x-csrftoken": token},
+                          data={"_csrf_token": token, "token": f"{w.accounts['liaison']}.call_issued.email.0000"})
+    assert r.status_code == 400 and "退订链接无效" in r.text
     assert await Preference.count() == 0
 
 

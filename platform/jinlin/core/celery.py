@@ -27,6 +27,7 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "prune": {"task": "jinlin.core.tasks.prune", "schedule": crontab(minute=17)},
     "shift-reminders": {"task": "jinlin.activities.tasks.send_shift_reminders", "schedule": crontab(minute="*/15")},
     "expire-stale-proposals": {"task": "jinlin.matches.tasks.expire_stale_proposals", "schedule": crontab(minute=5)},
+    "report-deadlines": {"task": "jinlin.resident_reports.tasks.enforce_deadlines", "schedule": crontab(minute="*/5")},
 }
 
 

@@ -378,3 +378,19 @@ async def chase(principal: Principal, report_id: int, data: ChaseIn) -> ReportOu
                       ResidentReport.status.is_in(list(OPEN_STATUSES)), reason=data.note.strip())
         await notify_handlers(row, kind="report_chased", title="Report #{id} ({category}) was chased (催办)")
     return await get_report(principal, report_id)
+
+
+async def actions_for(principal: Principal, report_id: int) -> set[str]:
+    """What the principal may do to the report now (the page shows only these)."""
+    row = await get_visible_row(principal, report_id)
+    actions: set[str] = set()
+    mine = row["owner"] == principal.account_id
+    if row["status"] == "submitted" and (mine or await access.can_handle(principal, row)):
+        actions.add("accept")
+    if mine and row["status"] in HANDLING:
+        actions.update({"triage", "resolve", "transfer"})
+        if row["status"] == "accepted" and row["community"]:
+            actions.add("refer")
+    if row["status"] in OPEN_STATUSES and access.supervises(principal, row):
+        actions.update({"chase", "reassign"})
+    return actions

@@ -1,0 +1,32 @@
+import pytest
+
+from factories import make_report_world
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    from jinlin.core import ratelimit
+
+    ratelimit.reset()
+    yield
+    ratelimit.reset()
+
+
+@pytest.fixture
+async def world(engine):
+    return await make_report_world()
+
+
+@pytest.fixture
+async def file_report(client):
+    """File a report through the public API (no account); returns the tracking code."""
+
+    async def file(area, *, category="environment", description="楼道堆放杂物，堵住了消防通道", phone=None):
+        body = {"area_id": area["id"], "category": category, "description": description, "consent": True}
+        if phone:
+            body["phone"] = phone
+        response = await client.post("/api/v1/resident-reports", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()["code"]
+
+    return file

@@ -43,6 +43,7 @@ class KpiTableOut(msgspec.Struct):
     ranking: list[KpiGroupOut]
     hours_by_colour: dict[str, dict[str, float | None]]
     trend: list[dict[str, object]]
+    overdue: int  # open and overdue now (the one definition, core.deadlines)
 
 
 class PublicReportController(Controller):
@@ -132,7 +133,7 @@ class ReportController(Controller):
             rates=table.total.rates,
             ranking=[KpiGroupOut(id=i, name=n, counts=asdict(k), rates=k.rates) for i, n, k in table.rows],
             hours_by_colour=table.hours_by_colour,
-            trend=[{"month": label, **rates} for label, rates in table.trend],
+            trend=[{"month": label, **rates} for label, rates in table.trend], overdue=table.overdue,
         )
 
 

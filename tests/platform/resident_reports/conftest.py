@@ -22,6 +22,9 @@ async def file_report(client):
     """File a report through the public API (no account); returns the tracking code."""
 
     async def file(area, *, category="environment", description="楼道堆放杂物，堵住了消防通道", phone=None):
+        from jinlin.core import ratelimit
+
+        ratelimit.reset()  # many residents, one test client address
         body = {"area_id": area["id"], "category": category, "description": description, "consent": True}
         if phone:
             body["phone"] = phone

@@ -77,3 +77,19 @@ async def test_overdue_means_the_same_on_the_page_in_the_filter_in_the_api_and_i
     admin = await login(client, "admin_a")
     kpis = (await client.get(f"{API}/kpis?area_id={world.areas['comm_a']['id']}", headers=admin)).json()
     assert kpis["overdue"] == 1
+
+
+async def test_the_workbench_lists_reports_waiting_and_the_escalated_ones_for_the_community(
+        client, world, file_report, frozen_clock):
+    from factories import principal
+    from jinlin.core.workbench import collect
+
+    code = await file_report(world.areas["building_a1"])
+    waiting = [i for i in await collect(await principal("grid_a")) if i.group == "Reports waiting for me"]
+    assert len(waiting) == 1 and waiting[0].href.endswith(str((await ResidentReport.select().first())["id"]))
+    assert not [i for i in await collect(await principal("admin_a")) if i.group == "Escalated to you"]
+    frozen_clock.advance(hours=73)
+    await enforce_deadlines_body()
+    escalated = [i for i in await collect(await principal("admin_a")) if i.group == "Escalated to you"]
+    assert len(escalated) == 1 and code not in escalated[0].title
+    assert not [i for i in await collect(await principal("street_east")) if i.group == "Escalated to you"]

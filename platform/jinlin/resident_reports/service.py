@@ -241,15 +241,15 @@ async def accept(principal: Principal, report_id: int, data: TriageIn | None = N
     return await get_report(principal, report_id)
 
 
-def _owner_only(principal: Principal, row: dict[str, Any], what: str) -> None:
+def _owner_only(principal: Principal, row: dict[str, Any]) -> None:
     if row["owner"] != principal.account_id:
-        raise Forbidden(f"Only the report's owner may {what}")
+        raise Forbidden("Only the report's owner may do that")
 
 
 async def triage(principal: Principal, report_id: int, data: TriageIn) -> ReportOut:
     """分色: urgency × importance → colour by the county's policy; empty keeps (accepts) the suggestion."""
     row = await get_visible_row(principal, report_id)
-    _owner_only(principal, row, "triage it")
+    _owner_only(principal, row)
     values = await _triage_values(row, data)
     async with write_transaction():
         await _change(principal, row, "triage", values, ResidentReport.status.is_in(list(HANDLING))
@@ -261,7 +261,7 @@ async def resolve(principal: Principal, report_id: int, data: ResolveIn, photo_b
                   ) -> ReportOut:
     """Resolved in the grid, with a note and optional photos; the resident rates it next."""
     row = await get_visible_row(principal, report_id)
-    _owner_only(principal, row, "resolve it")
+    _owner_only(principal, row)
     photo_bytes = photo_bytes or []
     if len(photo_bytes) > photos.MAX_PHOTOS:
         raise Invalid("Too many photos", {"photos": "at most 3 photos"})
@@ -293,7 +293,7 @@ async def to_need(principal: Principal, report_id: int, data: ToNeedIn) -> Repor
     from jinlin.needs.service import create_need
 
     row = await get_visible_row(principal, report_id)
-    _owner_only(principal, row, "turn it into a need")
+    _owner_only(principal, row)
     if row["community"] is None:
         raise Conflict("The report's area belongs to no community", {"community_id": "missing"})
     if row["status"] not in ("accepted",):
@@ -324,7 +324,7 @@ async def _check_handler(row: dict[str, Any], account_id: int) -> None:
 async def transfer(principal: Principal, report_id: int, data: HandOverIn) -> ReportOut:
     """The owner hands it over, with a reason (转办); the new owner is told."""
     row = await get_visible_row(principal, report_id)
-    _owner_only(principal, row, "transfer it")
+    _owner_only(principal, row)
     if data.account_id == principal.account_id:
         raise Invalid("Hand it to someone else", {"account_id": "already yours"})
     await _check_handler(row, data.account_id)

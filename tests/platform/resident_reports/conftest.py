@@ -33,3 +33,18 @@ async def file_report(client):
         return response.json()["code"]
 
     return file
+
+
+def _runs_worker_fixture():
+    """The real Celery worker fixture of the run tests (one definition, reused here)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "runs" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("runs_worker_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.celery_worker
+
+
+celery_worker = _runs_worker_fixture()

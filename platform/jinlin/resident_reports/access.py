@@ -15,6 +15,11 @@ from jinlin.auth.principal import COMMUNITY_ROLES, Principal
 from jinlin.posts.holders import grid_worker_accounts
 
 LEVELS = ("grid", "community", "street", "county")
+MAX_ID = 2**31 - 1  # ids are 32-bit serials on PostgreSQL; a bigger one names nothing (and must not reach the driver)
+
+
+def storable(value: int | None) -> bool:
+    return value is not None and 1 <= value <= MAX_ID
 LEVEL_ADMIN = {"community": "community_admin", "street": "street_admin", "county": "county_admin"}
 
 

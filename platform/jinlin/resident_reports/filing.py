@@ -37,7 +37,9 @@ def new_code() -> str:
 
 
 async def reportable_area(area_id: int) -> dict[str, Any]:
-    area = await Area.select().where(Area.id == area_id).first()
+    from jinlin.resident_reports.access import storable
+
+    area = None if not storable(area_id) else await Area.select().where(Area.id == area_id).first()
     if area is None or area["level"] not in REPORTABLE_LEVELS:
         raise Invalid("Choose a grid, compound or building", {"area_id": "must be a grid, compound or building"})
     return area
@@ -139,9 +141,11 @@ async def _dispatch(report_id: int, category: str, place: dict[str, Any], worker
 
 
 async def _by_code(code: str) -> dict[str, Any]:
+    code = code.strip().upper()
+    if not code or len(code) > 16 or not all(c in CODE_ALPHABET for c in code):
+        raise NotFound("No report with this tracking code")
     row = await ResidentReport.select(ResidentReport.all_columns(), ResidentReport.area.name,
-                                      ResidentReport.owner.display_name).where(
-        ResidentReport.code == code.strip().upper()[:16]).first()
+                                      ResidentReport.owner.display_name).where(ResidentReport.code == code).first()
     if row is None:
         raise NotFound("No report with this tracking code")
     return row

@@ -21,6 +21,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core.db import is_sqlite
 from jinlin.core.errors import Invalid, NotFound
 from jinlin.reports.period import Period, parse_period
+from jinlin.resident_reports.access import storable
 from jinlin.resident_reports.tables import ResidentReport
 
 GROUPS = {"worker": "r.owner", "grid": "r.grid", "community": "r.community_area", "street": "r.street_area"}
@@ -138,6 +139,8 @@ async def kpi_table(principal: Principal, *, area_id: int | None = None, period:
         if m is None or not principal.is_staff:
             raise NotFound("No area to report on")
         area_id = m.area_id
+    if not storable(area_id):
+        raise Invalid("No such area", {"area_id": "no such area"})
     area = await Area.select().where(Area.id == area_id).first()
     if area is None or not principal.covers_area(area["path"]):
         raise NotFound("Area not found")

@@ -10,6 +10,7 @@ from jinlin.areas.tables import Area
 from jinlin.auth.principal import COMMUNITY_ROLES
 from jinlin.core.errors import NotFound
 from jinlin.posts.holders import grid_worker_accounts
+from jinlin.resident_reports.access import storable
 from jinlin.resident_reports.filing import REPORTABLE_LEVELS
 from jinlin.resident_reports.schemas import ReportOut
 
@@ -23,7 +24,7 @@ async def _names_on_path(path: str) -> dict[int, str]:
 
 async def place_for_form(area_id: int) -> dict[str, Any]:
     """The area of the link, its readable path, and (above grid level) the places under it to choose from."""
-    area = await Area.select().where(Area.id == area_id).first()
+    area = await Area.select().where(Area.id == area_id).first() if storable(area_id) else None
     if area is None:
         raise NotFound("Area not found")
     names = await _names_on_path(area["path"])

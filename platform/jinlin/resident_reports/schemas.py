@@ -11,8 +11,10 @@ from msgspec import Meta
 Category = Literal["environment", "facilities", "safety", "neighbours", "property", "elder_care", "parking", "other"]
 Level = Annotated[int, Meta(ge=1, le=3)]
 Phone = Annotated[str, Meta(pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")]
-Text = Annotated[str, Meta(min_length=1, max_length=500)]
-Reason = Annotated[str, Meta(min_length=2, max_length=300)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text; refuse it here with a field error instead
+Text = Annotated[str, Meta(min_length=1, max_length=500, pattern=NO_NUL)]
+Reason = Annotated[str, Meta(min_length=2, max_length=300, pattern=NO_NUL)]
+Short = Annotated[str, Meta(max_length=300, pattern=NO_NUL)]
 
 
 class ReportIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -40,19 +42,19 @@ class HandOverIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ChaseIn(msgspec.Struct, forbid_unknown_fields=True):
-    note: Annotated[str, Meta(max_length=300)] = ""
+    note: Short = ""
 
 
 class ToNeedIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[str, Meta(min_length=2, max_length=120)]
+    title: Annotated[str, Meta(min_length=2, max_length=120, pattern=NO_NUL)]
     category: str = "other"
     quantity: Annotated[int, Meta(ge=1, le=1_000_000)] = 1
-    unit: Annotated[str, Meta(max_length=20)] = ""
+    unit: Annotated[str, Meta(max_length=20, pattern=NO_NUL)] = ""
 
 
 class RatingIn(msgspec.Struct, forbid_unknown_fields=True):
     satisfaction: Literal["satisfied", "basically", "unsatisfied"]
-    comment: Annotated[str, Meta(max_length=300)] = ""
+    comment: Short = ""
 
 
 class EventOut(msgspec.Struct):

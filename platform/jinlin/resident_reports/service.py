@@ -61,6 +61,8 @@ def _select():
 
 
 async def get_row(report_id: int) -> dict[str, Any]:
+    if not access.storable(report_id):
+        raise NotFound("Report not found")
     row = await _select().where(ResidentReport.id == report_id).first()
     if row is None:
         raise NotFound("Report not found")
@@ -119,6 +121,8 @@ async def get_report(principal: Principal, report_id: int) -> ReportOut:
 
 async def photo_file(principal: Principal, report_id: int, photo_id: int) -> bytes:
     row = await get_visible_row(principal, report_id)
+    if not access.storable(photo_id):
+        raise NotFound("Photo not found")
     photo = await ReportPhoto.select().where((ReportPhoto.id == photo_id) & (ReportPhoto.report == report_id)).first()
     if photo is None or not await access.sees_personal_data(principal, row):
         raise NotFound("Photo not found")
@@ -166,6 +170,8 @@ async def list_reports(
         where.append((ResidentReport.level != "grid") & (ResidentReport.queue != ResidentReport.level)
                      & ResidentReport.status.is_in(list(OPEN_STATUSES)))
     if area_id is not None:
+        if not access.storable(area_id):
+            raise Invalid("No such area", {"area_id": "no such area"})
         root = await Area.select(Area.path).where(Area.id == area_id).first()
         if root is None:
             raise NotFound("Area not found")
@@ -310,6 +316,8 @@ async def to_need(principal: Principal, report_id: int, data: ToNeedIn) -> Repor
 
 async def _check_handler(row: dict[str, Any], account_id: int) -> None:
     """The one handed a report must be on the grid's posts or on the community's staff."""
+    if not access.storable(account_id):
+        raise Invalid("No such account", {"account_id": "no such account"})
     if account_id in await access.grid_posts(row):
         return
     if row["community"] and await Membership.exists().where(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
@@ -17,7 +16,8 @@ from jinlin.auth.principal import STAFF_ROLES, Principal
 from jinlin.core.errors import DomainError, Invalid
 from jinlin.core.http import client_address
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import form_data, form_errors, redirect, render
+from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
+from jinlin.core.pagination import PageRequest
 from jinlin.resident_reports import filing, kpis, photos, places, service
 from jinlin.resident_reports.labels import report_label
 from jinlin.resident_reports.schemas import (
@@ -33,17 +33,6 @@ from jinlin.resident_reports.tables import ReportCategory
 
 CATEGORIES = [c.value for c in ReportCategory]
 UPLOAD_LIMIT = photos.MAX_PHOTOS * photos.MAX_BYTES + 1024 * 1024  # three big photos; bigger ones get a field error
-
-
-def _convert(raw: dict[str, Any], struct: type[msgspec.Struct]) -> Any:
-    try:
-        return msgspec.convert(raw, struct, strict=False)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        field = message.partition(" - at `$.")[2].rstrip("`").split("[")[0] or "_form"
-        if "missing required field `" in message:
-            field = message.partition("missing required field `")[2].split("`")[0]
-        raise Invalid("Check the highlighted fields", {field: "invalid value"}) from exc
 
 
 async def _uploads(value: Any) -> list[bytes]:
@@ -80,7 +69,7 @@ async def report_submit(request: Request, area_id: FromPath[int]) -> Template | 
         raw = {"area_id": kept.get("area_id") or area_id, "category": kept.get("category", ""),
                "description": kept.get("description", ""), "consent": kept.get("consent") == "on",
                "phone": kept.get("phone", "").strip() or None}
-        data = _convert(raw, ReportIn)
+        data = convert_form(raw, ReportIn)
         filed = await filing.file_report(data, await _uploads(files), client_address(request))
     except DomainError as exc:
         return await _form(area_id, kept, form_errors(exc), exc.status)
@@ -96,7 +85,7 @@ async def track_page(code: FromPath[str], new: FromQuery[int | None] = None) -> 
 async def rate_submit(request: Request, code: FromPath[str]) -> Template | Redirect:
     form = await form_data(request)
     try:
-        await filing.rate(code, _convert({"satisfaction": form.get("satisfaction", ""),
+        await filing.rate(code, convert_form({"satisfaction": form.get("satisfaction", ""),
                                           "comment": form.get("comment", "")}, RatingIn))
     except DomainError as exc:
         return render("resident_reports/track.html", None, report=await filing.track(code),
@@ -110,15 +99,15 @@ VIEWS = ("waiting", "mine", "overdue", "escalated", "all")
 
 
 @get("/resident-reports", include_in_schema=False)
-async def queue_page(principal: NamedDependency[Principal], view: FromQuery[str] = "waiting",
-                     colour: FromQuery[str | None] = None) -> Template:
+async def queue_page(principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
+                     view: FromQuery[str] = "waiting", colour: FromQuery[str | None] = None) -> Template:
     if view not in VIEWS:
         raise Invalid("Unknown view", {"view": "unknown view"})
     filters: dict[str, Any] = {
         "waiting": {"status": "submitted"}, "mine": {"mine": True, "status": "accepted,referred"},
         "overdue": {"overdue": True}, "escalated": {"escalated": True}, "all": {},
     }[view]
-    page = await service.list_reports(principal, None, colour=colour, **filters)
+    page = await service.list_reports(principal, paging, colour=colour, **filters)
     return render("resident_reports/queue.html", principal, page=page, view=view, views=VIEWS)
 
 
@@ -144,7 +133,7 @@ async def photo(principal: NamedDependency[Principal], report_id: FromPath[int],
 
 
 def _triage_in(form: dict[str, Any]) -> TriageIn:
-    return _convert({k: form[k] for k in ("urgency", "importance") if form.get(k)}, TriageIn)
+    return convert_form({k: form[k] for k in ("urgency", "importance") if form.get(k)}, TriageIn)
 
 
 async def _act(principal: Principal, report_id: int, action: str, form: dict[str, Any], files: list[bytes]) -> None:
@@ -153,15 +142,15 @@ async def _act(principal: Principal, report_id: int, action: str, form: dict[str
     elif action == "triage":
         await service.triage(principal, report_id, _triage_in(form))
     elif action == "resolve":
-        await service.resolve(principal, report_id, _convert({"note": form.get("note", "")}, ResolveIn), files)
+        await service.resolve(principal, report_id, convert_form({"note": form.get("note", "")}, ResolveIn), files)
     elif action == "refer":
-        await service.to_need(principal, report_id, _convert(
+        await service.to_need(principal, report_id, convert_form(
             {"title": form.get("title", ""), "category": form.get("category") or "other"}, ToNeedIn))
     elif action in ("transfer", "reassign"):
-        data = _convert({"account_id": form.get("account_id", ""), "reason": form.get("reason", "")}, HandOverIn)
+        data = convert_form({"account_id": form.get("account_id", ""), "reason": form.get("reason", "")}, HandOverIn)
         await (service.transfer if action == "transfer" else service.reassign)(principal, report_id, data)
     elif action == "chase":
-        await service.chase(principal, report_id, _convert({"note": form.get("note", "")}, ChaseIn))
+        await service.chase(principal, report_id, convert_form({"note": form.get("note", "")}, ChaseIn))
     else:
         raise Invalid("Unknown action", {"_form": "unknown action"})
 

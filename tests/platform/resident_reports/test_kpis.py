@@ -87,3 +87,16 @@ async def test_a_street_admin_of_another_street_gets_no_kpis_for_this_one(client
     west = await login(client, "street_west")
     answer = await client.get(f"{API}/kpis?area_id={world.areas['east']['id']}", headers=west)
     assert answer.status_code == 404
+
+
+async def test_the_kpi_page_shows_the_residents_report_figures_beside_the_needs(client, world, file_report):
+    from factories import page_login
+
+    await file_report(world.areas["building_a1"])
+    await page_login(client, "admin_a")
+    page = await client.get(f"/reports?area_id={world.areas['comm_a']['id']}")
+    assert "/resident-reports/kpis/section?" in page.text
+    section = await client.get(f"/resident-reports/kpis/section?area_id={world.areas['comm_a']['id']}")
+    assert section.status_code == 200 and 'data-kpi="response_rate"' in section.text
+    full = await client.get(f"/resident-reports/kpis?area_id={world.areas['comm_a']['id']}&by=worker")
+    assert full.status_code == 200 and 'data-testid="ranking"' in full.text and "report-trend" in full.text

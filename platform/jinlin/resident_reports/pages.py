@@ -47,6 +47,16 @@ async def _uploads(value: Any) -> list[bytes]:
 
 # -- public ---------------------------------------------------------------------------------------
 
+# Residents read these instead of msgspec's wording ("Expected `str` matching regex …").
+PLAIN_REASONS = {"phone": "enter a mobile number or a landline with its area code",
+                 "description": "describe it in 1 to 500 characters", "category": "choose one",
+                 "area_id": "choose a place"}
+
+
+def _plain(errors: dict[str, str]) -> dict[str, str]:
+    return {f: PLAIN_REASONS[f] if f in PLAIN_REASONS and r.startswith(("Expected", "Invalid")) else r
+            for f, r in errors.items()}
+
 
 async def _form(area_id: int, form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                 status_code: int = 200) -> Template:
@@ -72,7 +82,7 @@ async def report_submit(request: Request, area_id: FromPath[int]) -> Template | 
         data = convert_form(raw, ReportIn)
         filed = await filing.file_report(data, await _uploads(files), client_address(request))
     except DomainError as exc:
-        return await _form(area_id, kept, form_errors(exc), exc.status)
+        return await _form(area_id, kept, _plain(form_errors(exc)), exc.status)
     return redirect(f"/track/{filed.code}?new=1")
 
 

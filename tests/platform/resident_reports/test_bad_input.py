@@ -49,3 +49,13 @@ async def test_a_staff_form_with_a_bad_account_names_the_field(client, world, fi
                                  data={"_csrf_token": token, "account_id": "abc", "reason": "换人"})
     assert response.status_code == 400 and 'data-field="account_id"' in response.text
     assert (await ResidentReport.select().first())["owner"] == world.accounts["grid_a"]
+
+
+async def test_a_mistyped_phone_on_the_form_is_explained_in_chinese_and_the_input_kept(client, world):
+    area = world.areas["building_a1"]
+    token = await csrf_token(client, f"/report/{area['id']}")
+    response = await client.post(f"/report/{area['id']}", data={
+        "_csrf_token": token, "category": "parking", "description": "车位被占", "phone": "12ab", "consent": "on"})
+    assert response.status_code == 400
+    assert "请填写手机号或带区号的座机号" in response.text and "车位被占" in response.text
+    assert await ResidentReport.count() == 0

@@ -20,8 +20,8 @@ from jinlin.core.settings import get_settings
 MAX_PHOTOS = 3
 MAX_BYTES = 8 * 1024 * 1024
 MAX_SIDE = 2048  # longer side after re-encoding; a phone photo stays readable
-ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "HEIF", "GIF"})
-Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs early
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,8 @@ def check_and_encode(raw: bytes, field: str = "photos") -> Encoded:
         image = Image.open(io.BytesIO(raw))
         if image.format not in ALLOWED_FORMATS:
             raise Invalid("Not a photo", {field: "must be a JPEG, PNG or WebP image"})
+        if image.width * image.height > MAX_PIXELS:
+            raise Invalid("Photo too large", {field: "each photo at most 8 MB"})
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError) as exc:
         raise Invalid("Not a photo", {field: "must be a JPEG, PNG or WebP image"}) from exc

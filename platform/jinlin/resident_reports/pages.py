@@ -86,6 +86,16 @@ async def report_submit(request: Request, area_id: FromPath[int]) -> Template | 
     return redirect(f"/track/{filed.code}?new=1")
 
 
+@get("/track", include_in_schema=False)
+async def track_lookup(code: FromQuery[str | None] = None) -> Template | Redirect:
+    """Type the tracking code in (a plain GET form: no JavaScript, works from any phone)."""
+    cleaned = (code or "").strip().upper()
+    if cleaned and len(cleaned) <= 16 and cleaned.isalnum() and cleaned.isascii():
+        return redirect(f"/track/{cleaned}")
+    return render("resident_reports/track_lookup.html", None, code=code or "",
+                  errors={"code": "No report with this tracking code"} if code else {})
+
+
 @get("/track/{code:str}", include_in_schema=False)
 async def track_page(code: FromPath[str], new: FromQuery[int | None] = None) -> Template:
     return render("resident_reports/track.html", None, report=await filing.track(code), new=bool(new))
@@ -195,7 +205,7 @@ async def kpi_section(principal: NamedDependency[Principal], area_id: FromQuery[
     return render("resident_reports/_kpi_section.html", principal, table=table)
 
 
-ROUTES = [report_form, report_submit, track_page, rate_submit, queue_page, report_page, photo, act, kpi_page,
+ROUTES = [report_form, report_submit, track_lookup, track_page, rate_submit, queue_page, report_page, photo, act, kpi_page,
           kpi_section]
 TEMPLATE_GLOBALS = [("report_label", report_label)]
 NAV = [NavItem("Residents' reports", "/resident-reports", STAFF_ROLES, order=35)]

@@ -76,3 +76,12 @@ async def test_the_first_to_accept_owns_it_and_a_second_accept_is_refused(client
     second = await client.post(f"/api/v1/resident-reports/{report['id']}/accept", headers=staff)
     assert second.status_code == 409
     assert (await _report(report["code"]))["owner"] == world.accounts["grid_a"]
+
+
+async def test_a_resident_finds_the_report_again_by_typing_the_code(client, world, file_report):
+    code = await file_report(world.areas["building_a1"])
+    found = await client.get(f"/track?code={code.lower()}")
+    assert found.status_code == 303 and found.headers["location"] == f"/track/{code}"
+    page = await client.get(f"/track/{code}")
+    assert page.status_code == 200 and code in page.text
+    assert (await client.get("/track/NOSUCHCODE")).status_code == 404

@@ -115,6 +115,14 @@ async def _names(group: str, ids: list[int]) -> dict[int, str]:
     return {r["id"]: r["name"] for r in await Area.select(Area.id, Area.name).where(Area.id.is_in(ids))}
 
 
+async def summary(path: str, period: Period) -> dict[str, Any]:
+    """Counts and rates of the reports filed in ``period`` under ``path`` (for the 三率 report's API)."""
+    from dataclasses import asdict
+
+    total = await totals(period.start, period.end, path)
+    return {"counts": asdict(total), **total.rates}
+
+
 def _months(period: Period) -> list[Period]:
     """The months of a quarter or year; for one month, it and the five before it."""
     from datetime import timedelta

@@ -100,3 +100,14 @@ async def test_the_kpi_page_shows_the_residents_report_figures_beside_the_needs(
     assert section.status_code == 200 and 'data-kpi="response_rate"' in section.text
     full = await client.get(f"/resident-reports/kpis?area_id={world.areas['comm_a']['id']}&by=worker")
     assert full.status_code == 200 and 'data-testid="ranking"' in full.text and "report-trend" in full.text
+
+
+async def test_the_kpi_api_carries_the_residents_report_figures(client, world, file_report):
+    await file_report(world.areas["building_a1"])
+    headers = await login(client, "admin_a")
+    body = (await client.get(f"/api/v1/reports/kpis?area_id={world.areas['comm_a']['id']}", headers=headers)).json()
+    assert body["resident_reports"]["counts"]["received"] == 1
+    assert body["resident_reports"]["response_rate"] == 0.0
+    by_org = (await client.get(f"/api/v1/reports/kpis?organization_id={world.orgs['comm_b']['id']}",
+                               headers=await login(client, "admin_b"))).json()
+    assert by_org["resident_reports"]["counts"]["received"] == 0

@@ -83,8 +83,8 @@ async def file_report(data: ReportIn, photo_bytes: list[bytes], address: str) ->
     if len(photo_bytes) > photos.MAX_PHOTOS:
         raise Invalid("Too many photos", {"photos": "at most 3 photos"})
     area = await reportable_area(data.area_id)
+    await _check_limits(address, data.phone)  # before decoding photos: a flood costs no image work
     encoded = [photos.check_and_encode(b) for b in photo_bytes]
-    await _check_limits(address, data.phone)
     place = await _place(area["id"])
     workers = await grid_worker_accounts(place["grid"]) if place["grid"] else []
     now = clock.now()

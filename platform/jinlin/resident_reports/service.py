@@ -129,7 +129,10 @@ async def photo_file(principal: Principal, report_id: int, photo_id: int) -> byt
     async with write_transaction():
         await record(principal, "view_personal_data", "resident_report", report_id, {"fields": ["photo"],
                      "photo_id": photo_id}, summary=f"#{report_id}")
-    return photos.read(photo["file_name"])
+    try:
+        return photos.read(photo["file_name"])
+    except OSError as exc:  # the file was lost (a restored backup without the photo volume)
+        raise NotFound("Photo not found") from exc
 
 
 async def _visible_clause(principal: Principal):

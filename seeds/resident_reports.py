@@ -47,7 +47,7 @@ async def _buildings(grid_id: int) -> list[dict[str, Any]]:
 
 
 async def _file(place: int, category: str, text: str, phone: str | None) -> dict[str, Any]:
-    ratelimit.reset()
+    await ratelimit.reset()
     filed = await filing.file_report(ReportIn(area_id=place, category=category, description=text, consent=True,
                                               phone=phone), [], ADDRESS)
     return await ResidentReport.select().where(ResidentReport.code == filed.code).first()
@@ -116,6 +116,6 @@ async def seed(ctx: SeedContext) -> None:
         await service.accept(staff, row["id"], TriageIn(urgency=2, importance=3))
     finally:
         clock.set_clock(None)
-        ratelimit.reset()
+        await ratelimit.reset()
     await enforce_deadlines_body()
     ctx.counts["resident_reports"] = await ResidentReport.count()

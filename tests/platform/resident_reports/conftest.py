@@ -3,15 +3,6 @@ import pytest
 from factories import make_report_world
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    from jinlin.core import ratelimit
-
-    ratelimit.reset()
-    yield
-    ratelimit.reset()
-
-
 @pytest.fixture
 async def world(engine):
     return await make_report_world()
@@ -24,7 +15,7 @@ async def file_report(client):
     async def file(area, *, category="environment", description="楼道堆放杂物，堵住了消防通道", phone=None):
         from jinlin.core import ratelimit
 
-        ratelimit.reset()  # many residents, one test client address
+        await ratelimit.reset()  # many residents, one test client address
         body = {"area_id": area["id"], "category": category, "description": description, "consent": True}
         if phone:
             body["phone"] = phone

@@ -35,14 +35,11 @@ CATEGORIES = [c.value for c in ReportCategory]
 UPLOAD_LIMIT = photos.MAX_PHOTOS * photos.MAX_BYTES + 1024 * 1024  # three big photos; bigger ones get a field error
 
 
-async def _uploads(value: Any) -> list[bytes]:
+async def _uploads(request: Request, name: str = "photos") -> list[bytes]:
     """The chosen files of a multi-file input (a browser sends one empty part when none was chosen)."""
-    files = value if isinstance(value, list) else [value] if value is not None else []
-    out = []
-    for f in files:
-        if isinstance(f, UploadFile) and f.filename:
-            out.append(await f.read())
-    return out
+    form = await request.form()
+    chosen = form.getall(name) if name in form else []
+    return [await f.read() for f in chosen if isinstance(f, UploadFile) and f.filename]
 
 
 # -- public ---------------------------------------------------------------------------------------
@@ -53,9 +50,9 @@ PLAIN_REASONS = {"phone": "enter a mobile number or a landline with its area cod
                  "area_id": "choose a place"}
 
 
-def _plain(errors: dict[str, str]) -> dict[str, str]:
-    return {f: PLAIN_REASONS[f] if f in PLAIN_REASONS and r.startswith(("Expected", "Invalid")) else r
-            for f, r in errors.items()}
+def _plain(exc: Invalid) -> Invalid:
+    """A form's refusal with the residents' wording for the fields they type."""
+    return Invalid(exc.message, {f: PLAIN_REASONS.get(f, r) for f, r in exc.fields.items()})
 
 
 async def _form(area_id: int, form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
@@ -72,17 +69,18 @@ async def report_form(area_id: FromPath[int]) -> Template:
 
 @post("/report/{area_id:int}", include_in_schema=False, request_max_body_size=UPLOAD_LIMIT)
 async def report_submit(request: Request, area_id: FromPath[int]) -> Template | Redirect:
-    form = await form_data(request)
-    files = form.pop("photos", None)
-    kept = {k: v for k, v in form.items() if isinstance(v, str)}
+    kept = {k: v for k, v in (await form_data(request)).items() if isinstance(v, str)}
     try:
         raw = {"area_id": kept.get("area_id") or area_id, "category": kept.get("category", ""),
                "description": kept.get("description", ""), "consent": kept.get("consent") == "on",
                "phone": kept.get("phone", "").strip() or None}
-        data = convert_form(raw, ReportIn)
-        filed = await filing.file_report(data, await _uploads(files), client_address(request))
+        try:
+            data = convert_form(raw, ReportIn)
+        except Invalid as exc:
+            raise _plain(exc) from exc
+        filed = await filing.file_report(data, await _uploads(request), client_address(request))
     except DomainError as exc:
-        return await _form(area_id, kept, _plain(form_errors(exc)), exc.status)
+        return await _form(area_id, kept, form_errors(exc), exc.status)
     return redirect(f"/track/{filed.code}?new=1")
 
 
@@ -180,7 +178,7 @@ async def _act(principal: Principal, report_id: int, action: str, form: dict[str
 async def act(request: Request, principal: NamedDependency[Principal], report_id: FromPath[int],
               action: FromPath[str]) -> Template | Redirect:
     form = await form_data(request)
-    files = await _uploads(form.pop("photos", None))
+    files = await _uploads(request)
     try:
         await _act(principal, report_id, action, form, files)
     except DomainError as exc:

@@ -169,3 +169,28 @@ async def csrf_token(client, path: str = "/") -> str:
     found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
     assert found, f"no CSRF field on {path}"
     return found.group(1)
+
+
+# -- residents' reports (接诉即办) ------------------------------------------------------------------
+
+
+async def make_post(area: dict[str, Any], account_id: int | None, kind: str = "full_time_grid_worker",
+                    **extra: Any) -> int:
+    """A post row (岗位) written directly: the posts feature owns the service, tests only need the row."""
+    from jinlin.posts.tables import Post
+
+    post = Post(area=area["id"], kind=kind, account=account_id, starts_at=clock.now(), created_at=clock.now(),
+                **extra)
+    await post.save()
+    return post.id
+
+
+async def make_report_world() -> World:
+    """``make_world`` plus 小区A1 › 1号楼 under 网格A1 (grid_a on post there); 网格B1 stays unstaffed."""
+    w = await make_world()
+    w.areas["compound_a1"] = await make_area("幸福小区", "compound", w.areas["grid_a1"])
+    w.areas["building_a1"] = await make_area("1号楼", "building", w.areas["compound_a1"])
+    w.areas["building_b1"] = await make_area("7号楼", "building", await make_area("和平小区", "compound",
+                                                                                   w.areas["grid_b1"]))
+    await make_post(w.areas["grid_a1"], w.accounts["grid_a"])
+    return w

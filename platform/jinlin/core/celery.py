@@ -32,6 +32,7 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "deliver-notifications": {"task": "jinlin.notifications.tasks.deliver_notifications",
                               "schedule": schedule(timedelta(seconds=20))},
     "prune-deliveries": {"task": "jinlin.notifications.tasks.prune_deliveries", "schedule": crontab(hour=3, minute=40)},
+    "report-deadlines": {"task": "jinlin.resident_reports.tasks.enforce_deadlines", "schedule": crontab(minute="*/5")},
 }
 
 

@@ -33,6 +33,8 @@ class Settings:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     secure_cookies: bool = False
     time_zone: str = "Asia/Shanghai"
+    report_photo_dir: Path = REPO_ROOT / "var" / "report-photos"
+    report_reminder_shares: tuple[float, ...] = (0.5, 0.9)
 
     @property
     def is_sqlite(self) -> bool:
@@ -84,6 +86,20 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
     if value < minimum:
         raise SettingsError(f"{name}: must be at least {minimum}, got {value}")
     return value
+
+
+def _shares(env: dict[str, str], name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    """Comma-separated fractions of a deadline, each strictly between 0 and 1 ("0.5,0.9")."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        values = tuple(sorted({float(part) for part in raw.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise SettingsError(f"{name}: expected fractions like 0.5,0.9, got {raw!r}") from exc
+    if not values or not all(0 < v < 1 for v in values):
+        raise SettingsError(f"{name}: each share must lie strictly between 0 and 1, got {raw!r}")
+    return values
 
 
 def _secret_key(env: dict[str, str], var_dir: Path) -> str:
@@ -157,6 +173,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trusted_proxies=_proxies(env),
         secure_cookies=_flag(env, "JINLIN_SECURE_COOKIES"),
         time_zone=_time_zone(env),
+        report_photo_dir=Path(env.get("JINLIN_REPORT_PHOTO_DIR") or var_dir / "report-photos"),
+        report_reminder_shares=_shares(env, "JINLIN_REPORT_REMINDER_SHARES", (0.5, 0.9)),
     )
 
 

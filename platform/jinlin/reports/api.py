@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
 from jinlin.auth.principal import Principal
+from jinlin.reports.contributions import feature_kpis
 from jinlin.reports.schemas import KpiOut, KpiReportOut, KpiRow
 from jinlin.reports.service import Kpis, kpi_report
 
@@ -33,6 +34,9 @@ async def kpis(
         satisfaction_rate=total.satisfaction_rate, on_time_rate=total.on_time_rate, counts=total.counts,
         by_area=[KpiRow(area_id=a["id"], name=a["name"], level=a["level"], kpis=kpi_out(k)) for a, k in report.by_child],
         overdue_needs=len(report.overdue),
+        resident_reports=(await feature_kpis(
+            report.area["path"] if report.area else report.organization["area_path"], report.period,
+        )).get("resident_reports"),
     )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 
@@ -31,3 +33,4 @@ class KpiReportOut(msgspec.Struct):
     counts: dict[str, int]
     by_area: list[KpiRow]
     overdue_needs: int
+    resident_reports: dict[str, Any] | None = None  # 接诉即办 figures: resident_reports.kpis.summary

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from factories import login, make_activity, make_need, make_offer, make_volunteer, make_world
+from factories import login, make_activity, make_area, make_need, make_offer, make_volunteer, make_world
 from jinlin.core import clock
 
 ROLES = ["county", "street_east", "admin_a", "staff_a", "grid_a", "liaison", "leader", "volunteer"]
@@ -89,7 +89,18 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         r = await client.post(f"/api/v1/shifts/{act['shifts'][0]['id']}/signups", headers=h)
         assert r.status_code == 201, r.text
         signups.append(r.json()["id"])
+    codes = []
+    for area in (w.areas["grid_a1"], await make_area("网格C1", "grid", w.areas["comm_c"])):
+        r = await client.post("/api/v1/resident-reports", json={"area_id": area["id"], "category": "other",
+                                                                "description": "路灯坏了", "consent": True})
+        assert r.status_code == 201, r.text
+        codes.append(r.json()["code"])
+    from jinlin.resident_reports.tables import ResidentReport
+
+    report_ids = [(await ResidentReport.select(ResidentReport.id).where(ResidentReport.code == c).first())["id"]
+                  for c in codes]
     ids: dict[str, Any] = {
+        "report_id": tuple(report_ids), "report_code": tuple(codes),
         "need_id": (need_a.id, need_c.id), "offer_id": (offer_e.id, offer_v.id), "match_id": tuple(matches),
         "call_id": tuple(calls), "response_id": tuple(responses),
         "activity_id": (act_a["id"], act_c["id"]),

@@ -41,7 +41,10 @@ def fill(path: str, ids: dict[str, tuple[int, int]], where: str, rule: R) -> str
     def one(match: re.Match[str]) -> str:
         name, kind = match.group(1), match.group(2)
         if kind == "str":
-            return rule.params.get(name, "x")
+            value = rule.params.get(name, "x")
+            if value.startswith("@"):  # an object's text key, e.g. a report's tracking code
+                return str(ids[value[1:]][0 if where == "inside" else 1])
+            return value
         key = rule.params.get(name, name)
         pair = ids.get(key, (MISSING, MISSING))
         return str(pair[0] if where == "inside" else pair[1])

@@ -1,0 +1,56 @@
+"""Who sees a report, who handles it, and who sees the resident's personal data (PIPL).
+
+- See a report: staff covering its area (its community's staff and grid workers, its street's and county's
+  admins) and anyone on a post of its grid. Everyone else gets 404.
+- Handle it (accept from the queue): the grid's posts, and the community's staff.
+- Personal data (phone, photos): the owner, the grid's posts and the community's admins; each view is audited.
+- Chase and reassign (督办): admins of the level it escalated to, or above.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinlin.auth.principal import COMMUNITY_ROLES, Principal
+from jinlin.posts.holders import grid_worker_accounts
+
+LEVELS = ("grid", "community", "street", "county")
+MAX_ID = 2**31 - 1  # ids are 32-bit serials on PostgreSQL; a bigger one names nothing (and must not reach the driver)
+
+
+def storable(value: int | None) -> bool:
+    return value is not None and 1 <= value <= MAX_ID
+LEVEL_ADMIN = {"community": "community_admin", "street": "street_admin", "county": "county_admin"}
+
+
+async def grid_posts(row: dict[str, Any]) -> list[int]:
+    return await grid_worker_accounts(row["grid"]) if row.get("grid") else []
+
+
+async def can_see(principal: Principal, row: dict[str, Any]) -> bool:
+    if principal.covers_area(row["area.path"]):
+        return True
+    return principal.account_id in await grid_posts(row)
+
+
+async def can_handle(principal: Principal, row: dict[str, Any]) -> bool:
+    if row.get("community") and principal.acts_for(row["community"], COMMUNITY_ROLES):
+        return True
+    return principal.account_id in await grid_posts(row)
+
+
+async def sees_personal_data(principal: Principal, row: dict[str, Any]) -> bool:
+    if row.get("owner") == principal.account_id:
+        return True
+    if row.get("community") and principal.acts_for(row["community"], frozenset({"community_admin"})):
+        return True
+    return principal.account_id in await grid_posts(row)
+
+
+def supervises(principal: Principal, row: dict[str, Any]) -> bool:
+    """An admin between the community and the level the report has reached, covering its area (督办)."""
+    reached = max(LEVELS.index(row["level"]) if row["level"] in LEVELS else 0, 1)
+    for level, role in LEVEL_ADMIN.items():
+        if LEVELS.index(level) <= reached and principal.covers_area(row["area.path"], frozenset({role})):
+            return True
+    return False

@@ -21,7 +21,8 @@ SIZES = {
 }
 
 # Order matters: later steps use what earlier ones made.
-STEPS = ["seeds.county", "seeds.posts", "seeds.marketplace", "seeds.twinning", "seeds.calls", "seeds.activities"]
+STEPS = ["seeds.county", "seeds.posts", "seeds.marketplace", "seeds.twinning", "seeds.calls", "seeds.activities",
+         "seeds.city"]
 
 DEMO_PASSWORD = "jinlin-demo"
 

@@ -33,6 +33,9 @@ class Settings:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     secure_cookies: bool = False
     time_zone: str = "Asia/Shanghai"
+    # Seconds a running matching run (or one of its fan-out parts) may go without a heartbeat before the
+    # reaper takes it for dead and hands it to another worker (or fails it after a few attempts).
+    run_reaper_bound_s: int = 120
 
     @property
     def is_sqlite(self) -> bool:
@@ -157,6 +160,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         trusted_proxies=_proxies(env),
         secure_cookies=_flag(env, "JINLIN_SECURE_COOKIES"),
         time_zone=_time_zone(env),
+        run_reaper_bound_s=_int(env, "JINLIN_RUN_REAPER_BOUND_S", 120, minimum=2),
     )
 
 

@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         },
         before_request=set_request_locale,
         middleware=[security_headers],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_lifespan],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_environment())),
         plugins=[HTMXPlugin()],

@@ -331,8 +331,8 @@ async def update_shift(principal: Principal, shift_id: int, patch: ShiftPatch) -
             done = await Shift.update({Shift.slots: patch.slots, Shift.slots_left: Shift.slots_left + delta}).where(
                 enough).returning(Shift.slots_left)
             if not done:
-                now_slots = (await Shift.select(Shift.slots).where(Shift.id == shift_id).first())["slots"]
-                if now_slots != shift["slots"]:
+                current = await Shift.select(Shift.slots).where(Shift.id == shift_id).first()
+                if current is None or current["slots"] != shift["slots"]:
                     raise Conflict("The shift was changed meanwhile; reload and try again",
                                    {"slots": "changed meanwhile"}, code="changed_meanwhile")
                 raise Conflict("More volunteers have signed up than that", {"slots": "below the places taken"})

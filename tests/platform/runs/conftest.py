@@ -118,7 +118,7 @@ def celery_worker(database_url: str) -> Iterator[str]:
         yield workers.queue
 
 
-REAPER_BOUND_S = 3
+from runs_data import REAPER_BOUND_S  # noqa: E402 - after the sys.path line above
 
 
 @pytest.fixture

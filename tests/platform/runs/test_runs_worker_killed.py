@@ -9,8 +9,7 @@ import signal
 import time
 
 import pytest
-from conftest import REAPER_BOUND_S
-from runs_data import make_market, make_need, make_offer
+from runs_data import REAPER_BOUND_S, make_market, make_need, make_offer
 
 from factories import login, make_world
 from jinlin.audit.tables import AuditEvent

@@ -65,6 +65,13 @@ def bind(engine: Engine) -> None:
     from piccolo.apps.migrations.tables import Migration
 
     Migration._meta.db = engine
+    # Tables declared inside migrations (raw-SQL steps) cache the first engine they saw; a process that
+    # migrates several databases (tests, tools) must point them at this one too.
+    for name, module in list(sys.modules.items()):
+        if name.startswith("jinlin.migrations.") or name.startswith("jinlin_20"):
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, Table) and value is not Table:
+                    value._meta.db = engine
     conf = sys.modules.get("jinlin.piccolo_conf")
     if conf is not None:
         setattr(conf, "DB", engine)  # noqa: B010 - a module attribute mypy cannot see

@@ -257,12 +257,12 @@ async def publish(run_id: int, now: datetime) -> None:
     for m in matches:
         params = {"title": m["need_title"]}
         link = f"/matches/{m['id']}"
-        # One grouped notice (and one message per channel) per organisation for the whole run.
-        group = {"group_key": f"run:{run_id}", "group_title": "{count} matches were proposed, the first for {title}",
-                 "group_link": "/matches?status=proposed"}
         for side in ("community_id", "provider_id"):
+            # One grouped notice (and one message per channel) per organisation for the whole run.
             await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=m[side],
-                         params=params, link=link, object_type="match", object_id=m["id"], **group)
+                         params=params, link=link, object_type="match", object_id=m["id"],
+                         group_key=f"run:{run_id}", group_title="{count} matches were proposed, the first for {title}",
+                         group_link="/matches?status=proposed")
     for ids in batches(sorted({m["need_id"] for m in matches})):
         await Need.update({Need.responded_at: now}).where(Need.id.is_in(list(ids)) & Need.responded_at.is_null())
 

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PICCOLO_CONF := jinlin.piccolo_conf
 
-.PHONY: demo test install frontend migrate seed serve worker beat lint fmt migration bench bench-province clean
+.PHONY: demo test install frontend migrate seed serve worker beat lint fmt migration bench bench-province bench-city clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -44,6 +44,7 @@ beat: install
 ## test: install and run every test (PostgreSQL, Redis and Chromium tests run when CI provides them)
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
@@ -66,6 +67,10 @@ bench: install
 
 bench-province: install
 	$(BIN)/python bench/bench_province.py
+
+## bench-city: the real server on the city demo (SQLite, and PostgreSQL when JINLIN_BENCH_DATABASE_URL is set), wrk
+bench-city: install
+	$(BIN)/python bench/bench_city.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules var .pytest_cache

@@ -8,11 +8,12 @@ loads differ from 1), with an honest bound: the better of CP-SAT's bound and the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from .flow import integer_scale, scaled, transport
+from .group import Group, GroupResult
 from .improve import local_search, neighbourhood_search
 from .solution import FEASIBLE, INFEASIBLE, NO_SOLUTION, OPTIMAL
 
@@ -27,30 +28,6 @@ DTIME_PER_S = 0.6
 ROUND_OVERHEAD_DTIME = 0.002  # deterministic seconds charged per neighbourhood for building it
 SUB_TIME_S = 0.05  # deterministic time limit of one neighbourhood's CP-SAT solve
 LARGE_MODEL = 20_000  # variables; above it CP-SAT presolve is kept short
-
-
-@dataclass(slots=True)
-class Group:
-    """Local arrays of a group: arcs index into this group's needs and offers."""
-
-    qty: np.ndarray
-    splittable: np.ndarray
-    required: np.ndarray
-    cap: np.ndarray
-    arc_need: np.ndarray
-    arc_offer: np.ndarray
-    value: np.ndarray
-    load: np.ndarray
-    time_limit: float
-    cp_workers: int = 1
-
-
-@dataclass(slots=True)
-class GroupResult:
-    status: str
-    x: np.ndarray  # quantity served on each arc
-    bound: float | None  # None when optimal (the bound is then the objective)
-    solver: str
 
 
 def solve_group(g: Group) -> GroupResult:
@@ -127,10 +104,18 @@ def _repair(g: Group, preference: np.ndarray) -> np.ndarray | None:
     return x
 
 
-_DTIME = [0.0]  # deterministic time of the last CP-SAT solve (for the neighbourhood search budget)
+class ModelInvalid(RuntimeError):
+    """CP-SAT rejected the model it was given: a bug here, never an infeasible instance."""
 
 
 def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, float | None]:
+    status, x, bound, _ = _cp_sat_timed(g, hint)
+    return status, x, bound
+
+
+def _cp_sat_timed(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, float | None, float]:
+    """CP-SAT on the group; also answers the deterministic time spent (the neighbourhood search's budget
+    is charged with it, so the result does not depend on the machine's speed)."""
     from ortools.sat.python import cp_model  # imported here: it takes 0.2 s and flows never need it
 
     q_arc = g.qty[g.arc_need]
@@ -160,7 +145,7 @@ def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, 
         expr = sum(variables[k] for k in ks)
         if g.required[i] and g.qty[i] > 0:
             if not ks:
-                return INFEASIBLE, None, None
+                return INFEASIBLE, None, None, 0.0
             model.add(expr == total)
         elif len(ks) > 1:
             model.add(expr <= total)
@@ -190,17 +175,19 @@ def _cp_sat(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | None, 
         p.cp_model_probing_level = 0
         p.max_presolve_iterations = 1
     code = solver.solve(model)
-    _DTIME[0] = solver.response_proto.deterministic_time
-    if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
-        return INFEASIBLE, None, None
+    dtime = solver.response_proto.deterministic_time
+    if code == cp_model.MODEL_INVALID:
+        raise ModelInvalid(f"CP-SAT rejected the allocation model: {model.validate()}")
+    if code == cp_model.INFEASIBLE:
+        return INFEASIBLE, None, None, dtime
     slack = 0.0 if exact else 0.5 * float(g.qty.sum()) / scale
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return NO_SOLUTION, None, None  # CP-SAT's bound is not meaningful without a solution
+        return NO_SOLUTION, None, None, dtime  # CP-SAT's bound is not meaningful without a solution
     bound = solver.best_objective_bound / scale + slack
     values = np.fromiter((solver.value(v) for v in variables), np.int64, len(variables))
     x = np.zeros(len(g.arc_need), np.int64)
     x[idx] = values * coef[idx]
-    return (OPTIMAL if code == cp_model.OPTIMAL else FEASIBLE), x, bound
+    return (OPTIMAL if code == cp_model.OPTIMAL else FEASIBLE), x, bound, dtime
 
 
 def _refill_splittable(g: Group, x: np.ndarray) -> np.ndarray:
@@ -222,9 +209,8 @@ def _refill_splittable(g: Group, x: np.ndarray) -> np.ndarray:
 
 
 def _sub_solve(sub: Group, hint: np.ndarray) -> tuple[np.ndarray | None, float]:
-    _DTIME[0] = 0.0
-    _, x, _ = _cp_sat(sub, hint)
-    return x, _DTIME[0] + ROUND_OVERHEAD_DTIME
+    _, x, _, dtime = _cp_sat_timed(sub, hint)
+    return x, dtime + ROUND_OVERHEAD_DTIME
 
 
 def _improve(g: Group, seed: np.ndarray | None) -> np.ndarray | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -26,7 +27,12 @@ _RANK = {OPTIMAL: 0, FEASIBLE: 1, NO_SOLUTION: 2, INFEASIBLE: 3}
 def _gc_paused() -> Iterator[None]:
     """The cyclic garbage collector paused while hundreds of thousands of rows are built: it would
     otherwise walk every live container again and again (half the time of building them). Nothing
-    built here forms cycles; the previous state is restored."""
+    built here forms cycles; the previous state is restored. The switch is process-wide, so it is
+    only touched when this is the process's only thread (the CLI, a worker): with other threads about
+    (a web process solving in a thread), another solve or request could be left without a collector."""
+    if threading.active_count() > 1:
+        yield
+        return
     was = gc.isenabled()
     gc.disable()
     try:

@@ -112,9 +112,10 @@ def skill_masks(needs: list[Need], offers: list[Offer]) -> tuple[np.ndarray, np.
     words = max(1, (len(vocab) + 63) // 64)
     nm = np.zeros((len(needs), words), np.uint64)
     om = np.zeros((len(offers), words), np.uint64)
-    for mask, items in ((nm, needs), (om, offers)):
-        for i, x in enumerate(items):
-            for s in x.skills:
+    skill_lists = ((nm, [x.skills for x in needs]), (om, [x.skills for x in offers]))
+    for mask, lists in skill_lists:
+        for i, skills in enumerate(lists):
+            for s in skills:
                 b = pos.get(s)
                 if b is not None:
                     mask[i, b // 64] |= np.uint64(1 << (b % 64))

@@ -115,16 +115,8 @@ def local_groups(sd: Sides, arcs: Arcs, groups: list[GroupIndex], cp_workers: in
     ) for gi in groups]
 
 
-_JOBS: list[Group] = []
-
-
-def _run(k: int) -> GroupResult:
-    return solve_group(_JOBS[k])
-
-
 def run_groups(jobs: list[Group], workers: int = 0) -> list[GroupResult]:
     """Solve every group; with several cores and a large instance, in forked worker processes."""
-    global _JOBS
     total = sum(len(j.arc_need) for j in jobs)
     cores = workers or (os.cpu_count() or 1)
     can_fork = "fork" in multiprocessing.get_all_start_methods()
@@ -132,12 +124,10 @@ def run_groups(jobs: list[Group], workers: int = 0) -> list[GroupResult]:
     large = total >= PARALLEL_ARCS or cp_total >= PARALLEL_CP_ARCS
     if cores <= 1 or len(jobs) < 2 or not large or not can_fork:
         return [solve_group(j) for j in jobs]
-    _JOBS = jobs
-    try:
-        order = sorted(range(len(jobs)), key=lambda k: -len(jobs[k].arc_need))
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(cores, len(jobs)), mp_context=ctx) as pool:
-            futures = {k: pool.submit(_run, k) for k in order}
-            return [futures[k].result() for k in range(len(jobs))]
-    finally:
-        _JOBS = []
+    # Each group's arrays travel to its process with the job (numpy pickles them as one copy), so two
+    # solves running at once in one process share nothing.
+    order = sorted(range(len(jobs)), key=lambda k: -len(jobs[k].arc_need))
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(cores, len(jobs)), mp_context=ctx) as pool:
+        futures = {k: pool.submit(solve_group, jobs[k]) for k in order}
+        return [futures[k].result() for k in range(len(jobs))]

@@ -248,15 +248,15 @@ def no_candidate_rows(problem: AllocationProblem, need_idx: np.ndarray,
             _, hit = tree.query(unit_xyz(np.array([need.location.lat]), np.array([need.location.lon])), k=kk)
             cand = [located[h] for h in np.atleast_1d(hit.ravel()).tolist()]
             d = haversine_km(np.full(len(cand), need.location.lat), np.full(len(cand), need.location.lon),
-                             np.array([pool[j].location.lat for j in cand]),  # type: ignore[union-attr]
-                             np.array([pool[j].location.lon for j in cand]))  # type: ignore[union-attr]
+                             np.array([pool[j].location.lat for j in cand]),
+                             np.array([pool[j].location.lon for j in cand]))
             ranked = [(dd, j) for dd, _, j in sorted(zip(d.tolist(), [pool[j].id for j in cand], cand,
                                                              strict=True))]
         else:
             same = [j for j in by_id if pool[j].category == need.category]
             other = [j for j in by_id if pool[j].category != need.category]
             ranked = [(float("nan"), j) for j in (same + other)[:NEAREST_CONSULTED]]
-        nearest = []
+        nearest: list[dict[str, Any]] = []
         helps = None
         for dist, j in ranked:
             consulted.add(j)

@@ -7,12 +7,10 @@ The budget counts move evaluations, not seconds, so the result is the same on ev
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .allocation import Group
+from .group import Group
 
 
 def local_search(g: Group, x: np.ndarray, budget: int) -> np.ndarray:
@@ -124,8 +122,6 @@ def neighbourhood_search(g: Group, x: np.ndarray, budget: float, offers_per_roun
     the result when it is better. ``budget`` is in CP-SAT deterministic seconds (each round is charged
     what its solve reports), and neighbourhoods come from a fixed-seed generator: runs are reproducible.
     A neighbourhood grows by one offer after a round of failures."""
-    from .allocation import Group as G
-
     m = len(g.cap)
     unsplit_arc = ~g.splittable[g.arc_need]
     by_offer = np.argsort(g.arc_offer, kind="stable")
@@ -148,7 +144,8 @@ def neighbourhood_search(g: Group, x: np.ndarray, budget: float, offers_per_roun
         counts = np.bincount(g.arc_offer[near], minlength=m).astype(np.float64)
         counts[j0] = 0.0
         others = min(size - 1, int(np.count_nonzero(counts)))
-        picked = rng.choice(m, size=others, replace=False, p=counts / counts.sum()) if others else []
+        picked: np.ndarray | list[int] = rng.choice(m, size=others, replace=False, p=counts / counts.sum()) \
+            if others else []
         hood = np.sort(np.unique(np.r_[j0, picked]).astype(np.int64))
         in_hood = np.zeros(m, bool)
         in_hood[hood] = True
@@ -167,7 +164,7 @@ def neighbourhood_search(g: Group, x: np.ndarray, budget: float, offers_per_roun
         freed = np.bincount(g.arc_offer[held[on_hood[g.arc_need[held]]]],
                             weights=(x * g.load)[held[on_hood[g.arc_need[held]]]], minlength=m).astype(np.int64)
         cap = (g.cap - used + freed)[hood]
-        sub = G(qty=g.qty[needs], splittable=np.zeros(len(needs), bool), required=g.required[needs], cap=cap,
+        sub = Group(qty=g.qty[needs], splittable=np.zeros(len(needs), bool), required=g.required[needs], cap=cap,
                 arc_need=np.searchsorted(needs, g.arc_need[sub_arcs]),
                 arc_offer=np.searchsorted(hood, g.arc_offer[sub_arcs]),
                 value=g.value[sub_arcs], load=g.load[sub_arcs], time_limit=sub_time)

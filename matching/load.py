@@ -424,7 +424,7 @@ def _counts_ok(values: list[Any]) -> bool:
 
 def _nonneg_int(value: Any) -> bool:
     """Also accepts NumPy integers, which rows read into arrays often are."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= 0
 
 
 def check(problem: Problem) -> None:
@@ -464,14 +464,14 @@ def check(problem: Problem) -> None:
                 raise InstanceError(f"communities[{i}].max_helpers", "must be at least min_helpers")
         if problem.arcs is not None:
             seen = set()
-            for k, a in enumerate(problem.arcs):
-                if a.community not in comms:
-                    raise InstanceError(f"arcs[{k}].community", f"unknown community {a.community!r}")
-                if a.helper not in helpers:
-                    raise InstanceError(f"arcs[{k}].helper", f"unknown helper {a.helper!r}")
-                if (a.community, a.helper) in seen:
-                    raise InstanceError(f"arcs[{k}]", f"duplicate arc {a.community!r} -> {a.helper!r}")
-                seen.add((a.community, a.helper))
+            for k, ta in enumerate(problem.arcs):
+                if ta.community not in comms:
+                    raise InstanceError(f"arcs[{k}].community", f"unknown community {ta.community!r}")
+                if ta.helper not in helpers:
+                    raise InstanceError(f"arcs[{k}].helper", f"unknown helper {ta.helper!r}")
+                if (ta.community, ta.helper) in seen:
+                    raise InstanceError(f"arcs[{k}]", f"duplicate arc {ta.community!r} -> {ta.helper!r}")
+                seen.add((ta.community, ta.helper))
     elif isinstance(problem, RosterProblem):
         shifts = _index(problem.shifts, "shifts")
         vols = _index(problem.volunteers, "volunteers")
@@ -486,13 +486,13 @@ def check(problem: Problem) -> None:
                     raise InstanceError(f"volunteers[{j}].available[{w}].end", "must be after start")
         if problem.arcs is not None:
             seen = set()
-            for k, a in enumerate(problem.arcs):
-                if a.volunteer not in vols:
-                    raise InstanceError(f"arcs[{k}].volunteer", f"unknown volunteer {a.volunteer!r}")
-                if a.shift not in shifts:
-                    raise InstanceError(f"arcs[{k}].shift", f"unknown shift {a.shift!r}")
-                if (a.volunteer, a.shift) in seen:
-                    raise InstanceError(f"arcs[{k}]", f"duplicate arc {a.volunteer!r} -> {a.shift!r}")
-                seen.add((a.volunteer, a.shift))
+            for k, ra in enumerate(problem.arcs):
+                if ra.volunteer not in vols:
+                    raise InstanceError(f"arcs[{k}].volunteer", f"unknown volunteer {ra.volunteer!r}")
+                if ra.shift not in shifts:
+                    raise InstanceError(f"arcs[{k}].shift", f"unknown shift {ra.shift!r}")
+                if (ra.volunteer, ra.shift) in seen:
+                    raise InstanceError(f"arcs[{k}]", f"duplicate arc {ra.volunteer!r} -> {ra.shift!r}")
+                seen.add((ra.volunteer, ra.shift))
     else:
         raise InstanceError("kind", "must be one of allocation, twinning, roster")

@@ -148,7 +148,9 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
         p.max_presolve_iterations = 1
     code = solver.solve(model)
     greedy_ok = bool(np.all(np.bincount(si[live][hint], minlength=ns) >= lo))
-    if code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+    if code == cp_model.MODEL_INVALID:  # a bug in the model built here, never an infeasible roster
+        raise RuntimeError(f"CP-SAT rejected the roster model: {model.validate()}")
+    if code == cp_model.INFEASIBLE:
         return Solution("roster", INFEASIBLE, unmatched=_infeasible_rows(problem, si, lo), stats=stats)
     slack = 0.0 if exact else 0.5 * float(slots.sum()) / scale
     # CP-SAT's bound means something only once it has a solution; the shift-by-shift bound always holds
@@ -164,7 +166,7 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
         chosen[live], code = hint, cp_model.FEASIBLE
     else:
         return Solution("roster", NO_SOLUTION, bound=bound, stats=stats)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for a in np.flatnonzero(chosen).tolist():
         s, v = shifts[int(si[a])], vols[int(vj[a])]
         reasons = ["within availability"]

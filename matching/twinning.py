@@ -101,7 +101,7 @@ def solve_twinning(problem: TwinningProblem, time_limit: float) -> Solution:
         stats["pricing_rounds"] = rounds
     if not ok:
         has = np.bincount(ci, minlength=nc)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for i, c in enumerate(comms):
             if c.min_helpers > 0:
                 short = c.min_helpers > has[i]
@@ -113,7 +113,7 @@ def solve_twinning(problem: TwinningProblem, time_limit: float) -> Solution:
         rows.sort(key=lambda r: r["community"])
         return Solution("twinning", INFEASIBLE, unmatched=rows, stats=stats)
 
-    assignments = []
+    assignments: list[dict[str, Any]] = []
     dims = dimensions(problem)
     for a in np.flatnonzero(x > 0).tolist():
         c, h = comms[int(ci[a])], helpers[int(hj[a])]

@@ -3,11 +3,8 @@ static files, CSRF, OpenAPI, error handlers and the database lifespan."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Router
@@ -22,8 +19,9 @@ from litestar.template.config import TemplateConfig
 
 from jinlin import __version__
 from jinlin.core import clock, db
+from jinlin.core.features import collect, discover_features  # noqa: F401 - discover_features kept importable here
 from jinlin.core.headers import security_headers
-from jinlin.core.health import healthz
+from jinlin.core.health import healthz, livez
 from jinlin.core.http import (
     EXCEPTION_HANDLERS,
     optional_principal,
@@ -36,30 +34,10 @@ from jinlin.core.nav import NavItem
 from jinlin.core.openapi import describe_error_envelope
 from jinlin.core.periodic import periodic_lifespan
 from jinlin.core.settings import REPO_ROOT, Settings, get_settings
+from jinlin.runs import registry
 
 FRONTEND = REPO_ROOT / "frontend"
 NODE_MODULES = FRONTEND / "node_modules"
-# Feature folders, in the order their navigation appears; a feature contributes api.py and/or pages.py.
-FEATURES = ["auth", "home", "areas", "orgs", "accounts", "audit"]
-
-
-def discover_features() -> list[str]:
-    """FEATURES first, then any other feature folder with an api.py or pages.py (sorted)."""
-    root = Path(__file__).parent
-    found = sorted(p.name for p in root.iterdir() if p.is_dir() and ((p / "api.py").exists() or (p / "pages.py").exists()))
-    return [f for f in FEATURES if f in found] + [f for f in found if f not in FEATURES]
-
-
-def collect(module_name: str, attribute: str) -> list[Any]:
-    items: list[Any] = []
-    for feature in discover_features():
-        path = Path(__file__).parent / feature / f"{module_name}.py"
-        if path.exists():
-            module = importlib.import_module(f"jinlin.{feature}.{module_name}")
-            items.extend(getattr(module, attribute, []))
-    return items
-
-
 def nav_items() -> list[NavItem]:
     return sorted(collect("pages", "NAV"), key=lambda n: n.order)
 
@@ -97,6 +75,8 @@ def static_routers() -> list[Router]:
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Litestar:
     """``manage_database=False`` leaves the engine to the caller (tests open it in their own loop)."""
     settings = settings or get_settings()
+    # Run kinds are collected from the features like routes (a worker collects them on first use).
+    registry.install(collect("runkinds", "RUN_KINDS"))
 
     @asynccontextmanager
     async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -109,7 +89,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
 
     api = Router(path="/api/v1", route_handlers=collect("api", "ROUTES"))
     app = Litestar(
-        route_handlers=[api, healthz, *collect("pages", "ROUTES"), *static_routers()],
+        route_handlers=[api, healthz, livez, *collect("pages", "ROUTES"), *static_routers()],
         dependencies={
             "principal": Provide(provide_principal),
             "maybe_principal": Provide(optional_principal),
@@ -117,12 +97,12 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         },
         before_request=set_request_locale,
         middleware=[security_headers],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_lifespan],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_environment())),
         plugins=[HTMXPlugin()],
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_name="jinlin_csrf", exclude=["/api/", "/healthz", "/schema"],
+            secret=settings.secret_key, cookie_name="jinlin_csrf", exclude=["/api/", "/healthz", "/livez", "/schema"],
             cookie_secure=settings.secure_cookies,
         ),
         openapi_config=OpenAPIConfig(

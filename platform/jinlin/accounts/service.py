@@ -48,16 +48,18 @@ async def create_account(
     actor: Principal | None, *, username: str, password: str, display_name: str = "", phone: str = "",
     memberships: list[tuple[int, str]] = (), locale: str = "zh_CN", skills: list[str] | None = None,
 ) -> int:
-    """Create an account and its memberships in one transaction; return its id."""
+    """Create an account and its memberships in one transaction (or inside the caller's, which then
+    holds the whole state change); return its id."""
     if (problem := password_problem(password, username)) is not None:
         raise Invalid("Choose another password", {"password": problem})
     for organization_id, role in memberships:
         await check_membership(organization_id, role)
+    password_hash = hash_password(password)  # slow on purpose: kept out of the write lock
     async with write_transaction():
         if await Account.exists().where(Account.username == username):
             raise Conflict("This username is taken", {"username": "already taken"})
         now = clock.now()
-        account = Account(username=username, password_hash=hash_password(password), display_name=display_name,
+        account = Account(username=username, password_hash=password_hash, display_name=display_name,
                           phone=phone, locale=locale, skills=skills or [], created_at=now, updated_at=now)
         await account.save()
         for organization_id, role in memberships:

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from jinlin.activities import attendance, ratings, roster, service
 from jinlin.activities.qr import checkin_path, qr_svg
 from jinlin.activities.schemas import ActivityIn, RatingIn, RosterRunIn, ShiftIn, ShiftPatch, SignupIdsIn, VerifyIn
-from jinlin.areas.tables import Area
+from jinlin.areas.choices import area_options
 from jinlin.auth.principal import Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
 from jinlin.core import clock
@@ -35,13 +35,8 @@ def category_label(code: str) -> str:
 async def _areas_for(principal: Principal) -> list[dict[str, Any]]:
     paths = [m.area_path for m in principal.memberships]
     if not paths:
-        return await Area.select(Area.id, Area.name, Area.level).where(Area.level.is_in(["street", "community"])) \
-            .order_by(Area.path).limit(300)
-    clause = None
-    for p in paths:
-        c = Area.path.like(f"{p}%")
-        clause = c if clause is None else clause | c
-    return await Area.select(Area.id, Area.name, Area.level).where(clause).order_by(Area.path).limit(300)
+        return await area_options(limit=300)
+    return await area_options(levels=None, paths=paths, limit=300)
 
 
 # -- finding and signing up ------------------------------------------------------------------

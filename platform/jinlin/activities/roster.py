@@ -19,7 +19,7 @@ sign-up.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -35,13 +35,13 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Invalid, NotFound, WrongStatus
 from jinlin.notifications.service import notify
-from jinlin.runs.registry import register
+from jinlin.runs.registry import RunKindSpec
 from jinlin.runs.schemas import MatchRunIn
 from jinlin.runs.tables import MatchRun
-from jinlin.volunteers.service import free_windows
+from jinlin.volunteers.profiles import free_windows
 from jinlin.volunteers.tables import VolunteerProfile
 
-KIND = "roster"
+KIND: Literal["roster"] = "roster"
 TIME_LIMIT_S = 5.0
 # Hours already taken count against a volunteer's weekly maximum within this distance of the shifts.
 WEEK = timedelta(days=7)
@@ -211,9 +211,9 @@ async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.
     return count, result
 
 
-register(KIND, load, save, solve=solve, roles=service.ORGANISER_ROLES, prepare=prepare,
-         exclusive_by=("activity_id",), can_view=organises, can_manage=organises, result_url=result_url,
-         publishable=False)
+RUN_KIND = RunKindSpec(KIND, load, save, solve=solve, roles=service.ORGANISER_ROLES, prepare=prepare,
+                       exclusive_by=("activity_id",), can_view=organises, can_manage=organises, result_url=result_url,
+                       publishable=False)
 
 
 # -- starting and reading ----------------------------------------------------------------------
@@ -288,15 +288,18 @@ async def answer_invitation(principal: Principal, invitation_id: int, *, accept:
         raise NotFound("Invitation not found")
     if inv["status"] != "invited":
         raise WrongStatus("invitation", inv["status"], "accept" if accept else "decline")
-    if accept:
-        signup = await service.sign_up(principal, inv["shift"], source="roster", status="confirmed")
-        if signup.status == "waitlisted":
-            await service.cancel_signup(principal, signup.id)
-            raise Conflict("The shift filled up before you confirmed", {"shift": "full"}, code="full")
     status = "accepted" if accept else "declined"
-    async with write_transaction():
-        await RosterInvitation.update({RosterInvitation.status: status, RosterInvitation.decided_at: clock.now()}).where(
-            (RosterInvitation.id == invitation_id) & (RosterInvitation.status == "invited"))
+    async with write_transaction():  # the place on the shift and the answer land together or not at all
+        if accept:
+            signup = await service.sign_up(principal, inv["shift"], source="roster", status="confirmed")
+            if signup.status == "waitlisted":  # raising rolls the waiting-list entry back too
+                raise Conflict("The shift filled up before you confirmed", {"shift": "full"}, code="full")
+        answered = await RosterInvitation.update({RosterInvitation.status: status,
+                                                  RosterInvitation.decided_at: clock.now()}).where(
+            (RosterInvitation.id == invitation_id) & (RosterInvitation.status == "invited")
+        ).returning(RosterInvitation.id)
+        if not answered:
+            raise WrongStatus("invitation", "answered", "accept" if accept else "decline")
         await record(principal, status, "roster_invitation", invitation_id, {"status": ["invited", status]},
                      summary=inv["activity_title"])
     return _inv_out(await _inv_select().where(RosterInvitation.id == invitation_id).first())

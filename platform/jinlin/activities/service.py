@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import Combinable, WhereRaw
+from piccolo.query.functions.aggregate import Count
 
 from jinlin.accounts.tables import Account
 from jinlin.activities.schemas import ActivityIn, ActivityOut, ActivityPatch, ShiftOut, ShiftPatch, SignupOut
@@ -20,12 +22,13 @@ from jinlin.areas.tables import Area
 from jinlin.audit.service import diff, record
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
-from jinlin.core.db import is_sqlite, write_transaction
+from jinlin.core.db import batches, is_sqlite, write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.security import mask_phone
 from jinlin.notifications.service import notify
 from jinlin.orgs.tables import Organization
+from jinlin.volunteers.profiles import profile_row, shift_in_free_time
 
 # Who organises activities for an organisation: community staff, team leaders, unit liaisons.
 ORGANISER_ROLES = frozenset({"community_admin", "community_staff", "team_leader", "unit_liaison"})
@@ -80,10 +83,11 @@ async def shift_and_activity(principal: Principal, shift_id: int) -> tuple[dict[
 async def _waitlisted_counts(shift_ids: list[int]) -> dict[int, int]:
     if not shift_ids:
         return {}
-    rows = await Signup.select(Signup.shift).where(Signup.shift.is_in(shift_ids) & (Signup.status == "waitlisted"))
     counts: dict[int, int] = {}
-    for r in rows:
-        counts[r["shift"]] = counts.get(r["shift"], 0) + 1
+    for ids in batches(shift_ids):
+        for r in await Signup.select(Signup.shift, Count(Signup.id).as_alias("n")).where(
+                Signup.shift.is_in(list(ids)) & (Signup.status == "waitlisted")).group_by(Signup.shift):
+            counts[r["shift"]] = r["n"]
     return counts
 
 
@@ -93,10 +97,29 @@ def shift_out(row: dict[str, Any], manage: bool, waitlisted: int = 0) -> ShiftOu
                     waitlisted=waitlisted, checkin_code=row["checkin_code"] if manage else None)
 
 
+async def _shifts_of(activity_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    for ids in batches(activity_ids):
+        for s in await Shift.select().where(Shift.activity.is_in(list(ids))).order_by(Shift.starts_at) \
+                .output(load_json=True):
+            out.setdefault(s["activity"], []).append(s)
+    return out
+
+
 async def to_out(principal: Principal, activity: dict[str, Any]) -> ActivityOut:
-    shifts = await Shift.select().where(Shift.activity == activity["id"]).order_by(Shift.starts_at).output(load_json=True)
+    return (await to_outs(principal, [activity]))[0]
+
+
+async def to_outs(principal: Principal, activities: list[dict[str, Any]]) -> list[ActivityOut]:
+    """Activities with their shifts: two queries for the whole page, whatever its length."""
+    shifts_by = await _shifts_of([a["id"] for a in activities])
+    waits = await _waitlisted_counts([s["id"] for shifts in shifts_by.values() for s in shifts])
+    return [_activity_out(principal, a, shifts_by.get(a["id"], []), waits) for a in activities]
+
+
+def _activity_out(principal: Principal, activity: dict[str, Any], shifts: list[dict[str, Any]],
+                  waits: dict[int, int]) -> ActivityOut:
     manage = can_manage(principal, activity)
-    waits = await _waitlisted_counts([s["id"] for s in shifts])
     return ActivityOut(
         id=activity["id"], organizer_id=activity["organizer"], organizer_name=activity["organizer_name"],
         title=activity["title"], description=activity["description"], category=activity["category"],
@@ -114,6 +137,13 @@ async def get_activity(principal: Principal, activity_id: int) -> ActivityOut:
     return await to_out(principal, activity)
 
 
+def _activities_where(where: list[Any]) -> Any:
+    return Activity.select(
+        *Activity.all_columns(), Activity.organizer.name.as_alias("organizer_name"),
+        Activity.area.name.as_alias("area_name"), Activity.area.path.as_alias("area_path"),
+    ).where(*where).order_by(Activity.id, ascending=False)
+
+
 async def list_activities(
     principal: Principal, paging: PageRequest, *, status: str | None = None, category: str | None = None,
     area_id: int | None = None, organization_id: int | None = None, date_from: datetime | None = None,
@@ -122,43 +152,55 @@ async def list_activities(
 ) -> Page[ActivityOut]:
     """Published (and finished) activities for everybody, drafts for their organisers; filters per API.md,
     plus ``fits_skills``, ``free_time`` and ``near`` from the caller's volunteer profile."""
-    from jinlin.volunteers.service import profile_row, shift_in_free_time
-
     managed = list(principal.org_ids(ORGANISER_ROLES))
-    visible = Activity.status.is_in(["published", "finished", "cancelled"])
+    visible: Combinable = Activity.status.is_in(["published", "finished", "cancelled"])
     if managed:
         visible = visible | Activity.organizer.is_in(managed)
-    query = Activity.select(
-        *Activity.all_columns(), Activity.organizer.name.as_alias("organizer_name"),
-        Activity.area.name.as_alias("area_name"), Activity.area.path.as_alias("area_path"),
-    ).where(visible).order_by(Activity.id, ascending=False)
+    where: list[Any] = [visible]
     if status:
-        query = query.where(Activity.status == status)
+        where.append(Activity.status == status)
     if category:
-        query = query.where(Activity.category == category)
+        where.append(Activity.category == category)
     if organization_id is not None:
-        query = query.where(Activity.organizer == organization_id)
+        where.append(Activity.organizer == organization_id)
     if area_id is not None:
         root = await Area.select(Area.path).where(Area.id == area_id).first()
         if root is None:
             raise Invalid("No such area", {"area_id": "no such area"})
-        query = query.where(Activity.area.path.like(f"{root['path']}%"))
-    rows = await query
-    ids = [r["id"] for r in rows]
-    shifts_by: dict[int, list[dict[str, Any]]] = {}
-    if ids:
-        for s in await Shift.select().where(Shift.activity.is_in(ids)).order_by(Shift.starts_at).output(load_json=True):
-            shifts_by.setdefault(s["activity"], []).append(s)
+        where.append(Activity.area.path.like(f"{root['path']}%"))
+    # What SQL can say is said in SQL (the list is paged and counted there); only the caller's own
+    # skills and free time, which need their profile, are checked here, on the shifts of the rows left.
+    shift_sql, shift_args = [], []
+    now = clock.now()
+    if upcoming:
+        shift_sql.append("s.ends_at > {}")
+        shift_args.append(now)
+    if date_from:
+        shift_sql.append("s.ends_at >= {}")
+        shift_args.append(date_from)
+    if date_to:
+        shift_sql.append("s.starts_at <= {}")
+        shift_args.append(date_to)
+    if shift_sql:  # one shift must meet them all
+        where.append(WhereRaw(
+            "activity.id IN (SELECT s.activity FROM shift s WHERE " + " AND ".join(shift_sql) + ")", *shift_args))
     profile = await profile_row(principal.account_id) if (free_time or near) else None
+    if near and profile and profile["preferred_area_ids"]:
+        paths = [a["path"] for a in await Area.select(Area.path).where(Area.id.is_in(profile["preferred_area_ids"]))]
+        if paths:
+            close: Combinable = Activity.area.path.like(f"{paths[0]}%")
+            for p in paths[1:]:
+                close = close | Activity.area.path.like(f"{p}%")
+            where.append(close)
     my_skills: set[str] = set()
     if fits_skills:
         acc = await Account.select(Account.skills).where(Account.id == principal.account_id).first().output(
             load_json=True)
         my_skills = set(acc["skills"] or []) if acc else set()
-    near_paths: list[str] = []
-    if near and profile and profile["preferred_area_ids"]:
-        near_paths = [a["path"] for a in await Area.select(Area.path).where(Area.id.is_in(profile["preferred_area_ids"]))]
-    now = clock.now()
+    by_profile = fits_skills or (free_time and profile is not None)
+    if not by_profile:
+        rows = await _activities_where(where).limit(paging.limit).offset(paging.offset)
+        return paging.page(await to_outs(principal, rows), await Activity.count().where(*where))
 
     def keep_shift(s: dict[str, Any]) -> bool:
         if upcoming and s["ends_at"] <= now:
@@ -171,16 +213,11 @@ async def list_activities(
             return False
         return not (free_time and profile is not None and not shift_in_free_time(profile, s["starts_at"], s["ends_at"]))
 
-    filtering = upcoming or date_from or date_to or fits_skills or (free_time and profile is not None)
-    kept = []
-    for r in rows:
-        if near_paths and not any(r["area_path"].startswith(p) for p in near_paths):
-            continue
-        if filtering and not any(keep_shift(s) for s in shifts_by.get(r["id"], [])):
-            continue
-        kept.append(r)
+    rows = await _activities_where(where)
+    shifts_by = await _shifts_of([r["id"] for r in rows])
+    kept = [r for r in rows if any(keep_shift(s) for s in shifts_by.get(r["id"], []))]
     window = kept[paging.offset: paging.offset + paging.limit]
-    return paging.page([await to_out(principal, r) for r in window], len(kept))
+    return paging.page(await to_outs(principal, window), len(kept))
 
 
 # -- organising ------------------------------------------------------------------------------
@@ -294,8 +331,8 @@ async def update_shift(principal: Principal, shift_id: int, patch: ShiftPatch) -
             done = await Shift.update({Shift.slots: patch.slots, Shift.slots_left: Shift.slots_left + delta}).where(
                 enough).returning(Shift.slots_left)
             if not done:
-                now_slots = (await Shift.select(Shift.slots).where(Shift.id == shift_id).first())["slots"]
-                if now_slots != shift["slots"]:
+                current = await Shift.select(Shift.slots).where(Shift.id == shift_id).first()
+                if current is None or current["slots"] != shift["slots"]:
                     raise Conflict("The shift was changed meanwhile; reload and try again",
                                    {"slots": "changed meanwhile"}, code="changed_meanwhile")
                 raise Conflict("More volunteers have signed up than that", {"slots": "below the places taken"})

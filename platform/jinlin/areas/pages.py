@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
@@ -12,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from jinlin.areas import service
 from jinlin.areas.schemas import AreaIn, AreaPatch
-from jinlin.areas.tables import LEVEL_ORDER, Area
+from jinlin.areas.tables import LEVEL_ORDER
 from jinlin.auth.principal import STAFF_ROLES, Principal
 from jinlin.core.errors import DomainError
 from jinlin.core.nav import NavItem
@@ -20,12 +18,6 @@ from jinlin.core.pages import convert_form, form_data, form_errors, redirect, re
 from jinlin.core.tabular import ImportRejected, read_upload
 
 EDITABLE = ("name", "code", "lat", "lon", "population")
-
-
-async def _breadcrumbs(path: str) -> list[dict[str, Any]]:
-    ids = [int(p) for p in path.strip("/").split("/") if p]
-    rows = {r["id"]: r for r in await Area.select(Area.id, Area.name, Area.level).where(Area.id.is_in(ids))} if ids else {}
-    return [rows[i] for i in ids if i in rows]
 
 
 def _child_level(level: str) -> str | None:
@@ -36,19 +28,17 @@ def _child_level(level: str) -> str | None:
 async def _area_page(principal: Principal, area_id: int, *, status_code: int = 200, errors: dict | None = None,
                      form: dict | None = None) -> Template:
     area = await service.get_row(area_id)
-    children = await Area.select().where(Area.parent == area_id).order_by(Area.name)
+    children = await service.children_of(area_id)
     can_add_child = principal.can_manage_area(f"{area['path']}0/") and _child_level(area["level"]) is not None
     return render("areas/area.html", principal, status_code=status_code, area=area, children=children,
-                  crumbs=await _breadcrumbs(area["path"]), child_level=_child_level(area["level"]),
+                  crumbs=await service.breadcrumbs(area["path"]), child_level=_child_level(area["level"]),
                   can_add_child=can_add_child, can_manage=principal.can_manage_area(area["path"]),
                   errors=errors or {}, form=form or {})
 
 
 @get("/areas", include_in_schema=False)
 async def area_roots(principal: NamedDependency[Principal]) -> Template:
-    roots = await Area.select().where(Area.parent.is_null()).order_by(Area.name)
-    mine = sorted({m.area_id for m in principal.memberships if m.role in STAFF_ROLES})
-    own = await Area.select().where(Area.id.is_in(mine)).order_by(Area.path) if mine else []
+    roots, own = await service.roots_and_own(principal)
     return render("areas/roots.html", principal, roots=roots, own=own, can_import=principal.has_role(
         "county_admin", "street_admin", "community_admin"))
 
@@ -72,7 +62,7 @@ async def create_child(request: Request, principal: NamedDependency[Principal], 
 @get("/areas/{area_id:int}/edit", include_in_schema=False)
 async def edit_form(principal: NamedDependency[Principal], area_id: FromPath[int]) -> Template:
     area = await service.get_row(area_id)
-    return render("areas/edit.html", principal, area=area, form=area, crumbs=await _breadcrumbs(area["path"]))
+    return render("areas/edit.html", principal, area=area, form=area, crumbs=await service.breadcrumbs(area["path"]))
 
 
 @post("/areas/{area_id:int}/edit", include_in_schema=False)
@@ -88,7 +78,7 @@ async def edit_submit(request: Request, principal: NamedDependency[Principal], a
         await service.update_area(principal, area_id, patch)
     except DomainError as exc:
         return render("areas/edit.html", principal, status_code=exc.status, area=area, form=raw,
-                      errors=form_errors(exc), crumbs=await _breadcrumbs(area["path"]))
+                      errors=form_errors(exc), crumbs=await service.breadcrumbs(area["path"]))
     return redirect(f"/areas/{area_id}")
 
 

@@ -9,7 +9,7 @@ import msgspec
 from jinlin.areas.schemas import AreaIn, AreaOut, AreaPatch
 from jinlin.areas.tables import LEVEL_ORDER, Area
 from jinlin.audit.service import diff, record
-from jinlin.auth.principal import AREA_ADMIN_ROLES, Principal
+from jinlin.auth.principal import AREA_ADMIN_ROLES, STAFF_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -42,6 +42,25 @@ async def get_row(area_id: int) -> dict[str, Any]:
 async def get_area(principal: Principal, area_id: int) -> AreaOut:
     # The area tree is not personal data: every logged-in user may read it (units pick service areas).
     return to_out(await get_row(area_id))
+
+
+async def breadcrumbs(path: str) -> list[dict[str, Any]]:
+    """The areas on a path, from the root down (for the area page's trail)."""
+    ids = [int(p) for p in path.strip("/").split("/") if p]
+    rows = {r["id"]: r for r in await Area.select(Area.id, Area.name, Area.level).where(Area.id.is_in(ids))} if ids else {}
+    return [rows[i] for i in ids if i in rows]
+
+
+async def children_of(area_id: int) -> list[dict[str, Any]]:
+    return await Area.select().where(Area.parent == area_id).order_by(Area.name)
+
+
+async def roots_and_own(principal: Principal) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The tree's roots, and the areas the principal works in (the areas index page)."""
+    roots = await Area.select().where(Area.parent.is_null()).order_by(Area.name)
+    mine = sorted({m.area_id for m in principal.memberships if m.role in STAFF_ROLES})
+    own = await Area.select().where(Area.id.is_in(mine)).order_by(Area.path) if mine else []
+    return roots, own
 
 
 async def subtree_ids(area_id: int) -> list[int]:

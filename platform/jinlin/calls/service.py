@@ -31,7 +31,7 @@ def _overlaps(a: str, b: str) -> bool:
 
 
 async def _org(org_id: int) -> dict[str, Any]:
-    row = await Organization.select(Organization.all_columns(), Organization.area.path.as_alias("path")).where(
+    row = await Organization.select(*Organization.all_columns(), Organization.area.path.as_alias("path")).where(
         Organization.id == org_id).first()
     if row is None:
         raise NotFound("Organisation not found")
@@ -39,7 +39,7 @@ async def _org(org_id: int) -> dict[str, Any]:
 
 
 def _select():
-    return Call.select(Call.all_columns(), Call.issuer_id.name.as_alias("issuer_name"),
+    return Call.select(*Call.all_columns(), Call.issuer_id.name.as_alias("issuer_name"),
                        Call.area_id.path.as_alias("path")).output(load_json=True)
 
 
@@ -83,7 +83,7 @@ def _is_called(call: dict[str, Any], unit: dict[str, Any]) -> bool:
 
 
 async def _responses(call_id: int, org_ids: list[int] | None = None) -> list[dict[str, Any]]:
-    q = CallResponse.select(CallResponse.all_columns(),
+    q = CallResponse.select(*CallResponse.all_columns(),
                             CallResponse.organization_id.name.as_alias("organization_name")).where(
         CallResponse.call_id == call_id).order_by(CallResponse.id).output(load_json=True)
     if org_ids is not None:

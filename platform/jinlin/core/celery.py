@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,8 @@ from celery.signals import worker_process_init, worker_process_shutdown
 import jinlin
 from jinlin.core.settings import Settings, get_settings
 
+log = logging.getLogger(__name__)
+
 # The one beat schedule. In the embedded shape the web process runs these itself (core.periodic).
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "expire-login-failures": {"task": "jinlin.accounts.tasks.prune_login_failures", "schedule": crontab(minute="*/30")},
@@ -33,6 +36,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
                               "schedule": schedule(timedelta(seconds=20))},
     "prune-deliveries": {"task": "jinlin.notifications.tasks.prune_deliveries", "schedule": crontab(hour=3, minute=40)},
     "report-deadlines": {"task": "jinlin.resident_reports.tasks.enforce_deadlines", "schedule": crontab(minute="*/5")},
+    # A quarter of the reaper's bound: a dead worker's run is retried within about 1.25 bounds.
+    "reap-stale-runs": {"task": "jinlin.runs.tasks.reap_stale_runs",
+                        "schedule": schedule(timedelta(seconds=max(1.0, get_settings().run_reaper_bound_s / 4)))},
 }
 
 
@@ -47,6 +53,9 @@ def _shape(settings: Settings) -> dict[str, Any]:
         "broker_url": settings.redis_url or "memory://",
         "result_backend": settings.redis_url or "cache+memory://",
         "task_always_eager": settings.celery_eager,
+        # Late acknowledgement: a message whose worker died unacknowledged goes back to the queue after
+        # this long (Redis). Every task is safe to run twice; the reaper covers what this misses.
+        "broker_transport_options": {"visibility_timeout": settings.run_reaper_bound_s},
     }
 
 
@@ -94,12 +103,32 @@ def worker_loop() -> asyncio.AbstractEventLoop:
     return _loop
 
 
+TRANSIENT_RETRIES = 5
+BACKOFF_S = 0.5  # doubled after each failed attempt: 0.5, 1, 2, 4, 8 s
+
+
+async def with_retries(body: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+    """Await ``body``, trying again with exponential back-off after a transient database error (a
+    dropped connection, a busy SQLite file): task bodies are safe to run twice."""
+    from jinlin.core.db import is_transient
+
+    for attempt in range(TRANSIENT_RETRIES + 1):
+        try:
+            return await body(*args)
+        except Exception as exc:
+            if attempt == TRANSIENT_RETRIES or not is_transient(exc):
+                raise
+            log.warning("transient database error in %s; retrying", getattr(body, "__name__", body), exc_info=True)
+            await asyncio.sleep(BACKOFF_S * 2**attempt)
+
+
 def run_body(body: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
-    """Run an async task body to completion from a (sync) Celery task in a worker."""
+    """Run an async task body to completion from a (sync) Celery task in a worker (transient database
+    errors retried with back-off)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return worker_loop().run_until_complete(body(*args))
+        return worker_loop().run_until_complete(with_retries(body, *args))
     raise RuntimeError("run_body called inside a running loop; await the body instead (see dispatch)")
 
 

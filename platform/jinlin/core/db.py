@@ -11,9 +11,10 @@ from __future__ import annotations
 import pkgutil
 import sqlite3
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -23,6 +24,9 @@ from piccolo.table import Table
 import jinlin
 
 SQLITE_TIMEOUT_S = 30
+T = TypeVar("T")
+# Bind parameters in one statement: PostgreSQL's protocol allows 32767, SQLite (3.32 and later) 32766.
+MAX_BIND_PARAMETERS = 32_000
 
 _engine: Engine | None = None
 
@@ -61,9 +65,16 @@ def bind(engine: Engine) -> None:
     from piccolo.apps.migrations.tables import Migration
 
     Migration._meta.db = engine
+    # Tables declared inside migrations (raw-SQL steps) cache the first engine they saw; a process that
+    # migrates several databases (tests, tools) must point them at this one too.
+    for name, module in list(sys.modules.items()):
+        if name.startswith("jinlin.migrations.") or name.startswith("jinlin_20"):
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, Table) and value is not Table:
+                    value._meta.db = engine
     conf = sys.modules.get("jinlin.piccolo_conf")
     if conf is not None:
-        conf.DB = engine
+        setattr(conf, "DB", engine)  # noqa: B010 - a module attribute mypy cannot see
 
 
 def get_engine() -> Engine:
@@ -77,6 +88,37 @@ def get_engine() -> Engine:
 
 def is_sqlite(engine: Engine | None = None) -> bool:
     return isinstance(engine or get_engine(), SQLiteEngine)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error that may pass if tried again: a lost or refused connection, a busy SQLite file,
+    a serialisation failure or deadlock. Task bodies are safe to run twice, so these are retried."""
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        return "locked" in str(exc) or "busy" in str(exc)
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                            asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError,
+                            asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.CannotConnectNowError))
+
+
+def batches(items: Sequence[T], per_item: int = 1) -> Iterator[Sequence[T]]:
+    """``items`` in slices small enough that one statement binding ``per_item`` values for each stays
+    within both databases' limit on bind parameters (an ``IN (...)`` list: ``per_item=1``)."""
+    size = max(1, MAX_BIND_PARAMETERS // max(1, per_item))
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+async def insert_in_batches(table: type[Table], rows: Sequence[Table]) -> None:
+    """Insert many rows with as few statements as the bind-parameter limit allows (call it inside the
+    caller's transaction: all batches land or none)."""
+    for chunk in batches(rows, len(table._meta.columns)):
+        await table.insert(*chunk)
 
 
 async def open_engine(engine: Engine) -> None:

@@ -1,17 +1,24 @@
 """UI text through gettext catalogs: msgids are English, ``zh_CN`` is the default locale.
 
 Each feature keeps its own catalog file, ``frontend/translations/<locale>/LC_MESSAGES/<feature>.po``;
-they are merged at start-up, so features never edit one shared file. The locale of the current
-request lives in a context variable that the templates' ``_()`` reads.
+Babel compiles each and merges them (``Translations.merge``) at start-up, so features never edit one
+shared file; plurals follow each locale's own plural rule, and relative times come from Babel
+(``format_timedelta``). The locale of the current request lives in a context variable that the
+templates' ``_()`` reads.
 """
 
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import timedelta
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
+from babel.dates import format_timedelta
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 
 from jinlin.core.settings import LOCALES, REPO_ROOT
 
@@ -19,30 +26,50 @@ TRANSLATIONS_DIR = REPO_ROOT / "frontend" / "translations"
 current_locale: ContextVar[str] = ContextVar("current_locale", default="zh_CN")
 
 
-@cache
-def catalog(locale: str) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    folder = TRANSLATIONS_DIR / locale / "LC_MESSAGES"
-    for po_file in sorted(Path(folder).glob("*.po")):
-        with po_file.open("rb") as fh:
-            for message in read_po(fh, locale=locale):
-                if message.id and message.string and not message.fuzzy:
-                    key = message.id if isinstance(message.id, str) else message.id[0]
-                    value = message.string if isinstance(message.string, str) else message.string[0]
-                    merged[key] = value
+def _compiled(po_file: Path, locale: str) -> Translations:
+    with po_file.open("rb") as fh:
+        po = read_po(fh, locale=locale)
+    mo = BytesIO()
+    write_mo(mo, po)  # fuzzy and untranslated entries are left out, as msgfmt does
+    mo.seek(0)
+    return Translations(mo)
+
+
+def _merged(locale: str) -> Translations:
+    """Every feature's catalog of ``locale``, compiled and merged (later files win on a clash, which a
+    test forbids anyway)."""
+    merged = Translations()
+    for po_file in sorted((TRANSLATIONS_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        merged.merge(_compiled(po_file, locale))
     return merged
 
 
+translations = cache(_merged)
+
+
+@cache
+def catalog(locale: str) -> dict[str, str]:
+    """The merged singular messages (msgid → translation), for checks and tools (``catalog.__wrapped__``
+    reads the files afresh)."""
+    return {k: v for k, v in _merged(locale)._catalog.items() if isinstance(k, str) and k}
+
+
 def gettext(message: str, locale: str | None = None) -> str:
-    return catalog(locale or current_locale.get()).get(message, message)
+    return translations(locale or current_locale.get()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int, locale: str | None = None) -> str:
-    # Chinese has one plural form; English uses the msgid forms.
-    loc = locale or current_locale.get()
-    if loc == "zh_CN":
-        return gettext(singular, loc)
-    return gettext(singular if n == 1 else plural, loc)
+    """The form for ``n`` by the locale's plural rule (Chinese has one form, English two)."""
+    return translations(locale or current_locale.get()).ngettext(singular, plural, n)
+
+
+def relative_time(delta: timedelta, locale: str | None = None) -> str:
+    """"3 hours", "2 days" in the locale's words (Babel), rounded to the largest sensible unit."""
+    return format_timedelta(delta, threshold=2, format="short", locale=babel_locale(locale or current_locale.get()))
+
+
+def babel_locale(locale: str) -> str:
+    return "zh_Hans_CN" if locale == "zh_CN" else locale
 
 
 def translate(message: str, locale: str | None = None, **values: object) -> str:

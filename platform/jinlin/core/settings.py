@@ -35,6 +35,9 @@ class Settings:
     time_zone: str = "Asia/Shanghai"
     report_photo_dir: Path = REPO_ROOT / "var" / "report-photos"
     report_reminder_shares: tuple[float, ...] = (0.5, 0.9)
+    # Seconds a running matching run (or one of its fan-out parts) may go without a heartbeat before the
+    # reaper takes it for dead and hands it to another worker (or fails it after a few attempts).
+    run_reaper_bound_s: int = 120
 
     @property
     def is_sqlite(self) -> bool:
@@ -175,6 +178,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         time_zone=_time_zone(env),
         report_photo_dir=Path(env.get("JINLIN_REPORT_PHOTO_DIR") or var_dir / "report-photos"),
         report_reminder_shares=_shares(env, "JINLIN_REPORT_REMINDER_SHARES", (0.5, 0.9)),
+        run_reaper_bound_s=_int(env, "JINLIN_RUN_REAPER_BOUND_S", 120, minimum=2),
     )
 
 

@@ -53,7 +53,7 @@ def covers(offer: dict[str, Any], need_area: dict[str, Any], service: dict[int, 
 
 async def candidate_offers(principal: Principal, need_id: int, limit: int = 20) -> list[dict[str, Any]]:
     need = await needs.get_visible_row(principal, need_id)
-    rows = await Offer.select(Offer.all_columns(), Offer.organization_id.name, Offer.organization_id.area).where(
+    rows = await Offer.select(*Offer.all_columns(), Offer.organization_id.name, Offer.organization_id.area).where(
         (Offer.category == need["category"]) & (Offer.status == "published") & (Offer.capacity_left > 0))
     service_ids = {int(i) for r in rows for i in as_list(r["service_area_ids"])}
     areas = await _areas(service_ids | {r["organization_id.area"] for r in rows} | {need["area_id"]})
@@ -70,7 +70,7 @@ async def candidate_offers(principal: Principal, need_id: int, limit: int = 20) 
 
 async def candidate_needs(principal: Principal, organization_id: int, limit: int = 30) -> list[dict[str, Any]]:
     """Needs near us that we could meet: across the organisation's published offers."""
-    my_offers = await Offer.select(Offer.all_columns(), Offer.organization_id.area).where(
+    my_offers = await Offer.select(*Offer.all_columns(), Offer.organization_id.area).where(
         (Offer.organization_id == organization_id) & (Offer.status == "published") & (Offer.capacity_left > 0))
     if not my_offers:
         return []

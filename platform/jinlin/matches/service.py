@@ -45,7 +45,7 @@ def to_out(row: dict[str, Any]) -> MatchOut:
 
 
 def _select():
-    return Match.select(Match.all_columns(), Match.need_id.title, Match.need_id.unit, Match.need_id.area_id,
+    return Match.select(*Match.all_columns(), Match.need_id.title, Match.need_id.unit, Match.need_id.area_id,
                         Match.need_id.area_id.path, Match.offer_id.title, Match.community_id.name,
                         Match.provider_id.name)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -10,13 +10,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from jinlin.areas.tables import Area
 from jinlin.auth.principal import COMMUNITY_ROLES, UNIT_ROLES, Principal
 from jinlin.catalog.codes import BENEFICIARY_LABELS, CATEGORY_LABELS, COLOUR_LABELS
 from jinlin.core import clock
 from jinlin.core.errors import DomainError
 from jinlin.core.forms import kept_values
-from jinlin.core.i18n import translate
+from jinlin.core.i18n import relative_time, translate
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
@@ -26,7 +25,7 @@ from jinlin.matches import service as matches
 from jinlin.needs import service, spreadsheet
 from jinlin.needs.api import XLSX
 from jinlin.needs.schemas import NeedIn
-from jinlin.orgs.tables import Organization
+from jinlin.offers import service as offers_service
 
 NEED_STATUSES = ["draft", "published", "matched", "in_progress", "resolved", "closed", "cancelled", "expired"]
 
@@ -35,11 +34,9 @@ def countdown(deadline: datetime | None) -> str:
     """"3 h left" / "2 d overdue", in the user's language."""
     if deadline is None:
         return ""
-    seconds = (deadline - clock.now()).total_seconds()
-    hours = abs(seconds) / 3600
-    amount = translate("{n} d", n=int(hours // 24)) if hours >= 48 else translate("{n} h", n=max(int(hours), 0)) \
-        if hours >= 1 else translate("{n} min", n=int(abs(seconds) // 60))
-    return translate("{t} left", t=amount) if seconds >= 0 else translate("{t} overdue", t=amount)
+    delta = deadline - clock.now()
+    amount = relative_time(abs(delta))
+    return translate("{t} left", t=amount) if delta >= timedelta(0) else translate("{t} overdue", t=amount)
 
 
 def options(labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -49,12 +46,7 @@ def options(labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 async def _places(community_id: int) -> list[tuple[int, str]]:
-    org = await Organization.select(Organization.area.path).where(Organization.id == community_id).first()
-    if org is None:
-        return []
-    rows = await Area.select(Area.id, Area.name, Area.level).where(Area.path.like(f"{org['area.path']}%")) \
-        .order_by(Area.path)
-    return [(r["id"], r["name"]) for r in rows]
+    return [(r["id"], r["name"]) for r in await service.places_of(community_id)]
 
 
 def _communities(principal: Principal) -> list[tuple[int, str]]:
@@ -122,11 +114,7 @@ async def need_page(principal: NamedDependency[Principal], need_id: FromPath[int
         and need.status in service.OPEN_STATUSES else []
     my_offers = []
     if principal.unit_ids and need.status in service.OPEN_STATUSES and need.quantity_open > 0:
-        from jinlin.offers.tables import Offer
-
-        my_offers = await Offer.select(Offer.id, Offer.title, Offer.capacity_left, Offer.unit).where(
-            Offer.organization_id.is_in(list(principal.org_ids(UNIT_ROLES))) & (Offer.status == "published")
-            & (Offer.capacity_left > 0))
+        my_offers = await offers_service.offers_with_room(list(principal.org_ids(UNIT_ROLES)))
     rows, _ = await matches.query_matches(principal, None, need_id=need_id)
     return render("needs/detail.html", principal, need=need, manage=manage, candidates=offers, my_offers=my_offers,
                   matches=[matches.to_out(r) for r in rows])

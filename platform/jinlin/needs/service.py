@@ -10,13 +10,15 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import Combinable
 
+from jinlin.areas.choices import area_options
 from jinlin.areas.tables import Area
 from jinlin.audit.service import diff, record
 from jinlin.auth.principal import COMMUNITY_ROLES, Principal
 from jinlin.catalog.codes import as_list
 from jinlin.catalog.service import policy_for_area
-from jinlin.core import clock
+from jinlin.core import clock, deadlines
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
@@ -29,13 +31,17 @@ ACTIVE_MATCH_STATUSES = ("proposed", "accepted", "in_progress")
 
 
 def is_overdue(row: dict[str, Any], now: datetime | None = None) -> bool:
-    if row["status"] not in OPEN_STATUSES:
-        return False
-    now = now or clock.now()
-    if row["resolve_by"] is not None and now > row["resolve_by"]:
-        return True
-    return (row["respond_by"] is not None and now > row["respond_by"] and row["quantity_matched"] == 0
-            and row.get("responded_at") is None)
+    """限时办结 for a need in hand: ``core.deadlines``' rule, where "responded" means a first match was
+    proposed (``responded_at``). ``overdue_clause`` is the same rule for queries."""
+    return deadlines.is_overdue(now or clock.now(), is_open=row["status"] in OPEN_STATUSES,
+                                respond_by=row["respond_by"], responded_at=row.get("responded_at"),
+                                resolve_by=row["resolve_by"])
+
+
+def overdue_clause(now: datetime | None = None) -> Combinable:
+    return deadlines.overdue_clause(now or clock.now(), open_clause=Need.status.is_in(list(OPEN_STATUSES)),
+                                    respond_by=Need.respond_by, responded_at=Need.responded_at,
+                                    resolve_by=Need.resolve_by)
 
 
 def to_out(row: dict[str, Any]) -> NeedOut:
@@ -53,8 +59,16 @@ def to_out(row: dict[str, Any]) -> NeedOut:
     )
 
 
+async def places_of(community_id: int) -> list[dict[str, Any]]:
+    """Where a community's need can be: its own area and everything under it (the form's picker)."""
+    org = await Organization.select(Organization.area.path).where(Organization.id == community_id).first()
+    if org is None:
+        return []
+    return await area_options(levels=None, paths=[org["area.path"]], limit=5000)
+
+
 def _select():
-    return Need.select(Need.all_columns(), Need.community_id.name, Need.area_id.name, Need.area_id.path)
+    return Need.select(*Need.all_columns(), Need.community_id.name, Need.area_id.name, Need.area_id.path)
 
 
 async def get_row(need_id: int) -> dict[str, Any]:
@@ -88,7 +102,7 @@ async def get_need(principal: Principal, need_id: int) -> NeedOut:
 
 
 async def _check_place(community_id: int, area_id: int | None) -> tuple[dict[str, Any], dict[str, Any]]:
-    community = await Organization.select(Organization.all_columns(), Organization.area.path).where(
+    community = await Organization.select(*Organization.all_columns(), Organization.area.path).where(
         Organization.id == community_id).first()
     if community is None or community["kind"] != "community":
         raise Invalid("Not a community", {"community_id": "must be a community"})
@@ -250,7 +264,7 @@ async def query_needs(
     where = []
     mine = list(principal.community_ids)
     # Drafts: only one's own community's (overseers see them on the need's page, not in the shared list).
-    visible = Need.status != "draft"
+    visible: Combinable = Need.status != "draft"
     if mine:
         visible = visible | Need.community_id.is_in(mine)
     where.append(visible)
@@ -270,5 +284,5 @@ async def query_needs(
     if q:
         where.append(Need.title.like(f"%{q}%"))
     if overdue:
-        where.append(Need.status.is_in(list(OPEN_STATUSES)) & (Need.resolve_by < clock.now()))
+        where.append(overdue_clause())
     return await fetch_filtered(_select().order_by(Need.resolve_by).order_by(Need.id), Need, where, paging)

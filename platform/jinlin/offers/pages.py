@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from jinlin.areas.tables import Area
+from jinlin.areas.choices import area_names, area_options
 from jinlin.auth.principal import UNIT_ROLES, Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
 from jinlin.core.errors import DomainError, NotFound
@@ -33,9 +33,7 @@ def _units(principal: Principal) -> list[tuple[int, str]]:
 
 
 async def _areas() -> list[tuple[int, str]]:
-    rows = await Area.select(Area.id, Area.name, Area.level).where(Area.level.is_in(["street", "community"])) \
-        .order_by(Area.path)
-    return [(r["id"], r["name"]) for r in rows]
+    return [(r["id"], r["name"]) for r in await area_options(limit=5000)]
 
 
 @get("/offers", include_in_schema=False)
@@ -83,8 +81,7 @@ async def offer_page(principal: NamedDependency[Principal], offer_id: FromPath[i
     if manage:
         near = [c for c in await candidates.candidate_needs(principal, offer.organization_id)
                 if any(o.id == offer_id for o in c["offers"])]
-    names = {a["id"]: a["name"] for a in await Area.select(Area.id, Area.name).where(
-        Area.id.is_in(offer.service_area_ids))} if offer.service_area_ids else {}
+    names = await area_names(offer.service_area_ids)
     rows, _ = await matches.query_matches(principal, None, offer_id=offer_id)
     return render("offers/detail.html", principal, offer=offer, manage=manage, near=near,
                   area_names=[names.get(i, str(i)) for i in offer.service_area_ids],

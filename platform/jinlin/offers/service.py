@@ -33,7 +33,7 @@ def to_out(row: dict[str, Any]) -> OfferOut:
 
 
 def _select():
-    return Offer.select(Offer.all_columns(), Offer.organization_id.name, Offer.organization_id.area.id,
+    return Offer.select(*Offer.all_columns(), Offer.organization_id.name, Offer.organization_id.area.id,
                         Offer.organization_id.area.path)
 
 
@@ -194,3 +194,11 @@ async def query_offers(
 async def list_offers(principal: Principal, paging: PageRequest, **filters: Any) -> Page[OfferOut]:
     rows, total = await query_offers(principal, paging, **filters)
     return paging.page([to_out(r) for r in rows], total)
+
+
+async def offers_with_room(organization_ids: list[int]) -> list[dict[str, Any]]:
+    """The organisations' published offers with capacity left (a need's "offer ours" form)."""
+    if not organization_ids:
+        return []
+    return await Offer.select(Offer.id, Offer.title, Offer.capacity_left, Offer.unit).where(
+        Offer.organization_id.is_in(organization_ids) & (Offer.status == "published") & (Offer.capacity_left > 0))

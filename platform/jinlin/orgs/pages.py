@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from jinlin.areas.tables import Area
+from jinlin.areas.choices import area_options
 from jinlin.auth.principal import STAFF_ROLES, UNIT_ROLES, Principal
 from jinlin.core.errors import DomainError
 from jinlin.core.i18n import gettext
@@ -28,17 +28,8 @@ EDITABLE = ("name", "area_id", "contact_name", "contact_phone", "description")
 
 async def _area_choices(principal: Principal) -> list[dict[str, Any]]:
     """Areas an organisation may be placed in: county, streets and communities the caller covers."""
-    query = Area.select(Area.id, Area.name, Area.level, Area.path).where(
-        Area.level.is_in(["county", "street", "community", "grid"])).order_by(Area.path).limit(800)
-    if not principal.is_county_admin:
-        paths = principal.area_paths(frozenset({"street_admin", "community_admin"}))
-        if not paths:
-            return []
-        clause = Area.path.like(f"{paths[0]}%")
-        for p in paths[1:]:
-            clause = clause | Area.path.like(f"{p}%")
-        query = query.where(clause)
-    return await query
+    paths = None if principal.is_county_admin else principal.area_paths(frozenset({"street_admin", "community_admin"}))
+    return await area_options(levels=("county", "street", "community", "grid"), paths=paths, limit=800)
 
 
 @get("/organizations", include_in_schema=False)

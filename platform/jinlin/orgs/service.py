@@ -311,3 +311,9 @@ async def communities_for_choice(principal: Principal) -> list[dict[str, Any]]:
         query = query.where(visible)
     return await query.order_by(Organization.name)
 
+
+
+async def organizations_of_kind(kind: str, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Public names of organisations of one kind (pickers: communities to report to, teams to join)."""
+    return await Organization.select(Organization.id, Organization.name, Organization.area.name.as_alias("area")) \
+        .where(Organization.kind == kind).order_by(Organization.name).limit(limit)

@@ -14,7 +14,7 @@ def _current():
 
 async def holders_of_area(area_id: int, kinds: frozenset[str] | None = None) -> list[dict[str, Any]]:
     """Current posts on exactly this area (optionally only some kinds), oldest first."""
-    query = Post.select(Post.all_columns(), Post.account.display_name.as_alias("account_name")).where(
+    query = Post.select(*Post.all_columns(), Post.account.display_name.as_alias("account_name")).where(
         (Post.area == area_id) & _current()
     )
     if kinds:

@@ -33,7 +33,7 @@ async def kpis(
         response_rate=total.response_rate, resolution_rate=total.resolution_rate,
         satisfaction_rate=total.satisfaction_rate, on_time_rate=total.on_time_rate, counts=total.counts,
         by_area=[KpiRow(area_id=a["id"], name=a["name"], level=a["level"], kpis=kpi_out(k)) for a, k in report.by_child],
-        overdue_needs=len(report.overdue),
+        overdue_needs=report.overdue_count,
         resident_reports=(await feature_kpis(
             report.area["path"] if report.area else report.organization["area_path"], report.period,
         )).get("resident_reports"),

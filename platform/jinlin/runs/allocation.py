@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 import matching
 from jinlin.areas.tables import Area
 from jinlin.core import clock
+from jinlin.core.db import batches, insert_in_batches
 from jinlin.matches.tables import Match
 from jinlin.needs.tables import Need
+from jinlin.notifications.service import notify
 from jinlin.offers.tables import Offer
 from jinlin.ratings.service import reputations as rating_reputations
 from jinlin.runs import ranked
-from jinlin.runs.registry import register
 from jinlin.runs.tables import MatchRun
 from jinlin.runs.unmatched import enrich
 
@@ -100,7 +102,7 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
         Need.status.is_in(list(OPEN_NEED_STATUSES)) & Need.area_id.path.like(f"{path}%")
     ).order_by(Need.id).output(load_json=True)
     now = clock.now()
-    offer_rows = await Offer.select(Offer.all_columns(), Offer.organization_id.area.as_alias("org_area")).where(
+    offer_rows = await Offer.select(*Offer.all_columns(), Offer.organization_id.area.as_alias("org_area")).where(
         (Offer.status == "published") & (Offer.capacity_left > 0)
     ).order_by(Offer.id).output(load_json=True)
     offer_rows = [o for o in offer_rows if o["available_until"] is None or o["available_until"] >= now]
@@ -145,7 +147,8 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
             location=_location(areas, o["org_area"]), radius_km=o["radius_km"],
             reputation=rep.get(o["organization_id"]), provider=str(o["organization_id"]),
         ))
-    options = matching.Options(time_limit_s=float(run["options"].get("time_limit_s", 10)))
+    # workers=1: never fork the process the run is in (a web process in the embedded shape).
+    options = matching.Options(time_limit_s=float(run["options"].get("time_limit_s", 10)), workers=1)
     problem = matching.AllocationProblem(needs=needs, offers=offers, options=options)
     summary = {
         "demand": demand,
@@ -200,18 +203,22 @@ def coverage(demand: dict[str, int], assignments: list[dict[str, Any]], needs: d
 async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.Solution) -> tuple[int, dict]:
     """Write the proposals (inside the run's finishing transaction); a pair already written is skipped."""
     now = clock.now()
-    if summary.get("superseded"):
+    for ids in batches(summary.get("superseded") or []):
         await Match.update({Match.status: "cancelled", Match.ended_at: now, Match.updated_at: now}).where(
-            Match.id.is_in(summary["superseded"]) & (Match.status == "proposed")
+            Match.id.is_in(list(ids)) & (Match.status == "proposed")
         )
     existing = {(r["need_id"], r["offer_id"]) for r in await Match.select(Match.need_id, Match.offer_id).where(
         Match.run_id == run["id"])}
     need_ids = [int(a["need"][1:]) for a in solution.assignments]
     offer_ids = [int(a["offer"][1:]) for a in solution.assignments]
-    communities = {r["id"]: r["community_id"] for r in await Need.select(Need.id, Need.community_id).where(
-        Need.id.is_in(need_ids))} if need_ids else {}
-    providers = {r["id"]: r["organization_id"] for r in await Offer.select(Offer.id, Offer.organization_id).where(
-        Offer.id.is_in(offer_ids))} if offer_ids else {}
+    communities: dict[int, int] = {}
+    for ids in batches(sorted(set(need_ids))):
+        communities.update((r["id"], r["community_id"]) for r in await Need.select(Need.id, Need.community_id)
+                           .where(Need.id.is_in(list(ids))))
+    providers: dict[int, int] = {}
+    for ids in batches(sorted(set(offer_ids))):
+        providers.update((r["id"], r["organization_id"]) for r in await Offer.select(Offer.id, Offer.organization_id)
+                         .where(Offer.id.is_in(list(ids))))
     rows = []
     for a, need_id, offer_id in zip(solution.assignments, need_ids, offer_ids, strict=True):
         if (need_id, offer_id) in existing:
@@ -221,8 +228,7 @@ async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.
             quantity=int(a["quantity"]), source="run", run_id=run["id"], reasons=_readable(a["reasons"]),
             status="proposed", proposed_by="system", created_at=now, updated_at=now,
         ))
-    if rows:
-        await Match.insert(*rows)
+    await insert_in_batches(Match, rows)
     needs = summary.get("needs", {})
     unmatched = []
     for row in solution.unmatched:
@@ -243,4 +249,27 @@ def is_finite(x: float | None) -> bool:
     return x is not None and math.isfinite(x)
 
 
-register("allocation", load, save, decomposable=True)
+async def publish(run_id: int, now: datetime) -> None:
+    """Both sides of each proposed match hear of it; the needs count as responded (限时响应)."""
+    matches = await Match.select(Match.id, Match.need_id, Match.community_id, Match.provider_id,
+                                 Match.need_id.title.as_alias("need_title")).where(
+        (Match.run_id == run_id) & (Match.status == "proposed"))
+    for m in matches:
+        params = {"title": m["need_title"]}
+        link = f"/matches/{m['id']}"
+        for side in ("community_id", "provider_id"):
+            # One grouped notice (and one message per channel) per organisation for the whole run.
+            await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=m[side],
+                         params=params, link=link, object_type="match", object_id=m["id"],
+                         group_key=f"run:{run_id}", group_title="{count} matches were proposed, the first for {title}",
+                         group_link="/matches?status=proposed")
+    for ids in batches(sorted({m["need_id"] for m in matches})):
+        await Need.update({Need.responded_at: now}).where(Need.id.is_in(list(ids)) & Need.responded_at.is_null())
+
+
+async def proposals(run_id: int) -> list[dict[str, Any]]:
+    return await Match.select(
+        *Match.all_columns(), Match.need_id.title.as_alias("need_title"), Match.need_id.colour.as_alias("colour"),
+        Match.offer_id.title.as_alias("offer_title"), Match.provider_id.name.as_alias("provider_name"),
+        Match.community_id.name.as_alias("community_name"),
+    ).where(Match.run_id == run_id).order_by(Match.id).output(load_json=True)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from jinlin.areas.tables import Area
 from jinlin.auth.principal import AREA_ADMIN_ROLES, Principal
 from jinlin.core.errors import DomainError
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
-from jinlin.matches.tables import Match
 from jinlin.runs import service, unmatched
 from jinlin.runs.reasons import reason_text
 from jinlin.runs.registry import spec_for
@@ -23,23 +19,9 @@ from jinlin.runs.schemas import MatchRunIn
 from jinlin.runs.tables import ACTIVE_STATUSES
 
 
-async def _areas_in_charge(principal: Principal) -> list[dict[str, Any]]:
-    """The areas the principal may run over: their own, and (county/street) the ones right below."""
-    out: dict[int, dict[str, Any]] = {}
-    for m in principal.memberships:
-        if m.role not in AREA_ADMIN_ROLES:
-            continue
-        for row in await Area.select(Area.id, Area.name, Area.level, Area.path).where(
-            (Area.id == m.area_id) | ((Area.parent == m.area_id) & (Area.level.is_in(["street", "community"])))
-        ).order_by(Area.path):
-            if m.role != "community_admin" or row["id"] == m.area_id:
-                out[row["id"]] = row
-    return sorted(out.values(), key=lambda r: r["path"])
-
-
 async def _index(principal: Principal, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
     runs = await service.list_runs(principal, PageRequest(limit=20))
-    return render("runs/list.html", principal, runs=runs.items, areas=await _areas_in_charge(principal),
+    return render("runs/list.html", principal, runs=runs.items, areas=await service.areas_in_charge(principal),
                   errors=errors or {}, status_code=status_code)
 
 
@@ -60,19 +42,6 @@ async def start_run(request: Request, principal: NamedDependency[Principal]) -> 
     return redirect(f"/runs/{run.id}")
 
 
-async def _proposals(run: Any) -> list[dict[str, Any]]:
-    if run.kind == "twinning":
-        from jinlin.twinning.service import _select
-        from jinlin.twinning.tables import Twinning
-
-        return await _select().where(Twinning.run_id == run.id).order_by(Twinning.id)
-    return await Match.select(
-        Match.all_columns(), Match.need_id.title.as_alias("need_title"), Match.need_id.colour.as_alias("colour"),
-        Match.offer_id.title.as_alias("offer_title"), Match.provider_id.name.as_alias("provider_name"),
-        Match.community_id.name.as_alias("community_name"),
-    ).where(Match.run_id == run.id).order_by(Match.id).output(load_json=True)
-
-
 @get("/runs/{run_id:int}", include_in_schema=False)
 async def run_page(principal: NamedDependency[Principal], run_id: FromPath[int]) -> Template | Redirect:
     out = await service.get_result(principal, run_id)
@@ -80,8 +49,8 @@ async def run_page(principal: NamedDependency[Principal], run_id: FromPath[int])
     spec = spec_for(run.kind)
     if spec.result_url is not None:  # the kind shows its runs on its own page (roster: the activity)
         return redirect(spec.result_url(await service.get_row(run_id)))
-    area = await Area.select(Area.name).where(Area.id == run.area_id).first()
-    proposals = [] if run.status in ACTIVE_STATUSES else await _proposals(run)
+    area = await service.area_of(run)
+    proposals = [] if run.status in ACTIVE_STATUSES or spec.proposals is None else await spec.proposals(run.id)
     return render("runs/detail.html", principal, run=run, result=out["result"], area=area,
                   proposals=proposals, active=run.status in ACTIVE_STATUSES)
 

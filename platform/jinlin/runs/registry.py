@@ -4,8 +4,11 @@
 and a JSON-able summary of the inputs (kept on the run for the result page). ``solve`` is
 ``matching.solve`` unless a kind needs otherwise. ``save(run, summary, solution)`` runs inside the
 run's finishing transaction, writes the proposals (never twice: keyed by run and pair) and returns
-``(proposals, result)``. Other features (activities' roster runs) call ``register`` from their tasks
-module, which is imported wherever runs execute.
+``(proposals, result)``. ``publish(run_id, now)`` tells both sides of each proposal when a run is
+published (inside the publishing transaction); ``proposals(run_id)`` reads them for the run's page.
+
+Each feature exports its kinds as ``RUN_KINDS = [RunKindSpec(...)]`` from its ``runkinds.py``; they
+are collected like routes (``core.features.collect``) by app assembly, or on first use in a worker.
 
 A kind that is not simply "over an area" brings its own start rule: ``prepare(principal, area_id,
 options)`` checks the kind's options and who may start it (raising domain errors) and answers the
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import matching
@@ -29,6 +33,10 @@ Save = Callable[[dict[str, Any], dict[str, Any], Any], Awaitable[tuple[int, dict
 Prepare = Callable[[Any, int | None, dict[str, Any]], Awaitable[tuple[int, dict[str, Any]]]]
 # (principal, run row) -> allowed?
 Access = Callable[[Any, dict[str, Any]], Awaitable[bool]]
+# (run id, now) -> None: notify both sides of each proposal (inside the publishing transaction)
+Publish = Callable[[int, datetime], Awaitable[None]]
+# run id -> the proposals as rows for the run's page
+Proposals = Callable[[int], Awaitable[list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,34 +56,34 @@ class RunKindSpec:
     result_url: Callable[[dict[str, Any]], str] | None = None
     # Whether the proposals wait for a "publish" (allocation, twinning) or go out when the run finishes.
     publishable: bool = True
+    publish: Publish | None = None
+    proposals: Proposals | None = None
 
 
+# The installed kinds: filled once from the features (app assembly, or the first use in a worker).
 _KINDS: dict[str, RunKindSpec] = {}
 
 
-def register(kind: str, load: Load, save: Save, solve: Solve = matching.solve, decomposable: bool = False,
-             roles: frozenset[str] | None = None, **hooks: Any) -> None:
-    """Register a kind; ``hooks`` are the optional RunKindSpec fields (prepare, exclusive_by, ...)."""
-    if roles is not None:
-        hooks["roles"] = roles
-    _KINDS[kind] = RunKindSpec(kind, load, save, solve, decomposable, **hooks)
+def install(specs: list[RunKindSpec]) -> None:
+    """Install kinds (app assembly passes what the features export); a kind installed again is replaced."""
+    for spec in specs:
+        _KINDS[spec.kind] = spec
+
+
+def _kinds() -> dict[str, RunKindSpec]:
+    if not _KINDS:
+        from jinlin.core.features import collect
+
+        install(collect("runkinds", "RUN_KINDS"))
+    return _KINDS
 
 
 def spec_for(kind: str) -> RunKindSpec:
-    _ensure_builtin()
     try:
-        return _KINDS[kind]
+        return _kinds()[kind]
     except KeyError:
-        raise LookupError(f"no run kind {kind!r} is registered") from None
+        raise LookupError(f"no run kind {kind!r} is installed") from None
 
 
 def registered() -> list[str]:
-    _ensure_builtin()
-    return sorted(_KINDS)
-
-
-def _ensure_builtin() -> None:
-    # The built-in kinds register on import; importing here avoids a cycle at module load.
-    import jinlin.activities.roster
-    import jinlin.runs.allocation
-    import jinlin.twinning.runs  # noqa: F401
+    return sorted(_kinds())

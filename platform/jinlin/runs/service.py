@@ -1,37 +1,40 @@
 """匹配批次 rules: who may start a run over which area, one live run per kind and area at a time,
 and the run body (claim → load → solve per component → save) with its progress on the row.
 
-A run is claimed with a conditional update (queued → running, or a running run whose worker went
-quiet for ``STALE_AFTER``), progress writes only land while the run is still running (so a cancel
-stops it between components), and the proposals are written in the same transaction as the final
-running → succeeded update. A duplicated or retried task therefore never duplicates proposals.
+A run is claimed with a conditional update (queued → running), beats a heartbeat (``updated_at``)
+while it works, progress writes only land while the run is still running (so a cancel stops it between
+components), and the proposals are written in the same transaction as the final running → succeeded
+update. A duplicated or retried task therefore never duplicates proposals. A run whose worker died
+stops beating; the reaper (``runs/reaper.py``) hands it to another worker or fails it with a reason.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
+from piccolo.columns import Column
+
 import matching
+from jinlin.areas.choices import within
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
-from jinlin.auth.principal import STAFF_ROLES, Principal
+from jinlin.auth.principal import AREA_ADMIN_ROLES, STAFF_ROLES, Principal
 from jinlin.core import clock
-from jinlin.core.db import is_sqlite, write_transaction
+from jinlin.core.db import is_sqlite, is_transient, write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.settings import get_settings
-from jinlin.matches.tables import Match
-from jinlin.notifications.service import notify
 from jinlin.runs.registry import registered, spec_for
 from jinlin.runs.schemas import MatchRunIn, MatchRunOut
 from jinlin.runs.tables import ACTIVE_STATUSES, MatchRun
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=15)
+MAX_ATTEMPTS = 3  # claims of one run (or part) before the reaper gives up on it
 # Progress milestones: loading up to LOADED, solving up to SOLVED (per part), then saving.
 LOADED, SOLVED = 0.15, 0.9
 _LOCK_KEY = 7_410_551  # pg_advisory_xact_lock key serialising run starts on PostgreSQL
@@ -78,6 +81,24 @@ async def may_manage(principal: Principal, row: dict[str, Any]) -> bool:
     return principal.covers_area(row["area_path"], spec.roles)
 
 
+async def areas_in_charge(principal: Principal) -> list[dict[str, Any]]:
+    """The areas the principal may run over: their own, and (county/street) the ones right below."""
+    out: dict[int, dict[str, Any]] = {}
+    for m in principal.memberships:
+        if m.role not in AREA_ADMIN_ROLES:
+            continue
+        for row in await Area.select(Area.id, Area.name, Area.level, Area.path).where(
+            (Area.id == m.area_id) | ((Area.parent == m.area_id) & (Area.level.is_in(["street", "community"])))
+        ).order_by(Area.path):
+            if m.role != "community_admin" or row["id"] == m.area_id:
+                out[row["id"]] = row
+    return sorted(out.values(), key=lambda r: r["path"])
+
+
+async def area_of(run: MatchRunOut) -> dict[str, Any] | None:
+    return await Area.select(Area.name).where(Area.id == run.area_id).first()
+
+
 async def get_run(principal: Principal, run_id: int) -> MatchRunOut:
     return to_out(await visible_row(principal, run_id))
 
@@ -89,14 +110,10 @@ async def get_result(principal: Principal, run_id: int) -> dict[str, Any]:
 
 async def list_runs(principal: Principal, paging: PageRequest, *, kind: str | None = None,
                     status: str | None = None, area_id: int | None = None) -> Page[MatchRunOut]:
-    paths = principal.area_paths(STAFF_ROLES)
-    if not paths:
+    mine = within(MatchRun.area_path, principal.area_paths(STAFF_ROLES))
+    if mine is None:
         return paging.page([], 0)
-    clause = None
-    for p in paths:
-        c = MatchRun.area_path.like(f"{p}%")
-        clause = c if clause is None else clause | c
-    where = [clause]
+    where = [mine]
     if kind:
         where.append(MatchRun.kind == kind)
     if status:
@@ -175,15 +192,15 @@ async def start_run(principal: Principal, data: MatchRunIn) -> MatchRunOut:
 
 async def launch(run_id: int) -> None:
     """Hand the run to a worker, or (embedded shape) run it as a background task of this process."""
-    from jinlin.core.celery import celery_app
-    from jinlin.runs import tasks
+    from jinlin.core.celery import celery_app, with_retries
 
     if celery_app.conf.task_always_eager:
-        task = asyncio.get_running_loop().create_task(execute(run_id))
+        task = asyncio.get_running_loop().create_task(with_retries(execute, run_id))
         _background[run_id] = task
         task.add_done_callback(lambda _t: _background.pop(run_id, None))
         return
-    result = tasks.execute_run.delay(run_id)
+    # Sent by name: the tasks module imports this one, not the other way round.
+    result = celery_app.send_task("jinlin.runs.tasks.execute_run", args=[run_id])
     await MatchRun.update({MatchRun.task_id: result.id}).where(MatchRun.id == run_id)
 
 
@@ -234,57 +251,63 @@ async def publish_run(principal: Principal, run_id: int) -> MatchRunOut:
         if not done:
             current = "published" if row["published_at"] else row["status"]
             raise WrongStatus("The run", current, "publish")
-        if row["kind"] == "allocation":
-            await _announce_matches(run_id, now)
-        elif row["kind"] == "twinning":
-            from jinlin.twinning.service import announce_run
-
-            await announce_run(run_id)
+        spec = spec_for(row["kind"])
+        if spec.publish is not None:
+            await spec.publish(run_id, now)
         await record(principal, "publish", "match_run", run_id, {"published_at": [None, now.isoformat()]},
                      summary=f"published {row['proposals']} proposals")
     return to_out(await get_row(run_id))
-
-
-async def _announce_matches(run_id: int, now: Any) -> None:
-    from jinlin.needs.tables import Need
-
-    matches = await Match.select(Match.id, Match.need_id, Match.community_id, Match.provider_id,
-                                 Match.need_id.title.as_alias("need_title")).where(
-        (Match.run_id == run_id) & (Match.status == "proposed"))
-    for m in matches:
-        params = {"title": m["need_title"]}
-        link = f"/matches/{m['id']}"
-        # One grouped notice (and one message per channel) per organisation for the whole run.
-        group = {"group_key": f"run:{run_id}", "group_title": "{count} matches were proposed, the first for {title}",
-                 "group_link": "/matches?status=proposed"}
-        await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=m["community_id"],
-                     params=params, link=link, object_type="match", object_id=m["id"], **group)
-        await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=m["provider_id"],
-                     params=params, link=link, object_type="match", object_id=m["id"], **group)
-    need_ids = sorted({m["need_id"] for m in matches})
-    if need_ids:
-        await Need.update({Need.responded_at: now}).where(Need.id.is_in(need_ids) & Need.responded_at.is_null())
 
 
 # ------------------------------------------------------------------------------------------ the run body
 
 
 async def claim(run_id: int) -> dict[str, Any] | None:
-    """queued → running (or take over a running run whose worker went quiet); None if not ours."""
+    """queued → running; None if not ours (a duplicate task, or a run another worker holds: a dead
+    worker's run goes back to queued through the reaper, never straight to a second worker)."""
     now = clock.now()
     took = await MatchRun.update({MatchRun.status: "running", MatchRun.started_at: now, MatchRun.updated_at: now,
-                                  MatchRun.phase: "loading", MatchRun.progress: 0.02}).where(
-        (MatchRun.id == run_id) & (
-            (MatchRun.status == "queued")
-            | ((MatchRun.status == "running") & (MatchRun.updated_at < now - STALE_AFTER))
-        )
+                                  MatchRun.phase: "loading", MatchRun.progress: 0.02,
+                                  MatchRun.attempts: MatchRun.attempts + 1}).where(
+        (MatchRun.id == run_id) & (MatchRun.status == "queued")
     ).returning(MatchRun.id)
     return await get_row(run_id) if took else None
 
 
+def heartbeat_every_s() -> float:
+    return get_settings().run_reaper_bound_s / 4
+
+
+@asynccontextmanager
+async def heartbeat(run_id: int, beat: Callable[[], Awaitable[None]] | None = None) -> AsyncIterator[None]:
+    """Keep the run's ``updated_at`` fresh while this block works (solving runs in a thread, so the
+    loop is free to beat); a worker killed mid-block stops beating and the reaper notices."""
+
+    async def default_beat() -> None:
+        await MatchRun.update({MatchRun.updated_at: clock.now()}).where(
+            (MatchRun.id == run_id) & (MatchRun.status == "running"))
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(heartbeat_every_s())
+            try:
+                await (beat or default_beat)()
+            except Exception:  # a missed beat is not fatal; the next one may land
+                log.warning("heartbeat of run %s failed", run_id, exc_info=True)
+
+    task = asyncio.get_running_loop().create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+
+
 async def advance(run_id: int, progress: float, phase: str, **fields: Any) -> None:
     """Write progress; raises RunStopped when the run is no longer running (cancelled)."""
-    values = {MatchRun.progress: progress, MatchRun.phase: phase, MatchRun.updated_at: clock.now()}
+    values: dict[Column | str, Any] = {MatchRun.progress: progress, MatchRun.phase: phase,
+                                       MatchRun.updated_at: clock.now()}
     values.update({getattr(MatchRun, k): v for k, v in fields.items()})
     done = await MatchRun.update(values).where((MatchRun.id == run_id) & (MatchRun.status == "running")) \
         .returning(MatchRun.id)
@@ -320,49 +343,47 @@ def should_fan_out(run: dict[str, Any], problem: Any, parts: list[Any]) -> bool:
     return size >= get_settings().match_run_fanout_threshold
 
 
-async def execute(run_id: int, *, distribute: bool = False) -> None:
-    """The run body: claim → load → solve (per component) → save. ``distribute``: fan the parts out
-    to Celery workers (group + chord) when the run is big enough; otherwise solve them here."""
+FanOut = Callable[[int, list[Any]], Awaitable[None]]
+
+
+async def execute(run_id: int, *, fan_out: FanOut | None = None) -> None:
+    """The run body: claim → load → solve (per component) → save. ``fan_out(run_id, parts)``: hand
+    the parts to workers when the run is big enough (the services shape); otherwise solve them here.
+
+    A transient database error puts the run back in the queue and is raised again, so the caller
+    retries with back-off (``core.celery.run_body``); any other error fails the run with its reason.
+    """
     run = await claim(run_id)
     if run is None:
         log.info("run %s is not queued (duplicate or finished task); nothing to do", run_id)
         return
     try:
-        spec = spec_for(run["kind"])
-        problem, summary = await spec.load(run)
-        parts = matching.components(problem) if spec.decomposable else [problem]
-        parts = parts or [problem]
-        stats = {"needs": len(getattr(problem, "needs", [])), "offers": len(getattr(problem, "offers", []))}
-        await advance(run_id, LOADED, f"solving 0/{len(parts)}", parts_total=len(parts), parts_done=0,
-                      result=summary, stats=stats)
-        if distribute and should_fan_out(run, problem, parts):
-            from jinlin.runs.tasks import fan_out
-
-            fan_out(run_id, [matching.dump(p) for p in parts])
-            return
-        solutions = []
-        for part in parts:
-            solutions.append(await asyncio.to_thread(spec.solve, part, None))
-            await part_done(run_id)
-        await finish(run_id, summary, matching.merge(solutions))
+        async with heartbeat(run_id):
+            spec = spec_for(run["kind"])
+            problem, summary = await spec.load(run)
+            parts = matching.components(problem) if spec.decomposable else [problem]
+            parts = parts or [problem]
+            stats = {"needs": len(getattr(problem, "needs", [])), "offers": len(getattr(problem, "offers", []))}
+            await advance(run_id, LOADED, f"solving 0/{len(parts)}", parts_total=len(parts), parts_done=0,
+                          result=summary, stats=stats)
+            if fan_out is not None and should_fan_out(run, problem, parts):
+                await fan_out(run_id, parts)
+                return
+            solutions = []
+            for part in parts:
+                solutions.append(await asyncio.to_thread(spec.solve, part, None))
+                await part_done(run_id)
+            await finish(run_id, summary, matching.merge(solutions))
     except RunStopped:
         log.info("run %s stopped (cancelled)", run_id)
-    except Exception as exc:  # a run that fails says why on its row; the task itself does not retry
-        log.exception("run %s failed", run_id)
-        await fail(run_id, exc)
-
-
-async def finish_parts(run_id: int, docs: list[dict[str, Any]]) -> None:
-    """The chord's final task: merge the parts' solutions and save (the run's summary is on its row)."""
-    try:
-        row = await get_row(run_id)
-        if row["status"] != "running":
-            return
-        await finish(run_id, row["result"] or {}, matching.merge([solution_from_dict(d) for d in docs]))
-    except RunStopped:
-        return
     except Exception as exc:
-        log.exception("run %s failed while merging", run_id)
+        if is_transient(exc):
+            log.warning("run %s hit a transient database error; back to the queue", run_id, exc_info=True)
+            with suppress(Exception):
+                await MatchRun.update({MatchRun.status: "queued", MatchRun.phase: "", MatchRun.updated_at: clock.now()}
+                                      ).where((MatchRun.id == run_id) & (MatchRun.status == "running"))
+            raise
+        log.exception("run %s failed", run_id)
         await fail(run_id, exc)
 
 

@@ -49,9 +49,32 @@ class MatchRun(Table):
     proposals = Integer(default=0)
     error = Text(default="")
     task_id = Varchar(length=64, default="")
+    attempts = Integer(default=0, help_text="times a worker claimed it (the reaper retries a dead worker's run)")
     requested_by = ForeignKey(references=Account, null=True, default=None)
     published_at = Timestamptz(null=True, default=None)
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class PartStatus(str, Enum):
+    pending = "pending"
+    solving = "solving"
+    done = "done"
+
+
+class RunPart(Table):
+    """One independent sub-problem of a fanned-out run: claimed, solved and counted exactly once.
+
+    Its heartbeat (``updated_at``) lets the reaper hand a part whose worker died to another worker.
+    """
+
+    run = ForeignKey(references=MatchRun, index=True)
+    position = Integer(help_text="the part's place in the run's list of components")
+    document = JSON(default={}, help_text="the sub-problem (matching's input format)")
+    status = Varchar(length=20, choices=PartStatus, default="pending", index=True)
+    solution = JSON(default={})
+    attempts = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -7,7 +7,7 @@ from typing import Any
 
 import matching
 from jinlin.core import clock
-from jinlin.runs.registry import register
+from jinlin.core.db import insert_in_batches
 from jinlin.twinning import weakness
 from jinlin.twinning.tables import CommunityProfile, HelperProfile, Twinning
 
@@ -31,14 +31,14 @@ def period_of(run: dict[str, Any]) -> int:
 async def load(run: dict[str, Any]) -> tuple[matching.TwinningProblem, dict[str, Any]]:
     path, period = run["area_path"], period_of(run)
     profiles = await CommunityProfile.select(
-        CommunityProfile.all_columns(), CommunityProfile.community_id.area.path.as_alias("path"),
+        *CommunityProfile.all_columns(), CommunityProfile.community_id.area.path.as_alias("path"),
         CommunityProfile.community_id.area.lat.as_alias("lat"), CommunityProfile.community_id.area.lon.as_alias("lon"),
         CommunityProfile.community_id.name.as_alias("name"),
     ).where(CommunityProfile.community_id.area.path.like(f"{path}%")).order_by(CommunityProfile.community_id)
     computed = await weakness.need_parts([p["community_id"] for p in profiles])
     figures = await weakness.load_figures([p["community_id"] for p in profiles])
     helpers_rows = await HelperProfile.select(
-        HelperProfile.all_columns(), HelperProfile.organization_id.area.path.as_alias("path"),
+        *HelperProfile.all_columns(), HelperProfile.organization_id.area.path.as_alias("path"),
         HelperProfile.organization_id.area.lat.as_alias("lat"), HelperProfile.organization_id.area.lon.as_alias("lon"),
         HelperProfile.organization_id.kind.as_alias("kind"), HelperProfile.organization_id.name.as_alias("name"),
     ).where(HelperProfile.capacity > 0).order_by(HelperProfile.organization_id)
@@ -72,7 +72,7 @@ async def load(run: dict[str, Any]) -> tuple[matching.TwinningProblem, dict[str,
         helpers.append(matching.Helper(id=f"h{h['organization_id']}", capacity=h["capacity"], kind=h["kind"],
                                        strength=strength, location=_loc(h)))
         info[f"h{h['organization_id']}"] = {"id": h["organization_id"], "name": h["name"]}
-    options = matching.Options(time_limit_s=float((run["options"] or {}).get("time_limit_s", 10)))
+    options = matching.Options(time_limit_s=float((run["options"] or {}).get("time_limit_s", 10)), workers=1)
     problem = matching.TwinningProblem(communities=communities, helpers=helpers, options=options)
     return problem, {"period": period, "names": info}
 
@@ -91,7 +91,7 @@ async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.
                              run_id=run["id"], pair_key=key, value=a.get("value"), reasons=a.get("reasons", []),
                              created_at=now, updated_at=now))
     if rows:
-        await Twinning.insert(*rows)
+        await insert_in_batches(Twinning, rows)
     names = summary.get("names", {})
     unmatched = [{**u, "community_id": names.get(u["community"], {}).get("id"),
                   "title": names.get(u["community"], {}).get("name")} for u in solution.unmatched]
@@ -99,5 +99,3 @@ async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.
               "weakness": {k: v["index"] for k, v in names.items() if k.startswith("c")}}
     return len(existing) + len(rows), result
 
-
-register("twinning", load, save, roles=frozenset({"county_admin", "street_admin"}))

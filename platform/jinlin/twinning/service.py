@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -30,7 +31,7 @@ HELPER_KINDS = UNIT_KINDS | {"community"}
 
 
 async def _org(org_id: int) -> dict[str, Any]:
-    row = await Organization.select(Organization.all_columns(), Organization.area.path.as_alias("path")).where(
+    row = await Organization.select(*Organization.all_columns(), Organization.area.path.as_alias("path")).where(
         Organization.id == org_id).first()
     if row is None:
         raise NotFound("Organisation not found")
@@ -88,7 +89,7 @@ async def put_community_profile(principal: Principal, community_id: int, data: C
 
 
 async def list_community_profiles(principal: Principal, area_path: str) -> list[CommunityProfileOut]:
-    orgs = await Organization.select(Organization.all_columns(), Organization.area.path.as_alias("path")).where(
+    orgs = await Organization.select(*Organization.all_columns(), Organization.area.path.as_alias("path")).where(
         (Organization.kind == "community") & Organization.area.path.like(f"{area_path}%")).order_by(Organization.name)
     return [await _profile_out(o) for o in orgs if principal.covers_area(o["path"], STAFF_ROLES)]
 
@@ -148,7 +149,7 @@ async def put_helper_profile(principal: Principal, org_id: int, data: HelperProf
 
 
 def _select():
-    return Twinning.select(Twinning.all_columns(), Twinning.helper_id.name.as_alias("helper_name"),
+    return Twinning.select(*Twinning.all_columns(), Twinning.helper_id.name.as_alias("helper_name"),
                            Twinning.community_id.name.as_alias("community_name"),
                            Twinning.community_id.area.path.as_alias("community_path"),
                            Twinning.helper_id.area.path.as_alias("helper_path")).output(load_json=True)
@@ -243,6 +244,15 @@ async def decline_twinning(principal: Principal, twinning_id: int) -> TwinningOu
 
 async def end_twinning(principal: Principal, twinning_id: int) -> TwinningOut:
     return await _transition(principal, twinning_id, "active", "ended", "end")
+
+
+async def run_proposals(run_id: int) -> list[dict[str, Any]]:
+    """A twinning run's proposed pairs, for the run's page."""
+    return await _select().where(Twinning.run_id == run_id).order_by(Twinning.id)
+
+
+async def publish_run_proposals(run_id: int, now: datetime) -> None:
+    await announce_run(run_id)
 
 
 async def announce_run(run_id: int) -> None:

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from jinlin.activities import ratings, roster
 from jinlin.activities.pages import rating_from_form
 from jinlin.activities.service import my_signups
-from jinlin.areas.tables import Area
+from jinlin.areas.choices import area_options
 from jinlin.auth.api import session_cookie
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
@@ -22,7 +22,7 @@ from jinlin.core.errors import DomainError
 from jinlin.core.http import LOCALE_COOKIE, client_address
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
-from jinlin.orgs.tables import Organization
+from jinlin.orgs import service as orgs_service
 from jinlin.volunteers import service
 from jinlin.volunteers.schemas import HonoraryIn, RegisterIn
 
@@ -30,10 +30,8 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 async def _register_form(form: dict | None = None, errors: dict | None = None, status_code: int = 200) -> Template:
-    communities = await Organization.select(Organization.id, Organization.name).where(
-        Organization.kind == "community").order_by(Organization.name).limit(500)
-    areas = await Area.select(Area.id, Area.name, Area.level).where(Area.level.is_in(["street", "community"])) \
-        .order_by(Area.path).limit(500)
+    communities = await orgs_service.organizations_of_kind("community", limit=500)
+    areas = await area_options()
     return render("volunteers/register.html", None, form=form or {}, errors=errors or {}, communities=communities,
                   areas=areas, weekdays=WEEKDAYS, status_code=status_code)
 
@@ -140,8 +138,7 @@ async def certificate(principal: NamedDependency[Principal], volunteer_id: FromP
 
 @get("/volunteers/teams", include_in_schema=False)
 async def teams(principal: NamedDependency[Principal]) -> Template:
-    rows = await Organization.select(Organization.id, Organization.name, Organization.area.name.as_alias("area")) \
-        .where(Organization.kind == "volunteer_team").order_by(Organization.name).limit(300)
+    rows = await orgs_service.organizations_of_kind("volunteer_team", limit=300)
     requests = await service.list_join_requests(principal, None)
     return render("volunteers/teams.html", principal, teams=rows, requests=requests,
                   member_of=principal.org_ids(), leads=principal.org_ids(frozenset({"team_leader"})))

@@ -7,11 +7,11 @@ hours (荣誉时长, added by an administrator) are summed apart.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import Combinable
 
 from jinlin.accounts.service import create_account
 from jinlin.accounts.tables import Account, Membership
@@ -22,13 +22,13 @@ from jinlin.audit.service import record
 from jinlin.auth import service as auth
 from jinlin.auth.principal import AREA_ADMIN_ROLES, STAFF_ROLES, Principal
 from jinlin.core import clock, ratelimit
-from jinlin.core.clock import LOCAL_TZ
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, WrongStatus
 from jinlin.core.security import mask_phone
 from jinlin.core.tabular import write_xlsx
 from jinlin.notifications.service import notify
 from jinlin.orgs.tables import Organization, Registration
+from jinlin.volunteers.profiles import LOCAL, _hhmm, free_windows, profile_row, shift_in_free_time
 from jinlin.volunteers.schemas import (
     FreeTime,
     HonoraryIn,
@@ -41,57 +41,10 @@ from jinlin.volunteers.schemas import (
 )
 from jinlin.volunteers.tables import TeamJoinRequest, VolunteerProfile
 
-LOCAL = LOCAL_TZ
-
-
-# -- free time -------------------------------------------------------------------------------
-
-
-def _hhmm(text: str) -> time:
-    return time(23, 59, 59) if text == "24:00" else time.fromisoformat(text)
-
-
-def shift_in_free_time(profile: dict[str, Any], start: datetime, end: datetime) -> bool:
-    """Whether [start, end) lies inside one of the volunteer's weekly free periods (local time).
-    A volunteer who gave no free time is taken to be free whenever."""
-    periods = profile.get("availability") or []
-    if not periods:
-        return True
-    s, e = start.astimezone(LOCAL), end.astimezone(LOCAL)
-    if s.date() != e.date() and e.time() != time(0):
-        return False
-    for p in periods:
-        if p["weekday"] == s.weekday() and _hhmm(p["start"]) <= s.time() and (
-            (e.time() == time(0) and p["end"] == "24:00") or e.time() <= _hhmm(p["end"])
-        ):
-            return True
-    return False
-
-
-def free_windows(profile: dict[str, Any] | None, since: datetime, until: datetime) -> list[tuple[datetime, datetime]] | None:
-    """The weekly free periods laid out as absolute windows between ``since`` and ``until`` (roster)."""
-    if profile is None or not profile.get("availability"):
-        return None
-    out = []
-    day = since.astimezone(LOCAL).date()
-    last = until.astimezone(LOCAL).date()
-    while day <= last:
-        for p in profile["availability"]:
-            if p["weekday"] == day.weekday():
-                ws = datetime.combine(day, _hhmm(p["start"]), LOCAL)
-                we = datetime.combine(day, time(0), LOCAL) + timedelta(days=1) if p["end"] == "24:00" \
-                    else datetime.combine(day, _hhmm(p["end"]), LOCAL)
-                if we > ws:
-                    out.append((ws.astimezone(UTC), we.astimezone(UTC)))
-        day += timedelta(days=1)
-    return out
+__all__ = ["free_windows", "profile_row", "shift_in_free_time"]  # kept importable from here
 
 
 # -- registering -----------------------------------------------------------------------------
-
-
-async def profile_row(account_id: int) -> dict[str, Any] | None:
-    return await VolunteerProfile.select().where(VolunteerProfile.account == account_id).first().output(load_json=True)
 
 
 async def is_volunteer(principal: Principal) -> bool:
@@ -128,11 +81,11 @@ async def register(data: RegisterIn, address: str) -> tuple[str, int]:
     if not await ratelimit.allow(f"register:address:{address}", capacity=REGISTRATIONS_PER_HOUR, per_seconds=3600):
         raise RateLimited("Too many registrations from this address; try again later")
     await _check_register(data)
-    account_id = await create_account(None, username=data.username, password=data.password,
-                                      display_name=data.display_name, phone=data.phone,
-                                      skills=sorted(set(data.skills)))
     now = clock.now()
-    async with write_transaction():
+    async with write_transaction():  # the account, its profile and 报到 land together or not at all
+        account_id = await create_account(None, username=data.username, password=data.password,
+                                          display_name=data.display_name, phone=data.phone,
+                                          skills=sorted(set(data.skills)))
         await VolunteerProfile.insert(VolunteerProfile(
             account=account_id, availability=msgspec.to_builtins(data.availability),
             preferred_area_ids=sorted(set(data.area_ids)), party_member=data.party_member,
@@ -234,7 +187,7 @@ async def request_to_join(principal: Principal, team_id: int, note: str = "") ->
 async def list_join_requests(principal: Principal, status: str | None = "pending") -> list[JoinRequestOut]:
     """Requests to the teams the caller leads, and the caller's own requests."""
     led = list(principal.org_ids(frozenset({"team_leader"})))
-    clause = TeamJoinRequest.account == principal.account_id
+    clause: Combinable = TeamJoinRequest.account == principal.account_id
     if led:
         clause = clause | TeamJoinRequest.team.is_in(led)
     query = _join_select().where(clause).order_by(TeamJoinRequest.id)

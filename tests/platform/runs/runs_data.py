@@ -9,6 +9,8 @@ from jinlin.core import clock
 from jinlin.needs.tables import Need
 from jinlin.offers.tables import Offer
 
+REAPER_BOUND_S = 3  # JINLIN_RUN_REAPER_BOUND_S of the kill tests' workers
+
 
 async def make_need(community: dict[str, Any], area: dict[str, Any], *, title: str = "助老", category: str = "elder_care",
                     quantity: int = 3, colour: str = "yellow", splittable: bool = True, status: str = "published",

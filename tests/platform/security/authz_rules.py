@@ -96,6 +96,7 @@ MATRIX = {
     "GET /colour-policy": R(COUNTY),
     "GET /communities/{community_id:int}/profile": R(COMMUNITY_A, COUNTY),
     "GET /healthz": R(PUBLIC),
+    "GET /livez": R(PUBLIC),
     "GET /helpers/{org_id:int}/profile": R(COMMUNITY_A, COUNTY),
     "GET /login": R(PUBLIC),
     "GET /matches": R(ALL),

@@ -22,6 +22,7 @@ IMPORT_HEADERS = {"name": "名称", "level": "级别", "code": "编码", "parent
 LEVEL_NAMES_ZH = {"县": "county", "区县": "county", "街道": "street", "乡镇": "street", "镇": "street",
                   "乡": "street", "社区": "community", "村": "community", "网格": "grid", "小区": "compound",
                   "楼栋": "building", "楼": "building"}
+COUNTY_BY_INIT = "A county is created once, by jinlin init; add streets and communities inside your county"
 
 
 def to_out(row: dict[str, Any]) -> AreaOut:
@@ -91,8 +92,10 @@ async def _insert(data: AreaIn, parent: dict[str, Any] | None) -> int:
 
 async def create_area(principal: Principal, data: AreaIn) -> AreaOut:
     parent = await get_row(data.parent_id) if data.parent_id is not None else None
-    if parent is None and not principal.is_county_admin:
-        raise Forbidden("Only county admins create a county")
+    if parent is None:
+        # A new county would lie outside every admin's subtree (they could not manage it): a county is
+        # created once, with its organisation and first admin, by `jinlin init`.
+        raise Forbidden(COUNTY_BY_INIT, {"parent_id": "required: choose the area this one belongs to"})
     if parent is not None and not principal.can_manage_area(f"{parent['path']}0/"):
         raise Forbidden("This area is outside what you manage")
     reason = _check_child_level(parent["level"] if parent else None, data.level)
@@ -207,7 +210,7 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
             else:
                 errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], f"no area with code {parent_code}"))
                 continue
-        elif not principal.is_county_admin:
+        else:
             errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "required"))
             continue
         if row["level"]:

@@ -19,6 +19,7 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
+from jinlin.matches.compat import why_incompatible
 from jinlin.matches.schemas import MatchOut
 from jinlin.matches.tables import Match
 from jinlin.needs.service import OPEN_STATUSES
@@ -140,6 +141,9 @@ async def create_match(
         raise WrongStatus("need", need["status"], "match")
     if offer["status"] != "published":
         raise WrongStatus("offer", offer["status"], "match")
+    apart = why_incompatible(need, offer)
+    if apart:
+        raise Invalid("This offer does not fit this need", apart)
     open_quantity = need["quantity"] - need["quantity_matched"]
     if quantity > open_quantity:
         raise Conflict(f"The need has {open_quantity} open", {"quantity": f"at most {open_quantity}"})

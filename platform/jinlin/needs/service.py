@@ -49,7 +49,7 @@ def to_out(row: dict[str, Any]) -> NeedOut:
         quantity_open=max(row["quantity"] - row["quantity_matched"], 0), published_at=row["published_at"],
         resolved_at=row["resolved_at"], created_at=row["created_at"], updated_at=row["updated_at"],
         community_name=row.get("community_id.name") or "", area_name=row.get("area_id.name") or "",
-        overdue=is_overdue(row),
+        overdue=is_overdue(row), item=row.get("item") or "",
     )
 
 
@@ -116,7 +116,8 @@ async def _insert(principal: Principal, data: NeedIn, area: dict[str, Any], poli
     now = clock.now()
     values: dict[str, Any] = {
         "community_id": data.community_id, "area_id": area["id"], "title": data.title.strip(),
-        "description": data.description, "category": data.category, "quantity": data.quantity, "unit": data.unit,
+        "description": data.description, "category": data.category, "quantity": data.quantity, "unit": data.unit.strip(),
+        "item": data.item.strip(),
         "splittable": data.splittable, "urgency": data.urgency, "importance": data.importance,
         "colour": data.colour, "colour_set": data.colour is not None,
         "respond_by": data.respond_by, "resolve_by": data.resolve_by,

@@ -29,6 +29,7 @@ def to_out(row: dict[str, Any]) -> OfferOut:
         available_from=row["available_from"], available_until=row["available_until"],
         skills=as_list(row["skills"]), status=row["status"], created_at=row["created_at"],
         updated_at=row["updated_at"], organization_name=row.get("organization_id.name") or "",
+        item=row.get("item") or "",
     )
 
 

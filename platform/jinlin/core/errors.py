@@ -32,6 +32,12 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class MustChangePassword(Forbidden):
+    """Pages refuse everything but the password form until a one-time password is replaced."""
+
+    code = "password_change_required"
+
+
 class NotFound(DomainError):
     """Absent, or not visible to the caller (out-of-scope reads answer 404, never 200)."""
 

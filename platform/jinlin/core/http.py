@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from jinlin.auth.principal import Principal
 from jinlin.auth.service import principal_for_token
-from jinlin.core.errors import DomainError, Invalid, NotAuthenticated
+from jinlin.core.errors import DomainError, Invalid, MustChangePassword, NotAuthenticated
 from jinlin.core.i18n import current_locale, gettext, pick_locale
 from jinlin.core.pagination import PageRequest, page_request
 from jinlin.core.settings import get_settings
@@ -86,6 +86,8 @@ def _validation_fields(exc: ValidationException) -> dict[str, str]:
 def _error_page(request: Request, status: int, code: str, message: str, fields: dict[str, str]) -> Response:
     if status == 401:
         return Redirect(path=f"/login?next={quote(request.url.path)}")
+    if code == MustChangePassword.code:
+        return Redirect(path=PASSWORD_CHANGE_PATH)
     return Template(
         template_name="error.html",
         context={"status": status, "code": code, "message": gettext(message), "fields": fields},
@@ -196,10 +198,18 @@ async def optional_principal(request: Request) -> Principal | None:
     return principal
 
 
+# Pages a person with a one-time password may still open: where they set their own, and leaving.
+PASSWORD_CHANGE_PATH = "/accounts/me"
+_OPEN_WITH_ONE_TIME_PASSWORD = (PASSWORD_CHANGE_PATH, "/logout", "/locale", "/static")
+
+
 async def provide_principal(request: Request) -> Principal:
     principal = await optional_principal(request)
     if principal is None:
         raise NotAuthenticated("Log in first")
+    if principal.must_change_password and not is_api(request) and not request.url.path.startswith(
+            _OPEN_WITH_ONE_TIME_PASSWORD) and not request.url.path.startswith(f"/accounts/{principal.account_id}"):
+        raise MustChangePassword("Choose your own password first")
     return principal
 
 

@@ -33,7 +33,10 @@ class ImportRejected(Invalid):
     code = "import_rejected"
 
     def __init__(self, errors: list[RowError]) -> None:
-        fields = {f"row {e.row}": f"{e.column}: {e.reason}" for e in errors[:50]}
+        fields: dict[str, str] = {}
+        for e in errors[:50]:  # every problem of a row, not just its last
+            key = f"row {e.row}"
+            fields[key] = f"{fields[key]}; {e.column}: {e.reason}" if key in fields else f"{e.column}: {e.reason}"
         super().__init__(f"{len(errors)} bad row(s); nothing was imported", fields)
         self.errors = errors
 

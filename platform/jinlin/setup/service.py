@@ -73,3 +73,27 @@ async def init_county(
         await record(None, "create", "account", account.id,
                      {"username": admin_username, "memberships": [[org.id, "county_admin"]]}, summary=admin_username)
     return County(area_id=area.id, organization_id=org.id, account_id=account.id)
+
+
+# -- bulk set-up (who may use it, and one entry point per sheet) ----------------------------------
+SETUP_ROLES = frozenset({"county_admin", "street_admin", "community_admin"})
+
+
+def may_set_up(principal) -> bool:
+    return principal.has_role(*SETUP_ROLES)
+
+
+async def run_import(principal, sheet: str, filename: str, content: bytes):
+    """Import one set-up sheet; returns (ids, new accounts)."""
+    from jinlin.core.errors import Forbidden, NotFound
+    from jinlin.setup import imports
+
+    if sheet not in ("organizations", "accounts", "registrations"):
+        raise NotFound("No such import")
+    if not may_set_up(principal):
+        raise Forbidden("Only county, street and community administrators set up from Excel")
+    if sheet == "organizations":
+        return await imports.import_organizations(principal, filename, content), []
+    if sheet == "registrations":
+        return await imports.import_registrations(principal, filename, content), []
+    return [], await imports.import_accounts(principal, filename, content)

@@ -37,8 +37,13 @@ def countdown(deadline: datetime | None) -> str:
         return ""
     seconds = (deadline - clock.now()).total_seconds()
     hours = abs(seconds) / 3600
-    amount = translate("{n} d", n=int(hours // 24)) if hours >= 48 else translate("{n} h", n=max(int(hours), 0)) \
-        if hours >= 1 else translate("{n} min", n=int(abs(seconds) // 60))
+    # rounded to the nearest unit (2 d 20 h reads "3 d", not "2 d"); never "0 min"
+    if hours >= 47.5:
+        amount = translate("{n} d", n=round(hours / 24))
+    elif hours >= 0.99:
+        amount = translate("{n} h", n=max(round(hours), 1))
+    else:
+        amount = translate("{n} min", n=max(round(abs(seconds) / 60), 1))
     return translate("{t} left", t=amount) if seconds >= 0 else translate("{t} overdue", t=amount)
 
 

@@ -20,6 +20,7 @@ from jinlin.catalog.labels import (
     zh,
 )
 from jinlin.catalog.service import policy_for_area
+from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table, row_body, write_xlsx
@@ -34,8 +35,11 @@ H = {"id": "编号", "title": "标题", "category": "类别", "quantity": "数�
 REQUIRED = [H["title"], H["category"], H["quantity"]]
 
 
+TIME_COLUMNS = ("respond_by", "resolve_by")
+
+
 def _fmt(value: Any) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+    return clock.local(value, "%Y-%m-%d %H:%M")  # China time; the header says so
 
 
 async def export_needs(principal: Principal, **filters: Any) -> bytes:
@@ -44,7 +48,8 @@ async def export_needs(principal: Principal, **filters: Any) -> bytes:
              r["urgency"], r["importance"], colour_zh(r["colour"]), r["area_id.name"] or "",
              "、".join(beneficiary_zh(b) for b in as_list(r["beneficiary_groups"])), r["description"],
              _fmt(r["respond_by"]), _fmt(r["resolve_by"]), zh(r["status"]), r["quantity_matched"]] for r in rows]
-    return write_xlsx(list(H.values()), body, title="需求清单")
+    headers = [clock.zoned(h) if k in TIME_COLUMNS else h for k, h in H.items()]
+    return write_xlsx(headers, body, title="需求清单")
 
 
 def _int(raw: str, column: str, number: int, errors: list[RowError], low: int, high: int) -> int | None:

@@ -13,6 +13,7 @@ from jinlin.auth.principal import AREA_ADMIN_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
+from jinlin.core.i18n import translate
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table
 
@@ -70,13 +71,14 @@ async def list_areas(
     return paging.page([to_out(r) for r in rows], total)
 
 
-def _check_child_level(parent_level: str | None, level: str) -> str | None:
+def _level_rule(parent_level: str | None, level: str) -> tuple[str, dict[str, str]] | None:
+    """Why ``level`` can't sit under ``parent_level``, as (msgid, params); None when it can."""
     if parent_level is None:
-        return None if level == "county" else "only a county may have no parent"
+        return None if level == "county" else ("only a county may have no parent", {})
     expected = LEVEL_ORDER.index(parent_level) + 1
     if expected >= len(LEVEL_ORDER) or LEVEL_ORDER[expected] != level:
         allowed = LEVEL_ORDER[expected] if expected < len(LEVEL_ORDER) else "nothing"
-        return f"a {parent_level} can only contain a {allowed}"
+        return "a {parent} can only contain a {child}", {"parent": parent_level, "child": allowed}
     return None
 
 
@@ -98,9 +100,10 @@ async def create_area(principal: Principal, data: AreaIn) -> AreaOut:
         raise Forbidden(COUNTY_BY_INIT, {"parent_id": "required: choose the area this one belongs to"})
     if parent is not None and not principal.can_manage_area(f"{parent['path']}0/"):
         raise Forbidden("This area is outside what you manage")
-    reason = _check_child_level(parent["level"] if parent else None, data.level)
-    if reason:
-        raise Invalid(reason, {"level": reason})
+    rule = _level_rule(parent["level"] if parent else None, data.level)
+    if rule:
+        reason = rule[0].format(**rule[1])
+        raise Invalid(rule[0], {"level": reason}, params=rule[1])
     async with write_transaction():
         if data.code and await Area.exists().where(Area.code == data.code):
             raise Conflict("An area with this code exists", {"code": "already used"})
@@ -149,7 +152,7 @@ def _parse_row(number: int, raw: dict[str, str], errors: list[RowError]) -> dict
     level_raw = raw.get(h["level"], "").strip()
     level = LEVEL_NAMES_ZH.get(level_raw, level_raw if level_raw in LEVEL_ORDER else None)
     if level is None:
-        errors.append(RowError(number, h["level"], f"unknown level {level_raw!r}"))
+        errors.append(RowError(number, h["level"], "unknown level {value}", {"value": level_raw}))
     out["level"] = level
     out["code"] = raw.get(h["code"], "").strip() or None
     out["parent_code"] = raw.get(h["parent_code"], "").strip() or None
@@ -162,7 +165,8 @@ def _parse_row(number: int, raw: dict[str, str], errors: list[RowError]) -> dict
                 if not low <= out[key] <= high:
                     raise ValueError
             except ValueError:
-                errors.append(RowError(number, h[key], f"must be a number between {low} and {high}"))
+                errors.append(RowError(number, h[key], "must be a number between {low} and {high}",
+                                          {"low": low, "high": high}))
     text = raw.get(h["population"], "").strip()
     out["population"] = None
     if text:
@@ -188,7 +192,7 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
     for row in rows:
         if row["code"]:
             if row["code"] in codes_in_file:
-                errors.append(RowError(row["row"], IMPORT_HEADERS["code"], f"duplicate code {row['code']}"))
+                errors.append(RowError(row["row"], IMPORT_HEADERS["code"], "duplicate code {code}", {"code": row["code"]}))
             codes_in_file[row["code"]] = row
     existing_codes = {r["code"] for r in await Area.select(Area.code).where(Area.code.is_in(list(codes_in_file)))} \
         if codes_in_file else set()
@@ -196,7 +200,8 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
     stored = {r["code"]: r for r in await Area.select().where(Area.code.is_in(parent_codes))} if parent_codes else {}
     for row in rows:
         if row["code"] in existing_codes:
-            errors.append(RowError(row["row"], IMPORT_HEADERS["code"], f"code {row['code']} already exists"))
+            errors.append(RowError(row["row"], IMPORT_HEADERS["code"], "code {code} already exists",
+                                    {"code": row["code"]}))
         parent_code = row["parent_code"]
         parent_level = None
         if parent_code:
@@ -208,15 +213,17 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
             elif parent_code in codes_in_file and codes_in_file[parent_code]["row"] < row["row"]:
                 parent_level = codes_in_file[parent_code]["level"]
             else:
-                errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], f"no area with code {parent_code}"))
+                errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "no area with code {code}",
+                                          {"code": parent_code}))
                 continue
         else:
             errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "required"))
             continue
         if row["level"]:
-            reason = _check_child_level(parent_level, row["level"])
-            if reason:
-                errors.append(RowError(row["row"], IMPORT_HEADERS["level"], reason))
+            rule = _level_rule(parent_level, row["level"])
+            if rule:
+                errors.append(RowError(row["row"], IMPORT_HEADERS["level"], rule[0],
+                                       {k: translate(v) for k, v in rule[1].items()}))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []

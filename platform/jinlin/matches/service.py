@@ -88,10 +88,10 @@ def _pick_side(principal: Principal, row: dict[str, Any], side: str | None, acti
     sides = sides_of(principal, row)
     if side is not None:
         if side not in sides:
-            raise Forbidden(f"You can't {action} for the {side}")
+            raise Forbidden("You can't {action} for the {side}", params={"action": action, "side": side})
         return side
     if not sides:
-        raise Forbidden(f"Only the two sides can {action}")
+        raise Forbidden("Only the two sides can {action}", params={"action": action})
     # Someone on both sides acts for the community unless they say otherwise.
     return "community" if "community" in sides else "provider"
 
@@ -146,12 +146,12 @@ async def create_match(
         raise Invalid("This offer does not fit this need", apart)
     open_quantity = need["quantity"] - need["quantity_matched"]
     if quantity > open_quantity:
-        raise Conflict(f"The need has {open_quantity} open", {"quantity": f"at most {open_quantity}"})
+        raise Conflict("The need has {n} open", {"quantity": f"at most {open_quantity}"}, params={"n": open_quantity})
     if not need["splittable"] and quantity != need["quantity"]:
         raise Invalid("This need can't be split", {"quantity": f"must be the whole {need['quantity']}"})
     if quantity > offer["capacity_left"]:
-        raise Conflict(f"The offer has {offer['capacity_left']} left",
-                       {"quantity": f"at most {offer['capacity_left']}"})
+        raise Conflict("The offer has {n} left", {"quantity": f"at most {offer['capacity_left']}"},
+                       params={"n": offer["capacity_left"]})
     now = clock.now()
     async with write_transaction():
         if await Match.exists().where((Match.need_id == need_id) & (Match.offer_id == offer_id)
@@ -230,7 +230,7 @@ async def accept_match(principal: Principal, match_id: int, side: str | None = N
             current = await get_row(match_id)
             if current["status"] != "proposed":
                 raise WrongStatus("match", current["status"], "accept")
-            raise Conflict(f"The {side} has already accepted", {"status": current["status"]},
+            raise Conflict("The {side} has already accepted", {"status": current["status"]}, params={"side": side},
                            code="already_accepted")
         if side == "provider":
             await _reserve(row)

@@ -59,7 +59,7 @@ def _int(raw: str, column: str, number: int, errors: list[RowError], low: int, h
             raise ValueError
         return int(value)
     except ValueError:
-        errors.append(RowError(number, column, f"must be a whole number from {low} to {high}"))
+        errors.append(RowError(number, column, "must be a whole number from {low} to {high}", {"low": low, "high": high}))
         return None
 
 
@@ -72,7 +72,7 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, int], errors: list
         errors.append(RowError(number, H["title"], "at most 120 characters"))
     out["category"] = category_code(get("category"))
     if out["category"] is None:
-        errors.append(RowError(number, H["category"], f"unknown category {get('category')!r}"))
+        errors.append(RowError(number, H["category"], "unknown category {value}", {"value": get("category")}))
     out["quantity"] = _int(get("quantity"), H["quantity"], number, errors, 1, 1_000_000)
     for key in ("urgency", "importance"):
         out[key] = _int(get(key), H[key], number, errors, 1, 3) if get(key) else 2
@@ -84,17 +84,17 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, int], errors: list
     if get("colour"):
         out["colour"] = colour_code(get("colour"))
         if out["colour"] is None:
-            errors.append(RowError(number, H["colour"], f"unknown colour {get('colour')!r}"))
+            errors.append(RowError(number, H["colour"], "unknown colour {value}", {"value": get("colour")}))
     out["area_id"] = None
     if get("area"):
         out["area_id"] = areas.get(get("area"))
         if out["area_id"] is None:
-            errors.append(RowError(number, H["area"], f"no place named {get('area')!r} in the community"))
+            errors.append(RowError(number, H["area"], "no place named {value} in the community", {"value": get("area")}))
     groups = []
     for text in split_list(get("beneficiary_groups")):
         code = beneficiary_code(text)
         if code is None:
-            errors.append(RowError(number, H["beneficiary_groups"], f"unknown group {text!r}"))
+            errors.append(RowError(number, H["beneficiary_groups"], "unknown group {value}", {"value": text}))
         else:
             groups.append(code)
     out["beneficiary_groups"] = groups

@@ -66,7 +66,7 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, list[int]], errors
         errors.append(RowError(number, H["title"], "required"))
     out["category"] = category_code(get("category"))
     if out["category"] is None:
-        errors.append(RowError(number, H["category"], f"unknown category {get('category')!r}"))
+        errors.append(RowError(number, H["category"], "unknown category {value}", {"value": get("category")}))
     try:
         out["capacity"] = int(float(get("capacity")))
         if out["capacity"] < 1 or float(get("capacity")) != out["capacity"]:
@@ -78,7 +78,7 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, list[int]], errors
         found = areas.get(name, [])
         if len(found) != 1:
             errors.append(RowError(number, H["service_areas"],
-                                   f"no area named {name!r}" if not found else f"{name!r} is ambiguous"))
+                                   "no area named {name}" if not found else "{name} is ambiguous", {"name": name}))
         else:
             ids.append(found[0])
     out["service_area_ids"] = ids

@@ -166,7 +166,10 @@ async def create_match(
         match_id = rows[0]["id"]
         await Need.update({Need.responded_at: now}).where((Need.id == need_id) & Need.responded_at.is_null())
         row = {"id": match_id, "community_id": need["community_id"], "provider_id": offer["organization_id"],
-               "need_title": need["title"]}
+               "need_title": need["title"], "need_id": need_id, "offer_id": offer_id, "quantity": quantity}
+        if source == "manual":
+            # whoever proposes by hand has accepted for their own side (a provider's proposal reserves)
+            await accepted_on_creation(row, {proposed_by}, now)
         for side in SIDES:
             if side != proposed_by:
                 await _notify_side(row, side, "match_proposed", "New match proposed for “{need}”")
@@ -197,6 +200,21 @@ async def _reserve(row: dict[str, Any]) -> None:
     await _sync_exhausted(row["offer_id"])
     await Need.update({Need.status: "matched"}).where(
         (Need.id == row["need_id"]) & (Need.status == "published") & WhereRaw("quantity_matched >= quantity"))
+
+
+async def accepted_on_creation(row: dict[str, Any], sides: set[str], now) -> None:
+    """Mark a match just created as accepted by ``sides`` (inside its creating transaction): the provider's
+    acceptance reserves the quantity, as ``accept_match`` does; both sides make it accepted."""
+    values = {}
+    if "community" in sides:
+        values[Match.community_accepted_at] = now
+    if "provider" in sides:
+        values[Match.provider_accepted_at] = now
+        await _reserve(row)
+    if values:
+        await Match.update(values).where(Match.id == row["id"])
+    if {"community", "provider"} <= sides:
+        await Match.update({Match.status: "accepted"}).where((Match.id == row["id"]) & (Match.status == "proposed"))
 
 
 async def _release(row: dict[str, Any]) -> None:

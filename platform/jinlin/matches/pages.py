@@ -13,7 +13,7 @@ from jinlin.core.errors import NotFound
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, redirect, render
 from jinlin.core.pagination import PageRequest
-from jinlin.matches import rating, service
+from jinlin.matches import contact, rating, service
 from jinlin.matches.schemas import MatchIn, RatingIn
 from jinlin.ratings.service import reputation
 
@@ -41,7 +41,8 @@ async def match_page(principal: NamedDependency[Principal], match_id: FromPath[i
     sides = service.sides_of(principal, await service.get_row(match_id))
     ratings = await rating.match_ratings(principal, match_id)
     return render("matches/detail.html", principal, match=match, sides=sides, ratings=ratings,
-                  rated_sides={r.rater_side for r in ratings.items})
+                  rated_sides={r.rater_side for r in ratings.items},
+                  counterparts=await contact.counterparts(principal, match_id), timeline=contact.timeline(match))
 
 
 @post("/matches/{match_id:int}/rate", include_in_schema=False)

@@ -51,3 +51,33 @@ async def test_a_run_serves_the_quilts_need_only_with_quilts_and_counts_coverage
     result = (await client.get(f"/api/v1/match-runs/{r.json()['id']}/result", headers=headers)).json()["result"]
     colour = need.colour
     assert result["coverage"][colour] == {"demand": 1, "served": 0, "partly": 1, "share": 0.0}
+
+
+async def test_after_acceptance_each_side_sees_the_others_contact_and_a_dated_timeline(client):
+    from factories import csrf_token
+    from jinlin.core import clock
+
+    w = await make_world()
+    need = await make_need("staff_a", w.orgs["comm_a"], quantity=2)
+    offer = await make_offer("liaison", w.orgs["enterprise"], capacity=2)
+    r = await client.post("/api/v1/matches", headers=await login(client, "liaison"),
+                          json={"need_id": need.id, "offer_id": offer.id, "quantity": 2})
+    match = r.json()
+    await page_login(client, "liaison")
+    before = (await client.get(f"/matches/{match['id']}")).text
+    assert 'data-testid="counterparts"' not in before and "13800001111" not in before  # not yet accepted
+    client.cookies.clear()
+    await page_login(client, "staff_a")
+    token = await csrf_token(client, f"/matches/{match['id']}")
+    await client.post(f"/matches/{match['id']}/accept", data={"_csrf_token": token, "side": "community"})
+    staff_page = (await client.get(f"/matches/{match['id']}")).text
+    assert "鑫源建材有限公司" in staff_page and "13912345678" in staff_page  # the provider's phone
+    client.cookies.clear()
+    await page_login(client, "liaison")
+    unit_page = (await client.get(f"/matches/{match['id']}")).text
+    assert "社区A居委会" in unit_page and "13800001111" in unit_page  # the community's phone
+    row = await Match.select().where(Match.id == match["id"]).first()
+    assert clock.local(row["community_accepted_at"], "%Y-%m-%d %H:%M") in unit_page and "社区接受" in unit_page
+    client.cookies.clear()
+    await page_login(client, "admin_b")  # another community's admin sees neither the match nor the phones
+    assert (await client.get(f"/matches/{match['id']}")).status_code == 404

@@ -77,6 +77,12 @@ async def reputation_fragment(principal: NamedDependency[Principal], organizatio
     return render("matches/reputation.html", principal, rep=await reputation(organization_id))
 
 
-ROUTES = [matches_list, propose, match_page, rate, match_action, reputation_fragment]
+@post("/runs/{run_id:int}/accept-mine", include_in_schema=False)
+async def accept_run(principal: NamedDependency[Principal], run_id: FromPath[int]) -> Redirect:
+    result = await service.accept_run_proposals(principal, run_id)
+    return redirect(f"/runs/{run_id}?accepted={result['accepted']}&refused={result['refused']}")
+
+
+ROUTES = [matches_list, propose, match_page, rate, match_action, reputation_fragment, accept_run]
 NAV = [NavItem("Matches", "/matches", frozenset(), order=24)]
 PANELS = [("community", "matches/panel.html"), ("unit", "matches/panel.html")]

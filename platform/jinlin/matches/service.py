@@ -371,3 +371,27 @@ async def list_matches(principal: Principal, paging: PageRequest, **filters: Any
 
 async def rating_window_days(row: dict[str, Any]) -> int:
     return (await policy_for_area(row["need_id.area_id"])).rating_window_days
+
+
+async def accept_run_proposals(principal: Principal, run_id: int) -> dict[str, int]:
+    """Accept, for every side the principal acts for, all of a run's proposals still waiting for that side.
+
+    Each acceptance is its own state change (its own transaction, audit row and notice), so one that the
+    capacity no longer allows is refused without undoing the others: {"accepted": n, "refused": m}.
+    """
+    communities, units = principal.org_ids(COMMUNITY_ROLES), principal.org_ids(UNIT_ROLES)
+    rows = await Match.select(Match.id, Match.community_id, Match.provider_id, Match.community_accepted_at,
+                              Match.provider_accepted_at).where(
+        (Match.run_id == run_id) & (Match.status == "proposed")).order_by(Match.id)
+    todo = [(r["id"], "community") for r in rows if r["community_id"] in communities and not r["community_accepted_at"]]
+    todo += [(r["id"], "provider") for r in rows if r["provider_id"] in units and not r["provider_accepted_at"]]
+    if not rows or (not todo and not (communities or units)):
+        raise Forbidden("None of this run's proposals is yours to accept")
+    done = refused = 0
+    for match_id, side in todo:
+        try:
+            await accept_match(principal, match_id, side)
+            done += 1
+        except Conflict:
+            refused += 1
+    return {"accepted": done, "refused": refused}

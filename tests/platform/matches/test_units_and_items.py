@@ -81,3 +81,27 @@ async def test_after_acceptance_each_side_sees_the_others_contact_and_a_dated_ti
     client.cookies.clear()
     await page_login(client, "admin_b")  # another community's admin sees neither the match nor the phones
     assert (await client.get(f"/matches/{match['id']}")).status_code == 404
+
+
+async def test_staff_accept_all_of_a_runs_proposals_for_their_side_at_once(client):
+    w = await make_world()
+    await make_need("admin_a", w.orgs["comm_a"], title="助餐一", quantity=2)
+    await make_need("admin_a", w.orgs["comm_a"], title="助餐二", quantity=2)
+    await make_need("admin_b", w.orgs["comm_b"], title="助餐三", quantity=2)
+    await make_offer("liaison", w.orgs["enterprise"], capacity=10)
+    county = await login(client, "county")
+    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["county"]["id"]},
+                          headers=county)
+    await runs.wait_for(r.json()["id"])
+    run_id = r.json()["id"]
+    proposals = await Match.select().where(Match.run_id == run_id)
+    mine = [m for m in proposals if m["community_id"] == w.orgs["comm_a"]["id"]]
+    assert mine and len(mine) < len(proposals)
+    r = await client.post(f"/api/v1/match-runs/{run_id}/accept-mine", headers=await login(client, "staff_a"))
+    assert r.status_code == 200 and r.json() == {"accepted": len(mine), "refused": 0}
+    after = {m["id"]: m for m in await Match.select().where(Match.run_id == run_id)}
+    assert all(after[m["id"]]["community_accepted_at"] is not None for m in mine)
+    assert all(m["community_accepted_at"] is None for m in after.values() if m["community_id"] != w.orgs["comm_a"]["id"])
+    assert all(m["provider_accepted_at"] is None for m in after.values())  # only our side
+    r = await client.post(f"/api/v1/match-runs/{run_id}/accept-mine", headers=await login(client, "volunteer"))
+    assert r.status_code == 403

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from jinlin.areas.labels import path_labels
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import COMMUNITY_ROLES, UNIT_ROLES, Principal
 from jinlin.catalog.codes import BENEFICIARY_LABELS, CATEGORY_LABELS, COLOUR_LABELS
@@ -57,9 +58,10 @@ async def _places(community_id: int) -> list[tuple[int, str]]:
     org = await Organization.select(Organization.area.path).where(Organization.id == community_id).first()
     if org is None:
         return []
-    rows = await Area.select(Area.id, Area.name, Area.level).where(Area.path.like(f"{org['area.path']}%")) \
-        .order_by(Area.path)
-    return [(r["id"], r["name"]) for r in rows]
+    rows = await Area.select(Area.id, Area.name, Area.level, Area.path).where(
+        Area.path.like(f"{org['area.path']}%")).order_by(Area.path)
+    # named from under the community ("第2网格 › 3号楼"); the community itself by its name
+    return await path_labels(rows, below=org["area.path"])
 
 
 def _communities(principal: Principal) -> list[tuple[int, str]]:

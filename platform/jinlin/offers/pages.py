@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from jinlin.areas.labels import path_labels
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import UNIT_ROLES, Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
@@ -33,9 +34,10 @@ def _units(principal: Principal) -> list[tuple[int, str]]:
 
 
 async def _areas() -> list[tuple[int, str]]:
-    rows = await Area.select(Area.id, Area.name, Area.level).where(Area.level.is_in(["street", "community"])) \
-        .order_by(Area.path)
-    return [(r["id"], r["name"]) for r in rows]
+    rows = await Area.select(Area.id, Area.name, Area.level, Area.path).where(
+        Area.level.is_in(["street", "community"])).order_by(Area.path)
+    county = rows[0]["path"].strip("/").split("/")[0] if rows else ""
+    return await path_labels(rows, below=f"/{county}/" if county else "")  # "东街道 › 社区A"
 
 
 @get("/offers", include_in_schema=False)

@@ -58,6 +58,8 @@ class NeedPatch(Body, omit_defaults=True):
     respond_by: datetime | msgspec.UnsetType | None = msgspec.UNSET
     resolve_by: datetime | msgspec.UnsetType | None = msgspec.UNSET
     beneficiary_groups: list[BeneficiaryCode] | msgspec.UnsetType = msgspec.UNSET
+    # why colour or deadlines are set by hand (required then; kept in the audit log)
+    reason: Annotated[str, Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
 
 
 class NeedOut(msgspec.Struct):

@@ -155,8 +155,13 @@ async def update_need(principal: Principal, need_id: int, patch: NeedPatch) -> N
     if before["status"] not in ("draft", "published", "matched"):
         raise WrongStatus("need", before["status"], "edit")
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    reason = str(changes.pop("reason", "") or "").strip()
     if not changes:
         return to_out(before)
+    by_hand = [k for k in HAND_SET if changes.get(k) is not None]
+    if by_hand and not reason:
+        raise Invalid("Give a reason for setting colour or deadlines by hand", {"reason": "required"})
+    await _check_consistent_with_matches(need_id, before, changes)
     if "area_id" in changes:
         await _check_place(before["community_id"], changes["area_id"])
     if "colour" in changes:
@@ -183,8 +188,35 @@ async def update_need(principal: Principal, need_id: int, patch: NeedPatch) -> N
             if current["status"] not in ("draft", "published", "matched"):
                 raise WrongStatus("need", current["status"], "edit")
             raise Conflict("Matches already reserve more than that", {"quantity": "below the matched quantity"})
-        await record(principal, "update", "need", need_id, diff(before, changes), summary=before["title"])
+        audit = diff(before, changes)
+        if reason:
+            audit["reason"] = reason
+        await record(principal, "set_by_hand" if by_hand else "update", "need", need_id, audit,
+                     summary=before["title"])
     return to_out(await get_row(need_id))
+
+
+HAND_SET = ("colour", "respond_by", "resolve_by")
+# What matches were made for: with live matches these stay as they are (quantity may not drop below them).
+MATCHED_ON = ("category", "unit", "item", "splittable")
+
+
+async def _check_consistent_with_matches(need_id: int, before: dict[str, Any], changes: dict[str, Any]) -> None:
+    from jinlin.matches.tables import Match
+
+    fixed = [k for k in MATCHED_ON if k in changes and changes[k] != before.get(k)]
+    if fixed and await Match.exists().where((Match.need_id == need_id) & Match.status.is_in(list(ACTIVE_MATCH_STATUSES))):
+        raise Conflict("The need has live matches: cancel them before changing what they were made for",
+                       {k: "fixed while matches are live" for k in fixed})
+
+
+async def derived_preview(principal: Principal, need_id: int, urgency: int, importance: int) -> dict[str, Any]:
+    """The colour and deadlines the policy would give (what "derived" means on the edit page)."""
+    row = await get_visible_row(principal, need_id)
+    policy = await policy_for_area(row["area_id"])
+    colour = policy.colour(urgency, importance)
+    respond_by, resolve_by = policy.deadlines(colour, row["published_at"] or clock.now())
+    return {"colour": colour, "respond_by": respond_by, "resolve_by": resolve_by}
 
 
 async def _transition(principal: Principal, need_id: int, action: str, allowed: tuple[str, ...], new_status: str,

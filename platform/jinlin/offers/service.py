@@ -108,6 +108,15 @@ async def update_offer(principal: Principal, offer_id: int, patch: OfferPatch) -
     if not changes:
         return to_out(before)
     await _check({**before, **changes, "service_area_ids": changes.get("service_area_ids")})
+    fixed = [k for k in ("category", "unit", "item") if k in changes and changes[k] != before.get(k)]
+    if fixed:
+        from jinlin.matches.tables import Match
+
+        if await Match.exists().where((Match.offer_id == offer_id)
+                                      & Match.status.is_in(["proposed", "accepted", "in_progress"])):
+            # what live matches were made for stays as it was (they were checked against it)
+            raise Conflict("The offer has live matches: cancel them before changing what they were made for",
+                           {k: "fixed while matches are live" for k in fixed})
     values = {getattr(Offer, k): v for k, v in changes.items()}
     where = (Offer.id == offer_id) & Offer.status.is_in(list(EDITABLE))
     if "capacity" in changes:

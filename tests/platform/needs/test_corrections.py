@@ -56,3 +56,15 @@ async def test_what_live_matches_were_made_for_cannot_change_under_them(client):
     r = await client.patch(f"/api/v1/needs/{need.id}", headers=staff, json={"title": "更正后的标题", "quantity": 4})
     assert r.status_code == 200 and r.json()["quantity"] == 4
     assert (await Need.select().where(Need.id == need.id).first())["unit"] == "人次"
+
+
+async def test_an_offer_keeps_its_unit_while_matches_are_live_but_its_title_may_change(client):
+    w = await make_world()
+    need = await make_need("staff_a", w.orgs["comm_a"], quantity=5)
+    offer = await make_offer("liaison", w.orgs["enterprise"], capacity=5)
+    liaison = await login(client, "liaison")
+    await client.post("/api/v1/matches", headers=liaison, json={"need_id": need.id, "offer_id": offer.id, "quantity": 2})
+    r = await client.patch(f"/api/v1/offers/{offer.id}", headers=liaison, json={"unit": "袋", "item": "沙袋"})
+    assert r.status_code == 409 and set(r.json()["error"]["fields"]) == {"unit", "item"}
+    r = await client.patch(f"/api/v1/offers/{offer.id}", headers=liaison, json={"title": "员工志愿送餐（周末）"})
+    assert r.status_code == 200 and r.json()["unit"] == "人次"

@@ -217,8 +217,9 @@ async def provide_principal(request: Request) -> Principal:
     principal = await optional_principal(request)
     if principal is None:
         raise NotAuthenticated("Log in first")
-    if principal.must_change_password and not is_api(request) and not request.url.path.startswith(
-            _OPEN_WITH_ONE_TIME_PASSWORD) and not request.url.path.startswith(f"/accounts/{principal.account_id}"):
+    path = request.url.path
+    if principal.must_change_password and not is_api(request) and not path.startswith(
+            _OPEN_WITH_ONE_TIME_PASSWORD) and path != f"/accounts/{principal.account_id}":
         raise MustChangePassword("Choose your own password first")
     return principal
 

@@ -8,11 +8,13 @@ from jinlin.accounts.service import MIN_PASSWORD
 from jinlin.accounts.tables import Account, Membership
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
+from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import Conflict, Invalid
+from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jinlin.core.security import hash_password
 from jinlin.orgs.tables import Organization
+from jinlin.setup import imports, sheets
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +81,14 @@ async def init_county(
 SETUP_ROLES = frozenset({"county_admin", "street_admin", "community_admin"})
 
 
-def may_set_up(principal) -> bool:
+def may_set_up(principal: Principal) -> bool:
     return principal.has_role(*SETUP_ROLES)
 
 
-async def run_import(principal, sheet: str, filename: str, content: bytes):
+async def run_import(principal: Principal, sheet: str, filename: str,
+                     content: bytes) -> tuple[list[int], list[imports.NewAccount]]:
     """Import one set-up sheet; returns (ids, new accounts)."""
-    from jinlin.core.errors import Forbidden, NotFound
-    from jinlin.setup import imports
-
-    if sheet not in ("organizations", "accounts", "registrations"):
+    if sheet not in sheets.SHEETS:
         raise NotFound("No such import")
     if not may_set_up(principal):
         raise Forbidden("Only county, street and community administrators set up from Excel")

@@ -74,6 +74,10 @@ class WrongStatus(Conflict):
     def localized(self) -> str:
         from jinlin.core.i18n import gettext, translate
 
+        whole = gettext(self.message)  # a feature may word one whole case itself ("结对已在帮扶中")
+        if whole != self.message:
+            return whole
+
         def word(kind: str, value: str) -> str:
             key = f"{kind}: {value}"  # prefixed msgids: "match" the noun is not "match" the verb
             text = gettext(key)

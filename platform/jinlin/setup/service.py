@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jinlin.accounts.service import MIN_PASSWORD
 from jinlin.accounts.tables import Account, Membership
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
@@ -12,7 +11,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
-from jinlin.core.security import hash_password
+from jinlin.core.security import hash_password, password_problem
 from jinlin.orgs.tables import Organization
 from jinlin.setup import imports, sheets
 
@@ -36,8 +35,9 @@ def _check(county_name: str, username: str, password: str, code: str | None) -> 
         raise Invalid("The area code is too long", {"code": "1 to 40 characters"})
     if not username.strip() or len(username) > 60:
         raise Invalid("Give the admin a username", {"admin_username": "1 to 60 characters"})
-    if len(password) < MIN_PASSWORD:
-        raise Invalid("Password too short", {"password": f"at least {MIN_PASSWORD} characters"})
+    problem = password_problem(password, username)
+    if problem:
+        raise Invalid("Password too short", {"password": problem})
 
 
 async def init_county(

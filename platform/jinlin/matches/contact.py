@@ -32,5 +32,5 @@ def timeline(match: Any) -> list[tuple[str, Any]]:
     """(msgid, time) of each step that happened, in order."""
     steps = [("Proposed", match.created_at), ("Accepted by the community", match.community_accepted_at),
              ("Accepted by the provider", match.provider_accepted_at), ("Work started", match.started_at),
-             ("Completed", match.completed_at), ("Ended", match.ended_at)]
+             ("Completed", match.completed_at), ("Match ended", match.ended_at)]
     return sorted(((label, at) for label, at in steps if at is not None), key=lambda s: s[1])

@@ -1,6 +1,7 @@
 """Candidate arcs of an allocation problem: the explicit ``arcs`` or derived ones, as numpy arrays.
 
-Derived candidates: same category, the offer's skills cover the need's skills, and the distance is
+Derived candidates: same category, the same unit when both name one (synonyms per ``matching.units``),
+the same item when the need names one, the offer's skills cover the need's skills, and the distance is
 within the offer's ``radius_km`` when both have a location. Built per category with a k-d tree over the
 needs, never by pairwise Python loops. Arcs come in a canonical order (category name, then offer, then
 need), which a sub-problem of ``matching.components`` reproduces. Values follow the formula in matching/README.md.
@@ -16,6 +17,7 @@ from scipy.spatial import cKDTree
 
 from .geo import EARTH_RADIUS_KM, chord_for_km, haversine_km, unit_xyz
 from .model import AllocationProblem, Need, Offer, Options
+from .units import canonical_item, canonical_unit
 
 VALUE_DECIMALS = 6
 PARALLEL_QUERIES = 2_000  # ball queries (offers of a category) from which the k-d tree uses every core
@@ -179,6 +181,7 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     keep = ~(dist > radius[offer])  # nan distances are kept
     nmask, omask, _ = skill_masks(needs, offers)
     keep &= np.all((nmask[need] & ~omask[offer]) == 0, axis=1)
+    keep &= unit_item_mask(needs, offers, need, offer)
     need, offer, dist = need[keep], offer[keep], dist[keep]
 
     weight = np.fromiter((need_weight(x, options) for x in needs), np.float64, n)
@@ -186,6 +189,27 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
                        for x in offers), np.float64, m)
     value = _arc_values(weight, rep, need, offer, dist, options)
     return Arcs(need, offer, value, np.ones(len(need), np.int64), dist, derived=True)
+
+
+def _label_codes(values: list[str | None], table: dict[str, int]) -> np.ndarray:
+    """Codes of canonical labels; -1 for none."""
+    return np.fromiter((-1 if v is None else table.setdefault(v, len(table)) for v in values), np.int64, len(values))
+
+
+def unit_item_mask(needs: list[Need], offers: list[Offer], need: np.ndarray, offer: np.ndarray) -> np.ndarray:
+    """Per arc: units agree (or one side names none) and the offer has the need's item (when it names one)."""
+    if not any(x.unit or x.item for x in needs):
+        return np.ones(len(need), np.bool_)
+    units: dict[str, int] = {}
+    nu = _label_codes([canonical_unit(x.unit) for x in needs], units)
+    ou = _label_codes([canonical_unit(x.unit) for x in offers], units)
+    items: dict[str, int] = {}
+    ni = _label_codes([canonical_item(x.item) for x in needs], items)
+    oi = _label_codes([canonical_item(x.item) for x in offers], items)
+    a, b = nu[need], ou[offer]
+    ok = (a == -1) | (b == -1) | (a == b)
+    c = ni[need]
+    return ok & ((c == -1) | (c == oi[offer]))
 
 
 def _query_workers(queries: int) -> int:

@@ -25,7 +25,7 @@ def _options(o: Options) -> dict[str, Any]:
 def _offer(o: Offer) -> dict[str, Any]:
     return _clean({"id": o.id, "capacity": o.capacity, "category": o.category, "skills": o.skills,
                    "location": _loc(o.location), "radius_km": o.radius_km, "reputation": o.reputation,
-                   "provider": o.provider})
+                   "provider": o.provider, "unit": o.unit, "item": o.item})
 
 
 def dump(problem: Problem) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def dump(problem: Problem) -> dict[str, Any]:
         doc["needs"] = [_clean({"id": n.id, "quantity": n.quantity, "splittable": n.splittable,
                                 "required": n.required, "category": n.category, "weight": n.weight,
                                 "skills": n.skills, "location": _loc(n.location), "community": n.community,
-                                "colour": n.colour}) for n in problem.needs]
+                                "colour": n.colour, "unit": n.unit, "item": n.item}) for n in problem.needs]
         doc["offers"] = [_offer(o) for o in problem.offers]
         if problem.reference_offers:
             doc["reference_offers"] = [_offer(o) for o in problem.reference_offers]

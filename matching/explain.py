@@ -15,6 +15,7 @@ from scipy.spatial import cKDTree
 from .candidates import Arcs, Sides, skill_masks
 from .geo import haversine_km, unit_xyz
 from .model import AllocationProblem, Need, Offer
+from .units import canonical_item, canonical_unit
 
 NEAREST_CONSULTED = 20  # offers looked at to explain a need without candidates
 NEAREST_SHOWN = 3
@@ -264,6 +265,11 @@ def no_candidate_rows(problem: AllocationProblem, need_idx: np.ndarray,
             rules = []
             if offer.category != need.category:
                 rules.append("category")
+            nu, ou = canonical_unit(need.unit), canonical_unit(offer.unit)
+            if nu is not None and ou is not None and nu != ou:
+                rules.append("unit")
+            if canonical_item(need.item) not in (None, canonical_item(offer.item)):
+                rules.append("item")
             lacking = [vocab[b] for b in range(len(vocab))
                        if _bit(nmask[k], b) and not _bit(omask[j], b)]
             if lacking:
@@ -301,6 +307,10 @@ def _would_help(need: Need, offer: Offer, rule: str, dist: float, lacking: list[
         text = f"{offer.id} offers {offer.category}, not {need.category}"
     elif rule == "skills":
         text = f"{offer.id} lacks the skills {', '.join(lacking)}"
+    elif rule == "unit":
+        text = f"{offer.id} counts in {offer.unit}, not {need.unit}"
+    elif rule == "item":
+        text = f"{offer.id} offers {offer.item or 'no named item'}, not {need.item}"
     else:
         text = f"{offer.id} is {_km(dist)} away, beyond its radius of {_km(offer.radius_km or 0.0)}"
     return {"offer": offer.id, "constraint": rule, "detail": text}

@@ -286,6 +286,8 @@ def _allocation(doc: dict[str, Any], options: Options) -> AllocationProblem:
             location=_location(d, p),
             community=_opt_str(d, "community", p),
             colour=_opt_str(d, "colour", p),
+            unit=_opt_str(d, "unit", p),
+            item=_opt_str(d, "item", p),
         ))
     offers = [_offer(raw, f"offers[{j}]") for j, raw in enumerate(_list(doc, "offers", "offers") or [])]
     refs = [_offer(raw, f"reference_offers[{j}]")
@@ -315,6 +317,8 @@ def _offer(raw: Any, p: str) -> Offer:
         radius_km=_num(d, "radius_km", p, optional=True, minimum=0.0),
         reputation=_num(d, "reputation", p, optional=True),
         provider=_opt_str(d, "provider", p),
+        unit=_opt_str(d, "unit", p),
+        item=_opt_str(d, "item", p),
     )
 
 

@@ -81,6 +81,8 @@ class Need(msgspec.Struct, gc=False):
     location: Location | None = None
     community: str | None = None
     colour: str | None = None  # 分色: red / orange / yellow / green (informational unless weight is None)
+    unit: str | None = None  # 单位: offers in another unit (matching.units) are no candidates
+    item: str | None = None  # 物品: when set, only offers of the same item are candidates
 
 
 class Offer(msgspec.Struct, gc=False):
@@ -94,6 +96,8 @@ class Offer(msgspec.Struct, gc=False):
     radius_km: _NonNeg | None = None  # None: serves any distance
     reputation: float | None = None
     provider: str | None = None
+    unit: str | None = None
+    item: str | None = None
 
 
 class Arc(msgspec.Struct, gc=False):

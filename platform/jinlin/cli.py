@@ -1,4 +1,4 @@
-"""The ``jinlin`` command: serve, worker, beat, db migrate, seed demo, user create."""
+"""The ``jinlin`` command: serve, worker, beat, db migrate, init, seed demo, user create."""
 
 from __future__ import annotations
 
@@ -95,6 +95,47 @@ def cmd_user_create(args: argparse.Namespace) -> None:
         raise SystemExit(2) from exc
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    """From a file (first line) or typed twice at a prompt: never from the command line, where ps shows it."""
+    if args.admin_password_file:
+        try:
+            with open(args.admin_password_file, encoding="utf-8") as fh:
+                return fh.readline().rstrip("\r\n")
+        except OSError as exc:
+            raise SystemExit(f"jinlin: cannot read the password file: {exc.strerror}") from exc
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise SystemExit("jinlin: give --admin-password-file (no terminal to ask for a password)")
+    first = getpass.getpass("Password for the county admin: ")
+    if first != getpass.getpass("Again: "):
+        raise SystemExit("jinlin: the passwords differ")
+    return first
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    from jinlin.core import db
+    from jinlin.core.errors import DomainError
+    from jinlin.setup.service import init_county
+
+    password = _read_password(args)
+
+    async def run():
+        async with db.lifespan_db():
+            return await init_county(args.county, code=args.code, admin_username=args.admin_username,
+                                     admin_password=password, organization_name=args.organization_name,
+                                     admin_display_name=args.admin_display_name)
+
+    try:
+        county = asyncio.run(run())
+    except DomainError as exc:
+        detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items()) or exc.message
+        print(f"jinlin: {exc.message} ({detail})", file=sys.stderr)
+        raise SystemExit(2) from exc
+    print(f"county area {county.area_id}, organisation {county.organization_id}, "
+          f"admin account {county.account_id} ({args.admin_username}): log in and add streets and communities")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jinlin", description="Jinlin (近邻) platform")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +157,16 @@ def build_parser() -> argparse.ArgumentParser:
     dbp = sub.add_parser("db", help="database commands")
     dbsub = dbp.add_subparsers(dest="db_command", required=True)
     dbsub.add_parser("migrate", help="apply migrations").set_defaults(func=cmd_migrate)
+
+    init = sub.add_parser("init", help="start a real county: its area, organisation and first county admin (once)")
+    init.add_argument("--county", required=True, help="the county's name, e.g. 近邻县")
+    init.add_argument("--code", default=None, help="the county's area code (optional)")
+    init.add_argument("--organization-name", default=None, help="default: <county>委社会工作部")
+    init.add_argument("--admin-username", required=True)
+    init.add_argument("--admin-display-name", default="")
+    init.add_argument("--admin-password-file", default=None,
+                      help="a file whose first line is the password; without it you are asked at a prompt")
+    init.set_defaults(func=cmd_init)
 
     seed = sub.add_parser("seed", help="load seed data")
     seedsub = seed.add_subparsers(dest="seed_command", required=True)

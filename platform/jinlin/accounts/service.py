@@ -262,6 +262,8 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
     values: dict[Any, Any] = {getattr(Account, k): v for k, v in changes.items() if k != "password"}
     if "password" in changes:
         values[Account.password_hash] = hash_password(changes["password"])
+        if is_self:
+            values[Account.must_change_password] = False  # the one-time password is replaced
         audit["password"] = ["***", "changed"]
     if added or removed:
         audit["memberships"] = [[[m["id"], m["role"]] for m in memberships],

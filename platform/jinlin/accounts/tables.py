@@ -27,6 +27,7 @@ class Account(Table):
     locale = Varchar(length=10, default="zh_CN")
     active = Boolean(default=True)
     skills = JSON(default=[])
+    must_change_password = Boolean(default=False, help_text="a one-time password was given (bulk set-up)")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 

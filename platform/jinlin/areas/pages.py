@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from jinlin.areas import service
+from jinlin.areas import rollup, service
 from jinlin.areas.schemas import AreaIn, AreaPatch
 from jinlin.areas.tables import LEVEL_ORDER
 from jinlin.auth.principal import STAFF_ROLES, Principal
@@ -30,7 +30,8 @@ async def _area_page(principal: Principal, area_id: int, *, status_code: int = 2
     area = await service.get_row(area_id)
     children = await service.children_of(area_id)
     can_add_child = principal.can_manage_area(f"{area['path']}0/") and _child_level(area["level"]) is not None
-    return render("areas/area.html", principal, status_code=status_code, area=area, children=children,
+    totals = await rollup.populations([area_id, *(c["id"] for c in children)])
+    return render("areas/area.html", principal, status_code=status_code, area=area, children=children, totals=totals,
                   crumbs=await service.breadcrumbs(area["path"]), child_level=_child_level(area["level"]),
                   can_add_child=can_add_child, can_manage=principal.can_manage_area(area["path"]),
                   errors=errors or {}, form=form or {})

@@ -13,6 +13,7 @@ from jinlin.auth.principal import AREA_ADMIN_ROLES, STAFF_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
+from jinlin.core.i18n import translate
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows
 
@@ -22,6 +23,7 @@ IMPORT_HEADERS = {"name": "名称", "level": "级别", "code": "编码", "parent
 LEVEL_NAMES_ZH = {"县": "county", "区县": "county", "街道": "street", "乡镇": "street", "镇": "street",
                   "乡": "street", "社区": "community", "村": "community", "网格": "grid", "小区": "compound",
                   "楼栋": "building", "楼": "building"}
+COUNTY_BY_INIT = "A county is created once, by jinlin init; add streets and communities inside your county"
 
 
 def to_out(row: dict[str, Any]) -> AreaOut:
@@ -88,13 +90,14 @@ async def list_areas(
     return paging.page([to_out(r) for r in rows], total)
 
 
-def _check_child_level(parent_level: str | None, level: str) -> str | None:
+def _level_rule(parent_level: str | None, level: str) -> tuple[str, dict[str, str]] | None:
+    """Why ``level`` can't sit under ``parent_level``, as (msgid, params); None when it can."""
     if parent_level is None:
-        return None if level == "county" else "only a county may have no parent"
+        return None if level == "county" else ("only a county may have no parent", {})
     expected = LEVEL_ORDER.index(parent_level) + 1
     if expected >= len(LEVEL_ORDER) or LEVEL_ORDER[expected] != level:
         allowed = LEVEL_ORDER[expected] if expected < len(LEVEL_ORDER) else "nothing"
-        return f"a {parent_level} can only contain a {allowed}"
+        return "a {parent} can only contain a {child}", {"parent": parent_level, "child": allowed}
     return None
 
 
@@ -110,13 +113,16 @@ async def _insert(data: AreaIn, parent: dict[str, Any] | None) -> int:
 
 async def create_area(principal: Principal, data: AreaIn) -> AreaOut:
     parent = await get_row(data.parent_id) if data.parent_id is not None else None
-    if parent is None and not principal.is_county_admin:
-        raise Forbidden("Only county admins create a county")
+    if parent is None:
+        # A new county would lie outside every admin's subtree (they could not manage it): a county is
+        # created once, with its organisation and first admin, by `jinlin init`.
+        raise Forbidden(COUNTY_BY_INIT, {"parent_id": "required: choose the area this one belongs to"})
     if parent is not None and not principal.can_manage_area(f"{parent['path']}0/"):
         raise Forbidden("This area is outside what you manage")
-    reason = _check_child_level(parent["level"] if parent else None, data.level)
-    if reason:
-        raise Invalid(reason, {"level": reason})
+    rule = _level_rule(parent["level"] if parent else None, data.level)
+    if rule:
+        reason = rule[0].format(**rule[1])
+        raise Invalid(rule[0], {"level": reason}, params=rule[1])
     async with write_transaction():
         if data.code and await Area.exists().where(Area.code == data.code):
             raise Conflict("An area with this code exists", {"code": "already used"})
@@ -165,7 +171,7 @@ def _parse_row(number: int, raw: dict[str, str], errors: list[RowError]) -> dict
     level_raw = raw.get(h["level"], "").strip()
     level = LEVEL_NAMES_ZH.get(level_raw, level_raw if level_raw in LEVEL_ORDER else None)
     if level is None:
-        errors.append(RowError(number, h["level"], f"unknown level {level_raw!r}"))
+        errors.append(RowError(number, h["level"], "unknown level {value}", {"value": level_raw}))
     out["level"] = level
     out["code"] = raw.get(h["code"], "").strip() or None
     out["parent_code"] = raw.get(h["parent_code"], "").strip() or None
@@ -178,7 +184,8 @@ def _parse_row(number: int, raw: dict[str, str], errors: list[RowError]) -> dict
                 if not low <= out[key] <= high:
                     raise ValueError
             except ValueError:
-                errors.append(RowError(number, h[key], f"must be a number between {low} and {high}"))
+                errors.append(RowError(number, h[key], "must be a number between {low} and {high}",
+                                          {"low": low, "high": high}))
     text = raw.get(h["population"], "").strip()
     out["population"] = None
     if text:
@@ -204,7 +211,7 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
     for row in rows:
         if row["code"]:
             if row["code"] in codes_in_file:
-                errors.append(RowError(row["row"], IMPORT_HEADERS["code"], f"duplicate code {row['code']}"))
+                errors.append(RowError(row["row"], IMPORT_HEADERS["code"], "duplicate code {code}", {"code": row["code"]}))
             codes_in_file[row["code"]] = row
     existing_codes = {r["code"] for r in await Area.select(Area.code).where(Area.code.is_in(list(codes_in_file)))} \
         if codes_in_file else set()
@@ -212,7 +219,8 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
     stored = {r["code"]: r for r in await Area.select().where(Area.code.is_in(parent_codes))} if parent_codes else {}
     for row in rows:
         if row["code"] in existing_codes:
-            errors.append(RowError(row["row"], IMPORT_HEADERS["code"], f"code {row['code']} already exists"))
+            errors.append(RowError(row["row"], IMPORT_HEADERS["code"], "code {code} already exists",
+                                    {"code": row["code"]}))
         parent_code = row["parent_code"]
         parent_level = None
         if parent_code:
@@ -224,15 +232,17 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
             elif parent_code in codes_in_file and codes_in_file[parent_code]["row"] < row["row"]:
                 parent_level = codes_in_file[parent_code]["level"]
             else:
-                errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], f"no area with code {parent_code}"))
+                errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "no area with code {code}",
+                                          {"code": parent_code}))
                 continue
-        elif not principal.is_county_admin:
+        else:
             errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "required"))
             continue
         if row["level"]:
-            reason = _check_child_level(parent_level, row["level"])
-            if reason:
-                errors.append(RowError(row["row"], IMPORT_HEADERS["level"], reason))
+            rule = _level_rule(parent_level, row["level"])
+            if rule:
+                errors.append(RowError(row["row"], IMPORT_HEADERS["level"], rule[0],
+                                       {k: translate(v) for k, v in rule[1].items()}))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []

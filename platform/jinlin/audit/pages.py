@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from jinlin.audit import service
+from jinlin.audit import ledger, service
 from jinlin.auth.principal import Principal
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import render
@@ -24,7 +24,10 @@ async def audit_log(
                                      actor_id=actor_id, action=action or None)
     params = {"object_type": object_type, "object_id": object_id, "actor_id": actor_id, "action": action}
     base = "/audit?" + "&".join(f"{k}={v}" for k, v in params.items() if v)
-    return render("audit/list.html", principal, page=page, filters={k: v or "" for k, v in params.items()}, base=base)
+    kinds = await service.recorded_kinds()
+    return render("audit/list.html", principal, page=page, filters={k: v or "" for k, v in params.items()}, base=base,
+                  ledger=ledger, object_choices=[(t, ledger.object_label(t)) for t in kinds["object_types"]],
+                  action_choices=[(a, ledger.action_label(a)) for a in kinds["actions"]])
 
 
 ROUTES = [audit_log]

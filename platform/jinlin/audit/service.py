@@ -61,6 +61,13 @@ async def record(
     )
 
 
+async def recorded_kinds() -> dict[str, list[str]]:
+    """The object types and actions the log holds (the filters' drop-downs)."""
+    types = await AuditEvent.select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
+    actions = await AuditEvent.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    return {"object_types": [r["object_type"] for r in types], "actions": [r["action"] for r in actions]}
+
+
 async def list_events(
     principal: Principal, paging: PageRequest, *, object_type: str | None = None, object_id: int | None = None,
     actor_id: int | None = None, action: str | None = None,

@@ -32,6 +32,7 @@ class Principal:
     locale: str
     memberships: tuple[MembershipInfo, ...] = field(default_factory=tuple)
     token_digest: str = ""
+    must_change_password: bool = False  # given a one-time password: pages ask for a new one first
 
     # -- roles -------------------------------------------------------------------------------
     @property

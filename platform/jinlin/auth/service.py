@@ -103,6 +103,7 @@ async def load_principal(account_id: int, digest: str = "") -> Principal | None:
         locale=account.locale,
         memberships=memberships,
         token_digest=digest,
+        must_change_password=bool(account.must_change_password),
     )
 
 

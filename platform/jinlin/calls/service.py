@@ -8,13 +8,14 @@ from typing import Any
 import msgspec
 
 from jinlin.audit.service import record
-from jinlin.auth.principal import STAFF_ROLES, UNIT_ROLES, Principal
+from jinlin.auth.principal import COMMUNITY_ROLES, STAFF_ROLES, UNIT_ROLES, Principal
 from jinlin.calls.schemas import CallIn, CallOut, PledgeMatchIn, ResponseIn, ResponseOut
 from jinlin.calls.tables import Call, CallResponse
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.core.pagination import Page, PageRequest
+from jinlin.matches import service as matches
 from jinlin.matches.tables import Match
 from jinlin.needs.tables import Need
 from jinlin.notifications.service import notify
@@ -238,6 +239,10 @@ async def match_pledge(principal: Principal, call_id: int, response_id: int, dat
                       reasons=[f"pledged to call {call['title']}"], status="proposed", proposed_by="community",
                       created_by=principal.account_id, created_at=now, updated_at=now)
         await match.save()
+        # the pledging unit accepted by pledging; the issuer too when it is the need's own community
+        sides = {"provider"} | ({"community"} if principal.acts_for(need["community_id"], COMMUNITY_ROLES) else set())
+        await matches.accepted_on_creation({"id": match.id, "need_id": need["id"], "offer_id": offer_id,
+                                            "quantity": data.quantity}, sides, now)
         await CallResponse.update({CallResponse.match_ids: [*(resp["match_ids"] or []), match.id]}).where(
             CallResponse.id == response_id)
         for org in (need["community_id"], resp["organization_id"]):

@@ -23,6 +23,25 @@ def set_clock(fn: Callable[[], datetime] | None) -> None:
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
+# What spreadsheet headers add to a time column, so nobody reads China time as UTC (or the reverse).
+ZONE_NOTE = "（北京时间）"
+
+
+def zoned(header: str) -> str:
+    """A spreadsheet header for a time column: "响应时限（北京时间）"."""
+    return f"{header}{ZONE_NOTE}"
+
+
+def parse_local(text: str, formats: tuple[str, ...]) -> datetime | None:
+    """A time typed in a spreadsheet, read as China time; None when no format fits."""
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=LOCAL_TZ)
+        except ValueError:
+            continue
+    return None
+
+
 def local(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
     """A stored time as people read it (a template filter, ``{{ t | local("%Y-%m-%d") }}``).
 

@@ -9,12 +9,23 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, fields: dict[str, str] | None = None, code: str | None = None,
+                 params: dict[str, object] | None = None) -> None:
+        # ``message`` is an English msgid; with ``params`` it is a template ("The offer has {n} left"), so
+        # the catalogs translate it whatever the numbers. The API's envelope carries the English text.
+        self.msgid = message
+        self.params = params or {}
+        self.message = message.format(**self.params) if params else message
+        super().__init__(self.message)
         self.fields = fields or {}
         if code is not None:
             self.code = code
+
+    def localized(self) -> str:
+        """The message in the reader's language (pages show this); codes among the values are translated too."""
+        from jinlin.core.i18n import gettext, translate
+
+        return translate(self.msgid, **{k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()})
 
 
 class Invalid(DomainError):
@@ -30,6 +41,12 @@ class NotAuthenticated(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
+
+
+class MustChangePassword(Forbidden):
+    """Pages refuse everything but the password form until a one-time password is replaced."""
+
+    code = "password_change_required"
 
 
 class NotFound(DomainError):
@@ -52,6 +69,22 @@ class WrongStatus(Conflict):
     def __init__(self, thing: str, current: str, action: str) -> None:
         super().__init__(f"{thing} is {current}; cannot {action}", {"status": current})
         self.current = current
+        self.thing, self.action = thing, action
+
+    def localized(self) -> str:
+        from jinlin.core.i18n import gettext, translate
+
+        whole = gettext(self.message)  # a feature may word one whole case itself ("结对已在帮扶中")
+        if whole != self.message:
+            return whole
+
+        def word(kind: str, value: str) -> str:
+            key = f"{kind}: {value}"  # prefixed msgids: "match" the noun is not "match" the verb
+            text = gettext(key)
+            return value if text == key else text
+
+        return translate("{thing} is {current}; cannot {action}", thing=word("thing", self.thing),
+                         current=gettext(self.current), action=word("action", self.action))
 
 
 class RateLimited(DomainError):

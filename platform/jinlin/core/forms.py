@@ -165,7 +165,7 @@ def field_message(reason: str) -> str:
 def form_errors(exc: DomainError) -> dict[str, str]:
     """A domain error as {field: reason in the user's language}; errors not tied to a field go under ``_form``."""
     errors = {field: field_message(reason) for field, reason in exc.fields.items()}
-    errors.setdefault("_form", translate(exc.message))
+    errors.setdefault("_form", exc.localized())  # a template with its values, in the reader's language
     return errors
 
 

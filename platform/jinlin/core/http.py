@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from jinlin.auth.principal import Principal
 from jinlin.auth.service import principal_for_token
-from jinlin.core.errors import DomainError, Invalid, NotAuthenticated
+from jinlin.core.errors import DomainError, Invalid, MustChangePassword, NotAuthenticated
 from jinlin.core.i18n import current_locale, gettext, pick_locale
 from jinlin.core.pagination import PageRequest, page_request
 from jinlin.core.settings import get_settings
@@ -83,12 +83,24 @@ def _validation_fields(exc: ValidationException) -> dict[str, str]:
     return fields
 
 
+def _same_site_referer(request: Request) -> str:
+    """The page the user came from (a path on this site), for a "back" link; "" otherwise."""
+    referer, base = request.headers.get("referer", ""), str(request.base_url).rstrip("/")
+    path = referer[len(base):] if referer.startswith(base + "/") else ""
+    return path if path.startswith("/") and not path.startswith("//") else ""
+
+
 def _error_page(request: Request, status: int, code: str, message: str, fields: dict[str, str]) -> Response:
+    """An error page in the normal layout: menu, account and language stay (``message`` already translated)."""
     if status == 401:
         return Redirect(path=f"/login?next={quote(request.url.path)}")
+    if code == MustChangePassword.code:
+        return Redirect(path=PASSWORD_CHANGE_PATH)
+    principal = getattr(request.state, "principal", None)
     return Template(
         template_name="error.html",
-        context={"status": status, "code": code, "message": gettext(message), "fields": fields},
+        context={"status": status, "code": code, "message": message, "fields": fields, "principal": principal,
+                 "locale": current_locale.get(), "back": _same_site_referer(request)},
         status_code=status,
     )
 
@@ -96,7 +108,7 @@ def _error_page(request: Request, status: int, code: str, message: str, fields: 
 def domain_error_handler(request: Request, exc: DomainError) -> Response:
     if is_api(request):
         return Response(envelope(exc.code, exc.message, exc.fields), status_code=exc.status)
-    return _error_page(request, exc.status, exc.code, exc.message, exc.fields)
+    return _error_page(request, exc.status, exc.code, exc.localized(), exc.fields)
 
 
 def http_error_handler(request: Request, exc: HTTPException) -> Response:
@@ -109,14 +121,14 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
         code = "invalid"
     if is_api(request) or request.url.path.startswith("/schema"):
         return Response(envelope(code, message, fields), status_code=status, headers=exc.headers)
-    return _error_page(request, status, code, message, fields)
+    return _error_page(request, status, code, gettext(message), fields)
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     request.logger.exception("unhandled error", exc_info=exc)
     if is_api(request):
         return Response(envelope("internal", "Internal error"), status_code=HTTP_500_INTERNAL_SERVER_ERROR)
-    return _error_page(request, 500, "internal", "Something went wrong", {})
+    return _error_page(request, 500, "internal", gettext("Something went wrong"), {})
 
 
 def unstorable_input_handler(request: Request, exc: Exception) -> Response:
@@ -196,10 +208,19 @@ async def optional_principal(request: Request) -> Principal | None:
     return principal
 
 
+# Pages a person with a one-time password may still open: where they set their own, and leaving.
+PASSWORD_CHANGE_PATH = "/accounts/me"
+_OPEN_WITH_ONE_TIME_PASSWORD = (PASSWORD_CHANGE_PATH, "/logout", "/locale", "/static")
+
+
 async def provide_principal(request: Request) -> Principal:
     principal = await optional_principal(request)
     if principal is None:
         raise NotAuthenticated("Log in first")
+    path = request.url.path
+    if principal.must_change_password and not is_api(request) and not path.startswith(
+            _OPEN_WITH_ONE_TIME_PASSWORD) and path != f"/accounts/{principal.account_id}":
+        raise MustChangePassword("Choose your own password first")
     return principal
 
 

@@ -10,7 +10,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -24,7 +24,8 @@ from jinlin.core.errors import Invalid
 class RowError:
     row: int
     column: str
-    reason: str
+    reason: str  # an English msgid (a template when ``params`` fill it); ImportRejected translates it
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class ImportRejected(Invalid):
@@ -33,8 +34,18 @@ class ImportRejected(Invalid):
     code = "import_rejected"
 
     def __init__(self, errors: list[RowError]) -> None:
-        fields = {f"row {e.row}": f"{e.column}: {e.reason}" for e in errors[:50]}
-        super().__init__(f"{len(errors)} bad row(s); nothing was imported", fields)
+        from jinlin.core.forms import field_message
+        from jinlin.core.i18n import translate
+
+        # in the reader's language, in the API too: a county office reads these lists row by row
+        errors = [RowError(e.row, e.column, translate(e.reason, **e.params) if e.params else field_message(e.reason))
+                  for e in errors]
+        fields: dict[str, str] = {}
+        for e in errors[:50]:  # every problem of a row, not just its last
+            key = f"row {e.row}"
+            fields[key] = f"{fields[key]}; {e.column}: {e.reason}" if key in fields else f"{e.column}: {e.reason}"
+        super().__init__("{n} bad row(s); nothing was imported", fields, params={"n": len(errors)})
+        self.message = self.localized()
         self.errors = errors
 
 

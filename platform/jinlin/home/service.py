@@ -7,6 +7,7 @@ from typing import Any
 
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import MembershipInfo, Principal
+from jinlin.core import workbench
 from jinlin.orgs.tables import Organization
 
 
@@ -18,6 +19,15 @@ class Home:
     children: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     organization: dict[str, Any] | None = None
+    todo: list[tuple[str, list[workbench.WorkItem]]] = field(default_factory=list)  # 今日待办 by group
+
+
+def grouped(items: list[workbench.WorkItem]) -> list[tuple[str, list[workbench.WorkItem]]]:
+    """Groups in the order of their most pressing item (items come sorted by priority, then deadline)."""
+    groups: dict[str, list[workbench.WorkItem]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    return list(groups.items())
 
 
 async def home_for(principal: Principal) -> Home:
@@ -27,7 +37,7 @@ async def home_for(principal: Principal) -> Home:
         from jinlin.volunteers.tables import VolunteerProfile
 
         if await VolunteerProfile.exists().where(VolunteerProfile.account == principal.account_id):
-            return Home(kind="volunteer", membership=None)
+            return Home(kind="volunteer", membership=None, todo=grouped(await workbench.collect(principal)))
         return Home(kind="none", membership=None)
     area = await Area.select().where(Area.id == m.area_id).first()
     children = await Area.select().where(Area.parent == m.area_id).order_by(Area.name)
@@ -45,4 +55,5 @@ async def home_for(principal: Principal) -> Home:
     if subtree is not None and kind in ("area", "community"):
         counts["areas"] = await Area.count().where(subtree)
         counts["organizations"] = await Organization.count().where(Organization.area.path.like(f"{area['path']}%"))
-    return Home(kind=kind, membership=m, area=area, children=children, counts=counts, organization=org)
+    return Home(kind=kind, membership=m, area=area, children=children, counts=counts, organization=org,
+                todo=grouped(await workbench.collect(principal)))

@@ -71,4 +71,10 @@ class MatchController(Controller):
         return await rating.rate_match(principal, match_id, data)
 
 
-ROUTES = [MatchController]
+@post("/match-runs/{run_id:int}/accept-mine", tags=["matches"], status_code=200)
+async def accept_run_proposals(principal: NamedDependency[Principal], run_id: FromPath[int]) -> dict[str, int]:
+    """Accept all of a run's proposals still waiting for the caller's side(s)."""
+    return await service.accept_run_proposals(principal, run_id)
+
+
+ROUTES = [MatchController, accept_run_proposals]

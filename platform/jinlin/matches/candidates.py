@@ -1,6 +1,6 @@
 """The manual path's ranking: offers that could meet a need, and needs an offer could meet.
 
-Rule: same category, inside the offer's service area (its areas' subtrees or its radius around the
+Rule: same category, unit and (for goods) item (``matches.compat``), inside the offer's service area (its areas' subtrees or its radius around the
 organisation; an offer with neither serves everywhere), enough left; then most urgent colour first,
 soonest deadline, and nearest. The optimiser (runs) comes on top of this and does not replace it.
 """
@@ -14,6 +14,7 @@ from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.catalog.codes import as_list
 from jinlin.catalog.service import COLOUR_RANK
+from jinlin.matches.compat import rows_compatible
 from jinlin.needs import service as needs
 from jinlin.needs.tables import Need
 from jinlin.offers import service as offers
@@ -60,6 +61,8 @@ async def candidate_offers(principal: Principal, need_id: int, limit: int = 20) 
     need_area = areas[need["area_id"]]
     out = []
     for r in rows:
+        if not rows_compatible(need, r):
+            continue
         ok, distance = covers(r, need_area, areas, areas.get(r["organization_id.area"]))
         if ok:
             out.append({"offer": offers.to_out(r),
@@ -85,7 +88,7 @@ async def candidate_needs(principal: Principal, organization_id: int, limit: int
         matching = []
         best = None
         for o in my_offers:
-            if o["category"] != r["category"]:
+            if not rows_compatible(r, o):
                 continue
             ok, distance = covers(o, areas[r["area_id"]], areas, areas.get(o["organization_id.area"]))
             if ok:

@@ -13,7 +13,7 @@ from jinlin.core.errors import NotFound
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, redirect, render
 from jinlin.core.pagination import PageRequest
-from jinlin.matches import rating, service
+from jinlin.matches import contact, rating, service
 from jinlin.matches.schemas import MatchIn, RatingIn
 from jinlin.ratings.service import reputation
 
@@ -41,7 +41,8 @@ async def match_page(principal: NamedDependency[Principal], match_id: FromPath[i
     sides = service.sides_of(principal, await service.get_row(match_id))
     ratings = await rating.match_ratings(principal, match_id)
     return render("matches/detail.html", principal, match=match, sides=sides, ratings=ratings,
-                  rated_sides={r.rater_side for r in ratings.items})
+                  rated_sides={r.rater_side for r in ratings.items},
+                  counterparts=await contact.counterparts(principal, match_id), timeline=contact.timeline(match))
 
 
 @post("/matches/{match_id:int}/rate", include_in_schema=False)
@@ -76,6 +77,12 @@ async def reputation_fragment(principal: NamedDependency[Principal], organizatio
     return render("matches/reputation.html", principal, rep=await reputation(organization_id))
 
 
-ROUTES = [matches_list, propose, match_page, rate, match_action, reputation_fragment]
+@post("/runs/{run_id:int}/accept-mine", include_in_schema=False)
+async def accept_run(principal: NamedDependency[Principal], run_id: FromPath[int]) -> Redirect:
+    result = await service.accept_run_proposals(principal, run_id)
+    return redirect(f"/runs/{run_id}?accepted={result['accepted']}&refused={result['refused']}")
+
+
+ROUTES = [matches_list, propose, match_page, rate, match_action, reputation_fragment, accept_run]
 NAV = [NavItem("Matches", "/matches", frozenset(), order=24)]
 PANELS = [("community", "matches/panel.html"), ("unit", "matches/panel.html")]

@@ -19,6 +19,7 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
+from jinlin.matches.compat import why_incompatible
 from jinlin.matches.schemas import MatchOut
 from jinlin.matches.tables import Match
 from jinlin.needs.service import OPEN_STATUSES
@@ -87,10 +88,10 @@ def _pick_side(principal: Principal, row: dict[str, Any], side: str | None, acti
     sides = sides_of(principal, row)
     if side is not None:
         if side not in sides:
-            raise Forbidden(f"You can't {action} for the {side}")
+            raise Forbidden("You can't {action} for the {side}", params={"action": action, "side": side})
         return side
     if not sides:
-        raise Forbidden(f"Only the two sides can {action}")
+        raise Forbidden("Only the two sides can {action}", params={"action": action})
     # Someone on both sides acts for the community unless they say otherwise.
     return "community" if "community" in sides else "provider"
 
@@ -140,14 +141,17 @@ async def create_match(
         raise WrongStatus("need", need["status"], "match")
     if offer["status"] != "published":
         raise WrongStatus("offer", offer["status"], "match")
+    apart = why_incompatible(need, offer)
+    if apart:
+        raise Invalid("This offer does not fit this need", apart)
     open_quantity = need["quantity"] - need["quantity_matched"]
     if quantity > open_quantity:
-        raise Conflict(f"The need has {open_quantity} open", {"quantity": f"at most {open_quantity}"})
+        raise Conflict("The need has {n} open", {"quantity": f"at most {open_quantity}"}, params={"n": open_quantity})
     if not need["splittable"] and quantity != need["quantity"]:
         raise Invalid("This need can't be split", {"quantity": f"must be the whole {need['quantity']}"})
     if quantity > offer["capacity_left"]:
-        raise Conflict(f"The offer has {offer['capacity_left']} left",
-                       {"quantity": f"at most {offer['capacity_left']}"})
+        raise Conflict("The offer has {n} left", {"quantity": f"at most {offer['capacity_left']}"},
+                       params={"n": offer["capacity_left"]})
     now = clock.now()
     async with write_transaction():
         if await Match.exists().where((Match.need_id == need_id) & (Match.offer_id == offer_id)
@@ -162,7 +166,10 @@ async def create_match(
         match_id = rows[0]["id"]
         await Need.update({Need.responded_at: now}).where((Need.id == need_id) & Need.responded_at.is_null())
         row = {"id": match_id, "community_id": need["community_id"], "provider_id": offer["organization_id"],
-               "need_title": need["title"]}
+               "need_title": need["title"], "need_id": need_id, "offer_id": offer_id, "quantity": quantity}
+        if source == "manual":
+            # whoever proposes by hand has accepted for their own side (a provider's proposal reserves)
+            await accepted_on_creation(row, {proposed_by}, now)
         for side in SIDES:
             if side != proposed_by:
                 await _notify_side(row, side, "match_proposed", "New match proposed for “{need}”")
@@ -193,6 +200,21 @@ async def _reserve(row: dict[str, Any]) -> None:
     await _sync_exhausted(row["offer_id"])
     await Need.update({Need.status: "matched"}).where(
         (Need.id == row["need_id"]) & (Need.status == "published") & WhereRaw("quantity_matched >= quantity"))
+
+
+async def accepted_on_creation(row: dict[str, Any], sides: set[str], now) -> None:
+    """Mark a match just created as accepted by ``sides`` (inside its creating transaction): the provider's
+    acceptance reserves the quantity, as ``accept_match`` does; both sides make it accepted."""
+    values = {}
+    if "community" in sides:
+        values[Match.community_accepted_at] = now
+    if "provider" in sides:
+        values[Match.provider_accepted_at] = now
+        await _reserve(row)
+    if values:
+        await Match.update(values).where(Match.id == row["id"])
+    if {"community", "provider"} <= sides:
+        await Match.update({Match.status: "accepted"}).where((Match.id == row["id"]) & (Match.status == "proposed"))
 
 
 async def _release(row: dict[str, Any]) -> None:
@@ -226,7 +248,7 @@ async def accept_match(principal: Principal, match_id: int, side: str | None = N
             current = await get_row(match_id)
             if current["status"] != "proposed":
                 raise WrongStatus("match", current["status"], "accept")
-            raise Conflict(f"The {side} has already accepted", {"status": current["status"]},
+            raise Conflict("The {side} has already accepted", {"status": current["status"]}, params={"side": side},
                            code="already_accepted")
         if side == "provider":
             await _reserve(row)
@@ -349,3 +371,27 @@ async def list_matches(principal: Principal, paging: PageRequest, **filters: Any
 
 async def rating_window_days(row: dict[str, Any]) -> int:
     return (await policy_for_area(row["need_id.area_id"])).rating_window_days
+
+
+async def accept_run_proposals(principal: Principal, run_id: int) -> dict[str, int]:
+    """Accept, for every side the principal acts for, all of a run's proposals still waiting for that side.
+
+    Each acceptance is its own state change (its own transaction, audit row and notice), so one that the
+    capacity no longer allows is refused without undoing the others: {"accepted": n, "refused": m}.
+    """
+    communities, units = principal.org_ids(COMMUNITY_ROLES), principal.org_ids(UNIT_ROLES)
+    rows = await Match.select(Match.id, Match.community_id, Match.provider_id, Match.community_accepted_at,
+                              Match.provider_accepted_at).where(
+        (Match.run_id == run_id) & (Match.status == "proposed")).order_by(Match.id)
+    todo = [(r["id"], "community") for r in rows if r["community_id"] in communities and not r["community_accepted_at"]]
+    todo += [(r["id"], "provider") for r in rows if r["provider_id"] in units and not r["provider_accepted_at"]]
+    if not rows or (not todo and not (communities or units)):
+        raise Forbidden("None of this run's proposals is yours to accept")
+    done = refused = 0
+    for match_id, side in todo:
+        try:
+            await accept_match(principal, match_id, side)
+            done += 1
+        except Conflict:
+            refused += 1
+    return {"accepted": done, "refused": refused}

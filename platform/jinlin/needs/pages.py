@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -13,7 +14,7 @@ from litestar.response import Redirect, Template
 from jinlin.auth.principal import COMMUNITY_ROLES, UNIT_ROLES, Principal
 from jinlin.catalog.codes import BENEFICIARY_LABELS, CATEGORY_LABELS, COLOUR_LABELS
 from jinlin.core import clock
-from jinlin.core.errors import DomainError
+from jinlin.core.errors import DomainError, Forbidden, Invalid
 from jinlin.core.forms import kept_values
 from jinlin.core.i18n import relative_time, translate
 from jinlin.core.nav import NavItem
@@ -24,7 +25,7 @@ from jinlin.matches import candidates
 from jinlin.matches import service as matches
 from jinlin.needs import service, spreadsheet
 from jinlin.needs.api import XLSX
-from jinlin.needs.schemas import NeedIn
+from jinlin.needs.schemas import NeedIn, NeedPatch
 from jinlin.offers import service as offers_service
 
 NEED_STATUSES = ["draft", "published", "matched", "in_progress", "resolved", "closed", "cancelled", "expired"]
@@ -46,7 +47,7 @@ def options(labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 async def _places(community_id: int) -> list[tuple[int, str]]:
-    return [(r["id"], r["name"]) for r in await service.places_of(community_id)]
+    return await service.place_choices(community_id)
 
 
 def _communities(principal: Principal) -> list[tuple[int, str]]:
@@ -155,7 +156,75 @@ async def needs_import(principal: NamedDependency[Principal], request: Request) 
     return render("needs/import_result.html", principal, errors=[], message="", imported=len(ids))
 
 
-ROUTES = [needs_list, need_form, need_submit, need_page, need_action, needs_export, needs_import]
+# -- corrections (colour and deadlines by hand, with a reason) -----------------------------------------
+BROWSER_TIME = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+
+
+def _edit_values(row: dict[str, Any]) -> dict[str, Any]:
+    return {"title": row["title"], "description": row["description"], "quantity": row["quantity"],
+            "unit": row["unit"], "item": row.get("item") or "", "urgency": row["urgency"],
+            "importance": row["importance"], "colour": row["colour"] if row["colour_set"] else "",
+            "respond_by": clock.local(row["respond_by"], "%Y-%m-%dT%H:%M"),
+            "resolve_by": clock.local(row["resolve_by"], "%Y-%m-%dT%H:%M"), "reason": ""}
+
+
+def _patch_from_form(form: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """Only what the form changes; times typed in China time; an emptied colour means "derived" again."""
+    shown = _edit_values(row)
+    patch: dict[str, Any] = {}
+    for key in ("title", "description", "unit", "item", "quantity", "urgency", "importance", "reason"):
+        value = str(form.get(key, "")).strip()
+        if key == "reason" or value != str(shown[key]):
+            patch[key] = value
+    colour = str(form.get("colour", ""))
+    if colour != shown["colour"]:
+        patch["colour"] = colour or None
+    for key in ("respond_by", "resolve_by"):
+        text = str(form.get(key, "")).strip()
+        if text != shown[key]:
+            when = clock.parse_local(text, BROWSER_TIME) if text else None
+            if text and when is None:
+                raise Invalid("Check the highlighted fields", {key: "must be a time like 2026-12-01 09:00"})
+            patch[key] = when.isoformat() if when else None
+    return patch
+
+
+async def _edit_page(principal: Principal, need_id: int, values: dict[str, Any], *, errors: dict | None = None,
+                     status_code: int = 200) -> Template:
+    need = await service.get_need(principal, need_id)
+    preview = await service.derived_preview(principal, need_id, int(values.get("urgency") or need.urgency),
+                                            int(values.get("importance") or need.importance))
+    return render("needs/edit.html", principal, status_code=status_code, need=need, values=values,
+                  preview=preview, colours=options(COLOUR_LABELS), errors=errors or {})
+
+
+@get("/needs/{need_id:int}/edit", include_in_schema=False)
+async def need_edit(principal: NamedDependency[Principal], need_id: FromPath[int]) -> Template:
+    row = await service.get_visible_row(principal, need_id)
+    if not service.can_manage(principal, row):
+        raise Forbidden("Only the community's staff edit its needs")
+    return await _edit_page(principal, need_id, _edit_values(row))
+
+
+@post("/needs/{need_id:int}/edit", include_in_schema=False)
+async def need_edit_submit(principal: NamedDependency[Principal], need_id: FromPath[int],
+                           request: Request) -> Template | Redirect:
+    form = await form_data(request)
+    row = await service.get_visible_row(principal, need_id)
+    if form.get("_preview") is not None:  # show what the policy derives from these levels, save nothing
+        return await _edit_page(principal, need_id, dict(form))
+    try:
+        patch = msgspec.convert(_patch_from_form(form, row), NeedPatch, strict=False)
+        await service.update_need(principal, need_id, patch)
+    except msgspec.ValidationError as exc:
+        return await _edit_page(principal, need_id, dict(form), errors={"_form": str(exc)}, status_code=400)
+    except DomainError as exc:
+        return await _edit_page(principal, need_id, dict(form), errors=form_errors(exc), status_code=exc.status)
+    return redirect(f"/needs/{need_id}")
+
+
+ROUTES = [needs_list, need_form, need_submit, need_page, need_action, needs_export, needs_import, need_edit,
+          need_edit_submit]
 NAV = [
     NavItem("Needs", "/needs", frozenset(), order=20),
     NavItem("Post a need", "/needs/new", COMMUNITY_ROLES, order=21),

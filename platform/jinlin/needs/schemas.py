@@ -20,6 +20,7 @@ Title = Annotated[str, Meta(min_length=1, max_length=120)]
 Description = Annotated[str, Meta(max_length=2000)]
 Quantity = Annotated[int, Meta(ge=1, le=1_000_000)]
 Unit = Annotated[str, Meta(max_length=20)]
+Item = Annotated[str, Meta(max_length=40)]
 Level = Annotated[int, Meta(ge=1, le=3)]
 
 
@@ -31,6 +32,7 @@ class NeedIn(Body):
     area_id: int | None = None  # defaults to the community's own area
     description: Description = ""
     unit: Unit = ""
+    item: Item = ""  # 物品 (goods only: materials, funding, venue); matched by name with the other side's
     splittable: bool = True
     urgency: Level = 2
     importance: Level = 2
@@ -47,6 +49,7 @@ class NeedPatch(Body, omit_defaults=True):
     category: CategoryCode | msgspec.UnsetType = msgspec.UNSET
     quantity: Quantity | msgspec.UnsetType = msgspec.UNSET
     unit: Unit | msgspec.UnsetType = msgspec.UNSET
+    item: Item | msgspec.UnsetType = msgspec.UNSET
     splittable: bool | msgspec.UnsetType = msgspec.UNSET
     area_id: int | msgspec.UnsetType = msgspec.UNSET
     urgency: Level | msgspec.UnsetType = msgspec.UNSET
@@ -55,6 +58,8 @@ class NeedPatch(Body, omit_defaults=True):
     respond_by: datetime | msgspec.UnsetType | None = msgspec.UNSET
     resolve_by: datetime | msgspec.UnsetType | None = msgspec.UNSET
     beneficiary_groups: list[BeneficiaryCode] | msgspec.UnsetType = msgspec.UNSET
+    # why colour or deadlines are set by hand (required then; kept in the audit log)
+    reason: Annotated[str, Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
 
 
 class NeedOut(msgspec.Struct):
@@ -84,6 +89,7 @@ class NeedOut(msgspec.Struct):
     community_name: str = ""
     area_name: str = ""
     overdue: bool = False
+    item: str = ""
 
 
 class ImportResult(msgspec.Struct):

@@ -13,6 +13,7 @@ import msgspec
 from piccolo.columns.combination import Combinable
 
 from jinlin.areas.choices import area_options
+from jinlin.areas.labels import path_labels
 from jinlin.areas.tables import Area
 from jinlin.audit.service import diff, record
 from jinlin.auth.principal import COMMUNITY_ROLES, Principal
@@ -55,7 +56,7 @@ def to_out(row: dict[str, Any]) -> NeedOut:
         quantity_open=max(row["quantity"] - row["quantity_matched"], 0), published_at=row["published_at"],
         resolved_at=row["resolved_at"], created_at=row["created_at"], updated_at=row["updated_at"],
         community_name=row.get("community_id.name") or "", area_name=row.get("area_id.name") or "",
-        overdue=is_overdue(row),
+        overdue=is_overdue(row), item=row.get("item") or "",
     )
 
 
@@ -65,6 +66,14 @@ async def places_of(community_id: int) -> list[dict[str, Any]]:
     if org is None:
         return []
     return await area_options(levels=None, paths=[org["area.path"]], limit=5000)
+
+
+async def place_choices(community_id: int) -> list[tuple[int, str]]:
+    """The form's picker as (id, label), named from under the community ("第2网格 › 3号楼")."""
+    org = await Organization.select(Organization.area.path).where(Organization.id == community_id).first()
+    if org is None:
+        return []
+    return await path_labels(await places_of(community_id), below=org["area.path"])
 
 
 def _select():
@@ -130,7 +139,8 @@ async def _insert(principal: Principal, data: NeedIn, area: dict[str, Any], poli
     now = clock.now()
     values: dict[str, Any] = {
         "community_id": data.community_id, "area_id": area["id"], "title": data.title.strip(),
-        "description": data.description, "category": data.category, "quantity": data.quantity, "unit": data.unit,
+        "description": data.description, "category": data.category, "quantity": data.quantity, "unit": data.unit.strip(),
+        "item": data.item.strip(),
         "splittable": data.splittable, "urgency": data.urgency, "importance": data.importance,
         "colour": data.colour, "colour_set": data.colour is not None,
         "respond_by": data.respond_by, "resolve_by": data.resolve_by,
@@ -168,8 +178,13 @@ async def update_need(principal: Principal, need_id: int, patch: NeedPatch) -> N
     if before["status"] not in ("draft", "published", "matched"):
         raise WrongStatus("need", before["status"], "edit")
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
+    reason = str(changes.pop("reason", "") or "").strip()
     if not changes:
         return to_out(before)
+    by_hand = [k for k in HAND_SET if changes.get(k) is not None]
+    if by_hand and not reason:
+        raise Invalid("Give a reason for setting colour or deadlines by hand", {"reason": "required"})
+    await _check_consistent_with_matches(need_id, before, changes)
     if "area_id" in changes:
         await _check_place(before["community_id"], changes["area_id"])
     if "colour" in changes:
@@ -196,8 +211,35 @@ async def update_need(principal: Principal, need_id: int, patch: NeedPatch) -> N
             if current["status"] not in ("draft", "published", "matched"):
                 raise WrongStatus("need", current["status"], "edit")
             raise Conflict("Matches already reserve more than that", {"quantity": "below the matched quantity"})
-        await record(principal, "update", "need", need_id, diff(before, changes), summary=before["title"])
+        audit = diff(before, changes)
+        if reason:
+            audit["reason"] = reason
+        await record(principal, "set_by_hand" if by_hand else "update", "need", need_id, audit,
+                     summary=before["title"])
     return to_out(await get_row(need_id))
+
+
+HAND_SET = ("colour", "respond_by", "resolve_by")
+# What matches were made for: with live matches these stay as they are (quantity may not drop below them).
+MATCHED_ON = ("category", "unit", "item", "splittable")
+
+
+async def _check_consistent_with_matches(need_id: int, before: dict[str, Any], changes: dict[str, Any]) -> None:
+    from jinlin.matches.tables import Match
+
+    fixed = [k for k in MATCHED_ON if k in changes and changes[k] != before.get(k)]
+    if fixed and await Match.exists().where((Match.need_id == need_id) & Match.status.is_in(list(ACTIVE_MATCH_STATUSES))):
+        raise Conflict("The need has live matches: cancel them before changing what they were made for",
+                       {k: "fixed while matches are live" for k in fixed})
+
+
+async def derived_preview(principal: Principal, need_id: int, urgency: int, importance: int) -> dict[str, Any]:
+    """The colour and deadlines the policy would give (what "derived" means on the edit page)."""
+    row = await get_visible_row(principal, need_id)
+    policy = await policy_for_area(row["area_id"])
+    colour = policy.colour(urgency, importance)
+    respond_by, resolve_by = policy.deadlines(colour, row["published_at"] or clock.now())
+    return {"colour": colour, "respond_by": respond_by, "resolve_by": resolve_by}
 
 
 async def _transition(principal: Principal, need_id: int, action: str, allowed: tuple[str, ...], new_status: str,

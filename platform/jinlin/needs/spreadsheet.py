@@ -21,6 +21,7 @@ from jinlin.catalog.labels import (
     zh,
 )
 from jinlin.catalog.service import policy_for_area
+from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.tabular import (
@@ -44,8 +45,11 @@ H = {"id": "编号", "title": "标题", "category": "类别", "quantity": "数�
 REQUIRED = [H["title"], H["category"], H["quantity"]]
 
 
+TIME_COLUMNS = ("respond_by", "resolve_by")
+
+
 def _fmt(value: Any) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+    return clock.local(value, "%Y-%m-%d %H:%M")  # China time; the header says so
 
 
 async def export_needs(principal: Principal, **filters: Any) -> bytes:
@@ -54,7 +58,8 @@ async def export_needs(principal: Principal, **filters: Any) -> bytes:
              r["urgency"], r["importance"], colour_zh(r["colour"]), r["area_id.name"] or "",
              "、".join(beneficiary_zh(b) for b in as_list(r["beneficiary_groups"])), r["description"],
              _fmt(r["respond_by"]), _fmt(r["resolve_by"]), zh(r["status"]), r["quantity_matched"]] for r in rows]
-    return write_xlsx(list(H.values()), body, title="需求清单")
+    headers = [clock.zoned(h) if k in TIME_COLUMNS else h for k, h in H.items()]
+    return write_xlsx(headers, body, title="需求清单")
 
 
 def _int(raw: str, column: str, number: int, errors: list[RowError], low: int, high: int) -> int | None:
@@ -64,7 +69,7 @@ def _int(raw: str, column: str, number: int, errors: list[RowError], low: int, h
             raise ValueError
         return int(value)
     except ValueError:
-        errors.append(RowError(number, column, f"must be a whole number from {low} to {high}"))
+        errors.append(RowError(number, column, "must be a whole number from {low} to {high}", {"low": low, "high": high}))
         return None
 
 
@@ -77,7 +82,7 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, int], errors: list
         errors.append(RowError(number, H["title"], "at most 120 characters"))
     out["category"] = category_code(get("category"))
     if out["category"] is None:
-        errors.append(RowError(number, H["category"], f"unknown category {get('category')!r}"))
+        errors.append(RowError(number, H["category"], "unknown category {value}", {"value": get("category")}))
     out["quantity"] = _int(get("quantity"), H["quantity"], number, errors, 1, 1_000_000)
     for key in ("urgency", "importance"):
         out[key] = _int(get(key), H[key], number, errors, 1, 3) if get(key) else 2
@@ -89,17 +94,17 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, int], errors: list
     if get("colour"):
         out["colour"] = colour_code(get("colour"))
         if out["colour"] is None:
-            errors.append(RowError(number, H["colour"], f"unknown colour {get('colour')!r}"))
+            errors.append(RowError(number, H["colour"], "unknown colour {value}", {"value": get("colour")}))
     out["area_id"] = None
     if get("area"):
         out["area_id"] = areas.get(get("area"))
         if out["area_id"] is None:
-            errors.append(RowError(number, H["area"], f"no place named {get('area')!r} in the community"))
+            errors.append(RowError(number, H["area"], "no place named {value} in the community", {"value": get("area")}))
     groups = []
     for text in split_list(get("beneficiary_groups")):
         code = beneficiary_code(text)
         if code is None:
-            errors.append(RowError(number, H["beneficiary_groups"], f"unknown group {text!r}"))
+            errors.append(RowError(number, H["beneficiary_groups"], "unknown group {value}", {"value": text}))
         else:
             groups.append(code)
     out["beneficiary_groups"] = groups

@@ -31,6 +31,7 @@ class Need(Table):
     category = Varchar(length=30, choices=Category, index=True)
     quantity = Integer(default=1)
     unit = Varchar(length=20, default="")
+    item = Varchar(length=40, default="", help_text="物品 for goods (materials, funding, venue): what exactly")
     splittable = Boolean(default=True)
     urgency = Integer(default=2, help_text="1-3")
     importance = Integer(default=2, help_text="1-3")

@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from jinlin.areas.choices import area_names, area_options
+from jinlin.areas.labels import path_labels
 from jinlin.auth.principal import UNIT_ROLES, Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
 from jinlin.core.errors import DomainError, NotFound
@@ -33,7 +34,9 @@ def _units(principal: Principal) -> list[tuple[int, str]]:
 
 
 async def _areas() -> list[tuple[int, str]]:
-    return [(r["id"], r["name"]) for r in await area_options(limit=5000)]
+    rows = await area_options(levels=["street", "community"], limit=5000)
+    county = rows[0]["path"].strip("/").split("/")[0] if rows else ""
+    return await path_labels(rows, below=f"/{county}/" if county else "")  # "东街道 › 社区A"
 
 
 @get("/offers", include_in_schema=False)

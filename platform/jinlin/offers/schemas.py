@@ -9,7 +9,7 @@ import msgspec
 from msgspec import Meta
 
 from jinlin.core.schemas import Body
-from jinlin.needs.schemas import CategoryCode, Description, Quantity, Title, Unit
+from jinlin.needs.schemas import CategoryCode, Description, Item, Quantity, Title, Unit
 
 Radius = Annotated[float, Meta(gt=0, le=500)]
 Skill = Annotated[str, Meta(min_length=1, max_length=40)]
@@ -22,6 +22,7 @@ class OfferIn(Body):
     capacity: Quantity
     description: Description = ""
     unit: Unit = ""
+    item: Item = ""  # 物品 (goods only: materials, funding, venue); matched by name with the other side's
     service_area_ids: list[int] = []
     radius_km: Radius | None = None
     available_from: datetime | None = None
@@ -36,6 +37,7 @@ class OfferPatch(Body, omit_defaults=True):
     category: CategoryCode | msgspec.UnsetType = msgspec.UNSET
     capacity: Quantity | msgspec.UnsetType = msgspec.UNSET
     unit: Unit | msgspec.UnsetType = msgspec.UNSET
+    item: Item | msgspec.UnsetType = msgspec.UNSET
     service_area_ids: list[int] | msgspec.UnsetType = msgspec.UNSET
     radius_km: Radius | msgspec.UnsetType | None = msgspec.UNSET
     available_from: datetime | msgspec.UnsetType | None = msgspec.UNSET
@@ -61,3 +63,4 @@ class OfferOut(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
     organization_name: str = ""
+    item: str = ""

@@ -29,6 +29,7 @@ def to_out(row: dict[str, Any]) -> OfferOut:
         available_from=row["available_from"], available_until=row["available_until"],
         skills=as_list(row["skills"]), status=row["status"], created_at=row["created_at"],
         updated_at=row["updated_at"], organization_name=row.get("organization_id.name") or "",
+        item=row.get("item") or "",
     )
 
 
@@ -107,6 +108,15 @@ async def update_offer(principal: Principal, offer_id: int, patch: OfferPatch) -
     if not changes:
         return to_out(before)
     await _check({**before, **changes, "service_area_ids": changes.get("service_area_ids")})
+    fixed = [k for k in ("category", "unit", "item") if k in changes and changes[k] != before.get(k)]
+    if fixed:
+        from jinlin.matches.tables import Match
+
+        if await Match.exists().where((Match.offer_id == offer_id)
+                                      & Match.status.is_in(["proposed", "accepted", "in_progress"])):
+            # what live matches were made for stays as it was (they were checked against it)
+            raise Conflict("The offer has live matches: cancel them before changing what they were made for",
+                           {k: "fixed while matches are live" for k in fixed})
     values = {getattr(Offer, k): v for k, v in changes.items()}
     where = (Offer.id == offer_id) & Offer.status.is_in(list(EDITABLE))
     if "capacity" in changes:

@@ -36,8 +36,11 @@ REQUIRED = [H["title"], H["category"], H["capacity"]]
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y/%m/%d %H:%M", "%Y/%m/%d")
 
 
+TIME_COLUMNS = ("available_from", "available_until")
+
+
 def _fmt(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+    return clock.local(value, "%Y-%m-%d %H:%M")  # China time; the header says so
 
 
 async def export_offers(principal: Principal, **filters: Any) -> bytes:
@@ -50,29 +53,29 @@ async def export_offers(principal: Principal, **filters: Any) -> bytes:
              r["radius_km"] if r["radius_km"] is not None else "", _fmt(r["available_from"]),
              _fmt(r["available_until"]), "、".join(as_list(r["skills"])), r["description"], zh(r["status"])]
             for r in rows]
-    return write_xlsx(list(H.values()), body, title="资源清单")
+    headers = [clock.zoned(h) if k in TIME_COLUMNS else h for k, h in H.items()]
+    return write_xlsx(headers, body, title="资源清单")
 
 
 def _time(text: str, column: str, number: int, errors: list[RowError]) -> datetime | None:
     if not text:
         return None
-    for fmt in TIME_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=clock.now().tzinfo)
-        except ValueError:
-            continue
+    when = clock.parse_local(text, TIME_FORMATS)  # typed in China time, like the export writes it
+    if when is not None:
+        return when
     errors.append(RowError(number, column, "must be a time like 2026-12-01 09:00"))
     return None
 
 
 def _parse(number: int, raw: dict[str, str], areas: dict[str, list[int]], errors: list[RowError]) -> dict[str, Any]:
-    get = lambda key: (raw.get(H[key]) or "").strip()  # noqa: E731
+    # a time column may carry the export's zone note: a re-imported export reads the same
+    get = lambda key: (raw.get(H[key]) or raw.get(clock.zoned(H[key])) or "").strip()  # noqa: E731
     out: dict[str, Any] = {"title": get("title"), "unit": get("unit"), "description": get("description")}
     if not out["title"]:
         errors.append(RowError(number, H["title"], "required"))
     out["category"] = category_code(get("category"))
     if out["category"] is None:
-        errors.append(RowError(number, H["category"], f"unknown category {get('category')!r}"))
+        errors.append(RowError(number, H["category"], "unknown category {value}", {"value": get("category")}))
     try:
         out["capacity"] = int(float(get("capacity")))
         if out["capacity"] < 1 or float(get("capacity")) != out["capacity"]:
@@ -84,7 +87,7 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, list[int]], errors
         found = areas.get(name, [])
         if len(found) != 1:
             errors.append(RowError(number, H["service_areas"],
-                                   f"no area named {name!r}" if not found else f"{name!r} is ambiguous"))
+                                   "no area named {name}" if not found else "{name} is ambiguous", {"name": name}))
         else:
             ids.append(found[0])
     out["service_area_ids"] = ids

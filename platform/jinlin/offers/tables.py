@@ -26,6 +26,7 @@ class Offer(Table):
     category = Varchar(length=30, choices=Category, index=True)
     capacity = Integer(default=1)
     unit = Varchar(length=20, default="")
+    item = Varchar(length=40, default="", help_text="物品 for goods (materials, funding, venue): what exactly")
     capacity_left = Integer(default=1, help_text="capacity minus what accepted matches reserved; exact")
     service_area_ids = JSON(default=[])
     radius_km = DoublePrecision(null=True, default=None, help_text="around the organisation's area")

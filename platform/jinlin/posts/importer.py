@@ -50,7 +50,7 @@ async def import_posts(principal: Principal, filename: str, content: bytes) -> l
 
         area = areas.get(cell("area_code"))
         if area is None:
-            errors.append(RowError(number, HEADERS["area_code"], f"no area with code {cell('area_code')!r}"))
+            errors.append(RowError(number, HEADERS["area_code"], "no area with code {code}", {"code": cell("area_code")}))
             continue
         if not service.can_staff(principal, area["path"]):
             errors.append(RowError(number, HEADERS["area_code"], "outside what you staff"))
@@ -61,7 +61,7 @@ async def import_posts(principal: Principal, filename: str, content: bytes) -> l
         department = next((d.code for d in pol.departments if department in (d.code, d.zh, d.en)), department)
         username = cell("username")
         if username and username not in accounts:
-            errors.append(RowError(number, HEADERS["username"], f"no active account {username!r}"))
+            errors.append(RowError(number, HEADERS["username"], "no active account {name}", {"name": username}))
             continue
         try:
             data = msgspec.convert({"kind": kind, "department": department, "account_id": accounts.get(username),

@@ -20,6 +20,7 @@ import matching
 from jinlin.areas.tables import Area
 from jinlin.core import clock
 from jinlin.core.db import batches, insert_in_batches
+from jinlin.matches.compat import goods_item
 from jinlin.matches.tables import Match
 from jinlin.needs.tables import Need
 from jinlin.notifications.service import notify
@@ -118,9 +119,10 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
         needs.append(matching.Need(
             id=key, quantity=open_qty, splittable=r["splittable"], category=r["category"],
             skills=(f"{ZONE}{r['area_id']}",), location=_location(areas, r["area_id"]),
-            community=str(r["community_id"]), colour=r["colour"],
+            community=str(r["community_id"]), colour=r["colour"], unit=r["unit"] or None,
+            item=goods_item(r["category"], r["item"]),
         ))
-        demand[r["colour"]] = demand.get(r["colour"], 0) + open_qty
+        demand[r["colour"]] = demand.get(r["colour"], 0) + 1  # in needs: quantities of different units don't add
         need_info[key] = {"id": r["id"], "title": r["title"], "colour": r["colour"], "category": r["category"],
                           "community_id": r["community_id"], "quantity": open_qty}
     need_areas = sorted({r["area_id"] for r in need_rows})
@@ -146,6 +148,7 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
             skills=tuple(sorted(set(o["skills"] or []) | {f"{ZONE}{a}" for a in zones})),
             location=_location(areas, o["org_area"]), radius_km=o["radius_km"],
             reputation=rep.get(o["organization_id"]), provider=str(o["organization_id"]),
+            unit=o["unit"] or None, item=goods_item(o["category"], o["item"]),
         ))
     # workers=1: never fork the process the run is in (a web process in the embedded shape).
     options = matching.Options(time_limit_s=float(run["options"].get("time_limit_s", 10)), workers=1)
@@ -191,12 +194,22 @@ def _dezone(text: str) -> str:
 
 
 def coverage(demand: dict[str, int], assignments: list[dict[str, Any]], needs: dict[str, dict[str, Any]]) -> dict:
-    served = {c: 0 for c in COLOURS}
+    """Per colour, in needs (never summed quantities: 床 and 斤 don't add up): open needs, needs this run
+    serves in full, and needs it serves in part."""
+    given: dict[str, int] = {}
     for a in assignments:
-        colour = needs.get(a["need"], {}).get("colour")
+        given[a["need"]] = given.get(a["need"], 0) + int(a["quantity"])
+    served = {c: 0 for c in COLOURS}
+    partly = {c: 0 for c in COLOURS}
+    for key, qty in given.items():
+        info = needs.get(key, {})
+        colour = info.get("colour")
         if colour in served:
-            served[colour] += int(a["quantity"])
-    return {c: {"demand": demand.get(c, 0), "served": served[c],
+            if qty >= int(info.get("quantity", 0)):
+                served[colour] += 1
+            else:
+                partly[colour] += 1
+    return {c: {"demand": demand.get(c, 0), "served": served[c], "partly": partly[c],
                 "share": (served[c] / demand[c]) if demand.get(c) else None} for c in COLOURS}
 
 

@@ -1,6 +1,6 @@
 """The simple ranked rule, for comparison on the result page: most urgent colour first (then the
 earliest respond-by), each need takes the nearest eligible offers that still have room. It uses the
-same eligibility as the matcher's derived candidates (category, skills, radius)."""
+same eligibility as the matcher's derived candidates (category, unit, item, skills, radius)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import matching
+from matching.units import compatible
 
 COLOUR_RANK = {"red": 0, "orange": 1, "yellow": 2, "green": 3}
 
@@ -24,6 +25,8 @@ def _km(a: matching.Location | None, b: matching.Location | None) -> float:
 
 def eligible(need: matching.Need, offer: matching.Offer) -> tuple[bool, float]:
     if need.category != offer.category or not set(need.skills) <= set(offer.skills):
+        return False, math.nan
+    if not compatible(need.unit, need.item, offer.unit, offer.item):
         return False, math.nan
     d = _km(need.location, offer.location)
     if offer.radius_km is not None and not math.isnan(d) and d > offer.radius_km:
@@ -66,7 +69,8 @@ def ranked_rule(problem: matching.AllocationProblem, need_rows: list[dict[str, A
                     room[oid] -= need.quantity
                     got = need.quantity
                     break
+        # counted in needs served in full, like the run's coverage (quantities of different units don't add)
         if need.colour in served:
-            served[need.colour] += got
+            served[need.colour] += int(got == need.quantity)
         needs_served += int(got == need.quantity)
-    return {"served": served, "needs_served": needs_served, "quantity": sum(served.values())}
+    return {"served": served, "needs_served": needs_served, "quantity": needs_served}

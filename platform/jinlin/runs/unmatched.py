@@ -117,5 +117,9 @@ def would_help(row: dict[str, Any]) -> str:
         return translate("{offer} does not serve this area", offer=name)
     if constraint == "category":
         return translate("{offer} offers a different category", offer=name)
+    if constraint == "unit":
+        return translate("{offer} counts in another unit", offer=name)
+    if constraint == "item":
+        return translate("{offer} offers another item", offer=name)
     return str(helps.get("detail", ""))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -24,6 +24,7 @@ from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
 from jinlin.orgs import service as orgs_service
 from jinlin.volunteers import service
+from jinlin.volunteers.api import xlsx_response
 from jinlin.volunteers.schemas import HonoraryIn, RegisterIn
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -161,7 +162,21 @@ def year_of(value: datetime) -> int:
     return value.astimezone(service.LOCAL).year
 
 
+@get("/volunteers/{volunteer_id:int}/hours.xlsx", include_in_schema=False)
+async def hours_download(principal: NamedDependency[Principal], volunteer_id: FromPath[int]) -> Response[bytes]:
+    """The page's own download (its session cookie), beside the API's bearer-token one."""
+    return xlsx_response(await service.export_volunteer_hours(principal, volunteer_id),
+                         f"volunteer-{volunteer_id}-hours.xlsx")
+
+
+@get("/volunteers/hours.xlsx", include_in_schema=False)
+async def organization_hours_download(principal: NamedDependency[Principal],
+                                      organization_id: FromQuery[int]) -> Response[bytes]:
+    return xlsx_response(await service.export_organization_hours(principal, organization_id),
+                         f"organization-{organization_id}-hours.xlsx")
+
+
 ROUTES = [register_form, register_submit, my_shifts, volunteer_rates, hours_page, honorary_submit, certificate, teams,
-          team_join, team_decide]
+          team_join, team_decide, hours_download, organization_hours_download]
 NAV = [NavItem("My shifts and hours", "/my/shifts", frozenset(), order=31),
        NavItem("Volunteer teams", "/volunteers/teams", frozenset(), order=32)]

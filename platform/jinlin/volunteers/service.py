@@ -328,7 +328,7 @@ async def add_honorary_hours(principal: Principal, volunteer_id: int, data: Hono
     return await volunteer_hours(principal, volunteer_id)
 
 
-EXPORT_HEADERS = ["志愿者", "用户名", "年份", "日期", "类别", "时长(小时)", "活动", "组织", "说明"]
+EXPORT_HEADERS = ["志愿者", "用户名", "年份", "日期（北京时间）", "类别", "时长(小时)", "活动", "组织", "说明"]
 KIND_ZH = {"recorded": "积分时长", "honorary": "荣誉时长"}
 
 

@@ -7,7 +7,8 @@ async def test_the_audit_page_shows_actor_object_and_changed_fields(client):
     await client.patch(f"/api/v1/organizations/{w.orgs['village']['id']}", json={"name": "柳林新村"}, headers=h)
     await page_login(client, "county")
     html = (await client.get("/audit?object_type=organization")).text
-    assert "county" in html and f"organization #{w.orgs['village']['id']}" in html
+    # the object by its kind and name (a link), not "organization #8"
+    assert "county" in html and f'组织\n        <a href="/organizations/{w.orgs["village"]["id"]}">柳林村</a>' in html
     assert "柳林村 → 柳林新村" in html
 
 

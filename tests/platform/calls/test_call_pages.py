@@ -98,7 +98,7 @@ async def test_staff_turn_a_pledge_into_a_match_through_the_page_and_close_the_c
     assert r.status_code == 303, r.text
     match = await Match.select().first()
     assert (match["source"], match["status"], match["quantity"], match["provider_id"]) == \
-        ("call", "proposed", 6, w.orgs["enterprise"]["id"])
+        ("call", "accepted", 6, w.orgs["enterprise"]["id"])  # pledged by the unit, matched by the community
     page = await client.get(call_url)
     assert f'/matches/{match["id"]}' in page.text
     r = await client.post(f"{call_url}/close", data={"_csrf_token": token})

@@ -67,7 +67,7 @@ async def test_a_call_with_pledges_is_turned_into_matches_and_closed(client, fro
     assert r.status_code == 201, r.text
     assert r.json()["status"] == "matched" and len(r.json()["match_ids"]) == 1
     match = await Match.select().where(Match.id == r.json()["match_ids"][0]).first()
-    assert (match["source"], match["status"], match["quantity"], match["need_id"]) == ("call", "proposed", 3, need_id)
+    assert (match["source"], match["status"], match["quantity"], match["need_id"]) == ("call", "accepted", 3, need_id)  # both sides: pledged, and matched by the community
     assert match["provider_id"] == w.orgs["enterprise"]["id"]
     over = await client.post(f"/api/v1/calls/{call['id']}/responses/{pledge['id']}/match",
                              json={"need_id": need_id, "quantity": 1}, headers=staff)

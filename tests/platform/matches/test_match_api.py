@@ -12,9 +12,9 @@ async def _loop_until_completed(client, w):
         "capacity": 4, "unit": "次", "publish": True})).json()
     match = (await client.post("/api/v1/matches", headers=liaison, json={
         "need_id": need["id"], "offer_id": offer["id"], "quantity": 2})).json()
-    for headers in (staff, liaison):
-        r = await client.post(f"/api/v1/matches/{match['id']}/accept", headers=headers)
-        assert r.status_code == 200, r.text
+    assert match["provider_accepted_at"] is not None  # the liaison proposed: their side has accepted
+    r = await client.post(f"/api/v1/matches/{match['id']}/accept", headers=staff)
+    assert r.status_code == 200 and r.json()["status"] == "accepted", r.text
     assert (await client.post(f"/api/v1/matches/{match['id']}/start", headers=liaison)).status_code == 200
     r = await client.post(f"/api/v1/matches/{match['id']}/complete", headers=staff)
     assert r.status_code == 200 and r.json()["status"] == "completed"

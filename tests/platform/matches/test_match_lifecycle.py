@@ -14,14 +14,15 @@ from jinlin.offers.service import get_row as offer_row
 async def _pair(w, need_quantity=5, capacity=5, quantity=2, **need_fields):
     need = await make_need("staff_a", w.orgs["comm_a"], quantity=need_quantity, **need_fields)
     offer = await make_offer("liaison", w.orgs["enterprise"], capacity=capacity)
-    match = await service.create_match(await principal("liaison"), need.id, offer.id, quantity)
+    # proposed by a run: neither side has accepted yet (a proposal by hand is accepted by its proposer)
+    match = await service.create_match(None, need.id, offer.id, quantity, source="run")
     return need, offer, match
 
 
 async def test_a_proposal_reserves_nothing_until_the_provider_accepts(engine):
     w = await make_world()
     need, offer, match = await _pair(w)
-    assert match.status == "proposed" and match.proposed_by == "provider"
+    assert match.status == "proposed" and match.proposed_by == "system"
     assert (await offer_row(offer.id))["capacity_left"] == 5
     accepted = await service.accept_match(await principal("liaison"), match.id)
     assert accepted.provider_accepted_at is not None and accepted.status == "proposed"
@@ -145,9 +146,9 @@ async def test_an_acceptance_beyond_the_capacity_left_is_refused_and_changes_not
     need = await make_need("staff_a", w.orgs["comm_a"], quantity=10)
     offer = await make_offer("liaison", w.orgs["enterprise"], capacity=3)
     liaison = await principal("liaison")
-    first = await service.create_match(liaison, need.id, offer.id, 2)
+    first = await service.create_match(None, need.id, offer.id, 2, source="run")
     need2 = await make_need("staff_a", w.orgs["comm_a"], quantity=10, title="第二个")
-    second = await service.create_match(liaison, need2.id, offer.id, 2)
+    second = await service.create_match(None, need2.id, offer.id, 2, source="run")
     await service.accept_match(liaison, first.id)
     with pytest.raises(Conflict) as caught:
         await service.accept_match(liaison, second.id)
@@ -157,12 +158,28 @@ async def test_an_acceptance_beyond_the_capacity_left_is_refused_and_changes_not
     assert (await need_row(need2.id))["quantity_matched"] == 0
 
 
+async def test_whoever_proposes_by_hand_has_accepted_for_their_side(engine):
+    w = await make_world()
+    need = await make_need("staff_a", w.orgs["comm_a"], quantity=5)
+    offer = await make_offer("liaison", w.orgs["enterprise"], capacity=5)
+    by_unit = await service.create_match(await principal("liaison"), need.id, offer.id, 2)
+    assert by_unit.provider_accepted_at is not None and by_unit.community_accepted_at is None
+    assert (await offer_row(offer.id))["capacity_left"] == 3  # the provider's acceptance reserves
+    with pytest.raises(Conflict):
+        await service.accept_match(await principal("liaison"), by_unit.id)
+    need2 = await make_need("staff_a", w.orgs["comm_a"], quantity=5, title="第二个")
+    by_community = await service.create_match(await principal("staff_a"), need2.id, offer.id, 1)
+    assert by_community.community_accepted_at is not None and by_community.provider_accepted_at is None
+    assert (await service.accept_match(await principal("liaison"), by_community.id)).status == "accepted"
+
+
 async def test_the_other_side_is_notified_of_each_step(engine):
     w = await make_world()
     _, _, match = await _pair(w)
     await service.accept_match(await principal("staff_a"), match.id)
     kinds = [(r["kind"], r["organization"]) for r in await Notification.select().order_by(Notification.id)]
-    assert kinds == [("match_proposed", w.orgs["comm_a"]["id"]), ("match_accepted", w.orgs["enterprise"]["id"])]
+    assert kinds == [("match_proposed", w.orgs["comm_a"]["id"]), ("match_proposed", w.orgs["enterprise"]["id"]),
+                     ("match_accepted", w.orgs["enterprise"]["id"])]
 
 
 async def test_twenty_concurrent_acceptances_leave_exactly_five(engine, backend):

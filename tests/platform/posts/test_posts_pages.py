@@ -54,7 +54,7 @@ async def test_the_excel_template_round_trips_and_a_bad_row_imports_nothing(clie
     token = await csrf_token(client, "/posts/import")
     r = await client.post("/posts/import", data={"_csrf_token": token},
                           files={"file": ("p.xlsx", write_xlsx(list(HEADERS.values()), bad))})
-    assert r.status_code == 400 and "outside what you staff" in r.text
+    assert r.status_code == 400 and "不在您负责的范围内" in r.text
     assert await Post.count() == 0
     r = await client.post("/posts/import", data={"_csrf_token": token},
                           files={"file": ("p.xlsx", write_xlsx(list(HEADERS.values()), good))})

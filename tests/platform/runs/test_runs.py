@@ -40,7 +40,7 @@ async def test_a_run_over_the_county_proposes_matches_with_reasons_and_explains_
     assert by_need[ids["n_west"]]["offer_id"] == ids["o_village"]
     assert all(m["offer_id"] != ids["o_village"] for m in matches if m["need_id"] != ids["n_west"])
     result = (await client.get(f"/api/v1/match-runs/{run['id']}/result", headers=headers)).json()["result"]
-    assert result["coverage"]["red"] == {"demand": 4, "served": 4, "share": 1.0}
+    assert result["coverage"]["red"] == {"demand": 1, "served": 1, "partly": 0, "share": 1.0}
     unmatched = {u["need_id"]: u for u in result["unmatched"]}
     assert unmatched[ids["n_none"]]["reason"] == "no_candidate"
     assert unmatched[ids["n_green"]]["reason"] == "capacity_taken"

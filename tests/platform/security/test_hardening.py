@@ -148,7 +148,7 @@ async def test_imports_refuse_what_the_api_refuses_naming_row_and_column(client)
     csv = f"标题,类别,数量,单位\n送餐,elder_care,2,{'份' * 30}\n".encode()
     r = await client.post("/api/v1/needs/import", headers=await login(client, "admin_a"),
                           files={"file": ("needs.csv", csv, "text/csv")})
-    assert r.status_code == 400 and r.json()["error"]["fields"] == {"row 2": "单位: Expected `str` of length <= 20"}
+    assert r.status_code == 400 and r.json()["error"]["fields"] == {"row 2": "单位: 最多 20 个字符"}  # in the reader's language (issue 11)
     assert await Need.count() == 0
 
 

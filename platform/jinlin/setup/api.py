@@ -1,0 +1,46 @@
+"""/api/v1/setup: templates and all-or-nothing imports of organisations, accounts and 报到."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from litestar import get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, MultipartBody
+from litestar.response import Response
+
+from jinlin.auth.principal import Principal
+from jinlin.core.errors import NotFound
+from jinlin.core.tabular import read_upload
+from jinlin.setup import service, sheets
+from jinlin.setup.schemas import NewAccountOut, SetupImportResult
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def template_response(name: str) -> Response:
+    sheet = sheets.SHEETS.get(name)
+    if sheet is None:
+        raise NotFound("No such template")
+    return Response(sheets.template(sheet), media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"{name}-template.xlsx\"; "
+                               f"filename*=UTF-8''{quote(sheet.title + '导入模板.xlsx')}"})
+
+
+@get("/setup/templates/{name:str}", tags=["setup"])
+async def setup_template(principal: NamedDependency[Principal], name: FromPath[str]) -> Response:
+    return template_response(name.removesuffix(".xlsx"))
+
+
+@post("/setup/import/{name:str}", tags=["setup"], status_code=201)
+async def setup_import(principal: NamedDependency[Principal], name: FromPath[str],
+                       data: MultipartBody[dict[str, UploadFile]]) -> Response[SetupImportResult]:
+    ids, accounts = await service.run_import(principal, name, *await read_upload(data.get("file")))
+    result = SetupImportResult(imported=len(ids) + len(accounts), ids=ids, accounts=[
+        NewAccountOut(a.username, a.display_name, a.organization, a.role, a.one_time_password) for a in accounts])
+    # one-time passwords: never kept by a cache
+    return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
+
+
+ROUTES = [setup_template, setup_import]

@@ -197,15 +197,21 @@ def as_cell(value: object) -> object:
 
 
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: str = "Sheet1") -> bytes:
+    return write_xlsx_book([(title, headers, rows)])
+
+
+def write_xlsx_book(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+    """Several sheets, each (title, headers, rows), in one workbook."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append([as_cell(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
-                cell.data_type = "s"  # shown as typed, never evaluated by Excel
+    book.remove(book.active)
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(list(headers))
+        for row in rows:
+            sheet.append([as_cell(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                    cell.data_type = "s"  # shown as typed, never evaluated by Excel
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

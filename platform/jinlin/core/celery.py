@@ -39,6 +39,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # A quarter of the reaper's bound: a dead worker's run is retried within about 1.25 bounds.
     "reap-stale-runs": {"task": "jinlin.runs.tasks.reap_stale_runs",
                         "schedule": schedule(timedelta(seconds=max(1.0, get_settings().run_reaper_bound_s / 4)))},
+    # Areas that switched the monthly supervision report on get last month's on the 1st (China time).
+    "monthly-supervision-reports": {"task": "jinlin.supervision.tasks.monthly_reports",
+                                    "schedule": crontab(minute=30, hour=6, day_of_month=1)},
 }
 
 

@@ -1,5 +1,6 @@
 FROM python:3.11-slim-bookworm
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm \
+    libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 WORKDIR /srv
 COPY frontend/package.json frontend/package-lock.json frontend/
 RUN cd frontend && npm ci --ignore-scripts --no-audit --no-fund

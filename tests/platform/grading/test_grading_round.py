@@ -146,3 +146,45 @@ async def test_nobody_grades_their_own_organisation(client, frozen_clock):
     assert r.status_code == 403
     assert await GradingAssignment.count().where(GradingAssignment.status == "graded") == 0
     assert await GradeResult.count() == 0
+
+
+async def test_the_partners_to_grade_are_on_the_graders_workbench_until_graded(client, frozen_clock):
+    from factories import principal
+    from jinlin.core.workbench import collect
+
+    w = await make_world()
+    await year_of_work(w)
+    rnd, county = await _open(client)
+    items = [i for i in await collect(await principal("admin_a")) if i.group == "To grade"]
+    assert [i.title for i in items] == ["鑫源建材有限公司"]
+    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json())
+    a = pairs[("社区A居委会", "鑫源建材有限公司")]
+    await client.post(f"/api/v1/grading-assignments/{a['id']}/grade", headers=await login(client, "admin_a"),
+                      json={"scores": a["suggested"]})
+    assert not [i for i in await collect(await principal("admin_a")) if i.group == "To grade"]
+    assert not [i for i in await collect(await principal("admin_b")) if i.title == "鑫源建材有限公司"]
+
+
+async def test_a_grade_form_without_a_reason_for_differing_shows_the_error_in_chinese(client, frozen_clock):
+    from factories import csrf_token
+
+    w = await make_world()
+    await year_of_work(w)
+    rnd, county = await _open(client)
+    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json())
+    aid = pairs[("社区A居委会", "鑫源建材有限公司")]["id"]
+    await login(client, "admin_a")
+    token = await csrf_token(client, f"/grading/assignments/{aid}")
+    r = await client.post(f"/grading/assignments/{aid}/grade", data={
+        "_csrf_token": token, "score_responsiveness": "1", "score_quality": "4", "score_cooperation": "3",
+        "opinion": "响应慢"})
+    assert r.status_code == 400
+    assert 'data-field="override_reason"' in r.text and "评分与建议分不同时须填写理由" in r.text
+    assert "响应慢" in r.text  # the input is kept
+    assert (await GradingAssignment.select().where(GradingAssignment.id == aid).first())["status"] == "pending"
+    r = await client.post(f"/grading/assignments/{aid}/grade", data={
+        "_csrf_token": token, "score_responsiveness": "1", "score_quality": "4", "score_cooperation": "3",
+        "opinion": "响应慢", "override_reason": "两次号召迟到"})
+    assert r.status_code == 303
+    page = await client.get(f"/grading/assignments/{aid}")
+    assert "两次号召迟到" in page.text and 'data-testid="grade-form"' not in page.text

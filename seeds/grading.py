@@ -10,7 +10,7 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.grading.config import config_for
 from jinlin.grading.schemas import RoundIn
-from jinlin.grading.service import CHINA, compute_results, open_round
+from jinlin.grading.service import CHINA, INSERT_BATCH, compute_results, open_round
 from jinlin.grading.tables import GradeResult, GradingAssignment, GradingRound, OpinionReply
 from jinlin.orgs.tables import Registration
 from seeds.demo import SeedContext
@@ -52,8 +52,8 @@ async def seed(ctx: SeedContext) -> None:
                     suggested=suggested, suggested_score=config.weighted(suggested), status="graded", scores=scores,
                     score=config.weighted(scores), opinion=rng.choice(OPINIONS), override_reason=reason,
                     graded_at=closed))
-        if assignments:
-            await GradingAssignment.insert(*assignments)
+        for i in range(0, len(assignments), INSERT_BATCH):
+            await GradingAssignment.insert(*assignments[i:i + INSERT_BATCH])
         row = await GradingRound.select().where(GradingRound.id == round_id).first()
         results = await compute_results(row)
         if results:

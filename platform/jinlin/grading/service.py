@@ -34,6 +34,7 @@ from jinlin.orgs.tables import Organization
 CHINA = timezone(timedelta(hours=8))
 GRADING_STAFF = frozenset({"county_admin", "street_admin"})  # see every grade and opinion in their area
 GRADER_ROLES = frozenset({"community_admin", "community_staff", "unit_liaison", "team_leader"})
+INSERT_BATCH = 500  # rows per INSERT: both databases cap the parameters of one statement
 
 
 def year_span(year: int) -> tuple[datetime, datetime]:
@@ -131,8 +132,8 @@ async def open_round(principal: Principal, data: RoundIn) -> RoundOut:
                     round=round_id, grader=grader, gradee=gradee, direction=direction,
                     assignment_key=f"{round_id}:{grader}:{gradee}", basis=sorted(e.basis),
                     evidence=evidence.evidence_view(e, direction), suggested=items, suggested_score=overall))
-        if assignments:
-            await GradingAssignment.insert(*assignments)
+        for i in range(0, len(assignments), INSERT_BATCH):
+            await GradingAssignment.insert(*assignments[i:i + INSERT_BATCH])
         await record(principal, "open", "grading_round", round_id, {"year": [None, data.year],
                                                                       "assignments": [None, len(assignments)]},
                      summary=f"{county['name']} {data.year}")
@@ -194,11 +195,12 @@ async def close_round(principal: Principal, round_id: int) -> RoundOut:
         if not done:
             raise WrongStatus("The round", row["status"], "close")
         results = await compute_results(row)
-        if results:
-            await GradeResult.insert(*[GradeResult(
-                round=round_id, organization=r["organization_id"], result_key=f"{round_id}:{r['organization_id']}",
-                kind=r["kind"], score=r["score"], grade=r["grade"], rank=r["rank"], rank_of=r["rank_of"],
-                gradings=r["gradings"]) for r in results])
+        rows = [GradeResult(round=round_id, organization=r["organization_id"],
+                            result_key=f"{round_id}:{r['organization_id']}", kind=r["kind"], score=r["score"],
+                            grade=r["grade"], rank=r["rank"], rank_of=r["rank_of"], gradings=r["gradings"])
+                for r in results]
+        for i in range(0, len(rows), INSERT_BATCH):
+            await GradeResult.insert(*rows[i:i + INSERT_BATCH])
         await record(principal, "close", "grading_round", round_id, {"status": ["open", "closed"],
                                                                        "graded": [None, len(results)]},
                      summary=f"{row['year']}")

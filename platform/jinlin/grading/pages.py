@@ -140,14 +140,15 @@ async def reply(principal: NamedDependency[Principal], request: Request,
     return redirect(f"/grading/organizations/{org_id}")
 
 
-async def _settings(principal: Principal, *, errors: dict[str, str] | None = None,
-                    status_code: int = 200) -> Template:
+async def _settings(principal: Principal, *, values: dict[str, Any] | None = None,
+                    errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
     county = await service.county_area(principal)
     from jinlin.grading.config import history
 
     current = await service.get_settings(principal, county["id"])
     return render("grading/settings.html", principal, county=county, s=current, grades=GRADES,
-                  history=await history(county["id"]), errors=errors or {}, status_code=status_code)
+                  history=await history(county["id"]), values=values or {}, errors=errors or {},
+                  status_code=status_code)
 
 
 @get("/grading/settings", include_in_schema=False)
@@ -171,7 +172,7 @@ async def settings_save(principal: NamedDependency[Principal], request: Request)
             rubric=[_rubric_item(i) for i in rubric])
         await service.put_settings(principal, county["id"], data)
     except DomainError as exc:
-        return await _settings(principal, errors=form_errors(exc), status_code=exc.status)
+        return await _settings(principal, values=form, errors=form_errors(exc), status_code=exc.status)
     return redirect("/grading/settings")
 
 

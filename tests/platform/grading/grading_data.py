@@ -66,12 +66,26 @@ async def twin(w, helper: str, community: str, period: int, status: str = "activ
     return t.id
 
 
+async def volunteer_hours(w, organizer: str, area: str, minutes: int) -> None:
+    from jinlin.activities.tables import Activity, Shift, Signup
+
+    now = clock.now()
+    act = Activity(organizer=w.orgs[organizer]["id"], title="社区环境整治", category="environment",
+                   area=w.areas[area]["id"], status="finished", created_at=now, updated_at=now)
+    await act.save()
+    shift = Shift(activity=act.id, starts_at=now - timedelta(days=1), ends_at=now - timedelta(hours=20), slots=5,
+                  slots_left=4, checkin_code="123456", created_at=now)
+    await shift.save()
+    await Signup.insert(Signup(shift=shift.id, volunteer=w.accounts["volunteer"], status="completed",
+                               minutes=minutes, verified_at=now))
+
+
 async def year_of_work(w) -> None:
     """社区A ↔ 鑫源建材 (registered, two pledges, two matches, rated both ways) and 社区B ↔ 柳林村 (twinned).
 
     社区A → 鑫源建材: ratings 5; pledges 2 h and 10 h (mean 6 h → 4), one of two matched (→ 3);
-    matches: one completed on time of two (→ 3). Items: responsiveness (4+3+3)/3 → 3, quality (5+3)/2 → 4,
-    cooperation (3) → 3; overall 3.33.
+    matches: one completed on time of two (→ 3); 20 volunteer hours in 社区A's grid (1 + 4 × 20/40 → 3).
+    Items: responsiveness (4+3+3)/3 → 3, quality (5+3)/2 → 4, cooperation (3+3)/2 → 3; overall 3.33.
     鑫源建材 → 社区A: ratings 4, matches 3. responsiveness 3, quality 3.5 → 4, cooperation (no source: all
     evidence (4+3)/2) → 4; overall 3.67.
     社区B ↔ 柳林村: twinning only (4) → 4, 4, 4; overall 4.0 both ways.
@@ -83,4 +97,5 @@ async def year_of_work(w) -> None:
     await make_match(w, "comm_a", "enterprise", status="accepted")
     await rate(m1, "community", w.orgs["comm_a"], w.orgs["enterprise"], 5)
     await rate(m1, "provider", w.orgs["enterprise"], w.orgs["comm_a"], 4)
+    await volunteer_hours(w, "enterprise", "grid_a1", 20 * 60)
     await twin(w, "village", "comm_b", 2026)

@@ -35,7 +35,8 @@ async def test_a_round_pairs_organisations_that_worked_together_with_suggested_s
     a_to_e = pairs[("社区A居委会", "鑫源建材有限公司")]
     assert a_to_e["basis"] == ["called", "matched", "registered"]
     assert a_to_e["evidence"]["components"] == {"ratings": 5.0, "call_delay": 4, "pledges_fulfilled": 3.0,
-                                                "on_time": 3.0}
+                                                "on_time": 3.0, "activity_hours": 3.0}
+    assert a_to_e["evidence"]["activity_hours"] == 20.0
     assert a_to_e["evidence"]["pledges"] == 2 and a_to_e["evidence"]["pledge_delay_h"] == 6.0
     assert a_to_e["evidence"]["matches"] == 2 and a_to_e["evidence"]["matches_on_time"] == 1
     assert a_to_e["suggested"] == {"responsiveness": 3, "quality": 4, "cooperation": 3}

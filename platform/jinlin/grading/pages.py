@@ -11,13 +11,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from jinlin.auth.principal import STAFF_ROLES, UNIT_ROLES, Principal
-from jinlin.core.errors import DomainError, Invalid
+from jinlin.core.errors import DomainError, Invalid, NotFound
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import form_data, form_errors, redirect, render
 from jinlin.grading import export, service
 from jinlin.grading.api import XLSX
 from jinlin.grading.config import GRADES
 from jinlin.grading.schemas import GradeIn, RoundIn, SettingsIn
+from jinlin.orgs.tables import UNIT_KINDS
 
 
 def _int(raw: Any, field: str, low: int, high: int) -> int:
@@ -187,9 +188,20 @@ def _rubric_item(item: dict[str, Any]) -> Any:
         raise Invalid("Check the highlighted fields", {f"weight_{item['key']}": str(exc)}) from None
 
 
-ROUTES = [grading_index, open_round, round_page, close_round, round_export, assignment_page, grade,
+@get("/grading/organizations/{org_id:int}/panel", include_in_schema=False)
+async def organization_panel(principal: NamedDependency[Principal], org_id: FromPath[int]) -> Template:
+    """The latest grade on the organisation's page, for those who may see it (nothing otherwise)."""
+    try:
+        data = await service.organization_grading(principal, org_id)
+    except NotFound:
+        data = None
+    return render("grading/_org_panel.html", principal, g=data)
+
+
+ROUTES = [organization_panel, grading_index, open_round, round_page, close_round, round_export, assignment_page, grade,
           organization_page, reply, settings_page, settings_save]
 NAV = [NavItem("Two-way grading", "/grading", STAFF_ROLES | UNIT_ROLES, order=82)]
+ORG_PANELS = [(kind, "grading/_org_section.html") for kind in sorted(UNIT_KINDS | {"community"})]
 
 
 def _grade_label(grade: str) -> str:

@@ -118,3 +118,16 @@ async def test_weights_changed_during_a_year_do_not_change_last_years_grades(cli
     this_year = (await client.get(f"/api/v1/grading-settings/{cid}?year=2026", headers=county)).json()
     last_year = (await client.get(f"/api/v1/grading-settings/{cid}?year=2025", headers=county)).json()
     assert this_year["thresholds"]["excellent"] == 3.0 and last_year["thresholds"]["excellent"] == 4.5
+
+
+async def test_an_organisations_page_shows_its_latest_grade_to_those_who_may_see_it(client, frozen_clock):
+    w = await make_world()
+    await year_of_work(w)
+    await _graded_and_closed(client)
+    eid = w.orgs["enterprise"]["id"]
+    await login(client, "liaison")
+    assert f'hx-get="/grading/organizations/{eid}/panel"' in (await client.get(f"/organizations/{eid}")).text
+    panel = await client.get(f"/grading/organizations/{eid}/panel")
+    assert 'data-grade="fair"' in panel.text and "一般" in panel.text
+    await login(client, "admin_b")
+    assert "data-grade" not in (await client.get(f"/grading/organizations/{eid}/panel")).text

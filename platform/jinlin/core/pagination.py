@@ -31,6 +31,10 @@ class PageRequest:
         next_offset = self.offset + len(items)
         return Page(items=items, next_cursor=encode_cursor(next_offset) if next_offset < total else None, total=total)
 
+    def page_of(self, items: list[Any]) -> Page[Any]:
+        """One page of a list already in hand (filtered in Python for scope)."""
+        return self.page(items[self.offset:self.offset + self.limit], len(items))
+
 
 def encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from jinlin.auth.principal import Principal
+from jinlin.core.pagination import Page, PageRequest
 from jinlin.grading import export, service
 from jinlin.grading.schemas import (
     AssignmentOut,
@@ -29,9 +30,10 @@ class RoundController(Controller):
     tags = ["grading"]
 
     @get("/")
-    async def list_rounds(self, principal: NamedDependency[Principal]) -> list[RoundOut]:
+    async def list_rounds(self, principal: NamedDependency[Principal],
+                          paging: NamedDependency[PageRequest]) -> Page[RoundOut]:
         """The rounds of the caller's county, newest first."""
-        return await service.list_rounds(principal)
+        return paging.page_of(await service.list_rounds(principal))
 
     @post("/")
     async def open_round(self, principal: NamedDependency[Principal], data: JSONBody[RoundIn]) -> RoundOut:
@@ -48,13 +50,16 @@ class RoundController(Controller):
         return await service.close_round(principal, round_id)
 
     @get("/{round_id:int}/assignments")
-    async def assignments(self, principal: NamedDependency[Principal], round_id: FromPath[int]) -> list[AssignmentOut]:
+    async def assignments(self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
+                          round_id: FromPath[int]) -> Page[AssignmentOut]:
         """Who the caller's organisations grade (grading staff: all in their area)."""
-        return await service.list_assignments(principal, round_id)
+        return paging.page_of(await service.list_assignments(principal, round_id))
 
     @get("/{round_id:int}/results")
-    async def results(self, principal: NamedDependency[Principal], round_id: FromPath[int]) -> list[ResultOut]:
-        return await service.round_results(principal, round_id)
+    async def results(self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
+                      round_id: FromPath[int]) -> Page[ResultOut]:
+        """Grades and ranks: every one in a grading staff member's area, else the caller's own organisations'."""
+        return paging.page_of(await service.round_results(principal, round_id))
 
     @get("/{round_id:int}/export.xlsx", media_type=XLSX)
     async def export_xlsx(self, principal: NamedDependency[Principal], round_id: FromPath[int]) -> Response[bytes]:

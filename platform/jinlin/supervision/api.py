@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from jinlin.auth.principal import Principal
+from jinlin.core.pagination import Page, PageRequest
 from jinlin.supervision import service
 from jinlin.supervision.schemas import ReportIn, ReportOut, ScheduleIn, ScheduleOut
 
@@ -32,9 +33,10 @@ class ReportController(Controller):
     tags = ["supervision"]
 
     @get("/")
-    async def list_reports(self, principal: NamedDependency[Principal]) -> list[ReportOut]:
+    async def list_reports(self, principal: NamedDependency[Principal],
+                           paging: NamedDependency[PageRequest]) -> Page[ReportOut]:
         """Reports of the caller's area (street and county admins) and reports published to their organisation."""
-        return [report_out(r) for r in await service.list_reports(principal)]
+        return paging.page_of([report_out(r) for r in await service.list_reports(principal, limit=1000)])
 
     @post("/")
     async def create(self, principal: NamedDependency[Principal], data: JSONBody[ReportIn]) -> ReportOut:

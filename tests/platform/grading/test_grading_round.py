@@ -28,7 +28,7 @@ async def test_a_round_pairs_organisations_that_worked_together_with_suggested_s
     await year_of_work(w)
     rnd, county = await _open(client)
     assert rnd["status"] == "open" and rnd["assignments"] == 4 and rnd["graded"] == 0
-    items = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json()
+    items = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json()["items"]
     pairs = _by_pair(items)
     assert set(pairs) == {("社区A居委会", "鑫源建材有限公司"), ("鑫源建材有限公司", "社区A居委会"),
                           ("社区B居委会", "柳林村"), ("柳林村", "社区B居委会")}
@@ -49,8 +49,13 @@ async def test_a_round_pairs_organisations_that_worked_together_with_suggested_s
     # Each grading organisation is told; the community's admin sees only its own assignments.
     assert await Notification.count().where(Notification.kind == "grading_open") == 4
     mine = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments",
-                             headers=await login(client, "admin_a"))).json()
+                             headers=await login(client, "admin_a"))).json()["items"]
     assert [(a["grader_name"], a["gradee_name"]) for a in mine] == [("社区A居委会", "鑫源建材有限公司")]
+    page = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments?limit=3", headers=county)).json()
+    assert len(page["items"]) == 3 and page["total"] == 4 and page["next_cursor"]
+    rest = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments?cursor={page['next_cursor']}",
+                             headers=county)).json()
+    assert len(rest["items"]) == 1 and rest["next_cursor"] is None
     again = await client.post("/api/v1/grading-rounds", json={"year": 2026}, headers=county)
     assert again.status_code == 409
 
@@ -59,7 +64,7 @@ async def test_grades_and_ranks_on_close_match_the_hand_computed_ones(client, fr
     w = await make_world()
     await year_of_work(w)
     rnd, county = await _open(client)
-    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json())
+    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json()["items"])
 
     async def grade(user, pair, scores, reason=""):
         r = await client.post(f"/api/v1/grading-assignments/{pairs[pair]['id']}/grade", headers=await login(client, user),
@@ -78,7 +83,7 @@ async def test_grades_and_ranks_on_close_match_the_hand_computed_ones(client, fr
     closed = await client.post(f"/api/v1/grading-rounds/{rnd['id']}/close", headers=county)
     assert closed.status_code == 201 and closed.json()["status"] == "closed" and closed.json()["graded"] == 4
     results = {r["organization_name"]: r for r in
-               (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/results", headers=county)).json()}
+               (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/results", headers=county)).json()["items"]}
     got = {name: (r["score"], r["grade"], r["rank"], r["rank_of"]) for name, r in results.items()}
     # Thresholds 4.5 / 3.5 / 2.5; ranks within each kind.
     assert got == {"社区A居委会": (5.0, "excellent", 1, 2), "社区B居委会": (2.67, "fair", 2, 2),
@@ -103,7 +108,7 @@ async def test_overriding_the_suggested_score_needs_a_reason_and_is_audited(clie
     w = await make_world()
     await year_of_work(w)
     rnd, county = await _open(client)
-    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json())
+    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json()["items"])
     aid = pairs[("社区A居委会", "鑫源建材有限公司")]["id"]
     admin = await login(client, "admin_a")
     r = await client.post(f"/api/v1/grading-assignments/{aid}/grade", headers=admin,
@@ -135,7 +140,7 @@ async def test_nobody_grades_their_own_organisation(client, frozen_clock):
     await make_account("both", [(w.orgs["comm_a"]["id"], "community_staff"),
                                 (w.orgs["enterprise"]["id"], "unit_liaison")])
     rnd, county = await _open(client)
-    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json())
+    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json()["items"])
     both = await login(client, "both")
     for pair in (("社区A居委会", "鑫源建材有限公司"), ("鑫源建材有限公司", "社区A居委会")):
         r = await client.post(f"/api/v1/grading-assignments/{pairs[pair]['id']}/grade", headers=both,
@@ -158,7 +163,7 @@ async def test_the_partners_to_grade_are_on_the_graders_workbench_until_graded(c
     rnd, county = await _open(client)
     items = [i for i in await collect(await principal("admin_a")) if i.group == "To grade"]
     assert [i.title for i in items] == ["鑫源建材有限公司"]
-    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json())
+    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json()["items"])
     a = pairs[("社区A居委会", "鑫源建材有限公司")]
     await client.post(f"/api/v1/grading-assignments/{a['id']}/grade", headers=await login(client, "admin_a"),
                       json={"scores": a["suggested"]})
@@ -172,7 +177,7 @@ async def test_a_grade_form_without_a_reason_for_differing_shows_the_error_in_ch
     w = await make_world()
     await year_of_work(w)
     rnd, county = await _open(client)
-    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json())
+    pairs = _by_pair((await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json()["items"])
     aid = pairs[("社区A居委会", "鑫源建材有限公司")]["id"]
     await login(client, "admin_a")
     token = await csrf_token(client, f"/grading/assignments/{aid}")

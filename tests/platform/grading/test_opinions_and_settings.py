@@ -11,7 +11,7 @@ from jinlin.grading.tables import GradeResult, GradingRound, OpinionReply
 async def _graded_and_closed(client, year=2026, close=True):
     county = await login(client, "county")
     rnd = (await client.post("/api/v1/grading-rounds", json={"year": year}, headers=county)).json()
-    items = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json()
+    items = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/assignments", headers=county)).json()["items"]
     by = {(a["grader_name"], a["gradee_name"]): a for a in items}
     graders = {"社区A居委会": "admin_a", "鑫源建材有限公司": "liaison", "社区B居委会": "admin_b", "柳林村": "liaison2"}
     for (grader, _), a in by.items():
@@ -86,11 +86,11 @@ async def test_a_community_cannot_see_another_communitys_grades_or_opinions(clie
     assert (await client.get(f"/grading/organizations/{w.orgs['comm_a']['id']}")).status_code == 404
     aid = by[("社区A居委会", "鑫源建材有限公司")]["id"]
     assert (await client.get(f"/api/v1/grading-assignments/{aid}", headers=admin_b)).status_code == 404
-    results = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/results", headers=admin_b)).json()
+    results = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/results", headers=admin_b)).json()["items"]
     assert [r["organization_name"] for r in results] == ["社区B居委会"]
     # A unit sees its own grade only.
     results = (await client.get(f"/api/v1/grading-rounds/{rnd['id']}/results",
-                                headers=await login(client, "liaison"))).json()
+                                headers=await login(client, "liaison"))).json()["items"]
     assert [r["organization_name"] for r in results] == ["鑫源建材有限公司"]
 
 

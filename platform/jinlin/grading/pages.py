@@ -11,13 +11,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from jinlin.auth.principal import STAFF_ROLES, UNIT_ROLES, Principal
-from jinlin.core.errors import DomainError, Invalid, NotFound
+from jinlin.core.errors import DomainError, Invalid
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import form_data, form_errors, redirect, render
+from jinlin.core.pages import decode_form, form_data, form_errors, redirect, render
 from jinlin.grading import export, service
 from jinlin.grading.api import XLSX
 from jinlin.grading.config import GRADES
-from jinlin.grading.schemas import GradeIn, RoundIn, SettingsIn
+from jinlin.grading.schemas import GradeIn, ReplyIn, RoundIn, SettingsIn
 from jinlin.orgs.tables import UNIT_KINDS
 
 
@@ -53,9 +53,9 @@ async def grading_index(principal: NamedDependency[Principal]) -> Template:
 
 @post("/grading/rounds", include_in_schema=False)
 async def open_round(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
-    form = await form_data(request)
     try:
-        rnd = await service.open_round(principal, RoundIn(year=_int(form.get("year"), "year", 2000, 2100)))
+        data, _ = await decode_form(request, RoundIn)
+        rnd = await service.open_round(principal, data)
     except DomainError as exc:
         return await _index(principal, form_errors(exc), exc.status)
     return redirect(f"/grading/rounds/{rnd.id}")
@@ -134,7 +134,7 @@ async def reply(principal: NamedDependency[Principal], request: Request,
     form = await form_data(request)
     org_id = _int(form.get("organization_id"), "organization_id", 1, 2**63 - 1)
     try:
-        await service.reply(principal, assignment_id, str(form.get("body") or "")[:2000])
+        await service.reply(principal, assignment_id, ReplyIn(body=str(form.get("body") or "")[:2000]).body)
     except DomainError as exc:
         return await _organization(principal, org_id, errors={f"body_{assignment_id}": exc.fields.get(
             "body", exc.message)}, status_code=exc.status)
@@ -190,12 +190,8 @@ def _rubric_item(item: dict[str, Any]) -> Any:
 
 @get("/grading/organizations/{org_id:int}/panel", include_in_schema=False)
 async def organization_panel(principal: NamedDependency[Principal], org_id: FromPath[int]) -> Template:
-    """The latest grade on the organisation's page, for those who may see it (nothing otherwise)."""
-    try:
-        data = await service.organization_grading(principal, org_id)
-    except NotFound:
-        data = None
-    return render("grading/_org_panel.html", principal, g=data)
+    """The latest grade on the organisation's page, for those who may see it (404 otherwise: nothing shown)."""
+    return render("grading/_org_panel.html", principal, g=await service.organization_grading(principal, org_id))
 
 
 ROUTES = [organization_panel, grading_index, open_round, round_page, close_round, round_export, assignment_page, grade,

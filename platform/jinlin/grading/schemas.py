@@ -8,11 +8,13 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
+
 Score = Annotated[int, Meta(ge=1, le=5)]
 Year = Annotated[int, Meta(ge=2000, le=2100)]
 
 
-class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
+class RoundIn(Body):
     year: Year
     county_id: int | None = None
 
@@ -28,7 +30,7 @@ class RoundOut(msgspec.Struct):
     graded: int
 
 
-class GradeIn(msgspec.Struct, forbid_unknown_fields=True):
+class GradeIn(Body):
     scores: dict[str, Score]
     opinion: Annotated[str, Meta(max_length=2000)] = ""
     override_reason: Annotated[str, Meta(max_length=1000)] = ""
@@ -88,18 +90,18 @@ class OrganizationGradingOut(msgspec.Struct):
     can_reply: bool
 
 
-class ReplyIn(msgspec.Struct, forbid_unknown_fields=True):
+class ReplyIn(Body):
     body: Annotated[str, Meta(min_length=1, max_length=2000)]
 
 
-class RubricItemIn(msgspec.Struct, forbid_unknown_fields=True):
+class RubricItemIn(Body):
     key: Annotated[str, Meta(pattern=r"^[a-z_]{2,30}$")]
     label: Annotated[str, Meta(min_length=1, max_length=40)]
     weight: Annotated[float, Meta(gt=0, le=100)] = 1.0
     sources: list[str] = []
 
 
-class SettingsIn(msgspec.Struct, forbid_unknown_fields=True):
+class SettingsIn(Body):
     year_from: Year
     rubric: list[RubricItemIn] | None = None
     thresholds: dict[str, Annotated[float, Meta(ge=1, le=5)]] | None = None

@@ -416,6 +416,10 @@ async def put_settings(principal: Principal, county_id: int, data: SettingsIn) -
     bad = sorted({s for i in rubric for s in i.get("sources", []) if s not in COMPONENTS})
     if bad:
         errors["rubric"] = f"unknown sources: {', '.join(bad)}"
+    if any(not 1 <= v <= 5 for v in thresholds.values()):
+        errors["thresholds"] = "between 1 and 5"
+    if any(not 0 < i["weight"] <= 100 for i in rubric):
+        errors["rubric"] = "weights between 0 and 100"
     weights = dict(data.scorecard_weights) if data.scorecard_weights is not None else current.scorecard_weights
     if errors:
         raise Invalid("Check the highlighted fields", errors)

@@ -12,11 +12,12 @@ from litestar.response import Redirect, Template
 
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import STAFF_ROLES, UNIT_ROLES, Principal
-from jinlin.core.errors import DomainError, Invalid
+from jinlin.core.errors import DomainError
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import form_data, form_errors, redirect, render
+from jinlin.core.pages import decode_form, form_data, form_errors, redirect, render
 from jinlin.supervision import service
 from jinlin.supervision.api import download
+from jinlin.supervision.schemas import ReportIn
 
 
 async def _areas(principal: Principal) -> list[dict[str, Any]]:
@@ -44,12 +45,9 @@ async def index(principal: NamedDependency[Principal]) -> Template:
 
 @post("/supervision/reports", include_in_schema=False)
 async def create(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
-    form = await form_data(request)
     try:
-        raw = str(form.get("area_id") or "")
-        if not raw.isdigit():
-            raise Invalid("Check the highlighted fields", {"area_id": "required"})
-        row = await service.create_report(principal, int(raw), str(form.get("period") or "") or None)
+        data, _ = await decode_form(request, ReportIn)
+        row = await service.create_report(principal, data.area_id, data.period)
     except DomainError as exc:
         return await _index(principal, form_errors(exc), exc.status)
     return redirect(f"/supervision/reports/{row['id']}")

@@ -91,7 +91,7 @@ def xlsx(figures: dict[str, Any], locale: str = "zh_CN") -> bytes:
         (t("Responders"), [t(h) for h in ("Unit", "Pledges", "Mean delay (hours)", "Ranking")],
          [*([u["name"], u["pledges"], u["mean_delay_h"], t("fastest")] for u in r["best"]),
           *([u["name"], u["pledges"], u["mean_delay_h"], t("slowest")] for u in r["slowest"])]),
-        (t("Unanswered calls"), [t(h) for h in ("Call", "Issuer", "Issued at", "Respond by")],
+        (t("Unanswered calls"), [t(h) for h in ("Call for help", "Issuer", "Issued at", "Respond by")],
          [[c["title"], c["issuer"], c["created_at"], c["respond_by"] or ""] for c in r["unanswered_calls"]]),
         (t("Grading results"), [t(h) for h in ("Organisation", "Kind", "Score", "Grade", "Rank", "Out of")],
          [[x["name"], t(x["kind"]), x["score"], t(GRADE_MSGIDS[x["grade"]]), x["rank"], x["rank_of"]]

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
 
-class ReportIn(msgspec.Struct, forbid_unknown_fields=True):
+
+class ReportIn(Body):
     area_id: Annotated[int, Meta(ge=1)]
     period: Annotated[str, Meta(max_length=10)] | None = None
 
@@ -33,7 +35,7 @@ class ReportOut(msgspec.Struct):
     finished_at: datetime | None
 
 
-class ScheduleIn(msgspec.Struct, forbid_unknown_fields=True):
+class ScheduleIn(Body):
     enabled: bool
     publish: bool = False
 

@@ -50,6 +50,7 @@ CATEGORY_LABELS = {
 class BeneficiaryGroup(str, Enum):
     empty_nest_elderly = "empty_nest_elderly"
     disabled = "disabled"
+    minimum_living_allowance = "minimum_living_allowance"  # 低保家庭 (narrower than low_income)
     low_income = "low_income"
     floating_population = "floating_population"
     rental_housing = "rental_housing"
@@ -62,6 +63,7 @@ class BeneficiaryGroup(str, Enum):
 BENEFICIARY_LABELS = {
     "empty_nest_elderly": "Empty-nest elderly",
     "disabled": "People with disabilities",
+    "minimum_living_allowance": "Minimum living allowance households",
     "low_income": "Low-income households",
     "floating_population": "Floating population",
     "rental_housing": "Rental housing residents",
@@ -70,6 +72,10 @@ BENEFICIARY_LABELS = {
     "children": "Children",
     "other": "Other groups",
 }
+
+# 重点人群: the focus groups of the grid's own records (households.*, visits.*); a county may add tags.
+FOCUS_GROUPS = ("empty_nest_elderly", "disabled", "minimum_living_allowance", "floating_population",
+                "rental_housing", "released_prisoner", "community_corrections")
 
 
 class Colour(str, Enum):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import os
 import secrets
@@ -38,6 +40,9 @@ class Settings:
     # Seconds a running matching run (or one of its fan-out parts) may go without a heartbeat before the
     # reaper takes it for dead and hands it to another worker (or fails it after a few attempts).
     run_reaper_bound_s: int = 120
+    pii_keys: tuple[bytes, ...] = ()  # AES-256-GCM keys for residents' records; the first encrypts
+    pii_hash_key: bytes = b""  # HMAC-SHA256 key for exact-match search (ID numbers)
+    pii_retention_days: int = 1095  # personal fields of moved-out residents are cleared after this
 
     @property
     def is_sqlite(self) -> bool:
@@ -152,6 +157,37 @@ def _time_zone(env: dict[str, str]) -> str:
     return value
 
 
+def _decode_key(name: str, text: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise SettingsError(f"{name}: expected URL-safe base64 of 32 random bytes") from exc
+    if len(key) != 32:
+        raise SettingsError(f"{name}: expected URL-safe base64 of 32 random bytes, got {len(key)} bytes")
+    return key
+
+
+def _keys_from_var(var_dir: Path, filename: str) -> str:
+    """The embedded shape's key, generated once under var/ (docker-compose never relies on this)."""
+    key_file = var_dir / filename
+    if key_file.exists():
+        return key_file.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    value = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    key_file.write_text(value + "\n")
+    key_file.chmod(0o600)
+    return value
+
+
+def _pii_keys(env: dict[str, str], var_dir: Path) -> tuple[bytes, ...]:
+    """``JINLIN_PII_KEY``: one key, or several comma-separated (the first encrypts, the rest only decrypt)."""
+    raw = env.get("JINLIN_PII_KEY") or _keys_from_var(var_dir, "pii_key")
+    keys = tuple(_decode_key("JINLIN_PII_KEY", part) for part in raw.replace("\n", ",").split(",") if part.strip())
+    if not keys:
+        raise SettingsError("JINLIN_PII_KEY: expected URL-safe base64 of 32 random bytes")
+    return keys
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build settings from ``env`` (default: the process environment); raise SettingsError by name."""
     env = dict(os.environ if env is None else env)
@@ -179,6 +215,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         report_photo_dir=Path(env.get("JINLIN_REPORT_PHOTO_DIR") or var_dir / "report-photos"),
         report_reminder_shares=_shares(env, "JINLIN_REPORT_REMINDER_SHARES", (0.5, 0.9)),
         run_reaper_bound_s=_int(env, "JINLIN_RUN_REAPER_BOUND_S", 120, minimum=2),
+        pii_keys=_pii_keys(env, var_dir),
+        pii_hash_key=_decode_key("JINLIN_PII_HASH_KEY",
+                                 env.get("JINLIN_PII_HASH_KEY") or _keys_from_var(var_dir, "pii_hash_key")),
+        pii_retention_days=_int(env, "JINLIN_PII_RETENTION_DAYS", 1095),
     )
 
 

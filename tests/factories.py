@@ -193,4 +193,46 @@ async def make_report_world() -> World:
     w.areas["building_b1"] = await make_area("7号楼", "building", await make_area("和平小区", "compound",
                                                                                    w.areas["grid_b1"]))
     await make_post(w.areas["grid_a1"], w.accounts["grid_a"])
+# -- the grid's own records (households, visits, meetings) -------------------------------------
+
+
+async def make_grid_post(account_id: int | None, area: dict[str, Any], kind: str = "full_time_grid_worker",
+                         **extra: Any) -> int:
+    """A current post (岗位) on ``area``; the posts feature owns the real pages, tests only need the row."""
+    from jinlin.posts.tables import Post
+
+    row = Post(area=area["id"], kind=kind, account=account_id, starts_at=clock.now(), created_at=clock.now(), **extra)
+    await row.save()
+    return row.id
+
+
+async def make_household(username: str, grid: dict[str, Any], residents: list[dict[str, Any]] | None = None,
+                         building: str = "1号楼", door: str = "1单元101"):
+    """A household with residents, recorded through the service by ``username`` (who keeps the grid)."""
+    from jinlin.households import service
+    from jinlin.households.schemas import HouseholdIn, ResidentIn
+
+    who = await principal(username)
+    household = await service.create_household(who, HouseholdIn(grid_id=grid["id"], building=building, door=door))
+    for values in residents or []:
+        await service.add_resident(who, household.id, ResidentIn(**values))
+    return household
+
+
+MARKER = "测试标记甄某某"  # a resident's name no other table, log or page outside the record may ever show
+ID_NUMBER = "370102195001011234"  # fictional: the checksum digit is not even computed
+
+
+async def make_records_world() -> World:
+    """``make_world`` plus a second grid in 社区A and the posts on them: grid_a on 网格A1, grid_a2 on 网格A2;
+    a household in 网格A1 (``w.orgs['household']``) with one resident named ``MARKER``."""
+    w = await make_world()
+    w.areas["grid_a2"] = await make_area("网格A2", "grid", w.areas["comm_a"])
+    w.accounts["grid_a2"] = await make_account("grid_a2", [(w.orgs["comm_a"]["id"], "grid_worker")])
+    await make_grid_post(w.accounts["grid_a"], w.areas["grid_a1"])
+    await make_grid_post(w.accounts["grid_a2"], w.areas["grid_a2"])
+    household = await make_household("grid_a", w.areas["grid_a1"], [
+        {"name": MARKER, "gender": "female", "birth_year": 1950, "relation": "户主", "phone": "13912340000",
+         "id_number": ID_NUMBER, "focus_groups": ["empty_nest_elderly"], "care_note": "独居", "consent_contact": True}])
+    w.orgs["household"] = {"id": household.id}
     return w

@@ -1,4 +1,4 @@
-"""The ``jinlin`` command: serve, worker, beat, db migrate, init, seed demo, user create."""
+"""The ``jinlin`` command: serve, worker, beat, db migrate, init, seed demo, user create, pii rotate-key."""
 
 from __future__ import annotations
 
@@ -134,6 +134,15 @@ def cmd_init(args: argparse.Namespace) -> None:
         raise SystemExit(2) from exc
     print(f"county area {county.area_id}, organisation {county.organization_id}, "
           f"admin account {county.account_id} ({args.admin_username}): log in and add streets and communities")
+def cmd_pii_rotate(args: argparse.Namespace) -> None:
+    from jinlin.core import db
+    from jinlin.households.rotation import rotate
+
+    async def run() -> int:
+        async with db.lifespan_db():
+            return await rotate()
+
+    print(f"re-encrypted {asyncio.run(run())} value(s) with the first key of JINLIN_PII_KEY")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -185,6 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--organization-id", type=int, default=None)
     create.add_argument("--display-name", default="")
     create.set_defaults(func=cmd_user_create)
+
+    pii = sub.add_parser("pii", help="residents' personal data")
+    piisub = pii.add_subparsers(dest="pii_command", required=True)
+    piisub.add_parser("rotate-key", help="re-encrypt every sealed value with the first key of JINLIN_PII_KEY") \
+        .set_defaults(func=cmd_pii_rotate)
     return parser
 
 

@@ -42,6 +42,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Areas that switched the monthly supervision report on get last month's on the 1st (China time).
     "monthly-supervision-reports": {"task": "jinlin.supervision.tasks.monthly_reports",
                                     "schedule": crontab(minute=30, hour=6, day_of_month=1)},
+    "clear-moved-out-residents": {"task": "jinlin.households.tasks.clear_expired_records",
+                                  "schedule": crontab(minute=50, hour=3)},
 }
 
 

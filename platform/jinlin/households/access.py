@@ -112,8 +112,17 @@ async def log_access(principal: Principal, action: str, basis: str, purpose: str
     """One audit row of the access service; call inside the request's transaction."""
     await RecordAccess.insert(RecordAccess(
         at=clock.now(), account=principal.account_id, action=action, household=household_id, resident=resident_id,
-        basis=basis, purpose=purpose[:200], count=count))
+        basis=basis, purpose=purpose[:200], rows_seen=count))
 
 
 async def area_of(area_id: int) -> dict[str, Any] | None:
     return await Area.select().where(Area.id == area_id).first()
+
+
+async def community_of_grid(community_area_id: int | None) -> int | None:
+    """The community organisation whose area is the grid's parent."""
+    from jinlin.orgs.tables import Organization
+
+    row = await Organization.select(Organization.id).where(
+        (Organization.kind == "community") & (Organization.area == community_area_id)).first()
+    return row["id"] if row else None

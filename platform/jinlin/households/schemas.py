@@ -31,7 +31,7 @@ class HouseholdIn(msgspec.Struct, forbid_unknown_fields=True):
 class HouseholdPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     building: Place | msgspec.UnsetType = msgspec.UNSET
     door: Place | msgspec.UnsetType = msgspec.UNSET
-    party_member_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    party_member_id: int | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ResidentIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -50,7 +50,7 @@ class ResidentIn(msgspec.Struct, forbid_unknown_fields=True):
 class ResidentPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     gender: Gender | msgspec.UnsetType = msgspec.UNSET
-    birth_year: BirthYear | None | msgspec.UnsetType = msgspec.UNSET
+    birth_year: BirthYear | msgspec.UnsetType | None = msgspec.UNSET
     relation: Annotated[str, Meta(max_length=20)] | msgspec.UnsetType = msgspec.UNSET
     phone: Phone | msgspec.UnsetType = msgspec.UNSET
     id_number: IdNumber | msgspec.UnsetType = msgspec.UNSET

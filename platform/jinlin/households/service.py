@@ -239,7 +239,7 @@ async def move_out_household(principal: Principal, household_id: int) -> Househo
     return await _out(household_id)
 
 
-def _sealed_values(data: ResidentIn | ResidentPatch) -> dict[str, Any]:
+def sealed_values(data: ResidentIn | ResidentPatch) -> dict[str, Any]:
     """Column values from a request: personal fields encrypted, the ID number also hashed for search."""
     ring = keyring()
     values: dict[str, Any] = {}
@@ -261,14 +261,14 @@ def _sealed_values(data: ResidentIn | ResidentPatch) -> dict[str, Any]:
     return values
 
 
-async def _set_groups(resident_id: int, household: dict[str, Any], groups: list[str]) -> None:
+async def set_groups(resident_id: int, household: dict[str, Any], groups: list[str]) -> None:
     await FocusMembership.delete().where(FocusMembership.resident == resident_id)
     for group in dict.fromkeys(groups):
         await FocusMembership.insert(FocusMembership(resident=resident_id, household=household["id"],
                                                      grid=household["grid"], focus_group=group))
 
 
-async def _recount(household_id: int) -> None:
+async def recount(household_id: int) -> None:
     count = await Resident.count().where((Resident.household == household_id) & (Resident.status == "active"))
     await Household.update({Household.member_count: count}).where(
         (Household.id == household_id) & (Household.status == "active"))
@@ -288,7 +288,7 @@ async def add_resident(principal: Principal, household_id: int, data: ResidentIn
     if household["status"] != "active":
         raise WrongStatus("Household", household["status"], "add a resident")
     await _check_extra_tags(household, data.extra_tags)
-    values = _sealed_values(data)
+    values = sealed_values(data)
     if values.get("id_hash") and await Resident.exists().where(
             (Resident.id_hash == values["id_hash"]) & (Resident.status == "active")):
         raise Conflict("A resident with this ID number is already recorded", {"id_number": "already recorded"})
@@ -296,8 +296,8 @@ async def add_resident(principal: Principal, household_id: int, data: ResidentIn
     async with write_transaction():
         row = Resident(household=household_id, created_at=now, updated_at=now, **values)
         await row.save()
-        await _set_groups(row.id, household, data.focus_groups)
-        await _recount(household_id)
+        await set_groups(row.id, household, data.focus_groups)
+        await recount(household_id)
         await record(principal, "create", "resident", row.id, {"fields": sorted(msgspec.structs.asdict(data))})
     return await get_resident(principal, row.id, "recorded")
 
@@ -310,13 +310,13 @@ async def update_resident(principal: Principal, resident_id: int, data: Resident
         raise WrongStatus("Resident", resident["status"], "edit")
     if data.extra_tags is not msgspec.UNSET:
         await _check_extra_tags(household, data.extra_tags)
-    values = _sealed_values(data)
+    values = sealed_values(data)
     changed = sorted(k for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET)
     async with write_transaction():
         if values:
             await Resident.update({**values, "updated_at": clock.now()}).where(Resident.id == resident_id)
         if data.focus_groups is not msgspec.UNSET:
-            await _set_groups(resident_id, household, data.focus_groups)
+            await set_groups(resident_id, household, data.focus_groups)
         await record(principal, "update", "resident", resident_id, {"fields": changed})
     return await get_resident(principal, resident_id, "updated")
 
@@ -332,6 +332,6 @@ async def move_out_resident(principal: Principal, resident_id: int) -> ResidentO
             (Resident.id == resident_id) & (Resident.status == "active")).returning(Resident.id)
         if not changed:
             raise WrongStatus("Resident", resident["status"], "move out")
-        await _recount(resident["household"])
+        await recount(resident["household"])
         await record(principal, "move_out", "resident", resident_id, {"status": ["active", "moved_out"]})
     return await get_resident(principal, resident_id, "moved out")

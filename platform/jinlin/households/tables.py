@@ -93,7 +93,7 @@ class RecordAccess(Table):
     resident = ForeignKey(references=Resident, null=True, default=None, index=True)
     basis = Varchar(length=20, help_text="grid_post / community_admin / grant")
     purpose = Varchar(length=200, default="")
-    count = Integer(default=1)
+    rows_seen = Integer(default=1, help_text="residents covered (lists, exports)")
 
 
 class CountyTags(Table):

@@ -8,8 +8,8 @@ from jinlin.catalog.codes import as_list
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, NotFound
-from jinlin.households.tables import CountyTags
 from jinlin.households.access import area_of
+from jinlin.households.tables import CountyTags
 
 
 def county_id_of(path: str) -> int:

@@ -1,0 +1,74 @@
+"""Access grants: a community lends its records to one account, for a stated purpose, for a period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinlin.accounts.tables import Account
+from jinlin.audit.service import record
+from jinlin.auth.principal import Principal
+from jinlin.core import clock
+from jinlin.core.db import write_transaction
+from jinlin.core.errors import Forbidden, Invalid, NotFound, WrongStatus
+from jinlin.households.access import area_of
+from jinlin.households.schemas import GrantIn, GrantOut
+from jinlin.households.tables import AccessGrant
+
+MAX_GRANT_DAYS = 366
+
+
+def _out(r: dict[str, Any]) -> GrantOut:
+    return GrantOut(id=r["id"], community_id=r["community"], area_id=r["area"], account_id=r["account"],
+                    purpose=r["purpose"], starts_at=r["starts_at"], ends_at=r["ends_at"], revoked_at=r["revoked_at"])
+
+
+async def _community_admin_of(principal: Principal, area_path: str) -> int:
+    for m in principal.memberships:
+        if m.role == "community_admin" and area_path.startswith(m.area_path):
+            return m.organization_id
+    raise Forbidden("Only the community's admins grant access to its records")
+
+
+async def create_grant(principal: Principal, data: GrantIn) -> GrantOut:
+    area = await area_of(data.area_id)
+    if area is None or area["level"] not in ("community", "grid"):
+        raise Invalid("Grant a community or one of its grids", {"area_id": "must be a community or a grid"})
+    community_id = await _community_admin_of(principal, area["path"])
+    if not await Account.exists().where(Account.id == data.account_id):
+        raise Invalid("No such account", {"account_id": "no such account"})
+    now = clock.now()
+    starts = data.starts_at or now
+    if data.ends_at <= starts:
+        raise Invalid("The grant must end after it starts", {"ends_at": "must be after the start"})
+    if (data.ends_at - starts).days > MAX_GRANT_DAYS:
+        raise Invalid("A grant lasts at most a year", {"ends_at": f"at most {MAX_GRANT_DAYS} days"})
+    async with write_transaction():
+        row = AccessGrant(community=community_id, area=area["id"], account=data.account_id,
+                          purpose=data.purpose.strip(), starts_at=starts, ends_at=data.ends_at,
+                          granted_by=principal.account_id, created_at=now)
+        await row.save()
+        await record(principal, "grant", "access_grant", row.id,
+                     {"account_id": data.account_id, "area_id": area["id"], "purpose": data.purpose.strip()})
+    return _out(await AccessGrant.select().where(AccessGrant.id == row.id).first())
+
+
+async def list_grants(principal: Principal, community_id: int) -> list[GrantOut]:
+    if not principal.acts_for(community_id, frozenset({"community_admin"})):
+        raise NotFound("Community not found")
+    rows = await AccessGrant.select().where(AccessGrant.community == community_id).order_by(AccessGrant.id,
+                                                                                            ascending=False)
+    return [_out(r) for r in rows]
+
+
+async def revoke_grant(principal: Principal, grant_id: int) -> GrantOut:
+    row = await AccessGrant.select().where(AccessGrant.id == grant_id).first()
+    if row is None or not principal.acts_for(row["community"], frozenset({"community_admin"})):
+        raise NotFound("Grant not found")
+    async with write_transaction():
+        changed = await AccessGrant.update({AccessGrant.revoked_at: clock.now()}).where(
+            (AccessGrant.id == grant_id) & AccessGrant.revoked_at.is_null()).returning(AccessGrant.id)
+        if not changed:
+            raise WrongStatus("Grant", "revoked", "revoke")
+        await record(principal, "revoke", "access_grant", grant_id, {})
+    return _out(await AccessGrant.select().where(AccessGrant.id == grant_id).first())
+

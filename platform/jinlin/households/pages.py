@@ -1,0 +1,147 @@
+"""Pages of the grid's records: the household list (phone-first), a household's full record, import/export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from jinlin.auth.principal import COMMUNITY_ROLES, Principal
+from jinlin.catalog.codes import BENEFICIARY_LABELS, FOCUS_GROUPS
+from jinlin.core.errors import DomainError
+from jinlin.core.i18n import gettext
+from jinlin.core.nav import NavItem
+from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
+from jinlin.core.tabular import read_upload
+from jinlin.households import access, service, spreadsheet
+from jinlin.households.api import XLSX
+from jinlin.households.schemas import HouseholdIn, ResidentIn
+
+
+def focus_options() -> list[tuple[str, str]]:
+    return [(code, gettext(BENEFICIARY_LABELS[code])) for code in FOCUS_GROUPS]
+
+
+async def _grids(principal: Principal) -> list[tuple[int, str]]:
+    """Grids the principal keeps records of (for the add-household form)."""
+    from jinlin.areas.tables import Area
+
+    scope = await access.scope_of(principal)
+    if scope.empty:
+        return []
+    rows = await Area.select(Area.id, Area.name, Area.path, Area.parent).where(Area.level == "grid")
+    out = []
+    for r in rows:
+        community = await access.community_of_grid(r["parent"])
+        if community is not None and scope.can_write_grid(community, r["path"]):
+            out.append((r["id"], r["name"]))
+    return sorted(out, key=lambda g: g[1])
+
+
+async def _list(principal: Principal, grid_id: int | None, status_code: int = 200, errors: dict | None = None,
+                values: dict | None = None) -> Template:
+    households = await service.list_households(principal, grid_id=grid_id)
+    return render("households/list.html", principal, status_code=status_code, households=households,
+                  grids=await _grids(principal), grid_id=grid_id or "", errors=errors or {}, values=values or {},
+                  is_staff=bool(principal.community_ids))
+
+
+@get("/households", include_in_schema=False)
+async def households_list(principal: NamedDependency[Principal], grid_id: FromQuery[int | None] = None) -> Template:
+    return await _list(principal, grid_id)
+
+
+@post("/households/new", include_in_schema=False)
+async def household_create(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
+    form = await form_data(request)
+    try:
+        household = await service.create_household(principal, convert_form(form, HouseholdIn))
+    except DomainError as exc:
+        return await _list(principal, None, exc.status, form_errors(exc), form)
+    return redirect(f"/households/{household.id}")
+
+
+async def _detail(principal: Principal, household_id: int, *, status_code: int = 200, errors: dict | None = None,
+                  values: dict | None = None, revealed: dict[int, str] | None = None) -> Template:
+    household = await service.get_household(principal, household_id)
+    row, scope, _ = await access.readable_household(principal, household_id)
+    return render("households/detail.html", principal, status_code=status_code, household=household,
+                  can_write=scope.can_write(row), groups=focus_options(), errors=errors or {},
+                  values=values or {}, revealed=revealed or {})
+
+
+@get("/households/{household_id:int}", include_in_schema=False)
+async def household_page(principal: NamedDependency[Principal], household_id: FromPath[int]) -> Template:
+    return await _detail(principal, household_id)
+
+
+@post("/households/{household_id:int}/residents", include_in_schema=False)
+async def resident_create(principal: NamedDependency[Principal], household_id: FromPath[int],
+                          request: Request) -> Template | Redirect:
+    form = await form_data(request)
+    raw: dict[str, Any] = {**form, "focus_groups": form_list(form.get("focus_groups")),
+                           "consent_contact": form.get("consent_contact") == "on"}
+    try:
+        await service.add_resident(principal, household_id, convert_form(raw, ResidentIn))
+    except DomainError as exc:
+        return await _detail(principal, household_id, status_code=exc.status, errors=form_errors(exc), values=raw)
+    return redirect(f"/households/{household_id}")
+
+
+@post("/households/{household_id:int}/residents/{resident_id:int}/reveal", include_in_schema=False)
+async def resident_reveal(principal: NamedDependency[Principal], household_id: FromPath[int],
+                          resident_id: FromPath[int], request: Request) -> Template:
+    form = await form_data(request)
+    try:
+        revealed = await service.reveal_id(principal, resident_id, str(form.get("reason") or "").strip())
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return await _detail(principal, household_id, status_code=exc.status,
+                             errors={f"reason-{resident_id}": "Give a reason"})
+    return await _detail(principal, household_id, revealed={resident_id: revealed.id_number})
+
+
+@post("/households/{household_id:int}/move-out", include_in_schema=False)
+async def household_move_out(principal: NamedDependency[Principal], household_id: FromPath[int]) -> Redirect:
+    await service.move_out_household(principal, household_id)
+    return redirect(f"/households/{household_id}")
+
+
+@post("/households/{household_id:int}/residents/{resident_id:int}/move-out", include_in_schema=False)
+async def resident_move_out(principal: NamedDependency[Principal], household_id: FromPath[int],
+                            resident_id: FromPath[int]) -> Redirect:
+    await service.move_out_resident(principal, resident_id)
+    return redirect(f"/households/{household_id}")
+
+
+@get("/households/export.xlsx", include_in_schema=False)
+async def households_export(principal: NamedDependency[Principal]) -> Response[bytes]:
+    return Response(await spreadsheet.export_households(principal), media_type=XLSX,
+                    headers={"content-disposition": 'attachment; filename="households.xlsx"'})
+
+
+@get("/households/template.xlsx", include_in_schema=False)
+async def households_template(principal: NamedDependency[Principal]) -> Response[bytes]:
+    return Response(spreadsheet.template(), media_type=XLSX,
+                    headers={"content-disposition": 'attachment; filename="households-template.xlsx"'})
+
+
+@post("/households/import", include_in_schema=False)
+async def households_import(principal: NamedDependency[Principal], request: Request) -> Template:
+    form = await request.form()
+    try:
+        count = await spreadsheet.import_households(principal, *await read_upload(form.get("file")))
+    except DomainError as exc:
+        return render("households/import_result.html", principal, status_code=exc.status,
+                      errors=getattr(exc, "errors", []), message=exc.message, imported=0)
+    return render("households/import_result.html", principal, errors=[], message="", imported=count)
+
+
+ROUTES = [households_list, household_create, household_page, resident_create, resident_reveal, household_move_out,
+          resident_move_out, households_export, households_template, households_import]
+NAV = [NavItem("Households", "/households", COMMUNITY_ROLES, order=30)]
+TEMPLATE_GLOBALS = [("focus_label", lambda code: BENEFICIARY_LABELS.get(code, code))]

@@ -1,0 +1,140 @@
+"""Who sees a resident: the posts of its grid and the community's admins; nobody else, by page, API or export."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from factories import ID_NUMBER, MARKER, login, make_records_world
+from jinlin.households.tables import RecordAccess, Resident
+
+ALLOWED = ["grid_a", "admin_a"]
+REFUSED = ["grid_a2", "street_east", "county", "liaison", "volunteer", "admin_b"]
+MASKED = "3701**********1234"
+
+
+def _cells(content: bytes) -> list:
+    return [c for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True) for c in row]
+
+
+async def _resident_id() -> int:
+    return (await Resident.select(Resident.id).first())["id"]
+
+
+async def _views() -> int:
+    return await RecordAccess.count().where(RecordAccess.action == "view")
+
+
+@pytest.mark.parametrize("username", ALLOWED)
+async def test_the_grid_posts_and_community_admins_read_the_record_masked_and_audited(client, username):
+    w = await make_records_world()
+    rid, hid = await _resident_id(), w.orgs["household"]["id"]
+    headers = await login(client, username)
+    before = await _views()
+    r = await client.get(f"/api/v1/residents/{rid}", headers=headers, params={"purpose": "月度走访前核对"})
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == MARKER and r.json()["id_number_masked"] == MASKED
+    assert ID_NUMBER not in r.text
+    r = await client.get(f"/api/v1/households/{hid}", headers=headers)
+    assert r.status_code == 200 and MARKER in r.text and ID_NUMBER not in r.text
+    assert await _views() == before + 2
+    last = await RecordAccess.select().order_by(RecordAccess.id, ascending=False).first()
+    assert last["account"] == w.accounts[username] and last["resident"] == rid and last["purpose"]
+    await client.get("/", headers=headers)  # sets the session cookie's CSRF for pages
+    page = await client.get(f"/households/{hid}")
+    assert page.status_code == 200 and MARKER in page.text and MASKED in page.text and ID_NUMBER not in page.text
+    assert await _views() == before + 3
+    export = await client.get("/api/v1/households/export.xlsx", headers=headers)
+    assert export.status_code == 200
+    cells = _cells(export.content)
+    assert MARKER in cells and MASKED in cells and ID_NUMBER not in cells
+    assert any(isinstance(c, str) and c.startswith("导出人：" + username) for c in cells)
+    assert await RecordAccess.count().where(RecordAccess.action == "export") == 1
+
+
+@pytest.mark.parametrize("username", REFUSED)
+async def test_everyone_else_sees_no_name_by_page_api_or_export(client, username):
+    w = await make_records_world()
+    rid, hid = await _resident_id(), w.orgs["household"]["id"]
+    headers = await login(client, username)
+    for path in (f"/api/v1/residents/{rid}", f"/api/v1/households/{hid}"):
+        r = await client.get(path, headers=headers)
+        assert r.status_code == 404 and MARKER not in r.text
+    r = await client.post(f"/api/v1/residents/{rid}/reveal-id", headers=headers, json={"reason": "想看看"})
+    assert r.status_code == 404 and ID_NUMBER not in r.text
+    r = await client.get("/api/v1/households/export.xlsx", headers=headers,
+                         params={"community_id": w.orgs["comm_a"]["id"]})
+    if username == "grid_a2":  # a post of another grid of the same community exports its own grid only
+        assert r.status_code == 200 and MARKER not in _cells(r.content)
+    else:
+        assert r.status_code in (403, 404) and MARKER not in r.text
+    page = await client.get(f"/households/{hid}")
+    assert page.status_code == 404 and MARKER not in page.text
+    listing = await client.get("/api/v1/households", headers=headers)
+    assert listing.status_code == 200 and listing.json()["total"] == 0
+    assert await RecordAccess.count().where((RecordAccess.account == w.accounts[username])
+                                            & (RecordAccess.action != "export")) == 0
+
+
+async def test_anonymous_callers_are_asked_to_log_in(client):
+    w = await make_records_world()
+    rid, hid = await _resident_id(), w.orgs["household"]["id"]
+    assert (await client.get(f"/api/v1/residents/{rid}")).status_code == 401
+    assert (await client.get("/api/v1/households/export.xlsx")).status_code == 401
+    page = await client.get(f"/households/{hid}")
+    assert page.status_code in (302, 303, 401) and MARKER not in page.text
+
+
+async def test_street_and_county_staff_see_counts_per_focus_group_but_never_names(client):
+    w = await make_records_world()
+    for username in ("street_east", "county"):
+        r = await client.get("/api/v1/households/counts", headers=await login(client, username),
+                             params={"area_id": w.areas["east"]["id"]})
+        assert r.status_code == 200, r.text
+        assert r.json()["by_group"] == {"empty_nest_elderly": 1} and r.json()["households"] == 1
+        assert MARKER not in r.text
+    r = await client.get("/api/v1/households/counts", headers=await login(client, "street_west"),
+                         params={"area_id": w.areas["east"]["id"]})
+    assert r.status_code == 404
+
+
+async def test_revealing_an_id_number_needs_a_reason_and_is_audited(client):
+    await make_records_world()
+    rid = await _resident_id()
+    headers = await login(client, "grid_a")
+    r = await client.post(f"/api/v1/residents/{rid}/reveal-id", headers=headers, json={})
+    assert r.status_code == 400 and "reason" in r.text
+    assert await RecordAccess.count().where(RecordAccess.action == "reveal_id") == 0
+    r = await client.post(f"/api/v1/residents/{rid}/reveal-id", headers=headers, json={"reason": "办理低保复核"})
+    assert r.status_code == 200 and r.json()["id_number"] == ID_NUMBER
+    row = await RecordAccess.select().where(RecordAccess.action == "reveal_id").first()
+    assert row["purpose"] == "办理低保复核" and row["resident"] == rid
+
+
+async def test_a_purpose_grant_opens_the_records_until_it_ends_or_is_revoked(client, frozen_clock):
+    w = await make_records_world()
+    rid = await _resident_id()
+    staff = await login(client, "staff_a")
+    assert (await client.get(f"/api/v1/residents/{rid}", headers=staff)).status_code == 404
+    admin = await login(client, "admin_a")
+    ends = frozen_clock.now.replace(day=27).isoformat()
+    r = await client.post("/api/v1/access-grants", headers=admin, json={
+        "account_id": w.accounts["staff_a"], "area_id": w.areas["grid_a1"]["id"], "purpose": "民政慰问名单核对",
+        "ends_at": ends})
+    assert r.status_code == 201, r.text
+    grant_id = r.json()["id"]
+    r = await client.get(f"/api/v1/residents/{rid}", headers=staff)
+    assert r.status_code == 200 and r.json()["name"] == MARKER
+    row = await RecordAccess.select().order_by(RecordAccess.id, ascending=False).first()
+    assert row["basis"] == "grant" and row["purpose"] == "民政慰问名单核对"
+    r = await client.patch(f"/api/v1/residents/{rid}", headers=staff, json={"care_note": "改"})
+    assert r.status_code == 403
+    frozen_clock.advance(days=8)
+    assert (await client.get(f"/api/v1/residents/{rid}", headers=staff)).status_code == 404
+    frozen_clock.advance(days=-8)
+    assert (await client.post(f"/api/v1/access-grants/{grant_id}/revoke", headers=admin)).status_code == 200
+    assert (await client.get(f"/api/v1/residents/{rid}", headers=staff)).status_code == 404
+    r = await client.post("/api/v1/access-grants", headers=staff, json={
+        "account_id": w.accounts["staff_a"], "area_id": w.areas["grid_a1"]["id"], "purpose": "自己给自己",
+        "ends_at": ends})
+    assert r.status_code == 403

@@ -14,7 +14,7 @@ Gender = Literal["male", "female", ""]
 Place = Annotated[str, Meta(max_length=60)]
 Name = Annotated[str, Meta(min_length=1, max_length=40)]
 Phone = Annotated[str, Meta(max_length=20, pattern=r"^[0-9+\- ]*$")]
-IdNumber = Annotated[str, Meta(max_length=18, pattern=r"^[0-9Xx ]*$")]
+IdNumber = Annotated[str, Meta(max_length=24, pattern=r"^[0-9Xx ]*$")]
 Note = Annotated[str, Meta(max_length=1000)]
 Tag = Annotated[str, Meta(min_length=1, max_length=20)]
 Reason = Annotated[str, Meta(min_length=2, max_length=200)]
@@ -105,7 +105,7 @@ class RevealOut(msgspec.Struct):
 
 
 class SearchIn(msgspec.Struct, forbid_unknown_fields=True):
-    id_number: Annotated[str, Meta(min_length=15, max_length=18, pattern=r"^[0-9Xx ]+$")]
+    id_number: Annotated[str, Meta(min_length=15, max_length=24, pattern=r"^[0-9Xx ]+$")]
     purpose: Reason
 
 

@@ -1,0 +1,130 @@
+"""走访: the visit list of a grid worker or party member, and recording a visit (with a follow-up need).
+
+A follow-up that becomes a need copies only what the need requires: a title the visitor writes, a category,
+the grid as the place and the household's focus groups as beneficiary groups. The title is checked against
+the household's residents so no name, phone or ID number slips into the shared needs list.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from piccolo.columns.combination import Or
+
+from jinlin.audit.service import record
+from jinlin.auth.principal import Principal
+from jinlin.core import clock
+from jinlin.core.db import write_transaction
+from jinlin.core.errors import Forbidden, Invalid, NotFound
+from jinlin.households import access
+from jinlin.households.crypto import keyring, normalise_id
+from jinlin.households.service import household_groups
+from jinlin.households.tables import Household, Resident
+from jinlin.visits.due import due_items, local_date
+from jinlin.visits.schemas import DueItem, VisitIn, VisitOut
+from jinlin.visits.tables import Visit
+
+DUE_WITHIN_DAYS = 7
+
+
+async def _households_to_visit(principal: Principal) -> list[dict[str, Any]]:
+    """Households on the principal's visit duty: the grids of its posts, the community it administers, and the
+    households assigned to it as a party member (党员联户)."""
+    scope = await access.scope_of(principal)
+    clauses: list[Any] = [Household.party_member == principal.account_id]
+    clauses += [Household.grid.path.like(f"{p}%") for p in scope.post_paths]
+    if scope.admin_community_ids:
+        clauses.append(Household.community.is_in(sorted(scope.admin_community_ids)))
+    clause = clauses[0]
+    for other in clauses[1:]:
+        clause = Or(clause, other)
+    return await access.household_select().where(clause & (Household.status == "active"))
+
+
+async def visit_list(principal: Principal, within_days: int = DUE_WITHIN_DAYS, grid_id: int | None = None,
+                     ) -> list[DueItem]:
+    """Households due within ``within_days`` or overdue: grid by grid, the nearest due date first."""
+    now = clock.now()
+    horizon = local_date(now) + timedelta(days=within_days)
+    households = [h for h in await _households_to_visit(principal) if grid_id is None or h["grid"] == grid_id]
+    items = [i for i in await due_items(households, now) if i.due_on <= horizon]
+    return sorted(items, key=lambda i: (i.grid_name, i.due_on, i.building, i.door))
+
+
+async def _visitable(principal: Principal, household_id: int) -> dict[str, Any]:
+    row = await access.household_select().where(Household.id == household_id).first()
+    if row is None:
+        raise NotFound("Household not found")
+    if row["party_member"] == principal.account_id:
+        return row
+    scope = await access.scope_of(principal)
+    if scope.basis(row) is None:
+        raise NotFound("Household not found")
+    if not scope.can_write(row):
+        raise Forbidden("Only the grid's posts, the community's admins and the household's party member record visits")
+    return row
+
+
+async def _check_no_personal_data(household_id: int, text: str) -> None:
+    """Refuse a need title that names a resident of the household or holds their phone or ID number."""
+    ring = keyring()
+    squashed = normalise_id(text)
+    for r in await Resident.select(Resident.name_enc, Resident.phone_enc, Resident.id_number_enc).where(
+            Resident.household == household_id):
+        name, phone, number = ring.decrypt(r["name_enc"]), ring.decrypt(r["phone_enc"]), ring.decrypt(r["id_number_enc"])
+        if (len(name) >= 2 and name in text) or (len(phone) >= 7 and normalise_id(phone) in squashed) \
+                or (number and number[-6:] in squashed):
+            raise Invalid("A need is shared: leave out names, phone and ID numbers",
+                          {"need_title": "must not contain residents' names, phones or ID numbers"})
+    if any(ch.isdigit() for ch in text) and sum(ch.isdigit() for ch in text) >= 7:
+        raise Invalid("A need is shared: leave out names, phone and ID numbers",
+                      {"need_title": "must not contain residents' names, phones or ID numbers"})
+
+
+def visit_out(row: dict[str, Any]) -> VisitOut:
+    ring = keyring()
+    return VisitOut(id=row["id"], household_id=row["household"], visited_on=row["visited_on"],
+                    visitor_id=row["visitor"], method=row["method"], findings=ring.decrypt(row["findings_enc"]),
+                    follow_up=ring.decrypt(row["follow_up_enc"]), need_id=row["need"], created_at=row["created_at"])
+
+
+async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
+    household = await _visitable(principal, data.household_id)
+    if household["status"] != "active":
+        raise Invalid("The household has moved out", {"household_id": "moved out"})
+    today = local_date(clock.now())
+    visited_on = data.visited_on or today
+    if visited_on > today:
+        raise Invalid("A visit cannot be in the future", {"visited_on": "must not be in the future"})
+    if data.need is not None:
+        await _check_no_personal_data(data.household_id, data.need.title)
+    ring = keyring()
+    async with write_transaction():
+        need_id = None
+        if data.need is not None:
+            from jinlin.needs.schemas import NeedIn
+            from jinlin.needs.service import create_need
+
+            groups = (await household_groups([data.household_id]))[data.household_id]
+            need = await create_need(principal, NeedIn(
+                community_id=household["community"], area_id=household["grid"], title=data.need.title.strip(),
+                category=data.need.category, quantity=1, unit="", beneficiary_groups=groups, publish=True))
+            need_id = need.id
+        row = Visit(household=data.household_id, grid=household["grid"], visited_on=visited_on,
+                    visitor=principal.account_id, method=data.method, findings_enc=ring.encrypt(data.findings.strip()),
+                    follow_up_enc=ring.encrypt(data.follow_up.strip()), need=need_id, created_at=clock.now())
+        await row.save()
+        await record(principal, "create", "visit", row.id,
+                     {"household_id": data.household_id, "method": data.method, "need_id": need_id})
+    return visit_out(await Visit.select().where(Visit.id == row.id).first())
+
+
+async def visits_of(principal: Principal, household_id: int) -> list[VisitOut]:
+    """A household's visits, newest first, for those who may read its record (audited like a view)."""
+    _, _, (basis, why) = await access.readable_household(principal, household_id)
+    rows = await Visit.select().where(Visit.household == household_id).order_by(Visit.visited_on, ascending=False) \
+        .order_by(Visit.id, ascending=False)
+    async with write_transaction():
+        await access.log_access(principal, "visits", basis, why, household_id=household_id, count=len(rows))
+    return [visit_out(r) for r in rows]

@@ -25,7 +25,7 @@ from jinlin.visits.due import due_items, local_date
 from jinlin.visits.schemas import DueItem, VisitIn, VisitOut
 from jinlin.visits.tables import Visit
 
-DUE_WITHIN_DAYS = 7
+DUE_WITHIN_DAYS = 3  # the list shows what is due in the next three days, and everything overdue
 
 
 async def _households_to_visit(principal: Principal) -> list[dict[str, Any]]:
@@ -52,7 +52,7 @@ async def visit_list(principal: Principal, within_days: int = DUE_WITHIN_DAYS, g
     return sorted(items, key=lambda i: (i.grid_name, i.due_on, i.building, i.door))
 
 
-async def _visitable(principal: Principal, household_id: int) -> dict[str, Any]:
+async def visitable_household(principal: Principal, household_id: int) -> dict[str, Any]:
     row = await access.household_select().where(Household.id == household_id).first()
     if row is None:
         raise NotFound("Household not found")
@@ -90,7 +90,7 @@ def visit_out(row: dict[str, Any]) -> VisitOut:
 
 
 async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
-    household = await _visitable(principal, data.household_id)
+    household = await visitable_household(principal, data.household_id)
     if household["status"] != "active":
         raise Invalid("The household has moved out", {"household_id": "moved out"})
     today = local_date(clock.now())

@@ -18,9 +18,10 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid, NotFound
 from jinlin.households import access
-from jinlin.households.crypto import keyring, normalise_id
+from jinlin.households.crypto import keyring
+from jinlin.households.privacy import refuse_personal_data
 from jinlin.households.service import household_groups
-from jinlin.households.tables import Household, Resident
+from jinlin.households.tables import Household
 from jinlin.visits.due import due_items, local_date
 from jinlin.visits.schemas import DueItem, VisitIn, VisitOut
 from jinlin.visits.tables import Visit
@@ -66,22 +67,6 @@ async def visitable_household(principal: Principal, household_id: int) -> dict[s
     return row
 
 
-async def _check_no_personal_data(household_id: int, text: str) -> None:
-    """Refuse a need title that names a resident of the household or holds their phone or ID number."""
-    ring = keyring()
-    squashed = normalise_id(text)
-    for r in await Resident.select(Resident.name_enc, Resident.phone_enc, Resident.id_number_enc).where(
-            Resident.household == household_id):
-        name, phone, number = ring.decrypt(r["name_enc"]), ring.decrypt(r["phone_enc"]), ring.decrypt(r["id_number_enc"])
-        if (len(name) >= 2 and name in text) or (len(phone) >= 7 and normalise_id(phone) in squashed) \
-                or (number and number[-6:] in squashed):
-            raise Invalid("A need is shared: leave out names, phone and ID numbers",
-                          {"need_title": "must not contain residents' names, phones or ID numbers"})
-    if any(ch.isdigit() for ch in text) and sum(ch.isdigit() for ch in text) >= 7:
-        raise Invalid("A need is shared: leave out names, phone and ID numbers",
-                      {"need_title": "must not contain residents' names, phones or ID numbers"})
-
-
 def visit_out(row: dict[str, Any]) -> VisitOut:
     ring = keyring()
     return VisitOut(id=row["id"], household_id=row["household"], visited_on=row["visited_on"],
@@ -98,7 +83,7 @@ async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
     if visited_on > today:
         raise Invalid("A visit cannot be in the future", {"visited_on": "must not be in the future"})
     if data.need is not None:
-        await _check_no_personal_data(data.household_id, data.need.title)
+        await refuse_personal_data(data.need.title, household_id=data.household_id)
     ring = keyring()
     async with write_transaction():
         need_id = None

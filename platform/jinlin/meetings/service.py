@@ -214,3 +214,17 @@ async def recent_meetings(principal: Principal, grid_id: int, limit: int = 12) -
 def previous_month(today: date) -> str:
     first = today.replace(day=1) - timedelta(days=1)
     return first.strftime("%Y-%m")
+
+
+async def can_hold_grid(principal: Principal, grid_id: int) -> bool:
+    grid, community_id = await _grid(grid_id)
+    return await _can_hold(principal, grid, community_id)
+
+
+async def meeting_form(principal: Principal, grid_id: int) -> tuple[dict[str, Any], list[dict[str, Any]],
+                                                                     list[ActionItemOut]]:
+    """What the form of a new meeting needs: the grid, its posts (attendees) and the open items it opens with."""
+    grid, community_id = await _grid(grid_id)
+    if not await _can_hold(principal, grid, community_id):
+        raise NotFound("Grid not found")
+    return grid, await grid_posts(grid), await open_items(grid_id)

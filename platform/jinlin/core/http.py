@@ -68,18 +68,23 @@ def envelope(code: str, message: str, fields: dict[str, str] | None = None) -> d
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+def _without_value(reason: str) -> str:
+    """msgspec quotes a rejected enum value ("Invalid enum value 'x'"): never echo input (it may be personal)."""
+    return reason.split(" '", 1)[0] if reason.startswith("Invalid enum value") else reason
+
+
 def _validation_fields(exc: ValidationException) -> dict[str, str]:
     fields: dict[str, str] = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
             key = str(item.get("key") or "body")
             # msgspec says "Expected `int`, got `str` - at `$.quantity`"; keep the first clause.
-            fields[key.removeprefix("$.")] = str(item.get("message", "invalid")).split(" - at ")[0]
+            fields[key.removeprefix("$.")] = _without_value(str(item.get("message", "invalid")).split(" - at ")[0])
     if not fields and exc.detail:
         detail = str(exc.detail)
         if " - at `$." in detail:
             reason, _, where = detail.partition(" - at `$.")
-            fields[where.rstrip("`").split("[")[0]] = reason
+            fields[where.rstrip("`").split("[")[0]] = _without_value(reason)
     return fields
 
 

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.tabular import read_upload
-from jinlin.households import counts, grants, service, spreadsheet, tags
+from jinlin.households import counts, grants, ledger, service, spreadsheet, tags
 from jinlin.households.schemas import (
     CountsOut,
     GrantIn,
@@ -21,6 +21,7 @@ from jinlin.households.schemas import (
     HouseholdIn,
     HouseholdOut,
     HouseholdPatch,
+    RecordAccessOut,
     ResidentIn,
     ResidentOut,
     ResidentPatch,
@@ -152,10 +153,18 @@ class GrantController(Controller):
         return await grants.revoke_grant(principal, grant_id)
 
 
+@get("/record-access", tags=["households"])
+async def record_access(principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
+                        community_id: FromQuery[int], resident_id: FromQuery[int | None] = None,
+                        ) -> Page[RecordAccessOut]:
+    """Who read the community's residents' records, when and why (community admins, county admins)."""
+    return await ledger.access_ledger(principal, community_id, paging, resident_id)
+
+
 @put("/resident-tags/{county_id:int}", tags=["households"])
 async def put_tags(principal: NamedDependency[Principal], county_id: FromPath[int], data: JSONBody[TagsIn]) -> TagsIn:
     """A county's extra resident tags beside the focus groups."""
     return TagsIn(tags=await tags.set_county_tags(principal, county_id, data.tags))
 
 
-ROUTES = [HouseholdController, ResidentController, GrantController, put_tags]
+ROUTES = [HouseholdController, ResidentController, GrantController, record_access, put_tags]

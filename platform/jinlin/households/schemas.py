@@ -144,3 +144,18 @@ class CountsOut(msgspec.Struct):
     residents: int
     by_group: dict[str, int]
     rows: list[GroupCount]
+
+
+class RecordAccessOut(msgspec.Struct):
+    """One read of the records: who, when, on what basis and why (no resident data beyond the ids)."""
+
+    id: int
+    at: datetime
+    account_id: int | None
+    account_name: str
+    action: str
+    household_id: int | None
+    resident_id: int | None
+    basis: str
+    purpose: str
+    rows_seen: int

@@ -10,7 +10,6 @@ from typing import Any
 
 import msgspec
 
-from jinlin.accounts.tables import Account
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
@@ -174,9 +173,15 @@ async def _grid_of(community_id: int | None, grid_id: int) -> tuple[dict[str, An
     return grid, community["id"]
 
 
-async def _check_party_member(party_member_id: int | None) -> None:
-    if party_member_id is not None and not await Account.exists().where(Account.id == party_member_id):
-        raise Invalid("No such account", {"party_member_id": "no such account"})
+async def _check_party_member(party_member_id: int | None, community_id: int) -> None:
+    """党员联户: only a party member registered (报到) with the household's community visits it."""
+    from jinlin.orgs.tables import Registration
+
+    if party_member_id is not None and not await Registration.exists().where(
+            (Registration.account == party_member_id) & (Registration.kind == "party_member")
+            & (Registration.community == community_id) & (Registration.status == "active")):
+        raise Invalid("Not a party member registered with the community",
+                      {"party_member_id": "not a party member registered with the community"})
 
 
 async def create_household(principal: Principal, data: HouseholdIn) -> HouseholdOut:
@@ -184,7 +189,7 @@ async def create_household(principal: Principal, data: HouseholdIn) -> Household
     scope = await access.scope_of(principal)
     if not scope.can_write_grid(community_id, grid["path"]):
         raise Forbidden("Only the grid's posts and the community's admins keep its households")
-    await _check_party_member(data.party_member_id)
+    await _check_party_member(data.party_member_id, community_id)
     if not data.building.strip() and not data.door.strip():
         raise Invalid("Give the building or the door number", {"door": "required"})
     now = clock.now()
@@ -210,11 +215,11 @@ async def _writable_household(principal: Principal, household_id: int) -> dict[s
 
 
 async def update_household(principal: Principal, household_id: int, data: HouseholdPatch) -> HouseholdOut:
-    await _writable_household(principal, household_id)
+    household = await _writable_household(principal, household_id)
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in msgspec.structs.asdict(data).items()
               if v is not msgspec.UNSET}
     if "party_member_id" in values:
-        await _check_party_member(values["party_member_id"])
+        await _check_party_member(values["party_member_id"], household["community"])
         values["party_member"] = values.pop("party_member_id")
     if values:
         async with write_transaction():

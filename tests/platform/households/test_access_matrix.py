@@ -138,3 +138,19 @@ async def test_a_purpose_grant_opens_the_records_until_it_ends_or_is_revoked(cli
         "account_id": w.accounts["staff_a"], "area_id": w.areas["grid_a1"]["id"], "purpose": "自己给自己",
         "ends_at": ends})
     assert r.status_code == 403
+
+
+async def test_the_community_admin_reads_who_viewed_its_residents_and_why(client):
+    w = await make_records_world()
+    rid = await _resident_id()
+    await client.get(f"/api/v1/residents/{rid}", headers=await login(client, "grid_a"), params={"purpose": "走访核对"})
+    r = await client.get("/api/v1/record-access", headers=await login(client, "admin_a"),
+                         params={"community_id": w.orgs["comm_a"]["id"], "resident_id": rid})
+    assert r.status_code == 200, r.text
+    latest = r.json()["items"][0]
+    assert latest["account_name"] == "grid_a" and latest["purpose"] == "走访核对" and latest["basis"] == "grid_post"
+    assert MARKER not in r.text
+    for username in ("grid_a", "admin_b", "street_east"):
+        r = await client.get("/api/v1/record-access", headers=await login(client, username),
+                             params={"community_id": w.orgs["comm_a"]["id"]})
+        assert r.status_code == 404

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from factories import MARKER, login, make_account, make_grid_post, make_household, make_records_world
 from jinlin.needs.tables import Need
+from jinlin.orgs.tables import Registration
 from jinlin.visits.tables import Visit
 
 ELDER = {"name": "乙某", "focus_groups": ["empty_nest_elderly"]}
@@ -60,6 +61,11 @@ async def test_the_visit_list_covers_only_the_callers_grid_nearest_due_first(cli
 async def test_a_party_member_sees_and_visits_the_households_assigned_to_them(client, frozen_clock):
     w = await make_records_world()
     member = await make_account("party_member", [])
+    r = await client.patch(f"/api/v1/households/{w.orgs['household']['id']}", headers=await login(client, "grid_a"),
+                           json={"party_member_id": member})
+    assert r.status_code == 400 and "party_member_id" in r.text  # not registered (报到) with the community yet
+    await Registration.insert(Registration(community=w.orgs["comm_a"]["id"], kind="party_member", account=member,
+                                           organization=w.orgs["enterprise"]["id"]))
     r = await client.patch(f"/api/v1/households/{w.orgs['household']['id']}", headers=await login(client, "grid_a"),
                            json={"party_member_id": member})
     assert r.status_code == 200, r.text

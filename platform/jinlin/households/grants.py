@@ -72,3 +72,24 @@ async def revoke_grant(principal: Principal, grant_id: int) -> GrantOut:
         await record(principal, "revoke", "access_grant", grant_id, {})
     return _out(await AccessGrant.select().where(AccessGrant.id == grant_id).first())
 
+
+
+async def grant_form_choices(principal: Principal, community_id: int) -> tuple[list[tuple[int, str]],
+                                                                                list[tuple[int, str]]]:
+    """(accounts of the community and its street, areas: the community and its grids) for the grant form."""
+    from jinlin.accounts.tables import Membership
+    from jinlin.areas.tables import Area
+    from jinlin.orgs.tables import Organization
+
+    if not principal.acts_for(community_id, frozenset({"community_admin"})):
+        raise NotFound("Community not found")
+    org = await Organization.select(Organization.area, Organization.area.parent.as_alias("street")).where(
+        Organization.id == community_id).first()
+    orgs = Organization.select(Organization.id).where(Organization.area.is_in([org["area"], org["street"]]))
+    members = await Membership.select(Membership.account, Membership.account.display_name.as_alias("name")).where(
+        Membership.organization.is_in(orgs))
+    accounts = sorted({(m["account"], m["name"]) for m in members if m["account"] != principal.account_id},
+                      key=lambda a: a[1])
+    areas = await Area.select(Area.id, Area.name).where((Area.id == org["area"]) | (
+        (Area.parent == org["area"]) & (Area.level == "grid"))).order_by(Area.path)
+    return accounts, [(a["id"], a["name"]) for a in areas]

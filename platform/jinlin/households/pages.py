@@ -11,14 +11,14 @@ from litestar.response import Redirect, Template
 
 from jinlin.auth.principal import COMMUNITY_ROLES, Principal
 from jinlin.catalog.codes import BENEFICIARY_LABELS, FOCUS_GROUPS
-from jinlin.core.errors import DomainError
+from jinlin.core.errors import DomainError, NotFound
 from jinlin.core.i18n import gettext
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
 from jinlin.core.tabular import read_upload
-from jinlin.households import access, service, spreadsheet
+from jinlin.households import access, grants, service, spreadsheet
 from jinlin.households.api import XLSX
-from jinlin.households.schemas import HouseholdIn, ResidentIn
+from jinlin.households.schemas import GrantIn, HouseholdIn, ResidentIn
 
 
 def focus_options() -> list[tuple[str, str]]:
@@ -141,7 +141,50 @@ async def households_import(principal: NamedDependency[Principal], request: Requ
     return render("households/import_result.html", principal, errors=[], message="", imported=count)
 
 
-ROUTES = [households_list, household_create, household_page, resident_create, resident_reveal, household_move_out,
+def _admin_community(principal: Principal) -> int:
+    mine = sorted(principal.org_ids(frozenset({"community_admin"})))
+    if not mine:
+        raise NotFound("Community not found")
+    return mine[0]
+
+
+async def _grants_page(principal: Principal, *, status_code: int = 200, errors: dict | None = None,
+                       values: dict | None = None) -> Template:
+    community_id = _admin_community(principal)
+    accounts, areas = await grants.grant_form_choices(principal, community_id)
+    return render("households/grants.html", principal, status_code=status_code,
+                  grants=await grants.list_grants(principal, community_id), accounts=accounts, areas=areas,
+                  names=dict(accounts), errors=errors or {}, values=values or {})
+
+
+@get("/households/grants", include_in_schema=False)
+async def grants_page(principal: NamedDependency[Principal]) -> Template:
+    return await _grants_page(principal)
+
+
+@post("/households/grants", include_in_schema=False)
+async def grant_create(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
+    form = await form_data(request)
+    raw = dict(form)
+    if raw.get("ends_on"):
+        raw["ends_at"] = f"{raw.pop('ends_on')}T23:59:59+08:00"  # the end of that day, China time
+    try:
+        await grants.create_grant(principal, convert_form(raw, GrantIn))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return await _grants_page(principal, status_code=exc.status, errors=form_errors(exc), values=form)
+    return redirect("/households/grants")
+
+
+@post("/households/grants/{grant_id:int}/revoke", include_in_schema=False)
+async def grant_revoke(principal: NamedDependency[Principal], grant_id: FromPath[int]) -> Redirect:
+    await grants.revoke_grant(principal, grant_id)
+    return redirect("/households/grants")
+
+
+ROUTES = [grants_page, grant_create, grant_revoke, households_list, household_create, household_page, resident_create, resident_reveal, household_move_out,
           resident_move_out, households_export, households_template, households_import]
-NAV = [NavItem("Households", "/households", COMMUNITY_ROLES, order=30)]
+NAV = [NavItem("Households", "/households", COMMUNITY_ROLES, order=30),
+       NavItem("Access grants", "/households/grants", frozenset({"community_admin"}), order=33)]
 TEMPLATE_GLOBALS = [("focus_label", lambda code: BENEFICIARY_LABELS.get(code, code))]

@@ -154,3 +154,24 @@ async def test_the_community_admin_reads_who_viewed_its_residents_and_why(client
         r = await client.get("/api/v1/record-access", headers=await login(client, username),
                              params={"community_id": w.orgs["comm_a"]["id"]})
         assert r.status_code == 404
+
+
+async def test_a_community_admin_grants_and_revokes_access_from_the_page(client, frozen_clock):
+    from factories import csrf_token, page_login
+    from jinlin.households.tables import AccessGrant
+
+    w = await make_records_world()
+    await page_login(client, "admin_a")
+    token = await csrf_token(client, "/households/grants")
+    body = {"_csrf_token": token, "account_id": str(w.accounts["staff_a"]), "area_id": str(w.areas["grid_a1"]["id"]),
+            "purpose": "民政慰问名单核对", "ends_on": "2026-11-30"}
+    r = await client.post("/households/grants", data={**body, "purpose": ""})
+    assert r.status_code == 400 and await AccessGrant.count() == 0
+    r = await client.post("/households/grants", data=body)
+    assert r.status_code == 303, r.text
+    page = await client.get("/households/grants")
+    assert "民政慰问名单核对" in page.text and "staff_a" in page.text
+    grant = await AccessGrant.select().first()
+    assert grant["account"] == w.accounts["staff_a"]
+    r = await client.post(f"/households/grants/{grant['id']}/revoke", data={"_csrf_token": token})
+    assert r.status_code == 303 and (await AccessGrant.select().first())["revoked_at"] is not None

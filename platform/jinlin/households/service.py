@@ -129,6 +129,7 @@ async def get_resident(principal: Principal, resident_id: int, purpose: str = ""
 
 async def reveal_id(principal: Principal, resident_id: int, reason: str) -> RevealOut:
     """The unmasked ID number, for a stated reason (audited)."""
+    await _throttle(principal, "pii-reveal")
     resident, _, (_, (basis, _)) = await _readable_resident(principal, resident_id)
     if not reason.strip():
         raise Invalid("Give a reason", {"reason": "required"})
@@ -138,8 +139,20 @@ async def reveal_id(principal: Principal, resident_id: int, reason: str) -> Reve
     return RevealOut(resident_id=resident_id, id_number=keyring().decrypt(resident["id_number_enc"]))
 
 
+LOOKUPS_PER_HOUR = 60  # reveals and ID searches per account: enough for casework, too few to trawl
+
+
+async def _throttle(principal: Principal, purpose: str) -> None:
+    from jinlin.core.errors import RateLimited
+    from jinlin.core.ratelimit import allow
+
+    if not await allow(f"{purpose}:account:{principal.account_id}", capacity=LOOKUPS_PER_HOUR, per_seconds=3600):
+        raise RateLimited("Too many ID lookups; try again later")
+
+
 async def search_by_id(principal: Principal, id_number: str, purpose: str) -> list[ResidentOut]:
     """Exact match by ID number through its keyed hash, within what the principal may read."""
+    await _throttle(principal, "pii-search")
     scope = await access.scope_of(principal)
     digest = keyring().search_hash(id_number)
     if scope.empty or not digest:

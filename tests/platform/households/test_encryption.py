@@ -81,3 +81,15 @@ def test_the_rotate_key_command_runs_against_a_database(tmp_path):
     out = subprocess.run([sys.executable, "-m", "jinlin", "pii", "rotate-key"], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True)
     assert "re-encrypted 0 value(s)" in out.stdout
+
+
+async def test_id_lookups_are_throttled_per_account(client):
+    from jinlin.households.service import LOOKUPS_PER_HOUR
+
+    await make_records_world()
+    headers = await login(client, "grid_a")
+    body = {"id_number": ID_NUMBER, "purpose": "核对身份"}
+    for _ in range(LOOKUPS_PER_HOUR):
+        assert (await client.post("/api/v1/residents/search", headers=headers, json=body)).status_code == 200
+    r = await client.post("/api/v1/residents/search", headers=headers, json=body)
+    assert r.status_code == 429

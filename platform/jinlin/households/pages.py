@@ -18,7 +18,7 @@ from jinlin.core.pages import convert_form, form_data, form_errors, form_list, r
 from jinlin.core.tabular import read_upload
 from jinlin.households import access, grants, service, spreadsheet
 from jinlin.households.api import XLSX
-from jinlin.households.schemas import GrantIn, HouseholdIn, ResidentIn
+from jinlin.households.schemas import GrantIn, HouseholdIn, ResidentIn, ResidentPatch
 
 
 def focus_options() -> list[tuple[str, str]]:
@@ -105,6 +105,45 @@ async def resident_reveal(principal: NamedDependency[Principal], household_id: F
     return await _detail(principal, household_id, revealed={resident_id: revealed.id_number})
 
 
+async def _edit(principal: Principal, household_id: int, resident_id: int, *, status_code: int = 200,
+                errors: dict | None = None, values: dict | None = None) -> Template:
+    resident = await service.get_resident(principal, resident_id, "edit")
+    if resident.household_id != household_id:
+        raise NotFound("Resident not found")
+    current = {"name": resident.name, "gender": resident.gender, "birth_year": resident.birth_year,
+               "relation": resident.relation, "phone": resident.phone, "focus_groups": resident.focus_groups,
+               "care_note": resident.care_note, "consent_contact": resident.consent_contact}
+    return render("households/resident_form.html", principal, status_code=status_code, resident=resident,
+                  household_id=household_id, groups=focus_options(), errors=errors or {},
+                  values=values or current)
+
+
+@get("/households/{household_id:int}/residents/{resident_id:int}/edit", include_in_schema=False)
+async def resident_edit(principal: NamedDependency[Principal], household_id: FromPath[int],
+                        resident_id: FromPath[int]) -> Template:
+    return await _edit(principal, household_id, resident_id)
+
+
+@post("/households/{household_id:int}/residents/{resident_id:int}/edit", include_in_schema=False)
+async def resident_update(principal: NamedDependency[Principal], household_id: FromPath[int],
+                          resident_id: FromPath[int], request: Request) -> Template | Redirect:
+    form = await form_data(request)
+    raw: dict[str, Any] = {k: form.get(k) or "" for k in ("name", "gender", "relation", "phone", "care_note")}
+    raw.update(focus_groups=form_list(form.get("focus_groups")), consent_contact=form.get("consent_contact") == "on")
+    if form.get("birth_year"):
+        raw["birth_year"] = form.get("birth_year")
+    if form.get("id_number"):  # left empty: the stored number stays
+        raw["id_number"] = form.get("id_number")
+    try:
+        await service.update_resident(principal, resident_id, convert_form(raw, ResidentPatch))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return await _edit(principal, household_id, resident_id, status_code=exc.status, errors=form_errors(exc),
+                           values={**raw, "id_number": ""})
+    return redirect(f"/households/{household_id}")
+
+
 @post("/households/{household_id:int}/move-out", include_in_schema=False)
 async def household_move_out(principal: NamedDependency[Principal], household_id: FromPath[int]) -> Redirect:
     await service.move_out_household(principal, household_id)
@@ -183,7 +222,8 @@ async def grant_revoke(principal: NamedDependency[Principal], grant_id: FromPath
     return redirect("/households/grants")
 
 
-ROUTES = [grants_page, grant_create, grant_revoke, households_list, household_create, household_page, resident_create, resident_reveal, household_move_out,
+ROUTES = [grants_page, grant_create, grant_revoke, households_list, household_create, household_page, resident_create,
+          resident_edit, resident_update, resident_reveal, household_move_out,
           resident_move_out, households_export, households_template, households_import]
 NAV = [NavItem("Households", "/households", COMMUNITY_ROLES, order=30),
        NavItem("Access grants", "/households/grants", frozenset({"community_admin"}), order=33)]

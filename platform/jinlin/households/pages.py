@@ -66,9 +66,12 @@ async def household_create(principal: NamedDependency[Principal], request: Reque
 
 async def _detail(principal: Principal, household_id: int, *, status_code: int = 200, errors: dict | None = None,
                   values: dict | None = None, revealed: dict[int, str] | None = None) -> Template:
+    from jinlin.visits.service import visits_of
+
     household = await service.get_household(principal, household_id)
     row, scope, _ = await access.readable_household(principal, household_id)
     return render("households/detail.html", principal, status_code=status_code, household=household,
+                  visits=(await visits_of(principal, household_id))[:10],
                   can_write=scope.can_write(row), groups=focus_options(), errors=errors or {},
                   values=values or {}, revealed=revealed or {})
 

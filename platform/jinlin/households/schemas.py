@@ -113,8 +113,8 @@ class GrantIn(msgspec.Struct, forbid_unknown_fields=True):
     account_id: int
     area_id: int
     purpose: Reason
-    ends_at: datetime
-    starts_at: datetime | None = None
+    ends_at: Annotated[datetime, Meta(tz=True)]
+    starts_at: Annotated[datetime, Meta(tz=True)] | None = None
 
 
 class GrantOut(msgspec.Struct):

@@ -175,3 +175,17 @@ async def test_a_community_admin_grants_and_revokes_access_from_the_page(client,
     assert grant["account"] == w.accounts["staff_a"]
     r = await client.post(f"/households/grants/{grant['id']}/revoke", data={"_csrf_token": token})
     assert r.status_code == 303 and (await AccessGrant.select().first())["revoked_at"] is not None
+
+
+async def test_a_grant_without_a_time_zone_or_with_a_bad_area_is_refused_naming_the_field(client):
+    w = await make_records_world()
+    admin = await login(client, "admin_a")
+    base = {"account_id": w.accounts["staff_a"], "area_id": w.areas["grid_a1"]["id"], "purpose": "核对"}
+    r = await client.post("/api/v1/access-grants", headers=admin, json={**base, "ends_at": "2026-12-01T00:00:00"})
+    assert r.status_code == 400 and "ends_at" in r.text
+    r = await client.post("/api/v1/access-grants", headers=admin,
+                          json={**base, "area_id": w.areas["grid_b1"]["id"], "ends_at": "2026-12-01T00:00:00+08:00"})
+    assert r.status_code == 403
+    r = await client.post("/api/v1/access-grants", headers=admin,
+                          json={**base, "ends_at": "2029-12-01T00:00:00+08:00"})
+    assert r.status_code == 400 and "ends_at" in r.text

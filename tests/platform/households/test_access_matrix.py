@@ -189,3 +189,15 @@ async def test_a_grant_without_a_time_zone_or_with_a_bad_area_is_refused_naming_
     r = await client.post("/api/v1/access-grants", headers=admin,
                           json={**base, "ends_at": "2029-12-01T00:00:00+08:00"})
     assert r.status_code == 400 and "ends_at" in r.text
+
+
+async def test_a_grid_worker_whose_post_ended_no_longer_sees_the_grids_residents(client, frozen_clock):
+    from jinlin.posts.tables import Post
+
+    w = await make_records_world()
+    rid = await _resident_id()
+    headers = await login(client, "grid_a")
+    assert (await client.get(f"/api/v1/residents/{rid}", headers=headers)).status_code == 200
+    await Post.update({Post.ends_at: frozen_clock.now}).where(Post.account == w.accounts["grid_a"])
+    r = await client.get(f"/api/v1/residents/{rid}", headers=headers)
+    assert r.status_code == 404 and MARKER not in r.text

@@ -72,9 +72,11 @@ async def coverage_page(principal: NamedDependency[Principal], area_id: FromQuer
         if primary is None or primary.role not in STAFF_ROLES:
             raise NotFound("Area not found")
         area_id = primary.area_id
+    from jinlin.households.counts import counts
+
     rows = await coverage.coverage(principal, area_id)
     area = await access.area_of(area_id)
-    return render("visits/coverage.html", principal, rows=rows, area=area)
+    return render("visits/coverage.html", principal, rows=rows, area=area, counts=await counts(principal, area_id))
 
 
 ROUTES = [visit_list_page, visit_form, visit_submit, coverage_page]

@@ -58,3 +58,14 @@ async def test_coverage_per_grid_community_and_street_matches_a_recount_from_row
     r = await client.get("/api/v1/visits/coverage", headers=await login(client, "street_west"),
                          params={"area_id": w.areas["east"]["id"]})
     assert r.status_code == 404
+
+
+async def test_the_coverage_page_shows_street_staff_counts_but_no_names(client, frozen_clock):
+    from factories import MARKER, page_login
+
+    w = await make_records_world()
+    await page_login(client, "street_east")
+    r = await client.get(f"/visits/coverage?area_id={w.areas['east']['id']}")
+    assert r.status_code == 200 and "网格A1" in r.text and "空巢老人" in r.text and MARKER not in r.text
+    await page_login(client, "street_west")
+    assert (await client.get(f"/visits/coverage?area_id={w.areas['east']['id']}")).status_code == 404

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from jinlin.auth.principal import COMMUNITY_ROLES, STAFF_ROLES, Principal
-from jinlin.catalog.codes import CATEGORY_LABELS
+from jinlin.catalog.codes import CATEGORY_LABELS, FOCUS_GROUPS
 from jinlin.core import clock
 from jinlin.core.errors import DomainError, NotFound
 from jinlin.core.nav import NavItem
@@ -18,9 +18,9 @@ from jinlin.core.pages import convert_form, form_data, form_errors, redirect, re
 from jinlin.households import access
 from jinlin.households.service import household_groups
 from jinlin.needs.pages import options
-from jinlin.visits import coverage, service
+from jinlin.visits import coverage, plans, service
 from jinlin.visits.due import local_date
-from jinlin.visits.schemas import VisitIn
+from jinlin.visits.schemas import PlansIn, VisitIn
 
 
 @get("/visits", include_in_schema=False)
@@ -79,6 +79,41 @@ async def coverage_page(principal: NamedDependency[Principal], area_id: FromQuer
     return render("visits/coverage.html", principal, rows=rows, area=area, counts=await counts(principal, area_id))
 
 
-ROUTES = [visit_list_page, visit_form, visit_submit, coverage_page]
+def _admin_community(principal: Principal) -> int:
+    mine = sorted(principal.org_ids(frozenset({"community_admin"})))
+    if not mine:
+        raise NotFound("Community not found")
+    return mine[0]
+
+
+async def _plans_page(principal: Principal, *, status_code: int = 200, errors: dict | None = None,
+                      saved: bool = False) -> Template:
+    from jinlin.households.pages import focus_options
+
+    current = await plans.get_plans(principal, _admin_community(principal))
+    return render("visits/plans.html", principal, status_code=status_code, plans=current.plans,
+                  groups=focus_options(), errors=errors or {}, saved=saved)
+
+
+@get("/visits/plans", include_in_schema=False)
+async def plans_page(principal: NamedDependency[Principal], saved: FromQuery[int | None] = None) -> Template:
+    return await _plans_page(principal, saved=bool(saved))
+
+
+@post("/visits/plans", include_in_schema=False)
+async def plans_submit(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
+    form = await form_data(request)
+    raw = {"plans": {code: form.get(code) for code in FOCUS_GROUPS if form.get(code)}}
+    try:
+        await plans.set_plans(principal, _admin_community(principal), convert_form(raw, PlansIn))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return await _plans_page(principal, status_code=exc.status, errors=form_errors(exc))
+    return redirect("/visits/plans?saved=1")
+
+
+ROUTES = [visit_list_page, visit_form, visit_submit, coverage_page, plans_page, plans_submit]
 NAV = [NavItem("Visits", "/visits", COMMUNITY_ROLES, order=31),
+       NavItem("Visit frequencies", "/visits/plans", frozenset({"community_admin"}), order=34),
        NavItem("Visit coverage", "/visits/coverage", STAFF_ROLES, order=82)]

@@ -122,3 +122,20 @@ async def test_department_staff_on_the_grid_keep_its_households_too(client, froz
     staff = await make_account("civil_affairs", [])
     await make_grid_post(staff, w.areas["grid_a1"], kind="department_staff", department="civil_affairs")
     assert len(await _due(client, await login(client, "civil_affairs"))) == 1
+
+
+async def test_the_community_admin_sets_visit_frequencies_on_the_page(client, frozen_clock):
+    from factories import csrf_token, page_login
+
+    w = await make_records_world()
+    await page_login(client, "admin_a")
+    token = await csrf_token(client, "/visits/plans")
+    r = await client.post("/visits/plans", data={"_csrf_token": token, "empty_nest_elderly": "0"})
+    assert r.status_code == 400
+    r = await client.post("/visits/plans", data={"_csrf_token": token, "empty_nest_elderly": "5",
+                                                 "community_corrections": "30"})
+    assert r.status_code == 303
+    r = await client.get(f"/api/v1/visit-plans/{w.orgs['comm_a']['id']}", headers=await login(client, "admin_a"))
+    assert r.json()["plans"]["empty_nest_elderly"] == 5
+    await page_login(client, "grid_a")
+    assert (await client.get("/visits/plans")).status_code == 404

@@ -26,19 +26,20 @@ def focus_options() -> list[tuple[str, str]]:
 
 
 async def _grids(principal: Principal) -> list[tuple[int, str]]:
-    """Grids the principal keeps records of (for the add-household form)."""
+    """Grids the principal keeps records of (for the add-household form): its post grids, its communities' grids."""
+    from piccolo.columns.combination import Or
+
     from jinlin.areas.tables import Area
 
     scope = await access.scope_of(principal)
-    if scope.empty:
+    paths = list(scope.post_paths) + principal.area_paths(frozenset({"community_admin"}))
+    if not paths:
         return []
-    rows = await Area.select(Area.id, Area.name, Area.path, Area.parent).where(Area.level == "grid")
-    out = []
-    for r in rows:
-        community = await access.community_of_grid(r["parent"])
-        if community is not None and scope.can_write_grid(community, r["path"]):
-            out.append((r["id"], r["name"]))
-    return sorted(out, key=lambda g: g[1])
+    clause = Area.path.like(f"{paths[0]}%")
+    for path in paths[1:]:
+        clause = Or(clause, Area.path.like(f"{path}%"))
+    rows = await Area.select(Area.id, Area.name).where((Area.level == "grid") & clause).order_by(Area.name)
+    return [(r["id"], r["name"]) for r in rows]
 
 
 async def _list(principal: Principal, grid_id: int | None, status_code: int = 200, errors: dict | None = None,

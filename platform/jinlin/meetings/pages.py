@@ -40,7 +40,8 @@ async def month_page(principal: NamedDependency[Principal], community_id: FromQu
     grids = await service.meetings_by_month(principal, community_id, month)
     holdable = [g for g in grids if await service.can_hold_grid(principal, g.grid_id)]
     return render("meetings/month.html", principal, grids=grids, month=month, community_id=community_id,
-                  previous=_shift(month, -1), following=_shift(month, 1), holdable={g.grid_id for g in holdable})
+                  previous=_shift(month, -1), following=_shift(month, 1), holdable={g.grid_id for g in holdable},
+                  minutes=principal.acts_for(community_id, COMMUNITY_ROLES))
 
 
 async def _form(principal: Principal, grid_id: int, *, status_code: int = 200, errors: dict | None = None,

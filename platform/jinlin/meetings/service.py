@@ -1,7 +1,7 @@
 """网格例会: a grid's posts meet, decide and assign action items; the next meeting opens with the open ones.
 
 Holding a meeting takes a post on the grid (or the community's 网格总长) or the community's admin role; the
-community's staff, and street and county staff covering it, read the meetings and the monthly overview.
+community's staff read the minutes too; street and county staff covering it see the monthly overview only.
 """
 
 from __future__ import annotations
@@ -35,8 +35,10 @@ async def _can_hold(principal: Principal, grid: dict[str, Any], community_id: in
     return (await access.scope_of(principal)).can_write_grid(community_id, grid["path"])
 
 
-def _can_read(principal: Principal, grid: dict[str, Any], community_id: int) -> bool:
-    return principal.acts_for(community_id, COMMUNITY_ROLES) or principal.covers_area(grid["path"])
+async def _can_read(principal: Principal, grid: dict[str, Any], community_id: int) -> bool:
+    """Minutes may speak of households: the community's own people and the grid's posts read them; street and
+    county staff see the month overview only (minimum necessary)."""
+    return principal.acts_for(community_id, COMMUNITY_ROLES) or await _can_hold(principal, grid, community_id)
 
 
 async def grid_posts(grid: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,7 +118,7 @@ async def get_meeting(principal: Principal, meeting_id: int) -> MeetingOut:
     if m is None:
         raise NotFound("Meeting not found")
     grid, community_id = await _grid(m["grid"])
-    if not _can_read(principal, grid, community_id):
+    if not await _can_read(principal, grid, community_id):
         raise NotFound("Meeting not found")
     return await _out(meeting_id)
 
@@ -126,7 +128,7 @@ async def _writable_item(principal: Principal, item_id: int) -> tuple[dict[str, 
     if item is None:
         raise NotFound("Action item not found")
     grid, community_id = await _grid(item["grid"])
-    if not _can_read(principal, grid, community_id):
+    if not await _can_read(principal, grid, community_id):
         raise NotFound("Action item not found")
     if item["owner"] != principal.account_id and not await _can_hold(principal, grid, community_id):
         raise Forbidden("The owner, the grid's posts and the community's admins close its action items")
@@ -204,7 +206,7 @@ async def meetings_by_month(principal: Principal, community_id: int, month: str)
 
 async def recent_meetings(principal: Principal, grid_id: int, limit: int = 12) -> list[MeetingOut]:
     grid, community_id = await _grid(grid_id)
-    if not _can_read(principal, grid, community_id):
+    if not await _can_read(principal, grid, community_id):
         raise NotFound("Grid not found")
     rows = await Meeting.select(Meeting.id).where(Meeting.grid == grid_id).order_by(Meeting.held_on, ascending=False) \
         .limit(limit)

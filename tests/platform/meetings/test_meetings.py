@@ -96,3 +96,17 @@ async def test_the_grid_chief_of_the_community_attends_any_of_its_grids(client, 
         "grid_id": w.areas["grid_a2"]["id"], "held_on": "2026-11-18", "attendee_post_ids": [chief]})
     assert r.status_code == 201, r.text
     assert r.json()["attendees"][0]["kind"] == "grid_chief"
+
+
+async def test_street_staff_see_the_month_overview_but_not_the_minutes(client, frozen_clock):
+    w = await make_records_world()
+    meeting = (await client.post("/api/v1/meetings", headers=await login(client, "grid_a"),
+                                 json={"grid_id": w.areas["grid_a1"]["id"], "held_on": "2026-11-05",
+                                       "topics": "3号楼独居老人冬季取暖"})).json()
+    r = await client.get(f"/api/v1/meetings/{meeting['id']}", headers=await login(client, "street_east"))
+    assert r.status_code == 404 and "取暖" not in r.text
+    r = await client.get(f"/api/v1/meetings/{meeting['id']}", headers=await login(client, "staff_a"))
+    assert r.status_code == 200 and "取暖" in r.text
+    r = await client.get("/api/v1/meetings/by-month", headers=await login(client, "street_east"),
+                         params={"community_id": w.orgs["comm_a"]["id"], "month": "2026-11"})
+    assert r.status_code == 200 and "取暖" not in r.text

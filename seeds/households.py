@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from jinlin.auth.service import load_principal
 from jinlin.core import clock
-from jinlin.households import service
+from jinlin.households import keeping
 from jinlin.households.schemas import HouseholdIn, ResidentIn
 from jinlin.meetings.schemas import ActionItemIn, MeetingIn
 from jinlin.meetings.service import hold_meeting
@@ -48,17 +48,17 @@ async def seed(ctx: SeedContext) -> None:
     for g, grid in enumerate(grids):
         for n in range(9 if g == 0 else 5):
             building, door = f"{n // 3 + 1}号楼", f"{n % 3 + 1}单元{rng.choice([1, 2, 3, 4, 5])}0{rng.randint(1, 2)}"
-            household = await service.create_household(
+            household = await keeping.create_household(
                 grid_worker, HouseholdIn(grid_id=grid["id"], building=building, door=door))
             households += 1
             groups = GROUPS[n % len(GROUPS)]
             head = f"{SURNAMES[(n + 3 * g) % len(SURNAMES)]}某某（演示）"
-            await service.add_resident(grid_worker, household.id, ResidentIn(
+            await keeping.add_resident(grid_worker, household.id, ResidentIn(
                 name=head, gender=rng.choice(["male", "female"]), birth_year=rng.randint(1936, 1975), relation="户主",
                 phone=f"1380000{rng.randint(1000, 9999)}", focus_groups=groups,
                 care_note="独居" if "empty_nest_elderly" in groups else "", consent_contact=rng.random() < 0.8))
             if n % 4 == 1:
-                await service.add_resident(grid_worker, household.id, ResidentIn(
+                await keeping.add_resident(grid_worker, household.id, ResidentIn(
                     name=f"{SURNAMES[(n + 5) % len(SURNAMES)]}某（演示）", relation="配偶",
                     birth_year=rng.randint(1940, 1980)))
             if groups and rng.random() < 0.6:

@@ -209,13 +209,13 @@ async def make_grid_post(account_id: int | None, area: dict[str, Any], kind: str
 async def make_household(username: str, grid: dict[str, Any], residents: list[dict[str, Any]] | None = None,
                          building: str = "1号楼", door: str = "1单元101"):
     """A household with residents, recorded through the service by ``username`` (who keeps the grid)."""
-    from jinlin.households import service
+    from jinlin.households import keeping
     from jinlin.households.schemas import HouseholdIn, ResidentIn
 
     who = await principal(username)
-    household = await service.create_household(who, HouseholdIn(grid_id=grid["id"], building=building, door=door))
+    household = await keeping.create_household(who, HouseholdIn(grid_id=grid["id"], building=building, door=door))
     for values in residents or []:
-        await service.add_resident(who, household.id, ResidentIn(**values))
+        await keeping.add_resident(who, household.id, ResidentIn(**values))
     return household
 
 

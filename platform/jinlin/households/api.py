@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.tabular import read_upload
-from jinlin.households import counts, grants, ledger, service, spreadsheet, tags
+from jinlin.households import counts, grants, keeping, ledger, service, spreadsheet, tags
 from jinlin.households.schemas import (
     CountsOut,
     GrantIn,
@@ -58,7 +58,7 @@ class HouseholdController(Controller):
 
     @post("/")
     async def create_household(self, principal: NamedDependency[Principal], data: JSONBody[HouseholdIn]) -> HouseholdOut:
-        return await service.create_household(principal, data)
+        return await keeping.create_household(principal, data)
 
     @get("/{household_id:int}")
     async def get_household(self, principal: NamedDependency[Principal], household_id: FromPath[int],
@@ -69,16 +69,16 @@ class HouseholdController(Controller):
     @patch("/{household_id:int}")
     async def update_household(self, principal: NamedDependency[Principal], household_id: FromPath[int],
                                data: JSONBody[HouseholdPatch]) -> HouseholdOut:
-        return await service.update_household(principal, household_id, data)
+        return await keeping.update_household(principal, household_id, data)
 
     @post("/{household_id:int}/move-out", status_code=200)
     async def move_out(self, principal: NamedDependency[Principal], household_id: FromPath[int]) -> HouseholdOut:
-        return await service.move_out_household(principal, household_id)
+        return await keeping.move_out_household(principal, household_id)
 
     @post("/{household_id:int}/residents")
     async def add_resident(self, principal: NamedDependency[Principal], household_id: FromPath[int],
                            data: JSONBody[ResidentIn]) -> ResidentOut:
-        return await service.add_resident(principal, household_id, data)
+        return await keeping.add_resident(principal, household_id, data)
 
     @get("/counts")
     async def counts(self, principal: NamedDependency[Principal], area_id: FromQuery[int]) -> CountsOut:
@@ -117,11 +117,11 @@ class ResidentController(Controller):
     @patch("/{resident_id:int}")
     async def update_resident(self, principal: NamedDependency[Principal], resident_id: FromPath[int],
                               data: JSONBody[ResidentPatch]) -> ResidentOut:
-        return await service.update_resident(principal, resident_id, data)
+        return await keeping.update_resident(principal, resident_id, data)
 
     @post("/{resident_id:int}/move-out", status_code=200)
     async def move_out(self, principal: NamedDependency[Principal], resident_id: FromPath[int]) -> ResidentOut:
-        return await service.move_out_resident(principal, resident_id)
+        return await keeping.move_out_resident(principal, resident_id)
 
     @post("/{resident_id:int}/reveal-id", status_code=200)
     async def reveal(self, principal: NamedDependency[Principal], resident_id: FromPath[int],

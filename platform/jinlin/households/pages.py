@@ -16,7 +16,7 @@ from jinlin.core.i18n import gettext
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, form_list, redirect, render
 from jinlin.core.tabular import read_upload
-from jinlin.households import access, grants, service, spreadsheet
+from jinlin.households import access, grants, keeping, service, spreadsheet
 from jinlin.households.api import XLSX
 from jinlin.households.schemas import GrantIn, HouseholdIn, ResidentIn, ResidentPatch
 
@@ -59,7 +59,7 @@ async def households_list(principal: NamedDependency[Principal], grid_id: FromQu
 async def household_create(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
     form = await form_data(request)
     try:
-        household = await service.create_household(principal, convert_form(form, HouseholdIn))
+        household = await keeping.create_household(principal, convert_form(form, HouseholdIn))
     except DomainError as exc:
         return await _list(principal, None, exc.status, form_errors(exc), form)
     return redirect(f"/households/{household.id}")
@@ -89,7 +89,7 @@ async def resident_create(principal: NamedDependency[Principal], household_id: F
     raw: dict[str, Any] = {**form, "focus_groups": form_list(form.get("focus_groups")),
                            "consent_contact": form.get("consent_contact") == "on"}
     try:
-        await service.add_resident(principal, household_id, convert_form(raw, ResidentIn))
+        await keeping.add_resident(principal, household_id, convert_form(raw, ResidentIn))
     except DomainError as exc:
         return await _detail(principal, household_id, status_code=exc.status, errors=form_errors(exc), values=raw)
     return redirect(f"/households/{household_id}")
@@ -139,7 +139,7 @@ async def resident_update(principal: NamedDependency[Principal], household_id: F
     if form.get("id_number"):  # left empty: the stored number stays
         raw["id_number"] = form.get("id_number")
     try:
-        await service.update_resident(principal, resident_id, convert_form(raw, ResidentPatch))
+        await keeping.update_resident(principal, resident_id, convert_form(raw, ResidentPatch))
     except DomainError as exc:
         if exc.status == 404:
             raise
@@ -150,14 +150,14 @@ async def resident_update(principal: NamedDependency[Principal], household_id: F
 
 @post("/households/{household_id:int}/move-out", include_in_schema=False)
 async def household_move_out(principal: NamedDependency[Principal], household_id: FromPath[int]) -> Redirect:
-    await service.move_out_household(principal, household_id)
+    await keeping.move_out_household(principal, household_id)
     return redirect(f"/households/{household_id}")
 
 
 @post("/households/{household_id:int}/residents/{resident_id:int}/move-out", include_in_schema=False)
 async def resident_move_out(principal: NamedDependency[Principal], household_id: FromPath[int],
                             resident_id: FromPath[int]) -> Redirect:
-    await service.move_out_resident(principal, resident_id)
+    await keeping.move_out_resident(principal, resident_id)
     return redirect(f"/households/{household_id}")
 
 

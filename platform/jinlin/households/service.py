@@ -1,39 +1,26 @@
-"""户与居民: keeping the records (create, edit, move out) and reading them through the access service.
+"""户与居民: reading residents' records through the access service (lists, full records, ID reveal and search).
 
-Personal fields are encrypted here and decrypted only for a reader the access service allows; audit rows
-name the fields that changed, never their values, so no resident data reaches the audit log.
+Personal fields are decrypted only for a reader the access service allows, and each read is audited there.
+Keeping the records (create, edit, move out) is ``households.keeping``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
-from jinlin.areas.tables import Area
-from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
 from jinlin.catalog.codes import as_list
-from jinlin.core import clock
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
+from jinlin.core.errors import Invalid, NotFound
 from jinlin.core.security import mask_id_number
 from jinlin.households import access
-from jinlin.households.crypto import keyring, normalise_id
+from jinlin.households.crypto import keyring
 from jinlin.households.schemas import (
-    HouseholdIn,
     HouseholdOut,
-    HouseholdPatch,
-    ResidentIn,
     ResidentOut,
-    ResidentPatch,
     RevealOut,
 )
 from jinlin.households.tables import FocusMembership, Household, Resident
-from jinlin.orgs.tables import Organization
-
-SEALED = {"name": "name_enc", "phone": "phone_enc", "care_note": "care_note_enc"}
-
 
 # -- reading -----------------------------------------------------------------------------------
 
@@ -108,7 +95,7 @@ async def get_household(principal: Principal, household_id: int, purpose: str = 
                          [resident_out(r, groups[r["id"]]) for r in residents])
 
 
-async def _readable_resident(principal: Principal, resident_id: int) -> tuple[dict[str, Any], dict[str, Any], tuple]:
+async def readable_resident(principal: Principal, resident_id: int) -> tuple[dict[str, Any], dict[str, Any], tuple]:
     resident = await Resident.select().where(Resident.id == resident_id).first()
     if resident is None:
         raise NotFound("Resident not found")
@@ -120,7 +107,7 @@ async def _readable_resident(principal: Principal, resident_id: int) -> tuple[di
 
 
 async def get_resident(principal: Principal, resident_id: int, purpose: str = "") -> ResidentOut:
-    resident, _, (_, (basis, why)) = await _readable_resident(principal, resident_id)
+    resident, _, (_, (basis, why)) = await readable_resident(principal, resident_id)
     async with write_transaction():
         await access.log_access(principal, "view", basis, purpose or why, household_id=resident["household"],
                                 resident_id=resident_id)
@@ -130,7 +117,7 @@ async def get_resident(principal: Principal, resident_id: int, purpose: str = ""
 async def reveal_id(principal: Principal, resident_id: int, reason: str) -> RevealOut:
     """The unmasked ID number, for a stated reason (audited)."""
     await _throttle(principal, "pii-reveal")
-    resident, _, (_, (basis, _)) = await _readable_resident(principal, resident_id)
+    resident, _, (_, (basis, _)) = await readable_resident(principal, resident_id)
     if not reason.strip():
         raise Invalid("Give a reason", {"reason": "required"})
     async with write_transaction():
@@ -171,185 +158,3 @@ async def search_by_id(principal: Principal, id_number: str, purpose: str) -> li
             found.append(r)
     groups = await focus_groups_of([r["id"] for r in found])
     return [resident_out(r, groups[r["id"]]) for r in found]
-
-
-# -- keeping the records -----------------------------------------------------------------------
-
-async def _grid_of(community_id: int | None, grid_id: int) -> tuple[dict[str, Any], int]:
-    grid = await Area.select().where(Area.id == grid_id).first()
-    if grid is None or grid["level"] != "grid":
-        raise Invalid("Not a grid", {"grid_id": "must be a grid"})
-    community = await Organization.select(Organization.id).where(
-        (Organization.kind == "community") & (Organization.area == grid["parent"])).first()
-    if community is None or (community_id is not None and community["id"] != community_id):
-        raise Invalid("The grid belongs to no community", {"grid_id": "must be a grid of a community"})
-    return grid, community["id"]
-
-
-async def _check_party_member(party_member_id: int | None, community_id: int) -> None:
-    """党员联户: only a party member registered (报到) with the household's community visits it."""
-    from jinlin.orgs.tables import Registration
-
-    if party_member_id is not None and not await Registration.exists().where(
-            (Registration.account == party_member_id) & (Registration.kind == "party_member")
-            & (Registration.community == community_id) & (Registration.status == "active")):
-        raise Invalid("Not a party member registered with the community",
-                      {"party_member_id": "not a party member registered with the community"})
-
-
-async def create_household(principal: Principal, data: HouseholdIn) -> HouseholdOut:
-    grid, community_id = await _grid_of(None, data.grid_id)
-    scope = await access.scope_of(principal)
-    if not scope.can_write_grid(community_id, grid["path"]):
-        raise Forbidden("Only the grid's posts and the community's admins keep its households")
-    await _check_party_member(data.party_member_id, community_id)
-    if not data.building.strip() and not data.door.strip():
-        raise Invalid("Give the building or the door number", {"door": "required"})
-    now = clock.now()
-    async with write_transaction():
-        row = Household(community=community_id, grid=grid["id"], building=data.building.strip(),
-                        door=data.door.strip(), party_member=data.party_member_id, created_by=principal.account_id,
-                        created_at=now, updated_at=now)
-        await row.save()
-        await record(principal, "create", "household", row.id, {"fields": ["building", "door", "grid"]})
-    return await _out(row.id)
-
-
-async def _out(household_id: int) -> HouseholdOut:
-    row = await access.household_select().where(Household.id == household_id).first()
-    return household_out(row, (await household_groups([household_id]))[household_id])
-
-
-async def _writable_household(principal: Principal, household_id: int) -> dict[str, Any]:
-    row, scope, _ = await access.readable_household(principal, household_id)
-    if not scope.can_write(row):
-        raise Forbidden("A grant is for reading; the grid's posts and the admins keep the records")
-    return row
-
-
-async def update_household(principal: Principal, household_id: int, data: HouseholdPatch) -> HouseholdOut:
-    household = await _writable_household(principal, household_id)
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in msgspec.structs.asdict(data).items()
-              if v is not msgspec.UNSET}
-    if "party_member_id" in values:
-        await _check_party_member(values["party_member_id"], household["community"])
-        values["party_member"] = values.pop("party_member_id")
-    if values:
-        async with write_transaction():
-            await Household.update({**values, "updated_at": clock.now()}).where(Household.id == household_id)
-            await record(principal, "update", "household", household_id, {"fields": sorted(values)})
-    return await _out(household_id)
-
-
-async def move_out_household(principal: Principal, household_id: int) -> HouseholdOut:
-    """The whole household moves out: history kept, personal fields cleared later by retention."""
-    await _writable_household(principal, household_id)
-    now = clock.now()
-    async with write_transaction():
-        changed = await Household.update({Household.status: "moved_out", Household.moved_out_at: now,
-                                          Household.updated_at: now}).where(
-            (Household.id == household_id) & (Household.status == "active")).returning(Household.id)
-        if not changed:
-            raise WrongStatus("Household", "moved_out", "move out")
-        await Resident.update({Resident.status: "moved_out", Resident.moved_out_at: now, Resident.updated_at: now}) \
-            .where((Resident.household == household_id) & (Resident.status == "active"))
-        await record(principal, "move_out", "household", household_id, {"status": ["active", "moved_out"]})
-    return await _out(household_id)
-
-
-def sealed_values(data: ResidentIn | ResidentPatch) -> dict[str, Any]:
-    """Column values from a request: personal fields encrypted, the ID number also hashed for search."""
-    ring = keyring()
-    values: dict[str, Any] = {}
-    for key, value in msgspec.structs.asdict(data).items():
-        if value is msgspec.UNSET or key == "focus_groups":
-            continue
-        if key in SEALED:
-            values[SEALED[key]] = ring.encrypt(value.strip())
-        elif key == "id_number":
-            number = normalise_id(value)
-            if number and len(number) not in (15, 18):
-                raise Invalid("An ID number has 15 or 18 characters", {"id_number": "must have 15 or 18 characters"})
-            values["id_number_enc"] = ring.encrypt(number)
-            values["id_hash"] = ring.search_hash(number)
-        elif key == "extra_tags":
-            values[key] = list(dict.fromkeys(t.strip() for t in value if t.strip()))
-        else:
-            values[key] = value
-    return values
-
-
-async def set_groups(resident_id: int, household: dict[str, Any], groups: list[str]) -> None:
-    await FocusMembership.delete().where(FocusMembership.resident == resident_id)
-    for group in dict.fromkeys(groups):
-        await FocusMembership.insert(FocusMembership(resident=resident_id, household=household["id"],
-                                                     grid=household["grid"], focus_group=group))
-
-
-async def recount(household_id: int) -> None:
-    count = await Resident.count().where((Resident.household == household_id) & (Resident.status == "active"))
-    await Household.update({Household.member_count: count}).where(
-        (Household.id == household_id) & (Household.status == "active"))
-
-
-async def _check_extra_tags(household: dict[str, Any], tags: list[str]) -> None:
-    from jinlin.households.tags import county_tags
-
-    allowed = await county_tags(household["grid.path"])
-    unknown = [t for t in tags if t not in allowed]
-    if unknown:
-        raise Invalid("Unknown tag", {"extra_tags": "not one of the county's tags"})
-
-
-async def add_resident(principal: Principal, household_id: int, data: ResidentIn) -> ResidentOut:
-    household = await _writable_household(principal, household_id)
-    if household["status"] != "active":
-        raise WrongStatus("Household", household["status"], "add a resident")
-    await _check_extra_tags(household, data.extra_tags)
-    values = sealed_values(data)
-    if values.get("id_hash") and await Resident.exists().where(
-            (Resident.id_hash == values["id_hash"]) & (Resident.status == "active")):
-        raise Conflict("A resident with this ID number is already recorded", {"id_number": "already recorded"})
-    now = clock.now()
-    async with write_transaction():
-        row = Resident(household=household_id, created_at=now, updated_at=now, **values)
-        await row.save()
-        await set_groups(row.id, household, data.focus_groups)
-        await recount(household_id)
-        await record(principal, "create", "resident", row.id, {"fields": sorted(msgspec.structs.asdict(data))})
-    return await get_resident(principal, row.id, "recorded")
-
-
-async def update_resident(principal: Principal, resident_id: int, data: ResidentPatch) -> ResidentOut:
-    resident, household, (scope, _) = await _readable_resident(principal, resident_id)
-    if not scope.can_write(household):
-        raise Forbidden("A grant is for reading; the grid's posts and the admins keep the records")
-    if resident["status"] != "active":
-        raise WrongStatus("Resident", resident["status"], "edit")
-    if data.extra_tags is not msgspec.UNSET:
-        await _check_extra_tags(household, data.extra_tags)
-    values = sealed_values(data)
-    changed = sorted(k for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET)
-    async with write_transaction():
-        if values:
-            await Resident.update({**values, "updated_at": clock.now()}).where(Resident.id == resident_id)
-        if data.focus_groups is not msgspec.UNSET:
-            await set_groups(resident_id, household, data.focus_groups)
-        await record(principal, "update", "resident", resident_id, {"fields": changed})
-    return await get_resident(principal, resident_id, "updated")
-
-
-async def move_out_resident(principal: Principal, resident_id: int) -> ResidentOut:
-    resident, household, (scope, _) = await _readable_resident(principal, resident_id)
-    if not scope.can_write(household):
-        raise Forbidden("A grant is for reading; the grid's posts and the admins keep the records")
-    now = clock.now()
-    async with write_transaction():
-        changed = await Resident.update({Resident.status: "moved_out", Resident.moved_out_at: now,
-                                         Resident.updated_at: now}).where(
-            (Resident.id == resident_id) & (Resident.status == "active")).returning(Resident.id)
-        if not changed:
-            raise WrongStatus("Resident", resident["status"], "move out")
-        await recount(resident["household"])
-        await record(principal, "move_out", "resident", resident_id, {"status": ["active", "moved_out"]})
-    return await get_resident(principal, resident_id, "moved out")

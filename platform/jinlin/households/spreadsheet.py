@@ -20,7 +20,7 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table
-from jinlin.households import access, service
+from jinlin.households import access, keeping, service
 from jinlin.households.schemas import ResidentIn
 from jinlin.households.tables import Household, Resident
 from jinlin.households.tags import county_tags
@@ -138,7 +138,7 @@ def _parse(number: int, raw: dict[str, str], grids: dict[str, dict[str, Any]], t
             errors.append(RowError(number, H["birth_year"], "must be a year such as 1948"))
     try:
         resident = msgspec.convert(values, ResidentIn)
-        service.sealed_values(resident)
+        keeping.sealed_values(resident)
     except (msgspec.ValidationError, Invalid) as exc:
         # Name the column only: the message must not echo a name, phone or ID number.
         field = str(exc).partition("$.")[2].rstrip("`").split("[")[0] or next(iter(getattr(exc, "fields", {})), "")
@@ -189,11 +189,11 @@ async def import_households(principal: Principal, filename: str, content: bytes,
             household = homes[key]
             resident = msgspec.convert(values, ResidentIn)
             row = Resident(household=household["id"], created_at=now, updated_at=now,
-                           **service.sealed_values(resident))
+                           **keeping.sealed_values(resident))
             await row.save()
-            await service.set_groups(row.id, household, resident.focus_groups)
+            await keeping.set_groups(row.id, household, resident.focus_groups)
             count += 1
         for household in homes.values():
-            await service.recount(household["id"])
+            await keeping.recount(household["id"])
         await record(principal, "import", "resident", None, {"imported": count, "households": len(homes)})
     return count

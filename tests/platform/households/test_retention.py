@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from factories import MARKER, login, make_records_world, principal
-from jinlin.households import service
+from jinlin.households import keeping
 from jinlin.households.retention import clear_expired
 from jinlin.households.tables import FocusMembership, Household, Resident
 
@@ -11,7 +11,7 @@ from jinlin.households.tables import FocusMembership, Household, Resident
 async def test_retention_clears_moved_out_residents_after_three_years_and_keeps_the_counts(client, frozen_clock):
     w = await make_records_world()
     hid = w.orgs["household"]["id"]
-    await service.move_out_household(await principal("grid_a"), hid)
+    await keeping.move_out_household(await principal("grid_a"), hid)
     assert await clear_expired() == 0  # moved out today: kept
     frozen_clock.advance(days=3 * 365 - 1)
     assert await clear_expired() == 0
@@ -37,7 +37,7 @@ async def test_active_residents_are_never_cleared(client, frozen_clock):
 
 async def test_the_retention_period_is_a_setting(client, frozen_clock):
     w = await make_records_world()
-    await service.move_out_household(await principal("admin_a"), w.orgs["household"]["id"])
+    await keeping.move_out_household(await principal("admin_a"), w.orgs["household"]["id"])
     frozen_clock.advance(days=31)
     assert await clear_expired(retention_days=30) == 1
     assert frozen_clock.now - (await Resident.select().first())["cleared_at"] < timedelta(seconds=1)

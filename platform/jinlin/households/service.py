@@ -116,8 +116,8 @@ async def get_resident(principal: Principal, resident_id: int, purpose: str = ""
 
 async def reveal_id(principal: Principal, resident_id: int, reason: str) -> RevealOut:
     """The unmasked ID number, for a stated reason (audited)."""
-    await _throttle(principal, "pii-reveal")
     resident, _, (_, (basis, _)) = await readable_resident(principal, resident_id)
+    await _throttle(principal, "pii-reveal")
     if not reason.strip():
         raise Invalid("Give a reason", {"reason": "required"})
     async with write_transaction():

@@ -45,7 +45,9 @@ async def _community_of_staff(principal: Principal, community_id: int | None) ->
     if community_id is None:
         mine = candidates or sorted({c["id"] for c in communities for p in scope.post_paths
                                      if p.startswith(c["area.path"])})
-        if len(mine) != 1:
+        if not mine:
+            raise Forbidden("Only the community's own staff import and export its households")
+        if len(mine) > 1:
             raise Invalid("Say which community", {"community_id": "required"})
         community_id = mine[0]
     path = next((c["area.path"] for c in communities if c["id"] == community_id), None)

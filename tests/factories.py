@@ -196,16 +196,6 @@ async def make_report_world() -> World:
 # -- the grid's own records (households, visits, meetings) -------------------------------------
 
 
-async def make_grid_post(account_id: int | None, area: dict[str, Any], kind: str = "full_time_grid_worker",
-                         **extra: Any) -> int:
-    """A current post (岗位) on ``area``; the posts feature owns the real pages, tests only need the row."""
-    from jinlin.posts.tables import Post
-
-    row = Post(area=area["id"], kind=kind, account=account_id, starts_at=clock.now(), created_at=clock.now(), **extra)
-    await row.save()
-    return row.id
-
-
 async def make_household(username: str, grid: dict[str, Any], residents: list[dict[str, Any]] | None = None,
                          building: str = "1号楼", door: str = "1单元101"):
     """A household with residents, recorded through the service by ``username`` (who keeps the grid)."""
@@ -229,8 +219,8 @@ async def make_records_world() -> World:
     w = await make_world()
     w.areas["grid_a2"] = await make_area("网格A2", "grid", w.areas["comm_a"])
     w.accounts["grid_a2"] = await make_account("grid_a2", [(w.orgs["comm_a"]["id"], "grid_worker")])
-    await make_grid_post(w.accounts["grid_a"], w.areas["grid_a1"])
-    await make_grid_post(w.accounts["grid_a2"], w.areas["grid_a2"])
+    await make_post(w.areas["grid_a1"], w.accounts["grid_a"])
+    await make_post(w.areas["grid_a2"], w.accounts["grid_a2"])
     household = await make_household("grid_a", w.areas["grid_a1"], [
         {"name": MARKER, "gender": "female", "birth_year": 1950, "relation": "户主", "phone": "13912340000",
          "id_number": ID_NUMBER, "focus_groups": ["empty_nest_elderly"], "care_note": "独居", "consent_contact": True}])

@@ -1,6 +1,6 @@
 """网格例会: attendees from the grid's posts, action items carried over, the community's month overview."""
 
-from factories import MARKER, login, make_grid_post, make_records_world
+from factories import MARKER, login, make_post, make_records_world
 from jinlin.meetings.tables import ActionItem, Meeting
 from jinlin.needs.tables import Need
 from jinlin.posts.tables import Post
@@ -91,7 +91,7 @@ async def test_the_month_overview_flags_grids_that_missed_their_meeting(client, 
 
 async def test_the_grid_chief_of_the_community_attends_any_of_its_grids(client, frozen_clock):
     w = await make_records_world()
-    chief = await make_grid_post(w.accounts["staff_a"], w.areas["comm_a"], kind="grid_chief")
+    chief = await make_post(w.areas["comm_a"], w.accounts["staff_a"], kind="grid_chief")
     r = await client.post("/api/v1/meetings", headers=await login(client, "staff_a"), json={
         "grid_id": w.areas["grid_a2"]["id"], "held_on": "2026-11-18", "attendee_post_ids": [chief]})
     assert r.status_code == 201, r.text

@@ -3,7 +3,7 @@
 import random
 from datetime import timedelta
 
-from factories import login, make_grid_post, make_household, make_records_world
+from factories import login, make_household, make_post, make_records_world
 from jinlin.households.tables import FocusMembership, Household
 from jinlin.visits.tables import Visit
 
@@ -29,7 +29,7 @@ async def _recount(area_path: str, today) -> tuple[int, int]:
 
 async def test_coverage_per_grid_community_and_street_matches_a_recount_from_rows(client, frozen_clock):
     w = await make_records_world()
-    await make_grid_post(w.accounts["admin_b"], w.areas["grid_b1"])
+    await make_post(w.areas["grid_b1"], w.accounts["admin_b"])
     rnd = random.Random(14)
     keepers = [("grid_a", w.areas["grid_a1"]), ("grid_a2", w.areas["grid_a2"]), ("admin_b", w.areas["grid_b1"])]
     made = []

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from factories import MARKER, login, make_account, make_grid_post, make_household, make_records_world
+from factories import MARKER, login, make_account, make_household, make_post, make_records_world
 from jinlin.needs.tables import Need
 from jinlin.orgs.tables import Registration
 from jinlin.visits.tables import Visit
@@ -120,7 +120,7 @@ async def test_refused_visits_change_nothing(client, frozen_clock):
 async def test_department_staff_on_the_grid_keep_its_households_too(client, frozen_clock):
     w = await make_records_world()
     staff = await make_account("civil_affairs", [])
-    await make_grid_post(staff, w.areas["grid_a1"], kind="department_staff", department="civil_affairs")
+    await make_post(w.areas["grid_a1"], staff, kind="department_staff", department="civil_affairs")
     assert len(await _due(client, await login(client, "civil_affairs"))) == 1
 
 

@@ -118,7 +118,7 @@ def _parse(number: int, raw: dict[str, str], grids: dict[str, dict[str, Any]], t
     for text in split_list(get("focus_groups")):
         code = beneficiary_code(text)
         if code not in FOCUS_GROUPS:
-            errors.append(RowError(number, H["focus_groups"], f"unknown focus group {text!r}"))
+            errors.append(RowError(number, H["focus_groups"], "unknown focus group"))
         else:
             groups.append(code)
     extra = split_list(get("extra_tags"))

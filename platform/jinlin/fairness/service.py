@@ -193,6 +193,7 @@ async def run_fairness(principal: Principal, run_id: int) -> tuple[Fairness, Fai
 
     row = await visible_row(principal, run_id)
     area = await Area.select().where(Area.id == row["area"]).first()
+    assert area is not None  # a run's area is a foreign key
     end = clock.now() + timedelta(seconds=1)  # needs published this very second count too
     start = end - RUN_WINDOW
     communities = await _communities(area["path"], end.astimezone(CHINA).year)

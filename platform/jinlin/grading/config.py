@@ -4,6 +4,7 @@ always computed with the version in force for it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +41,7 @@ class Config:
                 return name
         return "poor"
 
-    def weighted(self, items: dict[str, float]) -> float:
+    def weighted(self, items: Mapping[str, float]) -> float:
         """The overall score of per-item scores, weighted by the rubric (2 decimals)."""
         present = [i for i in self.rubric if i["key"] in items]  # an item added later is left out
         total = sum(i["weight"] for i in present)

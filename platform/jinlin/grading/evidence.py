@@ -155,7 +155,7 @@ def _half_up(x: float) -> int:
 def suggest(config: Config, comps: dict[str, float]) -> tuple[dict[str, int], float]:
     """Suggested 1-5 per rubric item (the mean of its sources present, else of all evidence, else 3)."""
     everything = [comps[k] for k in COMPONENTS if k in comps]
-    items = {}
+    items: dict[str, int] = {}
     for item in config.rubric:
         values = [comps[s] for s in item.get("sources", []) if s in comps] or everything
         items[item["key"]] = _half_up(sum(values) / len(values)) if values else 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from jinlin.auth.principal import Principal
 from jinlin.core.i18n import translate
 from jinlin.core.tabular import write_xlsx_book
@@ -19,7 +21,8 @@ def grade_label(grade: str) -> str:
 async def round_xlsx(principal: Principal, round_id: int) -> tuple[str, bytes]:
     rnd = await service.get_round(principal, round_id)
     results = await service.round_results(principal, round_id)
-    sheets = [(translate("Results"), [translate(h) for h in ("Organisation", "Kind", "Score", "Grade", "Rank",
+    # Each sheet's rows have their own shape: (title, headers, rows).
+    sheets: list[tuple[str, list[str], list[Sequence[object]]]] = [(translate("Results"), [translate(h) for h in ("Organisation", "Kind", "Score", "Grade", "Rank",
                                                              "Out of", "Grades received")],
                [(r.organization_name, translate(r.kind), r.score, grade_label(r.grade), r.rank,
                  r.rank_of, r.gradings) for r in results])]

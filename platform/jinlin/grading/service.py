@@ -63,7 +63,7 @@ def _in_county(principal: Principal, county_path: str) -> bool:
 
 
 async def _round(principal: Principal, round_id: int) -> dict[str, Any]:
-    row = await GradingRound.select(GradingRound.all_columns(), GradingRound.county.path.as_alias("county_path")) \
+    row = await GradingRound.select(*GradingRound.all_columns(), GradingRound.county.path.as_alias("county_path")) \
         .where(GradingRound.id == round_id).first()
     if row is None or not _in_county(principal, row["county_path"]):
         raise NotFound("Grading round not found")
@@ -72,7 +72,7 @@ async def _round(principal: Principal, round_id: int) -> dict[str, Any]:
 
 def _assignments():
     return GradingAssignment.select(
-        GradingAssignment.all_columns(), GradingAssignment.grader.name.as_alias("grader_name"),
+        *GradingAssignment.all_columns(), GradingAssignment.grader.name.as_alias("grader_name"),
         GradingAssignment.gradee.name.as_alias("gradee_name"),
         GradingAssignment.grader.area.path.as_alias("grader_path"),
         GradingAssignment.gradee.area.path.as_alias("gradee_path"),
@@ -145,7 +145,7 @@ async def open_round(principal: Principal, data: RoundIn) -> RoundOut:
 
 
 async def list_rounds(principal: Principal) -> list[RoundOut]:
-    rows = await GradingRound.select(GradingRound.all_columns(), GradingRound.county.path.as_alias("county_path")) \
+    rows = await GradingRound.select(*GradingRound.all_columns(), GradingRound.county.path.as_alias("county_path")) \
         .order_by(GradingRound.year, ascending=False)
     return [await _round_out(r) for r in rows if _in_county(principal, r["county_path"])]
 
@@ -289,7 +289,7 @@ def _result_out(r: dict[str, Any]) -> ResultOut:
 
 
 def _results_query():
-    return GradeResult.select(GradeResult.all_columns(), GradeResult.organization.name.as_alias("name"),
+    return GradeResult.select(*GradeResult.all_columns(), GradeResult.organization.name.as_alias("name"),
                               GradeResult.organization.area.path.as_alias("path"))
 
 
@@ -311,7 +311,7 @@ async def organization_grading(principal: Principal, organization_id: int,
     staff = org is not None and principal.covers_area(org["path"], GRADING_STAFF)
     if org is None or not (staff or principal.acts_for(organization_id)):
         raise NotFound("Organisation not found")
-    query = GradingRound.select(GradingRound.all_columns(), GradingRound.county.path.as_alias("county_path"))
+    query = GradingRound.select(*GradingRound.all_columns(), GradingRound.county.path.as_alias("county_path"))
     if round_id is not None:
         query = query.where(GradingRound.id == round_id)
     rounds = [r for r in await query.order_by(GradingRound.year, ascending=False)
@@ -407,7 +407,7 @@ async def put_settings(principal: Principal, county_id: int, data: SettingsIn) -
         errors["thresholds"] = "use excellent, good and fair"
     elif not thresholds["excellent"] > thresholds["good"] > thresholds["fair"]:
         errors["thresholds"] = "excellent > good > fair"
-    rubric = [{"key": i.key, "label": i.label, "weight": i.weight, "sources": i.sources} for i in data.rubric] \
+    rubric: list[dict[str, Any]] = [{"key": i.key, "label": i.label, "weight": i.weight, "sources": i.sources} for i in data.rubric] \
         if data.rubric is not None else current.rubric
     if not rubric:
         errors["rubric"] = "at least one item"

@@ -94,7 +94,7 @@ async def scope_of(principal: Principal) -> Scope:
 
 
 def household_select():
-    return Household.select(Household.all_columns(), Household.grid.path, Household.grid.name)
+    return Household.select(*Household.all_columns(), Household.grid.path, Household.grid.name)
 
 
 async def readable_household(principal: Principal, household_id: int) -> tuple[dict[str, Any], Scope, tuple[str, str]]:

@@ -49,7 +49,7 @@ async def create_grant(principal: Principal, data: GrantIn) -> GrantOut:
         await row.save()
         await record(principal, "grant", "access_grant", row.id,
                      {"account_id": data.account_id, "area_id": area["id"], "purpose": data.purpose.strip()})
-    return _out(await AccessGrant.select().where(AccessGrant.id == row.id).first())
+    return await _stored(row.id)
 
 
 async def list_grants(principal: Principal, community_id: int) -> list[GrantOut]:
@@ -70,7 +70,14 @@ async def revoke_grant(principal: Principal, grant_id: int) -> GrantOut:
         if not changed:
             raise WrongStatus("Grant", "revoked", "revoke")
         await record(principal, "revoke", "access_grant", grant_id, {})
-    return _out(await AccessGrant.select().where(AccessGrant.id == grant_id).first())
+    return await _stored(grant_id)
+
+
+async def _stored(grant_id: int) -> GrantOut:
+    """A grant just written in this call (so it exists)."""
+    row = await AccessGrant.select().where(AccessGrant.id == grant_id).first()
+    assert row is not None
+    return _out(row)
 
 
 
@@ -85,6 +92,7 @@ async def grant_form_choices(principal: Principal, community_id: int) -> tuple[l
         raise NotFound("Community not found")
     org = await Organization.select(Organization.area, Organization.area.parent.as_alias("street")).where(
         Organization.id == community_id).first()
+    assert org is not None  # acts_for above: the principal's own community exists
     orgs = Organization.select(Organization.id).where(Organization.area.is_in([org["area"], org["street"]]))
     members = await Membership.select(Membership.account, Membership.account.display_name.as_alias("name")).where(
         Membership.organization.is_in(orgs))

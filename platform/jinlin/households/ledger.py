@@ -17,7 +17,7 @@ async def access_ledger(principal: Principal, community_id: int, paging: PageReq
     where = [RecordAccess.household.is_in(Household.select(Household.id).where(Household.community == community_id))]
     if resident_id is not None:
         where.append(RecordAccess.resident == resident_id)
-    query = RecordAccess.select(RecordAccess.all_columns(), RecordAccess.account.display_name).order_by(
+    query = RecordAccess.select(*RecordAccess.all_columns(), RecordAccess.account.display_name).order_by(
         RecordAccess.id, ascending=False)
     rows, total = await fetch_filtered(query, RecordAccess, where, paging)
     return paging.page([RecordAccessOut(

@@ -144,7 +144,7 @@ async def search_by_id(principal: Principal, id_number: str, purpose: str) -> li
     digest = keyring().search_hash(id_number)
     if scope.empty or not digest:
         return []
-    rows = await Resident.select(Resident.all_columns(), Resident.household.grid.path.as_alias("grid_path"),
+    rows = await Resident.select(*Resident.all_columns(), Resident.household.grid.path.as_alias("grid_path"),
                                  Resident.household.community.as_alias("community_id")).where(
         Resident.id_hash == digest)
     found = []

@@ -54,7 +54,7 @@ def _item_out(r: dict[str, Any], now) -> ActionItemOut:
 
 
 def _items():
-    return ActionItem.select(ActionItem.all_columns(), ActionItem.owner.display_name)
+    return ActionItem.select(*ActionItem.all_columns(), ActionItem.owner.display_name)
 
 
 async def open_items(grid_id: int) -> list[ActionItemOut]:
@@ -66,7 +66,8 @@ async def open_items(grid_id: int) -> list[ActionItemOut]:
 
 
 async def _out(meeting_id: int) -> MeetingOut:
-    m = await Meeting.select(Meeting.all_columns(), Meeting.grid.name).where(Meeting.id == meeting_id).first()
+    m = await Meeting.select(*Meeting.all_columns(), Meeting.grid.name).where(Meeting.id == meeting_id).first()
+    assert m is not None  # callers have found or just written it
     now = clock.now()
     raised = await _items().where(ActionItem.meeting == meeting_id).order_by(ActionItem.id)
     carried = await _items().where((ActionItem.last_meeting == meeting_id) & (ActionItem.meeting != meeting_id)) \

@@ -23,12 +23,16 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
 
+def _grade_label(grade: str, locale: str) -> str:
+    return gettext(GRADE_MSGIDS.get(grade, grade), locale)
+
+
 def _env(locale: str) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO_ROOT / "frontend" / "templates"),
                              autoescape=True)
     env.globals["_"] = lambda m: gettext(m, locale)
     env.filters["pct"] = _pct
-    env.filters["grade_label"] = lambda g: gettext(GRADE_MSGIDS.get(g, g), locale)
+    env.filters["grade_label"] = lambda g: _grade_label(g, locale)
     return env
 
 

@@ -8,6 +8,8 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from piccolo.columns import Column
+
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
@@ -115,6 +117,7 @@ async def generate(report_id: int) -> None:
         return
     try:
         area = await Area.select().where(Area.id == row["area"]).first()
+        assert area is not None  # a report's area is a foreign key
         span = parse_period(row["period"])
 
         async def progress(value: float, phase: str) -> None:
@@ -145,8 +148,9 @@ async def file_of(principal: Principal, report_id: int, kind: str) -> tuple[str,
     if row["status"] != "succeeded":
         raise WrongStatus("The report", row["status"], "download")
     column = SupervisionReport.pdf if kind == "pdf" else SupervisionReport.xlsx
-    content = (await SupervisionReport.select(column).where(SupervisionReport.id == report_id).first())[kind]
-    return f"supervision-{row['period']}-{report_id}.{kind}", bytes(content)
+    stored = await SupervisionReport.select(column).where(SupervisionReport.id == report_id).first()
+    assert stored is not None  # get_report found it
+    return f"supervision-{row['period']}-{report_id}.{kind}", bytes(stored[kind])
 
 
 # ------------------------------------------------------------------ publishing
@@ -202,7 +206,7 @@ async def schedule_of(principal: Principal, area_id: int) -> dict[str, Any]:
 async def set_schedule(principal: Principal, area_id: int, enabled: bool, publish_too: bool) -> dict[str, Any]:
     before = await schedule_of(principal, area_id)
     now = clock.now()
-    values = {SupervisionSchedule.enabled: enabled, SupervisionSchedule.publish: publish_too,
+    values: dict[Column | str, Any] = {SupervisionSchedule.enabled: enabled, SupervisionSchedule.publish: publish_too,
               SupervisionSchedule.updated_by: principal.account_id, SupervisionSchedule.updated_at: now}
     async with write_transaction():
         if before.get("id") is None:
@@ -226,7 +230,7 @@ async def monthly_reports() -> list[int]:
     label = previous_month(clock.now())
     span = parse_period(label)
     made = []
-    for s in await SupervisionSchedule.select(SupervisionSchedule.all_columns(),
+    for s in await SupervisionSchedule.select(*SupervisionSchedule.all_columns(),
                                               SupervisionSchedule.area.name.as_alias("area_name")).where(
             SupervisionSchedule.enabled == True):  # noqa: E712 - a Piccolo expression
         key = f"scheduled:{s['area']}:{label}"

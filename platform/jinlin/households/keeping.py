@@ -6,6 +6,7 @@ data reaches the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -80,14 +81,15 @@ async def _writable_household(principal: Principal, household_id: int) -> dict[s
 
 async def update_household(principal: Principal, household_id: int, data: HouseholdPatch) -> HouseholdOut:
     household = await _writable_household(principal, household_id)
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in msgspec.structs.asdict(data).items()
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in msgspec.structs.asdict(data).items()
               if v is not msgspec.UNSET}
     if "party_member_id" in values:
         await _check_party_member(values["party_member_id"], household["community"])
         values["party_member"] = values.pop("party_member_id")
     if values:
         async with write_transaction():
-            await Household.update({**values, "updated_at": clock.now()}).where(Household.id == household_id)
+            await Household.update({**{getattr(Household, k): v for k, v in values.items()},
+                                    Household.updated_at: clock.now()}).where(Household.id == household_id)
             await record(principal, "update", "household", household_id, {"fields": sorted(values)})
     return await household_row_out(household_id)
 
@@ -130,7 +132,7 @@ def sealed_values(data: ResidentIn | ResidentPatch) -> dict[str, Any]:
     return values
 
 
-async def set_groups(resident_id: int, household: dict[str, Any], groups: list[str]) -> None:
+async def set_groups(resident_id: int, household: dict[str, Any], groups: Sequence[str]) -> None:
     await FocusMembership.delete().where(FocusMembership.resident == resident_id)
     for group in dict.fromkeys(groups):
         await FocusMembership.insert(FocusMembership(resident=resident_id, household=household["id"],
@@ -183,7 +185,8 @@ async def update_resident(principal: Principal, resident_id: int, data: Resident
     changed = sorted(k for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET)
     async with write_transaction():
         if values:
-            await Resident.update({**values, "updated_at": clock.now()}).where(Resident.id == resident_id)
+            await Resident.update({**{getattr(Resident, k): v for k, v in values.items()},
+                                         Resident.updated_at: clock.now()}).where(Resident.id == resident_id)
         if data.focus_groups is not msgspec.UNSET:
             await set_groups(resident_id, household, data.focus_groups)
         await record(principal, "update", "resident", resident_id, {"fields": changed})

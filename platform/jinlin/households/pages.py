@@ -27,7 +27,7 @@ def focus_options() -> list[tuple[str, str]]:
 
 async def _grids(principal: Principal) -> list[tuple[int, str]]:
     """Grids the principal keeps records of (for the add-household form): its post grids, its communities' grids."""
-    from piccolo.columns.combination import Or
+    from piccolo.columns.combination import Or, Where
 
     from jinlin.areas.tables import Area
 
@@ -35,7 +35,7 @@ async def _grids(principal: Principal) -> list[tuple[int, str]]:
     paths = list(scope.post_paths) + principal.area_paths(frozenset({"community_admin"}))
     if not paths:
         return []
-    clause = Area.path.like(f"{paths[0]}%")
+    clause: Where | Or = Area.path.like(f"{paths[0]}%")
     for path in paths[1:]:
         clause = Or(clause, Area.path.like(f"{path}%"))
     rows = await Area.select(Area.id, Area.name).where((Area.level == "grid") & clause).order_by(Area.name)

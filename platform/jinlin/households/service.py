@@ -6,6 +6,7 @@ Keeping the records (create, edit, move out) is ``households.keeping``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from jinlin.auth.principal import Principal
@@ -16,6 +17,7 @@ from jinlin.core.security import mask_id_number
 from jinlin.households import access
 from jinlin.households.crypto import keyring
 from jinlin.households.schemas import (
+    FocusCode,
     HouseholdOut,
     ResidentOut,
     RevealOut,
@@ -34,9 +36,9 @@ async def focus_groups_of(resident_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-async def household_groups(household_ids: list[int]) -> dict[int, list[str]]:
+async def household_groups(household_ids: list[int]) -> dict[int, list[FocusCode]]:
     """Focus groups of the active residents of each household (what the visit plans key on)."""
-    out: dict[int, list[str]] = {hid: [] for hid in household_ids}
+    out: dict[int, list[FocusCode]] = {hid: [] for hid in household_ids}
     if household_ids:
         rows = await FocusMembership.select(FocusMembership.household, FocusMembership.focus_group).where(
             FocusMembership.household.is_in(household_ids) & (FocusMembership.resident.status == "active"))
@@ -56,11 +58,11 @@ def resident_out(row: dict[str, Any], groups: list[str]) -> ResidentOut:
         consent_contact=row["consent_contact"], status=row["status"], moved_out_at=row["moved_out_at"])
 
 
-def household_out(row: dict[str, Any], groups: list[str], residents: list[ResidentOut] | None = None) -> HouseholdOut:
+def household_out(row: dict[str, Any], groups: Sequence[str], residents: list[ResidentOut] | None = None) -> HouseholdOut:
     return HouseholdOut(
         id=row["id"], community_id=row["community"], grid_id=row["grid"], grid_name=row.get("grid.name") or "",
         building=row["building"], door=row["door"], party_member_id=row["party_member"], status=row["status"],
-        member_count=row["member_count"], focus_groups=groups, moved_out_at=row["moved_out_at"],
+        member_count=row["member_count"], focus_groups=list(groups), moved_out_at=row["moved_out_at"],
         created_at=row["created_at"], residents=residents)
 
 

@@ -190,10 +190,10 @@ async def import_households(principal: Principal, filename: str, content: bytes,
                 homes[key] = existing
             household = homes[key]
             resident = msgspec.convert(values, ResidentIn)
-            row = Resident(household=household["id"], created_at=now, updated_at=now,
-                           **keeping.sealed_values(resident))
-            await row.save()
-            await keeping.set_groups(row.id, household, resident.focus_groups)
+            person = Resident(household=household["id"], created_at=now, updated_at=now,
+                              **keeping.sealed_values(resident))
+            await person.save()
+            await keeping.set_groups(person.id, household, resident.focus_groups)
             count += 1
         for household in homes.values():
             await keeping.recount(household["id"])

@@ -63,7 +63,7 @@ async def due_items(households: list[dict[str, Any]], now: datetime) -> list[Due
         day = due_on(every, last.get(h["id"]), local_date(h["created_at"]))
         late = visit_overdue(now, day)
         items.append(DueItem(household_id=h["id"], grid_id=h["grid"], grid_name=h.get("grid.name") or "",
-                             building=h["building"], door=h["door"], focus_groups=groups[h["id"]], every_days=every,
+                             building=h["building"], door=h["door"], focus_groups=list(groups[h["id"]]), every_days=every,
                              last_visited_on=last.get(h["id"]), due_on=day, overdue=late,
                              days_overdue=(today - day).days if late else 0))
     return items

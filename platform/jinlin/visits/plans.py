@@ -43,5 +43,5 @@ async def set_plans(principal: Principal, community_id: int, data: PlansIn) -> P
             if not updated:
                 await VisitPlan.insert(VisitPlan(community=community_id, focus_group=group, every_days=days,
                                                  updated_by=principal.account_id, updated_at=now))
-        await record(principal, "update", "visit_plan", community_id, dict(data.plans))
+        await record(principal, "update", "visit_plan", community_id, {g: d for g, d in data.plans.items()})
     return await get_plans(principal, community_id)

@@ -94,7 +94,7 @@ async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
             groups = (await household_groups([data.household_id]))[data.household_id]
             need = await create_need(principal, NeedIn(
                 community_id=household["community"], area_id=household["grid"], title=data.need.title.strip(),
-                category=data.need.category, quantity=1, unit="", beneficiary_groups=groups, publish=True))
+                category=data.need.category, quantity=1, unit="", beneficiary_groups=list(groups), publish=True))
             need_id = need.id
         row = Visit(household=data.household_id, grid=household["grid"], visited_on=visited_on,
                     visitor=principal.account_id, method=data.method, findings_enc=ring.encrypt(data.findings.strip()),
@@ -102,7 +102,9 @@ async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
         await row.save()
         await record(principal, "create", "visit", row.id,
                      {"household_id": data.household_id, "method": data.method, "need_id": need_id})
-    return visit_out(await Visit.select().where(Visit.id == row.id).first())
+    stored = await Visit.select().where(Visit.id == row.id).first()
+    assert stored is not None  # written just above
+    return visit_out(stored)
 
 
 async def visits_of(principal: Principal, household_id: int) -> list[VisitOut]:

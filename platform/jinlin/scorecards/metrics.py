@@ -15,7 +15,7 @@ from typing import Any
 from jinlin.areas.tables import Area
 from jinlin.reports.period import CHINA
 from jinlin.reports.service import SATISFIED_SCORE
-from jinlin.scorecards.registry import Metric
+from jinlin.scorecards.metric import Metric
 
 
 def rate(part: float, whole: float) -> float | None:

@@ -12,25 +12,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jinlin
-
-Compute = Callable[[list[dict[str, Any]], datetime, datetime], Awaitable[dict[int, float | None]]]
-
-
-@dataclass(frozen=True, slots=True)
-class Metric:
-    key: str
-    label: str  # an English msgid
-    compute: Compute  # (areas with id/path/level, start, end) -> {area id: 0-1 or None}
-    levels: frozenset[str] = frozenset({"street", "community", "grid"})
-    default_weight: float = 1.0
+from jinlin.scorecards.metric import Metric
 
 
 @cache

@@ -14,7 +14,8 @@ from jinlin.core.errors import Invalid, NotFound
 from jinlin.grading.config import config_for
 from jinlin.grading.service import year_span
 from jinlin.reports.period import CHINA
-from jinlin.scorecards.registry import Metric, metrics
+from jinlin.scorecards.metric import Metric
+from jinlin.scorecards.registry import metrics
 
 LEVELS = ("street", "community", "grid")
 

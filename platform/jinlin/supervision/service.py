@@ -24,6 +24,7 @@ from jinlin.supervision.tables import SupervisionReport, SupervisionSchedule
 
 SUPERVISORS = frozenset({"county_admin", "street_admin"})
 STALE = timedelta(minutes=15)
+GENERATE_TASK = "jinlin.supervision.tasks.generate_report"
 # Every column but the files: lists and pages never load PDFs.
 LIGHT = [c for c in SupervisionReport._meta.columns if c._meta.name not in ("pdf", "xlsx")]
 
@@ -80,11 +81,14 @@ async def create_report(principal: Principal, area_id: int, period: str | None) 
 
 
 async def launch(report_id: int) -> None:
-    from jinlin.core.celery import dispatch
-    from jinlin.supervision.tasks import generate_report, generate_report_body
+    """Hand the report to a worker, or (eager) generate it here; progress is kept on the row."""
+    from jinlin.core.celery import celery_app
 
-    task_id = await dispatch(generate_report, generate_report_body, report_id)
-    del task_id  # progress is kept on the row, not in the result backend
+    if celery_app.conf.task_always_eager:
+        await generate(report_id)
+        return
+    # Sent by name: the tasks module imports this one, not the other way round.
+    celery_app.send_task(GENERATE_TASK, args=[report_id])
 
 
 # ------------------------------------------------------------------ the background job

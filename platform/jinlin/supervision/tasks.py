@@ -11,7 +11,7 @@ async def generate_report_body(report_id: int) -> None:
     await service.generate(report_id)
 
 
-@celery_app.task(name="jinlin.supervision.tasks.generate_report", acks_late=True)
+@celery_app.task(name=service.GENERATE_TASK, acks_late=True)
 def generate_report(report_id: int) -> None:
     run_body(generate_report_body, report_id)
 

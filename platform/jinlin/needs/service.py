@@ -211,7 +211,7 @@ async def update_need(principal: Principal, need_id: int, patch: NeedPatch) -> N
             if current["status"] not in ("draft", "published", "matched"):
                 raise WrongStatus("need", current["status"], "edit")
             raise Conflict("Matches already reserve more than that", {"quantity": "below the matched quantity"})
-        audit = diff(before, changes)
+        audit: dict[str, Any] = diff(before, changes)
         if reason:
             audit["reason"] = reason
         await record(principal, "set_by_hand" if by_hand else "update", "need", need_id, audit,

@@ -63,7 +63,7 @@ def value_text(value: Any) -> str:
 
 def changes(raw: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     """[(field label, before or the value, after or None)]."""
-    out = []
+    out: list[tuple[str, str, str | None]] = []
     for key, value in raw.items():
         if isinstance(value, list) and len(value) == 2 and not key.endswith("memberships"):
             out.append((field_label(key), value_text(value[0]), value_text(value[1])))

@@ -27,7 +27,7 @@ async def items(principal: Principal) -> list[WorkItem]:
                     if service._issuer_side(principal, c) and principal.acts_for(c["issuer_id"])]
     if issuer_calls:
         titles = {c["id"]: c["title"] for c in issuer_calls}
-        pledges = await CallResponse.select(CallResponse.all_columns(), CallResponse.organization_id.name).where(
+        pledges = await CallResponse.select(*CallResponse.all_columns(), CallResponse.organization_id.name).where(
             CallResponse.call_id.is_in(list(titles)) & (CallResponse.status == "pledged")).order_by(CallResponse.id)
         out += [WorkItem(group="Pledges to turn into matches", title=titles[p["call_id"]],
                          href=f"/calls/{p['call_id']}", priority=25,

@@ -25,7 +25,7 @@ class DomainError(Exception):
         """The message in the reader's language (pages show this); codes among the values are translated too."""
         from jinlin.core.i18n import gettext, translate
 
-        return translate(self.msgid, **{k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()})
+        return translate(self.msgid, None, **{k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()})
 
 
 class Invalid(DomainError):

@@ -385,7 +385,8 @@ async def accept_run_proposals(principal: Principal, run_id: int) -> dict[str, i
         (Match.run_id == run_id) & (Match.status == "proposed")).order_by(Match.id)
     todo = [(r["id"], "community") for r in rows if r["community_id"] in communities and not r["community_accepted_at"]]
     todo += [(r["id"], "provider") for r in rows if r["provider_id"] in units and not r["provider_accepted_at"]]
-    if not rows or (not todo and not (communities or units)):
+    # A run that proposes nothing to the caller's sides is not theirs: refused, not an empty success.
+    if not any(r["community_id"] in communities or r["provider_id"] in units for r in rows):
         raise Forbidden("None of this run's proposals is yours to accept")
     done = refused = 0
     for match_id, side in todo:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from piccolo.columns.combination import Combinable
+
 from jinlin.auth.principal import COMMUNITY_ROLES, UNIT_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.workbench import WorkItem
@@ -18,12 +20,12 @@ async def items(principal: Principal) -> list[WorkItem]:
     community, units = list(principal.org_ids(COMMUNITY_ROLES)), list(principal.org_ids(UNIT_ROLES))
     if not community and not units:
         return []
-    waiting = None
+    sides: list[Combinable] = []
     if community:
-        waiting = Match.community_id.is_in(community) & Match.community_accepted_at.is_null()
+        sides.append(Match.community_id.is_in(community) & Match.community_accepted_at.is_null())
     if units:
-        mine = Match.provider_id.is_in(units) & Match.provider_accepted_at.is_null()
-        waiting = mine if waiting is None else waiting | mine
+        sides.append(Match.provider_id.is_in(units) & Match.provider_accepted_at.is_null())
+    waiting = sides[0] if len(sides) == 1 else sides[0] | sides[1]
     cols = (Match.id, Match.quantity, Match.need_id.title, Match.need_id.unit, Match.offer_id.organization_id.name,
             Match.community_id.name, Match.community_id, Match.provider_id, Match.need_id.resolve_by)
     proposals = await Match.select(*cols).where((Match.status == "proposed") & waiting).order_by(Match.id).limit(SHOWN)

@@ -189,11 +189,17 @@ def _patch_from_form(form: dict[str, Any], row: dict[str, Any]) -> dict[str, Any
     return patch
 
 
+def _level(text: Any, current: int) -> int:
+    """A typed level (1 to 3) for the preview; anything else previews the need's current one."""
+    value = str(text or "").strip()
+    return int(value) if value in ("1", "2", "3") else current
+
+
 async def _edit_page(principal: Principal, need_id: int, values: dict[str, Any], *, errors: dict | None = None,
                      status_code: int = 200) -> Template:
     need = await service.get_need(principal, need_id)
-    preview = await service.derived_preview(principal, need_id, int(values.get("urgency") or need.urgency),
-                                            int(values.get("importance") or need.importance))
+    preview = await service.derived_preview(principal, need_id, _level(values.get("urgency"), need.urgency),
+                                            _level(values.get("importance"), need.importance))
     return render("needs/edit.html", principal, status_code=status_code, need=need, values=values,
                   preview=preview, colours=options(COLOUR_LABELS), errors=errors or {})
 
@@ -211,15 +217,17 @@ async def need_edit_submit(principal: NamedDependency[Principal], need_id: FromP
                            request: Request) -> Template | Redirect:
     form = await form_data(request)
     row = await service.get_visible_row(principal, need_id)
+    # Re-displayed as typed; a field the form left out shows the need's current value.
+    typed = {**_edit_values(row), **{k: v for k, v in form.items() if isinstance(v, str)}}
     if form.get("_preview") is not None:  # show what the policy derives from these levels, save nothing
-        return await _edit_page(principal, need_id, dict(form))
+        return await _edit_page(principal, need_id, typed)
     try:
         patch = msgspec.convert(_patch_from_form(form, row), NeedPatch, strict=False)
         await service.update_need(principal, need_id, patch)
     except msgspec.ValidationError as exc:
-        return await _edit_page(principal, need_id, dict(form), errors={"_form": str(exc)}, status_code=400)
+        return await _edit_page(principal, need_id, typed, errors={"_form": str(exc)}, status_code=400)
     except DomainError as exc:
-        return await _edit_page(principal, need_id, dict(form), errors=form_errors(exc), status_code=exc.status)
+        return await _edit_page(principal, need_id, typed, errors=form_errors(exc), status_code=exc.status)
     return redirect(f"/needs/{need_id}")
 
 

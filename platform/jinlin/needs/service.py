@@ -211,7 +211,7 @@ async def update_need(principal: Principal, need_id: int, patch: NeedPatch) -> N
             if current["status"] not in ("draft", "published", "matched"):
                 raise WrongStatus("need", current["status"], "edit")
             raise Conflict("Matches already reserve more than that", {"quantity": "below the matched quantity"})
-        audit = diff(before, changes)
+        audit: dict[str, Any] = diff(before, changes)
         if reason:
             audit["reason"] = reason
         await record(principal, "set_by_hand" if by_hand else "update", "need", need_id, audit,
@@ -236,6 +236,8 @@ async def _check_consistent_with_matches(need_id: int, before: dict[str, Any], c
 async def derived_preview(principal: Principal, need_id: int, urgency: int, importance: int) -> dict[str, Any]:
     """The colour and deadlines the policy would give (what "derived" means on the edit page)."""
     row = await get_visible_row(principal, need_id)
+    if not can_manage(principal, row):  # it is part of the edit page: only those who may edit see it
+        raise Forbidden("Only the community's staff edit its needs")
     policy = await policy_for_area(row["area_id"])
     colour = policy.colour(urgency, importance)
     respond_by, resolve_by = policy.deadlines(colour, row["published_at"] or clock.now())

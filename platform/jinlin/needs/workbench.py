@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from jinlin.auth.principal import Principal
 from jinlin.catalog.service import COLOUR_RANK
@@ -16,7 +17,7 @@ NEARLY_DUE = timedelta(hours=24)
 SHOWN = 20
 
 
-def _due(row: dict) -> object:
+def _due(row: dict[str, Any]) -> datetime | None:
     """The deadline that matters now: respond-by until someone responds, then resolve-by."""
     if row["respond_by"] is not None and row["responded_at"] is None and row["quantity_matched"] == 0:
         return row["respond_by"]
@@ -33,7 +34,7 @@ async def items(principal: Principal) -> list[WorkItem]:
     for p in paths[1:]:
         in_scope = in_scope | Need.area_id.path.like(f"{p}%")
     due = (Need.resolve_by < soon) | ((Need.respond_by < soon) & Need.responded_at.is_null())
-    rows = await Need.select(Need.all_columns(), Need.community_id.name).where(
+    rows = await Need.select(*Need.all_columns(), Need.community_id.name).where(
         in_scope & Need.status.is_in(list(OPEN_STATUSES)) & due).order_by(Need.resolve_by).limit(200)
     out = []
     for r in sorted(rows, key=lambda r: (COLOUR_RANK.get(r["colour"], 9), _due(r) or soon))[:SHOWN]:

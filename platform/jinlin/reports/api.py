@@ -34,9 +34,7 @@ async def kpis(
         satisfaction_rate=total.satisfaction_rate, on_time_rate=total.on_time_rate, counts=total.counts,
         by_area=[KpiRow(area_id=a["id"], name=a["name"], level=a["level"], kpis=kpi_out(k)) for a, k in report.by_child],
         overdue_needs=report.overdue_count,
-        resident_reports=(await feature_kpis(
-            report.area["path"] if report.area else report.organization["area_path"], report.period,
-        )).get("resident_reports"),
+        resident_reports=(await feature_kpis(report.path, report.period)).get("resident_reports"),
     )
 
 

@@ -67,6 +67,7 @@ class Report:
     by_child: list[tuple[dict[str, Any], Kpis]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)  # the first OVERDUE_LISTED, soonest first
     overdue_count: int = 0
+    path: str = ""  # the area path the report covers (the community's for an organisation)
 
 
 async def _scope(principal: Principal, area_id: int | None, organization_id: int | None
@@ -154,4 +155,5 @@ async def kpi_report(principal: Principal, *, area_id: int | None = None, organi
         Need.respond_by, Need.resolve_by, Need.published_at, Need.responded_at, Need.resolved_at,
     ).where(overdue_where).order_by(Need.resolve_by).order_by(Need.id).limit(OVERDUE_LISTED)
     return Report(period=span, area=area, organization=org, total=total,
-                  by_child=[(c, per_child[c["id"]]) for c in children], overdue=overdue, overdue_count=overdue_count)
+                  by_child=[(c, per_child[c["id"]]) for c in children], overdue=overdue, overdue_count=overdue_count,
+                  path=path)

@@ -126,7 +126,7 @@ async def file_report(data: ReportIn, photo_bytes: list[bytes], address: str) ->
 async def _dispatch(report_id: int, category: str, place: dict[str, Any], workers: list[int], queue: str,
                     now) -> None:
     """派单: to each grid worker on post, or to the community's duty queue when the grid is unstaffed."""
-    common = {"kind": "report_new", "title": "New resident report #{id} ({category})",
+    common: dict[str, Any] = {"kind": "report_new", "title": "New resident report #{id} ({category})",
               "params": {"id": report_id, "category": category}, "link": f"/resident-reports/{report_id}",
               "object_type": "resident_report", "object_id": report_id}
     for account_id in workers:
@@ -144,7 +144,7 @@ async def _by_code(code: str) -> dict[str, Any]:
     code = code.strip().upper()
     if not code or len(code) > 16 or not all(c in CODE_ALPHABET for c in code):
         raise NotFound("No report with this tracking code")
-    row = await ResidentReport.select(ResidentReport.all_columns(), ResidentReport.area.name,
+    row = await ResidentReport.select(*ResidentReport.all_columns(), ResidentReport.area.name,
                                       ResidentReport.owner.display_name).where(ResidentReport.code == code).first()
     if row is None:
         raise NotFound("No report with this tracking code")
@@ -156,7 +156,7 @@ async def track(code: str) -> TrackOut:
     own = await _by_code(code)
     row = own
     if own["duplicate_of"]:
-        row = await ResidentReport.select(ResidentReport.all_columns(), ResidentReport.area.name,
+        row = await ResidentReport.select(*ResidentReport.all_columns(), ResidentReport.area.name,
                                           ResidentReport.owner.display_name).where(
             ResidentReport.id == own["duplicate_of"]).first() or own
     return TrackOut(

@@ -159,7 +159,7 @@ async def kpi_table(principal: Principal, *, area_id: int | None = None, period:
     select = ", ".join([f"{key} AS key", *(f"{expr} AS {name}" for name, expr in COUNTS.items())])
     grouped = [r for r in await _rows(select, key, span.start, span.end, path) if r["key"] is not None]
     names = await _names(group, [int(r["key"]) for r in grouped])
-    rows = [(int(r["key"]), names.get(int(r["key"]), ""), _kpis(r)) for r in grouped]
+    rows: list[tuple[int | None, str, ReportKpis]] = [(int(r["key"]), names.get(int(r["key"]), ""), _kpis(r)) for r in grouped]
     # Ranking: most resolved on time first, then the best response rate, then by name (stable).
     rows.sort(key=lambda t: (-(t[2].rates["on_time_rate"] or 0), -(t[2].rates["resolution_rate"] or 0),
                              -(t[2].rates["response_rate"] or 0), t[1]))

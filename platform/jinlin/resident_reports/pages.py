@@ -114,6 +114,10 @@ async def rate_submit(request: Request, code: FromPath[str]) -> Template | Redir
 # -- staff ----------------------------------------------------------------------------------------
 
 VIEWS = ("waiting", "mine", "overdue", "escalated", "all")
+VIEW_FILTERS: dict[str, dict[str, Any]] = {
+    "waiting": {"status": "submitted"}, "mine": {"mine": True, "status": "accepted,referred"},
+    "overdue": {"overdue": True}, "escalated": {"escalated": True}, "all": {},
+}
 
 
 @get("/resident-reports", include_in_schema=False)
@@ -121,10 +125,7 @@ async def queue_page(principal: NamedDependency[Principal], paging: NamedDepende
                      view: FromQuery[str] = "waiting", colour: FromQuery[str | None] = None) -> Template:
     if view not in VIEWS:
         raise Invalid("Unknown view", {"view": "unknown view"})
-    filters: dict[str, Any] = {
-        "waiting": {"status": "submitted"}, "mine": {"mine": True, "status": "accepted,referred"},
-        "overdue": {"overdue": True}, "escalated": {"escalated": True}, "all": {},
-    }[view]
+    filters = VIEW_FILTERS[view]
     page = await service.list_reports(principal, paging, colour=colour, **filters)
     return render("resident_reports/queue.html", principal, page=page, view=view, views=VIEWS)
 

@@ -44,7 +44,7 @@ def check_and_encode(raw: bytes, field: str = "photos") -> Encoded:
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             probe.verify()
-        image = Image.open(io.BytesIO(raw))
+        image: Image.Image = Image.open(io.BytesIO(raw))
         if image.format not in ALLOWED_FORMATS:
             raise Invalid("Not a photo", {field: "must be a JPEG, PNG or WebP image"})
         if image.width * image.height > MAX_PIXELS:

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.needs.schemas import CategoryCode
+
 Category = Literal["environment", "facilities", "safety", "neighbours", "property", "elder_care", "parking", "other"]
 Level = Annotated[int, Meta(ge=1, le=3)]
 Phone = Annotated[str, Meta(pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")]
@@ -47,7 +49,7 @@ class ChaseIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class ToNeedIn(msgspec.Struct, forbid_unknown_fields=True):
     title: Annotated[str, Meta(min_length=2, max_length=120, pattern=NO_NUL)]
-    category: str = "other"
+    category: CategoryCode = "other"
     quantity: Annotated[int, Meta(ge=1, le=1_000_000)] = 1
     unit: Annotated[str, Meta(max_length=20, pattern=NO_NUL)] = ""
 

@@ -56,7 +56,7 @@ def overdue_where(now: datetime | None = None):
 
 
 def _select():
-    return ResidentReport.select(ResidentReport.all_columns(), ResidentReport.area.name, ResidentReport.area.path,
+    return ResidentReport.select(*ResidentReport.all_columns(), ResidentReport.area.name, ResidentReport.area.path,
                                  ResidentReport.owner.display_name)
 
 
@@ -94,7 +94,7 @@ def to_out(row: dict[str, Any], *, phone: str | None = None, photo_ids: list[int
 
 
 async def events_of(report_id: int) -> list[EventOut]:
-    rows = await ReportEvent.select(ReportEvent.all_columns(), ReportEvent.actor.display_name,
+    rows = await ReportEvent.select(*ReportEvent.all_columns(), ReportEvent.actor.display_name,
                                     ReportEvent.to_account.display_name) \
         .where(ReportEvent.report == report_id).order_by(ReportEvent.at).order_by(ReportEvent.id)
     return [EventOut(kind=r["kind"], at=r["at"], actor_name=r.get("actor.display_name") or "",

@@ -79,7 +79,7 @@ class ResidentReport(Table):
     closed_at = Timestamptz(null=True, default=None)
     resolution_note = Text(default="")
     need = ForeignKey(references=Need, null=True, default=None, help_text="the need it was turned into")
-    duplicate_of = ForeignKey(references="self", null=True, default=None, index=True)
+    duplicate_of: ForeignKey = ForeignKey(references="self", null=True, default=None, index=True)
     reopen_count = Integer(default=0)
     chase_count = Integer(default=0)
     escalation_count = Integer(default=0)

@@ -116,7 +116,7 @@ async def enforce_deadlines_body(now: datetime | None = None) -> int:
     """Fire every due reminder and escalation once; returns how many fired in this run."""
     now = now or clock.now()
     shares = get_settings().report_reminder_shares
-    rows = await ResidentReport.select(ResidentReport.all_columns(), ResidentReport.area.path).where(
+    rows = await ResidentReport.select(*ResidentReport.all_columns(), ResidentReport.area.path).where(
         ResidentReport.status.is_in(list(OPEN_STATUSES))).order_by(ResidentReport.id)
     fired = 0
     for row in rows:

@@ -11,7 +11,7 @@ from litestar.params import FromPath, MultipartBody
 from litestar.response import Response
 
 from jinlin.auth.principal import Principal
-from jinlin.core.errors import NotFound
+from jinlin.core.errors import Forbidden, NotFound
 from jinlin.core.tabular import read_upload
 from jinlin.setup import service, sheets
 from jinlin.setup.schemas import NewAccountOut, SetupImportResult
@@ -19,7 +19,10 @@ from jinlin.setup.schemas import NewAccountOut, SetupImportResult
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def template_response(name: str) -> Response:
+def template_response(principal: Principal, name: str) -> Response:
+    """A blank template, for those who may import it (the set-up page is theirs alone)."""
+    if not service.may_set_up(principal):
+        raise Forbidden("Only county, street and community administrators set up from Excel")
     sheet = sheets.SHEETS.get(name)
     if sheet is None:
         raise NotFound("No such template")
@@ -30,7 +33,7 @@ def template_response(name: str) -> Response:
 
 @get("/setup/templates/{name:str}", tags=["setup"])
 async def setup_template(principal: NamedDependency[Principal], name: FromPath[str]) -> Response:
-    return template_response(name.removesuffix(".xlsx"))
+    return template_response(principal, name.removesuffix(".xlsx"))
 
 
 @post("/setup/import/{name:str}", tags=["setup"], status_code=201)

@@ -120,7 +120,7 @@ async def import_organizations(principal: Principal, filename: str, content: byt
     table = _read(filename, content, spec)
     errors: list[RowError] = []
     areas = await _areas_by_key({raw.get(h("area"), "").strip() for _, raw in table} - {""})
-    rows = []
+    rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, int], int] = {}
     for number, raw in table:
         name = raw.get(h("name"), "").strip()
@@ -183,7 +183,7 @@ async def import_accounts(principal: Principal, filename: str, content: bytes) -
     taken = {r["username"] for r in await Account.select(Account.username).where(
         Account.username.is_in([u for u in usernames if u] or [""]))}
     seen: dict[str, int] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for number, raw in table:
         username = raw.get(h("username"), "").strip()
         if not USERNAME.match(username):
@@ -246,7 +246,7 @@ async def import_registrations(principal: Principal, filename: str, content: byt
     members = {raw.get(h("member"), "").strip() for _, raw in table} - {""}
     accounts = {r["username"]: r["id"] for r in await Account.select(Account.id, Account.username).where(
         Account.username.is_in(list(members) or [""]))}
-    rows = []
+    rows: list[dict[str, Any]] = []
     seen: dict[tuple, int] = {}
     for number, raw in table:
         kind = sheets.code_of(raw.get(h("kind"), ""), ["unit", "party_member"])

@@ -32,7 +32,7 @@ async def setup_page(principal: NamedDependency[Principal]) -> Template:
 
 @get("/setup/templates/{name:str}", include_in_schema=False)
 async def setup_template_download(principal: NamedDependency[Principal], name: FromPath[str]) -> Response:
-    return template_response(name.removesuffix(".xlsx"))
+    return template_response(principal, name.removesuffix(".xlsx"))
 
 
 @post("/setup/import/{name:str}", include_in_schema=False)

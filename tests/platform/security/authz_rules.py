@@ -1,6 +1,20 @@
 """The expected answers of every route (see test_authorization_matrix.py)."""
 
-from authz_world import ADMIN_A, ALL, COMMUNITY_A, COUNTY, LEADER, LIAISON, NONE, PUBLIC, STREET, UNITS, VOLUNTEER, R
+from authz_world import (
+    ADMIN_A,
+    ALL,
+    COMMUNITY_A,
+    COMMUNITY_STAFF_A,
+    COUNTY,
+    LEADER,
+    LIAISON,
+    NONE,
+    PUBLIC,
+    STREET,
+    UNITS,
+    VOLUNTEER,
+    R,
+)
 
 MATRIX = {
     "DELETE /api/v1/areas/{area_id:int}": R(ADMIN_A),
@@ -135,7 +149,7 @@ MATRIX = {
     "PATCH /api/v1/accounts/{account_id:int}": R(ADMIN_A | {"grid_a"}, body={"display_name": "改名"}),
     "PATCH /api/v1/activities/{activity_id:int}": R(COMMUNITY_A, body={"title": "改名"}),
     "PATCH /api/v1/areas/{area_id:int}": R(ADMIN_A, body={"name": "改名"}),
-    "PATCH /api/v1/needs/{need_id:int}": R(COMMUNITY_A, body={"title": "改名"}),
+    "PATCH /api/v1/needs/{need_id:int}": R(COMMUNITY_STAFF_A, NONE, body={"title": "改名"}),
     "PATCH /api/v1/offers/{offer_id:int}": R(COMMUNITY_A | LIAISON, body={"title": "改名"}),
     "PATCH /api/v1/organizations/{org_id:int}": R(ADMIN_A, body={"description": "改"}),
     "PATCH /api/v1/shifts/{shift_id:int}": R(COMMUNITY_A, body={"slots": 6}),
@@ -353,6 +367,20 @@ MATRIX = {
     "GET /supervision/reports/{report_id:int}/report.pdf": R(NONE, NONE),
     "GET /supervision/reports/{report_id:int}/report.xlsx": R(NONE, NONE),
     "POST /supervision/reports/{report_id:int}/publish": R(NONE, NONE),
+    # Issue 11: set-up from Excel (county, street and community admins only; no object scope),
+    # need corrections (the community's own staff: can_manage, not the offices above it), page downloads of hours, a run's "accept mine".
+    "GET /setup": R(ADMIN_A),
+    "GET /setup/templates/{name:str}": R(ADMIN_A, ADMIN_A, params={"name": "organizations.xlsx"}),
+    "GET /api/v1/setup/templates/{name:str}": R(ADMIN_A, ADMIN_A, params={"name": "organizations.xlsx"}),
+    "POST /setup/import/{name:str}": R(ADMIN_A, ADMIN_A, params={"name": "organizations"}, body={"__file__": "名称\n"}),
+    "POST /api/v1/setup/import/{name:str}": R(ADMIN_A, ADMIN_A, params={"name": "organizations"},
+                                               body={"__file__": "名称\n"}),
+    "GET /needs/{need_id:int}/edit": R(COMMUNITY_STAFF_A, NONE),
+    "POST /needs/{need_id:int}/edit": R(COMMUNITY_STAFF_A, NONE, body={"title": "改名"}),
+    "GET /volunteers/hours.xlsx": R(frozenset({"admin_a", "staff_a"}), query={"organization_id": "@community_id"}),
+    "GET /volunteers/{volunteer_id:int}/hours.xlsx": R(COMMUNITY_A | {"leader", "volunteer"}, COMMUNITY_A),
+    "POST /runs/{run_id:int}/accept-mine": R(NONE, NONE),
+    "POST /api/v1/match-runs/{run_id:int}/accept-mine": R(NONE, NONE),
 }
 
 # The grid's own records (households, visits, meetings): the world has no posts and no households, so only the

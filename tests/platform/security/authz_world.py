@@ -22,6 +22,7 @@ COUNTY = frozenset({"county"})
 STREET = COUNTY | {"street_east"}
 ADMIN_A = STREET | {"admin_a"}
 COMMUNITY_A = ADMIN_A | {"staff_a", "grid_a"}
+COMMUNITY_STAFF_A = frozenset({"admin_a", "staff_a", "grid_a"})  # the community's own, not the offices above
 LIAISON = frozenset({"liaison"})
 LEADER = frozenset({"leader"})
 UNITS = LIAISON | LEADER

@@ -44,6 +44,7 @@ beat: install
 ## test: install and run every test (PostgreSQL, Redis and Chromium tests run when CI provides them)
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check platform matching seeds tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 

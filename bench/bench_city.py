@@ -44,8 +44,12 @@ def pg_url(name: str) -> str | None:
 
 def env_for(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JINLIN_")}
-    return {**env, "JINLIN_DATABASE_URL": database_url, "JINLIN_VAR_DIR": str(DATA / "var"),
-            "JINLIN_LOGIN_ATTEMPTS_PER_MINUTE": "1000"}
+    return {
+        **env,
+        "JINLIN_DATABASE_URL": database_url,
+        "JINLIN_VAR_DIR": str(DATA / "var"),
+        "JINLIN_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+    }
 
 
 def jinlin(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -66,8 +70,17 @@ def prepare(database_url: str) -> None:
 
 
 def wrk(url: str, headers: dict[str, str], connections: int) -> dict[str, float]:
-    args = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{DURATION}s", "--timeout", "10s", "-s",
-            str(LUA), url]
+    args = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{DURATION}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        url,
+    ]
     for k, v in headers.items():
         args[1:1] = ["-H", f"{k}: {v}"]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
@@ -108,14 +121,22 @@ async def kpi_and_run(base: str, api: dict[str, str]) -> dict[str, float | str]:
             await asyncio.sleep(0.2)
         took = time.perf_counter() - started
         # Leave the city as it was for the next run: its proposals are declined.
-        return {"kpi_s": statistics.median(times), "run_s": took,
-                "run": f"{run['status']}, {run['proposals']} proposals, {run['stats'].get('needs')} needs x "
-                       f"{run['stats'].get('offers')} offers, solver {run['stats'].get('wall_s')} s"}
+        return {
+            "kpi_s": statistics.median(times),
+            "run_s": took,
+            "run": f"{run['status']}, {run['proposals']} proposals, {run['stats'].get('needs')} needs x "
+            f"{run['stats'].get('offers')} offers, solver {run['stats'].get('wall_s')} s",
+        }
 
 
 def serve(database_url: str) -> subprocess.Popen:
-    proc = subprocess.Popen([str(BIN / "jinlin"), "serve", "--host", "127.0.0.1", "--port", str(PORT)],
-                            env=env_for(database_url), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(BIN / "jinlin"), "serve", "--host", "127.0.0.1", "--port", str(PORT)],
+        env=env_for(database_url),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -140,8 +161,10 @@ def bench(label: str, database_url: str) -> None:
     try:
         api, page = asyncio.run(login(base))
         hello = wrk(f"{base}/livez", {}, 20)
-        print(f"  baseline /livez at 20 clients: {hello['rps']:.0f} req/s, p50 {hello['p50_ms']:.1f} ms, "
-              f"p99 {hello['p99_ms']:.1f} ms")
+        print(
+            f"  baseline /livez at 20 clients: {hello['rps']:.0f} req/s, p50 {hello['p50_ms']:.1f} ms, "
+            f"p99 {hello['p99_ms']:.1f} ms"
+        )
         print("  | endpoint | req/s at 20 | ratio (≥ 0.4) | p50 ms | p95 ms | p99 ms | 1-client p99 ms (< 50) |")
         for name, path, headers in [
             ("needs API", "/api/v1/needs?limit=50", api),
@@ -153,17 +176,26 @@ def bench(label: str, database_url: str) -> None:
             one = wrk(f"{base}{path}", headers, 1)
             ratio = many["rps"] / hello["rps"]
             is_page = "page" in name
-            ok = many["requests"] > 0 and not many["errors"] and (
-                (many["p95_ms"] < 300) if is_page else (ratio >= 0.4 and one["p99_ms"] < 50))
+            ok = (
+                many["requests"] > 0
+                and not many["errors"]
+                and ((many["p95_ms"] < 300) if is_page else (ratio >= 0.4 and one["p99_ms"] < 50))
+            )
             errors = f" (errors: {many['errors']})" if many["errors"] else ""
-            print(f"  | {name} `{path}` | {many['rps']:.0f} | {ratio:.2f} | {many['p50_ms']:.1f} | "
-                  f"{many['p95_ms']:.1f} | {many['p99_ms']:.1f} | {one['p99_ms']:.1f} | {verdict(ok)}{errors}",
-                  flush=True)
+            print(
+                f"  | {name} `{path}` | {many['rps']:.0f} | {ratio:.2f} | {many['p50_ms']:.1f} | "
+                f"{many['p95_ms']:.1f} | {many['p99_ms']:.1f} | {one['p99_ms']:.1f} | {verdict(ok)}{errors}",
+                flush=True,
+            )
         other = asyncio.run(kpi_and_run(base, api))
-        print(f"  city KPI report for {YEAR}: {other['kpi_s'] * 1000:.0f} ms median of 5 "
-              f"(< 1 s: {verdict(float(other['kpi_s']) < 1)})")
-        print(f"  city allocation run end to end: {other['run_s']:.1f} s (< 30 s: "
-              f"{verdict(float(other['run_s']) < 30)}); {other['run']}")
+        print(
+            f"  city KPI report for {YEAR}: {other['kpi_s'] * 1000:.0f} ms median of 5 "
+            f"(< 1 s: {verdict(float(other['kpi_s']) < 1)})"
+        )
+        print(
+            f"  city allocation run end to end: {other['run_s']:.1f} s (< 30 s: "
+            f"{verdict(float(other['run_s']) < 30)}); {other['run']}"
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -1,6 +1,6 @@
 """Generalised assignment benchmarks (../shared/bench-data/gap) through the allocation contract.
 
-    python bench/bench_gap.py [--time-limit 10] [--only cattrysse1994|chu1997]
+python bench/bench_gap.py [--time-limit 10] [--only cattrysse1994|chu1997]
 """
 
 from __future__ import annotations
@@ -18,14 +18,19 @@ import matching
 def gap_instance(path: Path) -> dict:
     nums = [int(t) for t in path.read_text().split()]
     m, n = nums[0], nums[1]
-    cost = nums[2:2 + m * n]
-    res = nums[2 + m * n:2 + 2 * m * n]
-    cap = nums[2 + 2 * m * n:2 + 2 * m * n + m]
-    return {"kind": "allocation",
-            "needs": [{"id": f"i{i}", "quantity": 1, "splittable": False, "required": True} for i in range(n)],
-            "offers": [{"id": f"a{j}", "capacity": cap[j]} for j in range(m)],
-            "arcs": [{"need": f"i{i}", "offer": f"a{j}", "value": -cost[j * n + i], "load": res[j * n + i]}
-                     for j in range(m) for i in range(n)]}
+    cost = nums[2 : 2 + m * n]
+    res = nums[2 + m * n : 2 + 2 * m * n]
+    cap = nums[2 + 2 * m * n : 2 + 2 * m * n + m]
+    return {
+        "kind": "allocation",
+        "needs": [{"id": f"i{i}", "quantity": 1, "splittable": False, "required": True} for i in range(n)],
+        "offers": [{"id": f"a{j}", "capacity": cap[j]} for j in range(m)],
+        "arcs": [
+            {"need": f"i{i}", "offer": f"a{j}", "value": -cost[j * n + i], "load": res[j * n + i]}
+            for j in range(m)
+            for i in range(n)
+        ],
+    }
 
 
 def main() -> None:
@@ -52,18 +57,29 @@ def main() -> None:
         got = -sol.objective if sol.objective is not None else float("inf")
         ref = optimum if optimum is not None else best
         gap = 100 * (got - ref) / ref
-        print(f"| {name} | {got:g} | {ref} {'(opt)' if optimum is not None else '(best known)'} | {gap:.2f} | "
-              f"{sol.status} | {secs:.1f} |", flush=True)
+        print(
+            f"| {name} | {got:g} | {ref} {'(opt)' if optimum is not None else '(best known)'} | {gap:.2f} | "
+            f"{sol.status} | {secs:.1f} |",
+            flush=True,
+        )
         family = name.split("/")[0] if name.startswith("cattrysse") else "chu1997 type " + name.split("/")[1][0]
         groups.setdefault(family, []).append((name, got == ref, gap, secs, sol.status))
     print()
     print("| family | at reference | worst gap % | slowest s |")
     print("|---|---|---|---|")
     for fam, items in groups.items():
-        print(f"| {fam} | {sum(ok for _, ok, *_ in items)}/{len(items)} | {max(g for _, _, g, *_ in items):.2f} | "
-              f"{max(s for *_, s, _ in items):.1f} |")
-    summary = [("GAP " + fam, f"{sum(ok for _, ok, *_ in it)}/{len(it)} at reference, worst gap "
-                f"{max(g for _, _, g, *_ in it):.2f} %, slowest {max(s for *_, s, _ in it):.1f} s") for fam, it in groups.items()]
+        print(
+            f"| {fam} | {sum(ok for _, ok, *_ in items)}/{len(items)} | {max(g for _, _, g, *_ in items):.2f} | "
+            f"{max(s for *_, s, _ in items):.1f} |"
+        )
+    summary = [
+        (
+            "GAP " + fam,
+            f"{sum(ok for _, ok, *_ in it)}/{len(it)} at reference, worst gap "
+            f"{max(g for _, _, g, *_ in it):.2f} %, slowest {max(s for *_, s, _ in it):.1f} s",
+        )
+        for fam, it in groups.items()
+    ]
     for label, text in summary:
         row(label, text)
 

@@ -1,6 +1,6 @@
 """Province scale: 1M needs x 100k offers, splittable, derived candidates, as a whole CLI process.
 
-    python bench/bench_province.py [--needs 1000000 --offers 100000]
+python bench/bench_province.py [--needs 1000000 --offers 100000]
 """
 
 from __future__ import annotations
@@ -23,10 +23,13 @@ def main() -> None:
     print("| measure | figure | target | verdict |")
     print("|---|---|---|---|")
     wall, peak, out = run_cli(path)
-    row(f"{args.needs:,} x {args.offers:,} splittable, whole CLI process",
+    row(
+        f"{args.needs:,} x {args.offers:,} splittable, whole CLI process",
         f"{wall:.1f} s, {peak / 1024:.2f} GB peak, {out['stats']['arcs']:,} arcs, "
         f"{out['stats']['components']} components, {out['status']}",
-        "<= 60 s, <= 8 GB, optimal", "met" if wall <= 60 and peak <= 8192 and out["status"] == "optimal" else "not met")
+        "<= 60 s, <= 8 GB, optimal",
+        "met" if wall <= 60 and peak <= 8192 and out["status"] == "optimal" else "not met",
+    )
 
 
 if __name__ == "__main__":

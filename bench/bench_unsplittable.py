@@ -34,8 +34,7 @@ def greedy(problem: matching.AllocationProblem) -> float:
     room = sd.cap.copy()
     done = np.zeros(len(sd.qty), bool)
     total = 0.0
-    for i, j, v in zip(arcs.need[order].tolist(), arcs.offer[order].tolist(), arcs.value[order].tolist(),
-                       strict=True):
+    for i, j, v in zip(arcs.need[order].tolist(), arcs.offer[order].tolist(), arcs.value[order].tolist(), strict=True):
         q = int(sd.qty[i])
         if not done[i] and room[j] >= q:
             room[j] -= q
@@ -58,10 +57,13 @@ def main() -> None:
         sol = matching.solve(problem, time_limit=limit)
         secs = time.perf_counter() - t
         gap = 100 * (bound - sol.objective) / bound
-        row(f"unsplittable 10k x 2k, time limit {limit:g} s",
+        row(
+            f"unsplittable 10k x 2k, time limit {limit:g} s",
             f"{secs:.1f} s wall, {sol.status}, {gap:.3f} % below the flow relaxation "
             f"(reported bound {100 * (sol.bound - sol.objective) / sol.bound:.3f} % above)",
-            "<= 0.5 % in 10 s", "met" if gap <= 0.5 and secs <= 10.5 else "not met")
+            "<= 0.5 % in 10 s",
+            "met" if gap <= 0.5 and secs <= 10.5 else "not met",
+        )
     g = greedy(problem)
     row("greedy (most urgent first, nearest offer that fits)", f"{100 * (bound - g) / bound:.2f} % below", "", "")
 

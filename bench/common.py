@@ -20,8 +20,14 @@ CATEGORIES = ["food", "elder_care", "child_care", "medical", "repair", "cleaning
 SKILLS = ["nursing", "driving", "first_aid", "electrician", "cooking"]
 
 
-def allocation_doc(n_needs: int, n_offers: int, seed: int = 1, unsplittable: float = 0.0,
-                   towns: int | None = None, spread_km: float = 6.0) -> dict[str, Any]:
+def allocation_doc(
+    n_needs: int,
+    n_offers: int,
+    seed: int = 1,
+    unsplittable: float = 0.0,
+    towns: int | None = None,
+    spread_km: float = 6.0,
+) -> dict[str, Any]:
     """Needs and offers clustered around towns of a province (about 220 km x 220 km), eight categories,
     radius 3-10 km; candidates are derived by the matcher (no arcs)."""
     rng = np.random.default_rng(seed)
@@ -32,8 +38,10 @@ def allocation_doc(n_needs: int, n_offers: int, seed: int = 1, unsplittable: flo
 
     def place(k: int) -> tuple[np.ndarray, np.ndarray]:
         t = rng.integers(0, towns, k)
-        return (np.round(town_lat[t] + rng.normal(0, deg, k), 5),
-                np.round(town_lon[t] + rng.normal(0, deg * 1.2, k), 5))
+        return (
+            np.round(town_lat[t] + rng.normal(0, deg, k), 5),
+            np.round(town_lon[t] + rng.normal(0, deg * 1.2, k), 5),
+        )
 
     nlat, nlon = place(n_needs)
     olat, olon = place(n_offers)
@@ -50,8 +58,13 @@ def allocation_doc(n_needs: int, n_offers: int, seed: int = 1, unsplittable: flo
     osk = rng.random((n_offers, len(SKILLS))) < 0.5
     needs = []
     for i in range(n_needs):
-        need: dict[str, Any] = {"id": f"n{i}", "quantity": int(qty[i]), "category": CATEGORIES[ncat[i]],
-                                "colour": str(colour[i]), "location": {"lat": float(nlat[i]), "lon": float(nlon[i])}}
+        need: dict[str, Any] = {
+            "id": f"n{i}",
+            "quantity": int(qty[i]),
+            "category": CATEGORIES[ncat[i]],
+            "colour": str(colour[i]),
+            "location": {"lat": float(nlat[i]), "lon": float(nlon[i])},
+        }
         if not split[i]:
             need["splittable"] = False
         if nskill[i]:
@@ -59,10 +72,17 @@ def allocation_doc(n_needs: int, n_offers: int, seed: int = 1, unsplittable: flo
         needs.append(need)
     offers = []
     for j in range(n_offers):
-        offers.append({"id": f"o{j}", "capacity": int(cap[j]), "category": CATEGORIES[ocat[j]],
-                       "skills": [s for s, has in zip(SKILLS, osk[j], strict=True) if has],
-                       "location": {"lat": float(olat[j]), "lon": float(olon[j])}, "radius_km": float(radius[j]),
-                       "reputation": float(rep[j])})
+        offers.append(
+            {
+                "id": f"o{j}",
+                "capacity": int(cap[j]),
+                "category": CATEGORIES[ocat[j]],
+                "skills": [s for s, has in zip(SKILLS, osk[j], strict=True) if has],
+                "location": {"lat": float(olat[j]), "lon": float(olon[j])},
+                "radius_km": float(radius[j]),
+                "reputation": float(rep[j]),
+            }
+        )
     return {"kind": "allocation", "needs": needs, "offers": offers, "options": {"time_limit_s": 10}}
 
 
@@ -79,15 +99,21 @@ def run_cli(path: Path, *extra: str) -> tuple[float, float, dict[str, Any]]:
     The peak is the larger of the process's and its largest forked worker's RSS; workers share the
     parent's pages copy-on-write, so the sum would overstate what the machine actually used."""
     out = path.with_suffix(".solution.json")
-    cmd = [sys.executable, "-c",
-           "import resource, runpy, sys; sys.argv = ['matching'] + sys.argv[1:];"
-           "\ntry:\n runpy.run_module('matching', run_name='__main__')\nfinally:\n"
-           " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-           " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)",
-           "solve", str(path), "-o", str(out), *extra]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import resource, runpy, sys; sys.argv = ['matching'] + sys.argv[1:];"
+        "\ntry:\n runpy.run_module('matching', run_name='__main__')\nfinally:\n"
+        " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)",
+        "solve",
+        str(path),
+        "-o",
+        str(out),
+        *extra,
+    ]
     started = time.perf_counter()
-    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - started
     if res.returncode != 0:
         raise RuntimeError(res.stderr)

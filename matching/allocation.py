@@ -77,7 +77,7 @@ def _repair(g: Group, preference: np.ndarray) -> np.ndarray | None:
         q = int(g.qty[i])
         if q == 0:
             continue
-        arcs = order[starts[i]:starts[i + 1]]
+        arcs = order[starts[i] : starts[i + 1]]
         arcs = arcs[np.lexsort((arcs, -preference[arcs]))]
         placed = False
         for a in arcs.tolist():
@@ -96,8 +96,14 @@ def _repair(g: Group, preference: np.ndarray) -> np.ndarray | None:
     if len(split_arcs):
         scale, _ = integer_scale(g.value[split_arcs])
         qty = np.where(g.splittable, g.qty, 0)
-        ok, xs, _ = transport(qty, g.required & g.splittable, room, g.arc_need[split_arcs],
-                              g.arc_offer[split_arcs], scaled(g.value[split_arcs], scale))
+        ok, xs, _ = transport(
+            qty,
+            g.required & g.splittable,
+            room,
+            g.arc_need[split_arcs],
+            g.arc_offer[split_arcs],
+            scaled(g.value[split_arcs], scale),
+        )
         if not ok:
             return None
         x[split_arcs] = xs
@@ -154,8 +160,7 @@ def _cp_sat_timed(g: Group, hint: np.ndarray | None) -> tuple[str, np.ndarray | 
         by_offer.setdefault(j, []).append(k)
     use = (g.load * np.where(unsplit_arc, q_arc, 1))[idx].tolist()
     for j, ks in by_offer.items():
-        model.add(cp_model.LinearExpr.weighted_sum([variables[k] for k in ks], [use[k] for k in ks])
-                  <= int(g.cap[j]))
+        model.add(cp_model.LinearExpr.weighted_sum([variables[k] for k in ks], [use[k] for k in ks]) <= int(g.cap[j]))
     model.maximize(cp_model.LinearExpr.weighted_sum(variables, gain.tolist()))
     if hint is not None:
         for k, a in enumerate(idx.tolist()):
@@ -200,8 +205,14 @@ def _refill_splittable(g: Group, x: np.ndarray) -> np.ndarray:
     used = np.bincount(g.arc_offer, weights=x * g.load, minlength=len(g.cap)).astype(np.int64)
     scale, _ = integer_scale(g.value[split_arcs])
     qty = np.where(g.splittable, g.qty, 0)
-    ok, xs, _ = transport(qty, g.required & g.splittable, g.cap - used, g.arc_need[split_arcs],
-                          g.arc_offer[split_arcs], scaled(g.value[split_arcs], scale))
+    ok, xs, _ = transport(
+        qty,
+        g.required & g.splittable,
+        g.cap - used,
+        g.arc_need[split_arcs],
+        g.arc_offer[split_arcs],
+        scaled(g.value[split_arcs], scale),
+    )
     if ok:
         x[split_arcs] = xs
         return x

@@ -53,9 +53,11 @@ def solve(problem: Problem, time_limit: float | None = None) -> Solution:
             solution = _solve_allocation(problem, limit)
     elif isinstance(problem, TwinningProblem):
         from .twinning import solve_twinning
+
         solution = solve_twinning(problem, limit)
     elif isinstance(problem, RosterProblem):
         from .roster import solve_roster
+
         solution = solve_roster(problem, limit)
     else:  # pragma: no cover - check() rejects it first
         raise TypeError(type(problem).__name__)
@@ -89,7 +91,9 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
     status = _by_status([r.status for r in results] + ([INFEASIBLE] if len(iso_req) else []))
     stats: dict[str, Any] = {
         "solver": _solver_name([r.solver for r in results]),
-        "needs": len(problem.needs), "offers": len(problem.offers), "arcs": len(arcs),
+        "needs": len(problem.needs),
+        "offers": len(problem.offers),
+        "arcs": len(arcs),
         "components": part.components,
     }
     if status == INFEASIBLE:
@@ -98,8 +102,7 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
             if res.status == INFEASIBLE:
                 rows += infeasible_rows(problem, arcs, sd, gi.needs)
         iso_rows, _ = no_candidate_rows(problem, iso_req)
-        return Solution("allocation", INFEASIBLE, unmatched=_sort_unmatched(rows + iso_rows, "need"),
-                        stats=stats)
+        return Solution("allocation", INFEASIBLE, unmatched=_sort_unmatched(rows + iso_rows, "need"), stats=stats)
     if status == NO_SOLUTION:
         return Solution("allocation", NO_SOLUTION, stats=stats)
     assignments = assignment_rows(problem, arcs, x)  # sorted by (need id, offer id)
@@ -116,8 +119,7 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
             else:
                 parts.append(float(res.bound if res.bound is not None else math.inf))
         bound = math.fsum(parts)
-    return Solution("allocation", status, objective, bound, assignments,
-                    _sort_unmatched(unmatched, "need"), stats)
+    return Solution("allocation", status, objective, bound, assignments, _sort_unmatched(unmatched, "need"), stats)
 
 
 def _sort_unmatched(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -146,23 +148,27 @@ def components(problem: Problem, time_limit: float | None = None) -> list[Proble
         sub_arcs = None
         if problem.arcs is not None:
             sub_arcs = [problem.arcs[k] for k in gi.arcs.tolist()]
-        subs.append(AllocationProblem(
-            needs=[problem.needs[i] for i in gi.needs.tolist()],
-            offers=[problem.offers[j] for j in gi.offers.tolist()],
-            arcs=sub_arcs,
-            options=replace(problem.options, time_limit_s=gi.time_limit),
-        ))
+        subs.append(
+            AllocationProblem(
+                needs=[problem.needs[i] for i in gi.needs.tolist()],
+                offers=[problem.offers[j] for j in gi.offers.tolist()],
+                arcs=sub_arcs,
+                options=replace(problem.options, time_limit_s=gi.time_limit),
+            )
+        )
     if len(part.isolated_needs) or len(part.isolated_offers):
         _, consulted = no_candidate_rows(problem, part.isolated_needs)
         pool = list(problem.offers) + list(problem.reference_offers)
         iso_offers = set(part.isolated_offers.tolist())
-        subs.append(AllocationProblem(
-            needs=[problem.needs[i] for i in part.isolated_needs.tolist()],
-            offers=[problem.offers[j] for j in part.isolated_offers.tolist()],
-            arcs=[] if problem.arcs is not None else None,
-            options=replace(problem.options, time_limit_s=limit),
-            reference_offers=[pool[j] for j in consulted if j not in iso_offers],
-        ))
+        subs.append(
+            AllocationProblem(
+                needs=[problem.needs[i] for i in part.isolated_needs.tolist()],
+                offers=[problem.offers[j] for j in part.isolated_offers.tolist()],
+                arcs=[] if problem.arcs is not None else None,
+                options=replace(problem.options, time_limit_s=limit),
+                reference_offers=[pool[j] for j in consulted if j not in iso_offers],
+            )
+        )
     return subs
 
 
@@ -190,8 +196,10 @@ def merge(solutions: list[Solution]) -> Solution:
     if status == OPTIMAL:
         bound = objective
     else:
-        bound = math.fsum(float(s.objective if s.status == OPTIMAL else s.bound)  # type: ignore[arg-type]
-                          for s in solutions)
+        bound = math.fsum(
+            float(s.objective if s.status == OPTIMAL else s.bound)  # type: ignore[arg-type]
+            for s in solutions
+        )
     unmatched = _sort_unmatched([r for s in solutions for r in s.unmatched], key)
     return Solution(kind, status, objective, bound, assignments, unmatched, stats)
 

@@ -145,8 +145,8 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     n_bounds = np.searchsorted(ncat[n_order], np.arange(len(table) + 1))
     o_bounds = np.searchsorted(ocat[o_order], np.arange(len(table) + 1))
     for c in range(len(table)):
-        cn = n_order[n_bounds[c]:n_bounds[c + 1]]
-        co = o_order[o_bounds[c]:o_bounds[c + 1]]
+        cn = n_order[n_bounds[c] : n_bounds[c + 1]]
+        co = o_order[o_bounds[c] : o_bounds[c + 1]]
         if not len(cn) or not len(co):
             continue
         ln, un = cn[nloc[cn]], cn[~nloc[cn]]
@@ -157,8 +157,9 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
         if len(ln) and len(lo_far):
             tree = cKDTree(nxyz[ln])
             # multi-point queries come back sorted, whatever the number of workers
-            hits = tree.query_ball_point(oxyz[lo_far], r=chord_for_km(radius[lo_far]) * (1 + 1e-9) + 1e-12,
-                                         workers=_query_workers(len(lo_far)))
+            hits = tree.query_ball_point(
+                oxyz[lo_far], r=chord_for_km(radius[lo_far]) * (1 + 1e-9) + 1e-12, workers=_query_workers(len(lo_far))
+            )
             counts = np.fromiter(map(len, hits), np.int64, len(hits))
             total = int(counts.sum())
             if total:
@@ -185,8 +186,9 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     need, offer, dist = need[keep], offer[keep], dist[keep]
 
     weight = np.fromiter((need_weight(x, options) for x in needs), np.float64, n)
-    rep = np.fromiter((options.reputation_default if x.reputation is None else x.reputation
-                       for x in offers), np.float64, m)
+    rep = np.fromiter(
+        (options.reputation_default if x.reputation is None else x.reputation for x in offers), np.float64, m
+    )
     value = _arc_values(weight, rep, need, offer, dist, options)
     return Arcs(need, offer, value, np.ones(len(need), np.int64), dist, derived=True)
 
@@ -230,13 +232,20 @@ def _chord(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.n
     return np.sqrt(total)
 
 
-def _arc_values(weight: np.ndarray, reputation: np.ndarray, need: np.ndarray, offer: np.ndarray,
-                dist_km: np.ndarray, options: Options) -> np.ndarray:
+def _arc_values(
+    weight: np.ndarray,
+    reputation: np.ndarray,
+    need: np.ndarray,
+    offer: np.ndarray,
+    dist_km: np.ndarray,
+    options: Options,
+) -> np.ndarray:
     """``derived_value(weight[need], dist_km, reputation[offer], options)`` bit for bit, with the
     reputation factor computed once per offer and the rest in place: five passes over the arcs, not
     fourteen (seconds at province scale)."""
-    factor = 1.0 + options.reputation_bonus * (np.clip(reputation, 0.0, options.reputation_max)
-                                               / options.reputation_max)
+    factor = 1.0 + options.reputation_bonus * (
+        np.clip(reputation, 0.0, options.reputation_max) / options.reputation_max
+    )
     value = np.where(np.isnan(dist_km), options.unknown_distance_km, dist_km)
     value /= options.distance_scale_km
     value += 1.0
@@ -245,8 +254,7 @@ def _arc_values(weight: np.ndarray, reputation: np.ndarray, need: np.ndarray, of
     return np.round(value, VALUE_DECIMALS, out=value)
 
 
-def derived_value(weight: np.ndarray, dist_km: np.ndarray, reputation: np.ndarray,
-                  options: Options) -> np.ndarray:
+def derived_value(weight: np.ndarray, dist_km: np.ndarray, reputation: np.ndarray, options: Options) -> np.ndarray:
     """value = weight x 1/(1 + d/D) x (1 + b x clip(r, 0, R)/R), rounded to 1e-6."""
     d = np.where(np.isnan(dist_km), options.unknown_distance_km, dist_km)
     rep = np.clip(reputation, 0.0, options.reputation_max) / options.reputation_max

@@ -20,8 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("instance", help="instance JSON file, or - for standard input")
     s.add_argument("-o", "--output", help="solution file (default: standard output)")
     s.add_argument("--time-limit", type=float, metavar="SECONDS", help="overrides options.time_limit_s")
-    s.add_argument("--timing", action="store_true",
-                   help="include stats.wall_s (output is then not reproducible)")
+    s.add_argument("--timing", action="store_true", help="include stats.wall_s (output is then not reproducible)")
     s.add_argument("--indent", type=int, default=None, help="pretty-print with this indent")
     return parser
 

@@ -45,7 +45,7 @@ class Partition:
 def _slices(keys: np.ndarray, count: int) -> list[np.ndarray]:
     order = np.argsort(keys, kind="stable")
     bounds = np.searchsorted(keys[order], np.arange(count + 1))
-    return [order[bounds[g]:bounds[g + 1]] for g in range(count)]
+    return [order[bounds[g] : bounds[g + 1]] for g in range(count)]
 
 
 def partition(sd: Sides, arcs: Arcs, time_limit: float, decompose: bool = True) -> Partition:
@@ -107,12 +107,21 @@ def local_groups(sd: Sides, arcs: Arcs, groups: list[GroupIndex], cp_workers: in
     for gi in groups:
         need_pos[gi.needs] = np.arange(len(gi.needs))
         offer_pos[gi.offers] = np.arange(len(gi.offers))
-    return [Group(
-        qty=sd.qty[gi.needs], splittable=sd.splittable[gi.needs], required=sd.required[gi.needs],
-        cap=sd.cap[gi.offers],
-        arc_need=need_pos[arcs.need[gi.arcs]], arc_offer=offer_pos[arcs.offer[gi.arcs]],
-        value=arcs.value[gi.arcs], load=arcs.load[gi.arcs], time_limit=gi.time_limit, cp_workers=cp_workers,
-    ) for gi in groups]
+    return [
+        Group(
+            qty=sd.qty[gi.needs],
+            splittable=sd.splittable[gi.needs],
+            required=sd.required[gi.needs],
+            cap=sd.cap[gi.offers],
+            arc_need=need_pos[arcs.need[gi.arcs]],
+            arc_offer=offer_pos[arcs.offer[gi.arcs]],
+            value=arcs.value[gi.arcs],
+            load=arcs.load[gi.arcs],
+            time_limit=gi.time_limit,
+            cp_workers=cp_workers,
+        )
+        for gi in groups
+    ]
 
 
 def run_groups(jobs: list[Group], workers: int = 0) -> list[GroupResult]:

@@ -59,8 +59,10 @@ def assignment_rows(problem: AllocationProblem, arcs: Arcs, x: np.ndarray) -> li
     oid = [offer_ids[j] for j in jj]
     qty, val, dist = x[idx].tolist(), arcs.value[idx].tolist(), arcs.dist_km[idx].tolist()
     if not arcs.derived:
-        return [{"need": a, "offer": b, "quantity": q, "value": v, "reasons": _reasons(needs[i], offers[j], d, False)}
-                for a, b, q, v, d, i, j in zip(nid, oid, qty, val, dist, ii, jj, strict=True)]
+        return [
+            {"need": a, "offer": b, "quantity": q, "value": v, "reasons": _reasons(needs[i], offers[j], d, False)}
+            for a, b, q, v, d, i, j in zip(nid, oid, qty, val, dist, ii, jj, strict=True)
+        ]
     # every derived arc has the same category and covers the skills: the reasons are a head that
     # depends on the pair (category, distance), a tail of the need's and one of the offer's
     by_kind: dict[tuple[bool, str | None, float | None], tuple[str, ...]] = {}
@@ -75,10 +77,18 @@ def assignment_rows(problem: AllocationProblem, arcs: Arcs, x: np.ndarray) -> li
         head[i] = () if need.category is None else ("same category",)
         tail[i] = t
     offer_tail = {j: tuple(_offer_reasons(offers[j])) for j in set(jj)}
-    return [{"need": a, "offer": b, "quantity": q, "value": v,
-             "reasons": [*head[i], f"{d:.1f} km away", *tail[i], *offer_tail[j]] if d == d
-             else [*head[i], *tail[i], *offer_tail[j]]}
-            for a, b, q, v, d, i, j in zip(nid, oid, qty, val, dist, ii, jj, strict=True)]
+    return [
+        {
+            "need": a,
+            "offer": b,
+            "quantity": q,
+            "value": v,
+            "reasons": [*head[i], f"{d:.1f} km away", *tail[i], *offer_tail[j]]
+            if d == d
+            else [*head[i], *tail[i], *offer_tail[j]],
+        }
+        for a, b, q, v, d, i, j in zip(nid, oid, qty, val, dist, ii, jj, strict=True)
+    ]
 
 
 def _need_reasons(need: Need) -> list[str]:
@@ -119,8 +129,9 @@ def _first_per(keys: np.ndarray, order: np.ndarray, k: int) -> np.ndarray:
     return order[rank < k]
 
 
-def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
-               need_idx: np.ndarray) -> list[dict[str, Any]]:
+def short_rows(
+    problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray, need_idx: np.ndarray
+) -> list[dict[str, Any]]:
     """Explain needs (that have candidates) served less than their quantity in a solution."""
     needs, offers = problem.needs, problem.offers
     served = np.bincount(arcs.need, weights=x, minlength=len(sd.qty)).astype(np.int64)
@@ -146,8 +157,9 @@ def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
     need_ids = [n.id for n in needs]
     # per offer, its best holders as (-value, need id, need): sorting these sorts by (-value, need id)
     holders_of: dict[int, list[tuple[float, str, int]]] = {}
-    for j, v, i in zip(arcs.offer[holders].tolist(), arcs.value[holders].tolist(), arcs.need[holders].tolist(),
-                       strict=True):
+    for j, v, i in zip(
+        arcs.offer[holders].tolist(), arcs.value[holders].tolist(), arcs.need[holders].tolist(), strict=True
+    ):
         holders_of.setdefault(j, []).append((-v, need_ids[i], i))
     top_of: dict[int, list[int]] = {}  # per short need, its best candidates' offers, best first
     best_load: dict[int, int] = {}
@@ -186,18 +198,22 @@ def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
         missing = best_load[i] * (row["quantity"] if split[i] else qty[i]) - max(0, room_l[best])
         row["reason"] = "capacity_taken"
         if names:
-            row["detail"] = (f"the capacity of its {n_cand[i]} candidate offer(s) went to needs that add "
-                             f"more value: {', '.join(names)}")
+            row["detail"] = (
+                f"the capacity of its {n_cand[i]} candidate offer(s) went to needs that add "
+                f"more value: {', '.join(names)}"
+            )
         else:
             row["detail"] = f"its {n_cand[i]} candidate offer(s) are full with what this need already got"
         row["taken_by"] = names
-        row["would_help"] = {"offer": best_id, "constraint": "capacity",
-                             "detail": f"{missing} more capacity at {best_id}"}
+        row["would_help"] = {
+            "offer": best_id,
+            "constraint": "capacity",
+            "detail": f"{missing} more capacity at {best_id}",
+        }
     return rows
 
 
-def infeasible_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides,
-                    need_idx: np.ndarray) -> list[dict[str, Any]]:
+def infeasible_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, need_idx: np.ndarray) -> list[dict[str, Any]]:
     """For an infeasible group: the required needs, with what makes them impossible when it is local."""
     order = np.argsort(arcs.need, kind="stable")
     starts = np.searchsorted(arcs.need[order], np.arange(len(sd.qty) + 1))
@@ -206,7 +222,7 @@ def infeasible_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides,
         if not sd.required[i] or sd.qty[i] == 0:
             continue
         need = problem.needs[i]
-        mine = order[starts[i]:starts[i + 1]]
+        mine = order[starts[i] : starts[i + 1]]
         q = int(sd.qty[i])
         if sd.splittable[i]:
             reach = int(np.minimum(sd.cap[arcs.offer[mine]], q).sum())
@@ -214,23 +230,40 @@ def infeasible_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides,
             fits = sd.cap[arcs.offer[mine]] >= arcs.load[mine] * q
             reach = q if bool(fits.any()) else 0
         if reach < q:
-            rows.append({"need": need.id, "quantity": q, "reason": "insufficient_capacity",
-                         "detail": "its candidate offers cannot hold the whole quantity even when empty"})
+            rows.append(
+                {
+                    "need": need.id,
+                    "quantity": q,
+                    "reason": "insufficient_capacity",
+                    "detail": "its candidate offers cannot hold the whole quantity even when empty",
+                }
+            )
         else:
-            rows.append({"need": need.id, "quantity": q, "reason": "conflict",
-                         "detail": "required needs compete for the same offers and cannot all be served"})
+            rows.append(
+                {
+                    "need": need.id,
+                    "quantity": q,
+                    "reason": "conflict",
+                    "detail": "required needs compete for the same offers and cannot all be served",
+                }
+            )
     return rows
 
 
-def no_candidate_rows(problem: AllocationProblem, need_idx: np.ndarray,
-                      ) -> tuple[list[dict[str, Any]], list[int]]:
+def no_candidate_rows(
+    problem: AllocationProblem,
+    need_idx: np.ndarray,
+) -> tuple[list[dict[str, Any]], list[int]]:
     """Explain needs without any candidate offer, looking at the nearest offers of the pool
     (offers and reference offers). Returns the rows and the pool positions consulted."""
     pool: list[Offer] = list(problem.offers) + list(problem.reference_offers)
     needs = [problem.needs[i] for i in need_idx.tolist()]
     if problem.arcs is not None:
-        return [{"need": n.id, "quantity": int(n.quantity), "reason": "no_candidate",
-                 "detail": "no arc lists this need"} for n in needs if n.quantity > 0], []
+        return [
+            {"need": n.id, "quantity": int(n.quantity), "reason": "no_candidate", "detail": "no arc lists this need"}
+            for n in needs
+            if n.quantity > 0
+        ], []
     rows: list[dict[str, Any]] = []
     consulted: set[int] = set()
     located = [j for j, o in enumerate(pool) if o.location is not None]
@@ -248,11 +281,13 @@ def no_candidate_rows(problem: AllocationProblem, need_idx: np.ndarray,
             kk = min(NEAREST_CONSULTED, len(located))
             _, hit = tree.query(unit_xyz(np.array([need.location.lat]), np.array([need.location.lon])), k=kk)
             cand = [located[h] for h in np.atleast_1d(hit.ravel()).tolist()]
-            d = haversine_km(np.full(len(cand), need.location.lat), np.full(len(cand), need.location.lon),
-                             np.array([pool[j].location.lat for j in cand]),
-                             np.array([pool[j].location.lon for j in cand]))
-            ranked = [(dd, j) for dd, _, j in sorted(zip(d.tolist(), [pool[j].id for j in cand], cand,
-                                                             strict=True))]
+            d = haversine_km(
+                np.full(len(cand), need.location.lat),
+                np.full(len(cand), need.location.lon),
+                np.array([pool[j].location.lat for j in cand]),
+                np.array([pool[j].location.lon for j in cand]),
+            )
+            ranked = [(dd, j) for dd, _, j in sorted(zip(d.tolist(), [pool[j].id for j in cand], cand, strict=True))]
         else:
             same = [j for j in by_id if pool[j].category == need.category]
             other = [j for j in by_id if pool[j].category != need.category]
@@ -270,8 +305,7 @@ def no_candidate_rows(problem: AllocationProblem, need_idx: np.ndarray,
                 rules.append("unit")
             if canonical_item(need.item) not in (None, canonical_item(offer.item)):
                 rules.append("item")
-            lacking = [vocab[b] for b in range(len(vocab))
-                       if _bit(nmask[k], b) and not _bit(omask[j], b)]
+            lacking = [vocab[b] for b in range(len(vocab)) if _bit(nmask[k], b) and not _bit(omask[j], b)]
             if lacking:
                 rules.append("skills")
             if offer.radius_km is not None and dist == dist and dist > offer.radius_km:
@@ -287,8 +321,10 @@ def no_candidate_rows(problem: AllocationProblem, need_idx: np.ndarray,
         if nearest:
             first = nearest[0]
             where = f" ({_km(first['distance_km'])})" if "distance_km" in first else ""
-            row["detail"] = (f"no offer qualifies; the nearest, {first['offer']}{where}, is excluded by "
-                             f"{' and '.join(first['excluded_by'])}")
+            row["detail"] = (
+                f"no offer qualifies; the nearest, {first['offer']}{where}, is excluded by "
+                f"{' and '.join(first['excluded_by'])}"
+            )
         else:
             row["detail"] = "there are no offers"
         row["nearest"] = nearest

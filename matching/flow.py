@@ -33,8 +33,14 @@ def scaled(values: np.ndarray, scale: float) -> np.ndarray:
     return np.round(values * scale).astype(np.int64)
 
 
-def transport(qty: np.ndarray, required: np.ndarray, cap: np.ndarray,
-              arc_need: np.ndarray, arc_offer: np.ndarray, gain: np.ndarray) -> tuple[bool, np.ndarray, int]:
+def transport(
+    qty: np.ndarray,
+    required: np.ndarray,
+    cap: np.ndarray,
+    arc_need: np.ndarray,
+    arc_offer: np.ndarray,
+    gain: np.ndarray,
+) -> tuple[bool, np.ndarray, int]:
     """Maximise sum(gain x flow): needs supply up to qty (exactly qty when required), offers take up to cap.
 
     Returns (feasible, flow per arc, total gain)."""

@@ -28,9 +28,12 @@ def local_search(g: Group, x: np.ndarray, budget: int) -> np.ndarray:
     holders: dict[int, dict[int, None]] = {}
     for i in np.flatnonzero(movable).tolist():
         q = int(g.qty[i])
-        arcs = order[starts[i]:starts[i + 1]]
-        rows = [(a, int(g.arc_offer[a]), int(g.load[a]) * q, float(g.value[a]) * q) for a in arcs.tolist()
-                if int(g.load[a]) * q <= int(g.cap[g.arc_offer[a]])]
+        arcs = order[starts[i] : starts[i + 1]]
+        rows = [
+            (a, int(g.arc_offer[a]), int(g.load[a]) * q, float(g.value[a]) * q)
+            for a in arcs.tolist()
+            if int(g.load[a]) * q <= int(g.cap[g.arc_offer[a]])
+        ]
         rows.sort(key=lambda r: (-r[3], r[0]))
         options[i] = rows
         placed = [a for a in arcs.tolist() if x[a] > 0]
@@ -114,9 +117,15 @@ def local_search(g: Group, x: np.ndarray, budget: int) -> np.ndarray:
     return x
 
 
-def neighbourhood_search(g: Group, x: np.ndarray, budget: float, offers_per_round: int, sub_time: float,
-                         solve_sub: Callable[[Group, np.ndarray], tuple[np.ndarray | None, float]],
-                         max_rounds: int = 5000) -> np.ndarray:
+def neighbourhood_search(
+    g: Group,
+    x: np.ndarray,
+    budget: float,
+    offers_per_round: int,
+    sub_time: float,
+    solve_sub: Callable[[Group, np.ndarray], tuple[np.ndarray | None, float]],
+    max_rounds: int = 5000,
+) -> np.ndarray:
     """Large-neighbourhood search: free every unsplittable need on a few related offers (plus the
     unplaced ones that could go there), re-solve that small problem exactly with ``solve_sub``, keep
     the result when it is better. ``budget`` is in CP-SAT deterministic seconds (each round is charged
@@ -137,15 +146,18 @@ def neighbourhood_search(g: Group, x: np.ndarray, budget: float, offers_per_roun
         if spent >= budget:
             break
         j0 = int(rng.integers(m))
-        mine = by_offer[ostarts[j0]:ostarts[j0 + 1]]
+        mine = by_offer[ostarts[j0] : ostarts[j0 + 1]]
         mine = mine[unsplit_arc[mine]]
-        near = np.concatenate([by_need[nstarts[i]:nstarts[i + 1]] for i in np.unique(g.arc_need[mine]).tolist()]
-                              or [np.zeros(0, np.int64)])
+        near = np.concatenate(
+            [by_need[nstarts[i] : nstarts[i + 1]] for i in np.unique(g.arc_need[mine]).tolist()]
+            or [np.zeros(0, np.int64)]
+        )
         counts = np.bincount(g.arc_offer[near], minlength=m).astype(np.float64)
         counts[j0] = 0.0
         others = min(size - 1, int(np.count_nonzero(counts)))
-        picked: np.ndarray | list[int] = rng.choice(m, size=others, replace=False, p=counts / counts.sum()) \
-            if others else []
+        picked: np.ndarray | list[int] = (
+            rng.choice(m, size=others, replace=False, p=counts / counts.sum()) if others else []
+        )
         hood = np.sort(np.unique(np.r_[j0, picked]).astype(np.int64))
         in_hood = np.zeros(m, bool)
         in_hood[hood] = True
@@ -161,13 +173,23 @@ def neighbourhood_search(g: Group, x: np.ndarray, budget: float, offers_per_roun
             continue
         needs = np.unique(g.arc_need[sub_arcs])
         used = np.bincount(g.arc_offer, weights=x * g.load, minlength=m).astype(np.int64)
-        freed = np.bincount(g.arc_offer[held[on_hood[g.arc_need[held]]]],
-                            weights=(x * g.load)[held[on_hood[g.arc_need[held]]]], minlength=m).astype(np.int64)
+        freed = np.bincount(
+            g.arc_offer[held[on_hood[g.arc_need[held]]]],
+            weights=(x * g.load)[held[on_hood[g.arc_need[held]]]],
+            minlength=m,
+        ).astype(np.int64)
         cap = (g.cap - used + freed)[hood]
-        sub = Group(qty=g.qty[needs], splittable=np.zeros(len(needs), bool), required=g.required[needs], cap=cap,
-                arc_need=np.searchsorted(needs, g.arc_need[sub_arcs]),
-                arc_offer=np.searchsorted(hood, g.arc_offer[sub_arcs]),
-                value=g.value[sub_arcs], load=g.load[sub_arcs], time_limit=sub_time)
+        sub = Group(
+            qty=g.qty[needs],
+            splittable=np.zeros(len(needs), bool),
+            required=g.required[needs],
+            cap=cap,
+            arc_need=np.searchsorted(needs, g.arc_need[sub_arcs]),
+            arc_offer=np.searchsorted(hood, g.arc_offer[sub_arcs]),
+            value=g.value[sub_arcs],
+            load=g.load[sub_arcs],
+            time_limit=sub_time,
+        )
         before = x[sub_arcs]
         after, cost = solve_sub(sub, before)
         spent += cost

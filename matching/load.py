@@ -163,8 +163,14 @@ def _int(doc: dict[str, Any], key: str, prefix: str, default: int | None = None)
     return value
 
 
-def _num(doc: dict[str, Any], key: str, prefix: str, default: float | None = None,
-         minimum: float | None = None, optional: bool = False) -> float | None:
+def _num(
+    doc: dict[str, Any],
+    key: str,
+    prefix: str,
+    default: float | None = None,
+    minimum: float | None = None,
+    optional: bool = False,
+) -> float | None:
     value = doc.get(key)
     if value is None:
         if optional:
@@ -275,23 +281,27 @@ def _allocation(doc: dict[str, Any], options: Options) -> AllocationProblem:
     for i, raw in enumerate(_list(doc, "needs", "needs") or []):
         p = f"needs[{i}]"
         d = _obj(raw, p)
-        needs.append(Need(
-            id=_id(d, "id", p),
-            quantity=_int(d, "quantity", p),
-            splittable=_bool(d, "splittable", p, True),
-            required=_bool(d, "required", p, False),
-            category=_opt_str(d, "category", p),
-            weight=_num(d, "weight", p, optional=True, minimum=0.0),
-            skills=_strings(d, "skills", p),
-            location=_location(d, p),
-            community=_opt_str(d, "community", p),
-            colour=_opt_str(d, "colour", p),
-            unit=_opt_str(d, "unit", p),
-            item=_opt_str(d, "item", p),
-        ))
+        needs.append(
+            Need(
+                id=_id(d, "id", p),
+                quantity=_int(d, "quantity", p),
+                splittable=_bool(d, "splittable", p, True),
+                required=_bool(d, "required", p, False),
+                category=_opt_str(d, "category", p),
+                weight=_num(d, "weight", p, optional=True, minimum=0.0),
+                skills=_strings(d, "skills", p),
+                location=_location(d, p),
+                community=_opt_str(d, "community", p),
+                colour=_opt_str(d, "colour", p),
+                unit=_opt_str(d, "unit", p),
+                item=_opt_str(d, "item", p),
+            )
+        )
     offers = [_offer(raw, f"offers[{j}]") for j, raw in enumerate(_list(doc, "offers", "offers") or [])]
-    refs = [_offer(raw, f"reference_offers[{j}]")
-            for j, raw in enumerate(_list(doc, "reference_offers", "reference_offers", False) or [])]
+    refs = [
+        _offer(raw, f"reference_offers[{j}]")
+        for j, raw in enumerate(_list(doc, "reference_offers", "reference_offers", False) or [])
+    ]
     arcs = None
     raw_arcs = _list(doc, "arcs", "arcs", required=False)
     if raw_arcs is not None:
@@ -301,8 +311,7 @@ def _allocation(doc: dict[str, Any], options: Options) -> AllocationProblem:
             d = _obj(raw, p)
             value = _num(d, "value", p)
             assert value is not None
-            arcs.append(Arc(_id(d, "need", p), _id(d, "offer", p), value,
-                            _int(d, "load", p, 1)))
+            arcs.append(Arc(_id(d, "need", p), _id(d, "offer", p), value, _int(d, "load", p, 1)))
     return AllocationProblem(needs, offers, arcs, options, refs)
 
 
@@ -327,25 +336,29 @@ def _twinning(doc: dict[str, Any], options: Options) -> TwinningProblem:
     for i, raw in enumerate(_list(doc, "communities", "communities") or []):
         p = f"communities[{i}]"
         d = _obj(raw, p)
-        communities.append(Community(
-            id=_id(d, "id", p),
-            min_helpers=_int(d, "min_helpers", p, 0),
-            max_helpers=_int(d, "max_helpers", p, 1),
-            current_helpers=_strings(d, "current_helpers", p),
-            weakness=_profile(d, "weakness", f"{p}.weakness"),
-            location=_location(d, p),
-        ))
+        communities.append(
+            Community(
+                id=_id(d, "id", p),
+                min_helpers=_int(d, "min_helpers", p, 0),
+                max_helpers=_int(d, "max_helpers", p, 1),
+                current_helpers=_strings(d, "current_helpers", p),
+                weakness=_profile(d, "weakness", f"{p}.weakness"),
+                location=_location(d, p),
+            )
+        )
     helpers = []
     for j, raw in enumerate(_list(doc, "helpers", "helpers") or []):
         p = f"helpers[{j}]"
         d = _obj(raw, p)
-        helpers.append(Helper(
-            id=_id(d, "id", p),
-            capacity=_int(d, "capacity", p, 1),
-            kind=_opt_str(d, "kind", p),
-            strength=_profile(d, "strength", f"{p}.strength"),
-            location=_location(d, p),
-        ))
+        helpers.append(
+            Helper(
+                id=_id(d, "id", p),
+                capacity=_int(d, "capacity", p, 1),
+                kind=_opt_str(d, "kind", p),
+                strength=_profile(d, "strength", f"{p}.strength"),
+                location=_location(d, p),
+            )
+        )
     arcs = None
     raw_arcs = _list(doc, "arcs", "arcs", required=False)
     if raw_arcs is not None:
@@ -365,14 +378,16 @@ def _roster(doc: dict[str, Any], options: Options) -> RosterProblem:
     for i, raw in enumerate(_list(doc, "shifts", "shifts") or []):
         p = f"shifts[{i}]"
         d = _obj(raw, p)
-        shifts.append(Shift(
-            id=_id(d, "id", p),
-            start=_time(d, "start", f"{p}.start"),
-            end=_time(d, "end", f"{p}.end"),
-            slots=_int(d, "slots", p),
-            min_filled=_int(d, "min_filled", p, 0),
-            skills=_strings(d, "skills", p),
-        ))
+        shifts.append(
+            Shift(
+                id=_id(d, "id", p),
+                start=_time(d, "start", f"{p}.start"),
+                end=_time(d, "end", f"{p}.end"),
+                slots=_int(d, "slots", p),
+                min_filled=_int(d, "min_filled", p, 0),
+                skills=_strings(d, "skills", p),
+            )
+        )
     volunteers = []
     for j, raw in enumerate(_list(doc, "volunteers", "volunteers") or []):
         p = f"volunteers[{j}]"
@@ -385,12 +400,14 @@ def _roster(doc: dict[str, Any], options: Options) -> RosterProblem:
                 wp = f"{p}.available[{w}]"
                 wd = _obj(rw, wp)
                 windows.append(Window(_time(wd, "start", f"{wp}.start"), _time(wd, "end", f"{wp}.end")))
-        volunteers.append(Volunteer(
-            id=_id(d, "id", p),
-            skills=_strings(d, "skills", p),
-            max_hours=_num(d, "max_hours", p, optional=True, minimum=0.0),
-            available=windows,
-        ))
+        volunteers.append(
+            Volunteer(
+                id=_id(d, "id", p),
+                skills=_strings(d, "skills", p),
+                max_hours=_num(d, "max_hours", p, optional=True, minimum=0.0),
+                available=windows,
+            )
+        )
     arcs = None
     raw_arcs = _list(doc, "arcs", "arcs", required=False)
     if raw_arcs is not None:

@@ -74,9 +74,12 @@ def eligible_pairs(problem: RosterProblem) -> tuple[np.ndarray, np.ndarray, np.n
             value[vidx[a.volunteer], sidx[a.shift]] = a.value
     ok = listed & inside & skilled & fits
     vj, si = np.nonzero(ok)
-    excluded = {"not_listed": int((~listed).sum()), "window": int((listed & ~inside).sum()),
-                "skills": int((listed & inside & ~skilled).sum()),
-                "max_hours": int((listed & inside & skilled & ~fits).sum())}
+    excluded = {
+        "not_listed": int((~listed).sum()),
+        "window": int((listed & ~inside).sum()),
+        "skills": int((listed & inside & ~skilled).sum()),
+        "max_hours": int((listed & inside & skilled & ~fits).sum()),
+    }
     return vj.astype(np.int64), si.astype(np.int64), value[vj, si], excluded
 
 
@@ -126,8 +129,10 @@ def solve_roster(problem: RosterProblem, time_limit: float) -> Solution:
             model.add_at_most_one(xs[int(k)] for k in mine[clique])
         cap = vols[j].max_hours
         if cap is not None and int(dur[shifts_of].sum()) > cap * 60:
-            model.add(cp_model.LinearExpr.weighted_sum([xs[int(k)] for k in mine], dur[shifts_of].tolist())
-                      <= math.floor(cap * 60 + 1e-9))
+            model.add(
+                cp_model.LinearExpr.weighted_sum([xs[int(k)] for k in mine], dur[shifts_of].tolist())
+                <= math.floor(cap * 60 + 1e-9)
+            )
     model.maximize(cp_model.LinearExpr.weighted_sum(xs, gain.tolist()))
     hint = _greedy(vj[live], si[live], gain, slots, lo, s_start, s_end, vols)
     for k, h in enumerate(hint.tolist()):
@@ -195,8 +200,16 @@ def _shift_bound(si: np.ndarray, val: np.ndarray, slots: np.ndarray) -> float:
     return math.fsum(val[order[rank < slots[si[order]]]].tolist())
 
 
-def _greedy(vj: np.ndarray, si: np.ndarray, gain: np.ndarray, slots: np.ndarray, lo: np.ndarray,
-            start: np.ndarray, end: np.ndarray, vols: list[Any]) -> np.ndarray:
+def _greedy(
+    vj: np.ndarray,
+    si: np.ndarray,
+    gain: np.ndarray,
+    slots: np.ndarray,
+    lo: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    vols: list[Any],
+) -> np.ndarray:
     """A feasible-if-possible hint: first fill every shift's minimum (shifts with the fewest eligible
     volunteers first), then best pairs first; never a full shift, an overlap or exhausted hours."""
     pick = np.zeros(len(vj), bool)
@@ -236,15 +249,30 @@ def _infeasible_rows(problem: RosterProblem, si: np.ndarray, lo: np.ndarray) -> 
     for i, s in enumerate(problem.shifts):
         if lo[i] > 0:
             short = have[i] < lo[i]
-            rows.append({"shift": s.id, "quantity": int(lo[i]),
-                         "reason": "insufficient_capacity" if short else "conflict",
-                         "detail": (f"only {have[i]} eligible volunteer(s) for min_filled {lo[i]}" if short
-                                    else "shifts with min_filled compete for the same volunteers")})
+            rows.append(
+                {
+                    "shift": s.id,
+                    "quantity": int(lo[i]),
+                    "reason": "insufficient_capacity" if short else "conflict",
+                    "detail": (
+                        f"only {have[i]} eligible volunteer(s) for min_filled {lo[i]}"
+                        if short
+                        else "shifts with min_filled compete for the same volunteers"
+                    ),
+                }
+            )
     return sorted(rows, key=lambda r: r["shift"])
 
 
-def _short(problem: RosterProblem, vj: np.ndarray, si: np.ndarray, val: np.ndarray, chosen: np.ndarray,
-           slots: np.ndarray, excluded: dict[str, int]) -> list[dict[str, Any]]:
+def _short(
+    problem: RosterProblem,
+    vj: np.ndarray,
+    si: np.ndarray,
+    val: np.ndarray,
+    chosen: np.ndarray,
+    slots: np.ndarray,
+    excluded: dict[str, int],
+) -> list[dict[str, Any]]:
     filled = np.bincount(si[chosen], minlength=len(slots))
     order = np.argsort(si, kind="stable")
     starts = np.searchsorted(si[order], np.arange(len(slots) + 1))
@@ -252,20 +280,24 @@ def _short(problem: RosterProblem, vj: np.ndarray, si: np.ndarray, val: np.ndarr
     rule = max(("window", "skills", "max_hours", "not_listed"), key=lambda r: excluded[r])
     for i in np.flatnonzero(filled < slots).tolist():
         s = problem.shifts[i]
-        mine = order[starts[i]:starts[i + 1]]
+        mine = order[starts[i] : starts[i + 1]]
         row: dict[str, Any] = {"shift": s.id, "quantity": int(slots[i] - filled[i])}
         free = mine[~chosen[mine]]
         if not len(mine):
-            row.update(reason="no_candidate",
-                       detail=f"no volunteer is eligible (most pairs fail the {rule} rule)")
+            row.update(reason="no_candidate", detail=f"no volunteer is eligible (most pairs fail the {rule} rule)")
         elif not len(free) or not bool((val[free] > 0).any()):
-            row.update(reason="not_worth_serving" if len(free) else "no_candidate",
-                       detail="every eligible volunteer is already on this shift" if not len(free)
-                       else "no further eligible volunteer adds value")
+            row.update(
+                reason="not_worth_serving" if len(free) else "no_candidate",
+                detail="every eligible volunteer is already on this shift"
+                if not len(free)
+                else "no further eligible volunteer adds value",
+            )
         else:
             names = sorted({problem.volunteers[int(vj[a])].id for a in free})[:3]
-            row.update(reason="capacity_taken",
-                       detail="eligible volunteers are on overlapping shifts or out of hours: " + ", ".join(names),
-                       taken_by=names)
+            row.update(
+                reason="capacity_taken",
+                detail="eligible volunteers are on overlapping shifts or out of hours: " + ", ".join(names),
+                taken_by=names,
+            )
         rows.append(row)
     return sorted(rows, key=lambda r: r["shift"])

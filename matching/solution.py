@@ -46,16 +46,23 @@ class Solution:
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Solution:
         """Rebuild a solution from ``to_dict()``/``to_json()`` output (e.g. a worker's result)."""
-        return cls(kind=doc["kind"], status=doc["status"], objective=doc.get("objective"), bound=doc.get("bound"),
-                   assignments=list(doc.get("assignments", [])), unmatched=list(doc.get("unmatched", [])),
-                   stats=dict(doc.get("stats", {})))
+        return cls(
+            kind=doc["kind"],
+            status=doc["status"],
+            objective=doc.get("objective"),
+            bound=doc.get("bound"),
+            assignments=list(doc.get("assignments", [])),
+            unmatched=list(doc.get("unmatched", [])),
+            stats=dict(doc.get("stats", {})),
+        )
 
     def to_json(self, include_timing: bool = False, indent: int | None = None) -> str:
         """Deterministic JSON: byte-identical for the same instance and options (timing excluded)."""
         return self.to_json_bytes(include_timing, indent).decode("utf-8")
 
-    def to_json_bytes(self, include_timing: bool = False, indent: int | None = None, *,
-                      rows_as_built: bool = False) -> bytes:
+    def to_json_bytes(
+        self, include_timing: bool = False, indent: int | None = None, *, rows_as_built: bool = False
+    ) -> bytes:
         """``to_json()`` encoded as UTF-8. Compact documents made only of what ``json`` and msgspec
         write alike (see ``_same_in_msgspec``) are encoded by msgspec, ten times faster; the rest by
         ``json``, whose output is the reference (tests/matching/test_matching_fast.py).
@@ -63,15 +70,19 @@ class Solution:
         ``rows_as_built``: the assignment rows are untouched since ``solve`` built them (str ids, int
         quantity, float value, a list of str reasons), so only their values need screening (the CLI)."""
         doc = self.to_dict(include_timing)
-        if indent is None and (_rows_ok(self.assignments) if rows_as_built else _same_in_msgspec(self.assignments)) \
-                and _same_in_msgspec({k: v for k, v in doc.items() if k != "assignments"}):
+        if (
+            indent is None
+            and (_rows_ok(self.assignments) if rows_as_built else _same_in_msgspec(self.assignments))
+            and _same_in_msgspec({k: v for k, v in doc.items() if k != "assignments"})
+        ):
             try:
                 return _ENCODER.encode(doc)
             except (TypeError, ValueError, OverflowError):  # pragma: no cover - _same_in_msgspec screens these
                 pass
         separators = (",", ":") if indent is None else (",", ": ")
-        return json.dumps(doc, ensure_ascii=False, indent=indent, allow_nan=False,
-                          separators=separators).encode("utf-8")
+        return json.dumps(doc, ensure_ascii=False, indent=indent, allow_nan=False, separators=separators).encode(
+            "utf-8"
+        )
 
 
 _ENCODER = msgspec.json.Encoder()

@@ -105,11 +105,18 @@ def solve_twinning(problem: TwinningProblem, time_limit: float) -> Solution:
         for i, c in enumerate(comms):
             if c.min_helpers > 0:
                 short = c.min_helpers > has[i]
-                rows.append({"community": c.id, "quantity": int(c.min_helpers),
-                             "reason": "insufficient_capacity" if short else "conflict",
-                             "detail": (f"only {has[i]} candidate helper(s) for min_helpers {c.min_helpers}"
-                                        if short else "communities with min_helpers compete for helpers"),
-                             })
+                rows.append(
+                    {
+                        "community": c.id,
+                        "quantity": int(c.min_helpers),
+                        "reason": "insufficient_capacity" if short else "conflict",
+                        "detail": (
+                            f"only {has[i]} candidate helper(s) for min_helpers {c.min_helpers}"
+                            if short
+                            else "communities with min_helpers compete for helpers"
+                        ),
+                    }
+                )
         rows.sort(key=lambda r: r["community"])
         return Solution("twinning", INFEASIBLE, unmatched=rows, stats=stats)
 
@@ -117,16 +124,33 @@ def solve_twinning(problem: TwinningProblem, time_limit: float) -> Solution:
     dims = dimensions(problem)
     for a in np.flatnonzero(x > 0).tolist():
         c, h = comms[int(ci[a])], helpers[int(hj[a])]
-        assignments.append({"community": c.id, "helper": h.id, "quantity": 1, "value": float(val[a]),
-                            "reasons": _reasons(c, h, float(dist[a]), dims, problem.arcs is None)})
+        assignments.append(
+            {
+                "community": c.id,
+                "helper": h.id,
+                "quantity": 1,
+                "value": float(val[a]),
+                "reasons": _reasons(c, h, float(dist[a]), dims, problem.arcs is None),
+            }
+        )
     assignments.sort(key=lambda r: (r["community"], r["helper"]))
     objective = math.fsum(r["value"] for r in assignments)
     unmatched = _short(problem, ci, hj, val, x, hi, cap)
     return Solution("twinning", OPTIMAL, objective, objective, assignments, unmatched, stats)
 
 
-def _flow(ci: np.ndarray, hj: np.ndarray, gain: np.ndarray, keep: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-          cap: np.ndarray, nc: int, nh: int, with_residual: bool = False):
+def _flow(
+    ci: np.ndarray,
+    hj: np.ndarray,
+    gain: np.ndarray,
+    keep: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    cap: np.ndarray,
+    nc: int,
+    nh: int,
+    with_residual: bool = False,
+):
     """Min-cost flow over the pairs ``keep``. Returns (feasible, x over all pairs, 0) and, when asked,
     the flows of every network arc for the pricing step."""
     sink = nh + nc
@@ -145,7 +169,7 @@ def _flow(ci: np.ndarray, hj: np.ndarray, gain: np.ndarray, keep: np.ndarray, lo
     if status != mcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     flows = np.asarray(mcf.flows(np.arange(len(tails), dtype=np.int32)), np.int64)
-    x[keep] = flows[:len(keep)]
+    x[keep] = flows[: len(keep)]
     if with_residual:
         return x, (tails, heads, caps, costs, flows)
     return True, x, 0
@@ -173,8 +197,17 @@ def _potentials(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int, max_rounds:
     return None
 
 
-def _solve_pruned(ci: np.ndarray, hj: np.ndarray, gain: np.ndarray, live: np.ndarray, lo: np.ndarray,
-                  hi: np.ndarray, cap: np.ndarray, nc: int, nh: int):
+def _solve_pruned(
+    ci: np.ndarray,
+    hj: np.ndarray,
+    gain: np.ndarray,
+    live: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    cap: np.ndarray,
+    nc: int,
+    nh: int,
+):
     """Column generation that ends in a proof: solve over each community's best pairs, price every
     left-out pair with node potentials from the residual network (shortest distances, Bellman-Ford),
     add the pairs with a negative reduced cost, and repeat. With none left the flow is optimal for all
@@ -238,8 +271,15 @@ def _reasons(c: Community, h: Helper, dist: float, dims: list[str], derived: boo
     return out
 
 
-def _short(problem: TwinningProblem, ci: np.ndarray, hj: np.ndarray, val: np.ndarray, x: np.ndarray,
-           hi: np.ndarray, cap: np.ndarray) -> list[dict[str, Any]]:
+def _short(
+    problem: TwinningProblem,
+    ci: np.ndarray,
+    hj: np.ndarray,
+    val: np.ndarray,
+    x: np.ndarray,
+    hi: np.ndarray,
+    cap: np.ndarray,
+) -> list[dict[str, Any]]:
     got = np.bincount(ci, weights=x, minlength=len(hi)).astype(np.int64)
     used = np.bincount(hj, weights=x, minlength=len(cap)).astype(np.int64)
     order = np.argsort(ci, kind="stable")
@@ -247,7 +287,7 @@ def _short(problem: TwinningProblem, ci: np.ndarray, hj: np.ndarray, val: np.nda
     rows = []
     for i in np.flatnonzero(got < hi).tolist():
         c = problem.communities[i]
-        mine = order[starts[i]:starts[i + 1]]
+        mine = order[starts[i] : starts[i + 1]]
         row: dict[str, Any] = {"community": c.id, "quantity": int(hi[i] - got[i])}
         free = mine[(x[mine] == 0)]
         positive = free[val[free] > 0]
@@ -259,11 +299,12 @@ def _short(problem: TwinningProblem, ci: np.ndarray, hj: np.ndarray, val: np.nda
             full = positive[used[hj[positive]] >= cap[hj[positive]]]
             best = positive[np.lexsort((hj[positive], -val[positive]))[0]]
             helper = problem.helpers[int(hj[best])]
-            row.update(reason="capacity_taken" if len(full) == len(positive) else "not_reached",
-                       detail=f"the helpers that would add value are fully committed; the best, {helper.id}, "
-                              f"is at its capacity of {helper.capacity}",
-                       would_help={"helper": helper.id, "constraint": "capacity",
-                                   "detail": f"1 more capacity at {helper.id}"})
+            row.update(
+                reason="capacity_taken" if len(full) == len(positive) else "not_reached",
+                detail=f"the helpers that would add value are fully committed; the best, {helper.id}, "
+                f"is at its capacity of {helper.capacity}",
+                would_help={"helper": helper.id, "constraint": "capacity", "detail": f"1 more capacity at {helper.id}"},
+            )
         rows.append(row)
     return sorted(rows, key=lambda r: r["community"])
 

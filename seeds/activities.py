@@ -24,10 +24,14 @@ from seeds.demo import DEMO_PASSWORD, SeedContext
 LOCAL = ZoneInfo("Asia/Shanghai")
 SKILLS = ["急救", "驾驶", "理发", "维修", "心理疏导", "法律咨询", "陪伴聊天", "摄影", "教学辅导", "医护"]
 TITLES = [
-    ("elder_care", "敬老院陪伴志愿服务", []), ("environment", "小区环境清洁日", []),
-    ("health", "社区义诊", ["医护"]), ("education", "四点半课堂作业辅导", ["教学辅导"]),
-    ("safety", "防溺水安全巡查", ["急救"]), ("home_repair", "便民维修服务", ["维修"]),
-    ("culture_sports", "社区文艺汇演服务", ["摄影"]), ("legal_aid", "法律咨询进社区", ["法律咨询"]),
+    ("elder_care", "敬老院陪伴志愿服务", []),
+    ("environment", "小区环境清洁日", []),
+    ("health", "社区义诊", ["医护"]),
+    ("education", "四点半课堂作业辅导", ["教学辅导"]),
+    ("safety", "防溺水安全巡查", ["急救"]),
+    ("home_repair", "便民维修服务", ["维修"]),
+    ("culture_sports", "社区文艺汇演服务", ["摄影"]),
+    ("legal_aid", "法律咨询进社区", ["法律咨询"]),
 ]
 VOLUNTEERS = {"small": 40, "county": 400, "city": 1500}
 ACTIVITIES = {"small": 16, "county": 80, "city": 200}
@@ -46,9 +50,16 @@ async def _volunteers(ctx: SeedContext, password_hash: str) -> list[dict[str, An
     out = []
     for i in range(VOLUNTEERS.get(ctx.size, 40)):
         home = communities[i % len(communities)]
-        acc = Account(username=f"vol{i + 1:03d}", password_hash=password_hash, display_name=names.person(rng),
-                      phone=names.phone(rng), locale="zh_CN", skills=sorted(rng.sample(SKILLS, rng.randrange(0, 3))),
-                      created_at=now, updated_at=now)
+        acc = Account(
+            username=f"vol{i + 1:03d}",
+            password_hash=password_hash,
+            display_name=names.person(rng),
+            phone=names.phone(rng),
+            locale="zh_CN",
+            skills=sorted(rng.sample(SKILLS, rng.randrange(0, 3))),
+            created_at=now,
+            updated_at=now,
+        )
         await acc.save()
         out.append({"id": acc.id, "skills": acc.skills, "home": home})
     demo = ctx.ids["accounts"].get("volunteer")
@@ -61,13 +72,22 @@ async def _volunteers(ctx: SeedContext, password_hash: str) -> list[dict[str, An
         if i % 2:
             free += [{"weekday": d, "start": "18:00", "end": "21:00"} for d in range(5)]
         community_org = community_orgs[communities.index(v["home"])] if v["home"] in communities else None
-        await VolunteerProfile.insert(VolunteerProfile(
-            account=v["id"], availability=free, preferred_area_ids=[v["home"]["id"]], party_member=party,
-            report_community=community_org["id"] if party and community_org else None,
-            max_hours_per_week=rng.choice([None, 8.0, 12.0]), created_at=now, updated_at=now))
+        await VolunteerProfile.insert(
+            VolunteerProfile(
+                account=v["id"],
+                availability=free,
+                preferred_area_ids=[v["home"]["id"]],
+                party_member=party,
+                report_community=community_org["id"] if party and community_org else None,
+                max_hours_per_week=rng.choice([None, 8.0, 12.0]),
+                created_at=now,
+                updated_at=now,
+            )
+        )
         if teams and i % 3 == 0 and v["id"] != demo:
-            await Membership.insert(Membership(account=v["id"], organization=teams[i % len(teams)]["id"],
-                                               role="volunteer", created_at=now))
+            await Membership.insert(
+                Membership(account=v["id"], organization=teams[i % len(teams)]["id"], role="volunteer", created_at=now)
+            )
     return out
 
 
@@ -85,18 +105,33 @@ async def seed(ctx: SeedContext) -> None:
             past = n % 2 == 0
             day = now + timedelta(days=(-(n + 3) * 4 if past else n + 1))
             status = "finished" if past else ("cancelled" if n == 7 else ("draft" if n == 9 else "published"))
-            activity = Activity(organizer=org["id"], created_by=staff_id, title=title,
-                                description=f"{org['name']}组织的{title}，欢迎报名。", category=category,
-                                area=org["area"]["id"], address=f"{org['area']['name']}活动中心",
-                                status=status, created_at=day - timedelta(days=10), updated_at=day - timedelta(days=10))
+            activity = Activity(
+                organizer=org["id"],
+                created_by=staff_id,
+                title=title,
+                description=f"{org['name']}组织的{title}，欢迎报名。",
+                category=category,
+                area=org["area"]["id"],
+                address=f"{org['area']['name']}活动中心",
+                status=status,
+                created_at=day - timedelta(days=10),
+                updated_at=day - timedelta(days=10),
+            )
             await activity.save()
             counts["activities"] += 1
             for k, (h1, h2) in enumerate([(9, 12), (14, 17)][: 1 + n % 2]):
                 slots = rng.randrange(3, 8)
                 start, end = _at(day, h1), _at(day, h2)
-                shift = Shift(activity=activity.id, starts_at=start, ends_at=end, slots=slots, slots_left=slots,
-                              skills=skills if k == 0 else [], checkin_code=f"{secrets.randbelow(10**6):06d}",
-                              created_at=now)
+                shift = Shift(
+                    activity=activity.id,
+                    starts_at=start,
+                    ends_at=end,
+                    slots=slots,
+                    slots_left=slots,
+                    skills=skills if k == 0 else [],
+                    checkin_code=f"{secrets.randbelow(10**6):06d}",
+                    created_at=now,
+                )
                 await shift.save()
                 counts["shifts"] += 1
                 if status in ("draft", "cancelled"):
@@ -113,28 +148,60 @@ async def seed(ctx: SeedContext) -> None:
                         if not holds:
                             continue
                         came = rng.random() > 0.1
-                        minutes = int((end - start).total_seconds() // 60) - rng.choice([0, 0, 15, 30]) if came else None
-                        signup = Signup(shift=shift.id, volunteer=v["id"], status="completed" if came else "no_show",
-                                        checked_in_at=start + timedelta(minutes=rng.randrange(-10, 10)) if came else None,
-                                        checked_out_at=end if came else None, minutes=minutes,
-                                        verified_at=end + timedelta(hours=2) if came else None, verified_by=staff_id,
-                                        created_at=start - timedelta(days=5), updated_at=end)
+                        minutes = (
+                            int((end - start).total_seconds() // 60) - rng.choice([0, 0, 15, 30]) if came else None
+                        )
+                        signup = Signup(
+                            shift=shift.id,
+                            volunteer=v["id"],
+                            status="completed" if came else "no_show",
+                            checked_in_at=start + timedelta(minutes=rng.randrange(-10, 10)) if came else None,
+                            checked_out_at=end if came else None,
+                            minutes=minutes,
+                            verified_at=end + timedelta(hours=2) if came else None,
+                            verified_by=staff_id,
+                            created_at=start - timedelta(days=5),
+                            updated_at=end,
+                        )
                         await signup.save()
                         if came:
-                            await HoursRecord.insert(HoursRecord(
-                                account=v["id"], kind="recorded", signup=signup.id, minutes=minutes, served_on=start,
-                                organization=org["id"], created_by=staff_id, created_at=end))
+                            await HoursRecord.insert(
+                                HoursRecord(
+                                    account=v["id"],
+                                    kind="recorded",
+                                    signup=signup.id,
+                                    minutes=minutes,
+                                    served_on=start,
+                                    organization=org["id"],
+                                    created_by=staff_id,
+                                    created_at=end,
+                                )
+                            )
                             counts["hours_records"] += 1
                     else:
-                        await Signup.insert(Signup(shift=shift.id, volunteer=v["id"],
-                                                   status="signed_up" if holds else "waitlisted",
-                                                   created_at=now, updated_at=now))
+                        await Signup.insert(
+                            Signup(
+                                shift=shift.id,
+                                volunteer=v["id"],
+                                status="signed_up" if holds else "waitlisted",
+                                created_at=now,
+                                updated_at=now,
+                            )
+                        )
                     counts["signups"] += 1
                 await Shift.update({Shift.slots_left: slots - taken}).where(Shift.id == shift.id)
         for v in volunteers[:: max(1, len(volunteers) // 5)]:
-            await HoursRecord.insert(HoursRecord(
-                account=v["id"], kind="honorary", minutes=rng.choice([120, 300, 600]),
-                served_on=now - timedelta(days=rng.randrange(30, 300)), reason="疫情防控志愿服务表彰",
-                organization=ctx.ids["county_org"]["id"], created_by=ctx.ids["accounts"].get("county"), created_at=now))
+            await HoursRecord.insert(
+                HoursRecord(
+                    account=v["id"],
+                    kind="honorary",
+                    minutes=rng.choice([120, 300, 600]),
+                    served_on=now - timedelta(days=rng.randrange(30, 300)),
+                    reason="疫情防控志愿服务表彰",
+                    organization=ctx.ids["county_org"]["id"],
+                    created_by=ctx.ids["accounts"].get("county"),
+                    created_at=now,
+                )
+            )
             counts["hours_records"] += 1
     ctx.counts.update(volunteers=len(volunteers), **counts)

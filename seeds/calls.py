@@ -25,13 +25,29 @@ async def seed(ctx: SeedContext) -> None:
     async with write_transaction():
         for k, (title, categories, quantity, unit) in enumerate(CALLS):
             issuer = communities[k % len(communities)]
-            needs = await Need.select(Need.id).where((Need.community_id == issuer["id"])
-                                                    & (Need.category == categories[0])
-                                                    & (Need.status == "published")).limit(3)
+            needs = (
+                await Need.select(Need.id)
+                .where(
+                    (Need.community_id == issuer["id"])
+                    & (Need.category == categories[0])
+                    & (Need.status == "published")
+                )
+                .limit(3)
+            )
             created = now - timedelta(hours=6 * (k + 1))
-            call = Call(issuer_id=issuer["id"], area_id=issuer["area"]["id"], title=title, categories=categories,
-                        quantity=quantity, unit=unit, need_ids=[n["id"] for n in needs],
-                        respond_by=now + timedelta(days=3), status="open", created_at=created, updated_at=created)
+            call = Call(
+                issuer_id=issuer["id"],
+                area_id=issuer["area"]["id"],
+                title=title,
+                categories=categories,
+                quantity=quantity,
+                unit=unit,
+                need_ids=[n["id"] for n in needs],
+                respond_by=now + timedelta(days=3),
+                status="open",
+                created_at=created,
+                updated_at=created,
+            )
             await call.save()
             street_path = "/".join(issuer["area"]["path"].split("/")[:3]) + "/"
             near = [u for u in units if u["area"]["path"].startswith(street_path)][:3]
@@ -39,10 +55,18 @@ async def seed(ctx: SeedContext) -> None:
             for u in near:
                 q = max(1, quantity // (len(near) + 1) + rng.randrange(0, 3))
                 delay = rng.randrange(600, 6 * 3600)
-                await CallResponse.insert(CallResponse(
-                    call_id=call.id, organization_id=u["id"], response_key=f"{call.id}:{u['id']}", quantity=q,
-                    note="收到，马上安排", delay_s=delay, created_at=created + timedelta(seconds=delay),
-                    updated_at=created + timedelta(seconds=delay)))
+                await CallResponse.insert(
+                    CallResponse(
+                        call_id=call.id,
+                        organization_id=u["id"],
+                        response_key=f"{call.id}:{u['id']}",
+                        quantity=q,
+                        note="收到，马上安排",
+                        delay_s=delay,
+                        created_at=created + timedelta(seconds=delay),
+                        updated_at=created + timedelta(seconds=delay),
+                    )
+                )
                 pledged += q
                 responses += 1
             await Call.update({Call.quantity_pledged: pledged}).where(Call.id == call.id)

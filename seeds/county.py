@@ -16,11 +16,28 @@ from seeds.demo import DEMO_PASSWORD, SeedContext
 BASE_LAT, BASE_LON = 35.10, 117.20  # a county in Shandong
 
 
-async def _area(name: str, level: str, parent: dict[str, Any] | None, code: str, lat: float, lon: float,
-                population: int | None = None) -> dict[str, Any]:
+async def _area(
+    name: str,
+    level: str,
+    parent: dict[str, Any] | None,
+    code: str,
+    lat: float,
+    lon: float,
+    population: int | None = None,
+) -> dict[str, Any]:
     now = clock.now()
-    row = Area(name=name, level=level, parent=parent["id"] if parent else None, code=code, lat=round(lat, 5),
-               lon=round(lon, 5), population=population, path="", created_at=now, updated_at=now)
+    row = Area(
+        name=name,
+        level=level,
+        parent=parent["id"] if parent else None,
+        code=code,
+        lat=round(lat, 5),
+        lon=round(lon, 5),
+        population=population,
+        path="",
+        created_at=now,
+        updated_at=now,
+    )
     await row.save()
     path = f"{parent['path'] if parent else '/'}{row.id}/"
     await Area.update({Area.path: path}).where(Area.id == row.id)
@@ -29,17 +46,32 @@ async def _area(name: str, level: str, parent: dict[str, Any] | None, code: str,
 
 async def _org(name: str, kind: str, area: dict[str, Any], ctx: SeedContext) -> dict[str, Any]:
     now = clock.now()
-    org = Organization(name=name, kind=kind, area=area["id"], contact_name=names.person(ctx.rng),
-                       contact_phone=names.phone(ctx.rng), created_at=now, updated_at=now)
+    org = Organization(
+        name=name,
+        kind=kind,
+        area=area["id"],
+        contact_name=names.person(ctx.rng),
+        contact_phone=names.phone(ctx.rng),
+        created_at=now,
+        updated_at=now,
+    )
     await org.save()
     return {"id": org.id, "name": name, "kind": kind, "area": area}
 
 
-async def _account(username: str, display: str, memberships: list[tuple[int, str]], ctx: SeedContext,
-                   password_hash: str) -> int:
+async def _account(
+    username: str, display: str, memberships: list[tuple[int, str]], ctx: SeedContext, password_hash: str
+) -> int:
     now = clock.now()
-    acc = Account(username=username, password_hash=password_hash, display_name=display,
-                  phone=names.phone(ctx.rng), locale="zh_CN", created_at=now, updated_at=now)
+    acc = Account(
+        username=username,
+        password_hash=password_hash,
+        display_name=display,
+        phone=names.phone(ctx.rng),
+        locale="zh_CN",
+        created_at=now,
+        updated_at=now,
+    )
     await acc.save()
     for org_id, role in memberships:
         await Membership.insert(Membership(account=acc.id, organization=org_id, role=role, created_at=now))
@@ -56,28 +88,61 @@ async def seed(ctx: SeedContext) -> None:
         for s in range(p["streets"]):
             suffix = "街道" if s % 3 else "镇"
             name = f"{street_words[s]}{suffix}" if s < len(names.STREET_WORDS) else f"{street_words[s]}{s}{suffix}"
-            street = await _area(name, "street", county, f"3700{s + 1:02d}",
-                                 BASE_LAT + rng.uniform(-0.25, 0.25), BASE_LON + rng.uniform(-0.3, 0.3))
+            street = await _area(
+                name,
+                "street",
+                county,
+                f"3700{s + 1:02d}",
+                BASE_LAT + rng.uniform(-0.25, 0.25),
+                BASE_LON + rng.uniform(-0.3, 0.3),
+            )
             streets.append(street)
         for c in range(p["communities"]):
             street = streets[c % len(streets)]
             word = names.COMMUNITY_WORDS[c % len(names.COMMUNITY_WORDS)]
-            name = f"{word}社区" if c < len(names.COMMUNITY_WORDS) else f"{word}{c // len(names.COMMUNITY_WORDS) + 1}社区"
-            comm = await _area(name, "community", street, f"{3700 + c:04d}{c:04d}", street["lat"] + rng.uniform(-0.04, 0.04),
-                               street["lon"] + rng.uniform(-0.04, 0.04), rng.randrange(3000, 15000))
+            name = (
+                f"{word}社区" if c < len(names.COMMUNITY_WORDS) else f"{word}{c // len(names.COMMUNITY_WORDS) + 1}社区"
+            )
+            comm = await _area(
+                name,
+                "community",
+                street,
+                f"{3700 + c:04d}{c:04d}",
+                street["lat"] + rng.uniform(-0.04, 0.04),
+                street["lon"] + rng.uniform(-0.04, 0.04),
+                rng.randrange(3000, 15000),
+            )
             communities.append(comm)
             for g in range(p["grids"]):
-                grid = await _area(f"第{g + 1}网格", "grid", comm, f"{comm['id']}-G{g + 1}",
-                                   comm["lat"] + rng.uniform(-0.005, 0.005), comm["lon"] + rng.uniform(-0.005, 0.005),
-                                   rng.randrange(600, 3000))
+                grid = await _area(
+                    f"第{g + 1}网格",
+                    "grid",
+                    comm,
+                    f"{comm['id']}-G{g + 1}",
+                    comm["lat"] + rng.uniform(-0.005, 0.005),
+                    comm["lon"] + rng.uniform(-0.005, 0.005),
+                    rng.randrange(600, 3000),
+                )
                 grids.append(grid)
                 for k in range(p["compounds"]):
                     cname = f"{rng.choice(names.COMMUNITY_WORDS)}{rng.choice(names.COMPOUND_WORDS)}"
-                    compound = await _area(cname, "compound", grid, f"{grid['id']}-C{k + 1}",
-                                           grid["lat"] + rng.uniform(-0.002, 0.002), grid["lon"] + rng.uniform(-0.002, 0.002))
+                    compound = await _area(
+                        cname,
+                        "compound",
+                        grid,
+                        f"{grid['id']}-C{k + 1}",
+                        grid["lat"] + rng.uniform(-0.002, 0.002),
+                        grid["lon"] + rng.uniform(-0.002, 0.002),
+                    )
                     for b in range(p["buildings"]):
-                        await _area(f"{b + 1}号楼", "building", compound, f"{compound['id']}-B{b + 1}",
-                                    compound["lat"], compound["lon"])
+                        await _area(
+                            f"{b + 1}号楼",
+                            "building",
+                            compound,
+                            f"{compound['id']}-B{b + 1}",
+                            compound["lat"],
+                            compound["lon"],
+                        )
         county_org = await _org("近邻县委社会工作部", "agency", county, ctx)
         street_orgs = [await _org(f"{s['name']}办事处", "street_office", s, ctx) for s in streets]
         community_orgs = [await _org(f"{c['name']}居委会", "community", c, ctx) for c in communities]
@@ -93,7 +158,9 @@ async def seed(ctx: SeedContext) -> None:
                 if u // 5 >= len(names.AGENCIES):
                     name = f"{street['name']}{name.removeprefix('县')}"
             elif kind == "village":
-                name = f"{rng.choice(names.COMMUNITY_WORDS)}{u}村" if u >= 25 else f"{rng.choice(names.COMMUNITY_WORDS)}村"
+                name = (
+                    f"{rng.choice(names.COMMUNITY_WORDS)}{u}村" if u >= 25 else f"{rng.choice(names.COMMUNITY_WORDS)}村"
+                )
             elif kind == "social_org":
                 name = f"近邻县{names.SOCIAL_ORGS[(u // 5) % len(names.SOCIAL_ORGS)]}"
                 if u // 5 >= len(names.SOCIAL_ORGS):
@@ -108,8 +175,11 @@ async def seed(ctx: SeedContext) -> None:
                 continue
             same_street = [c for c in community_orgs if c["area"]["path"].startswith(unit["area"]["path"])]
             community = same_street[i % len(same_street)] if same_street else community_orgs[i % len(community_orgs)]
-            await Registration.insert(Registration(community=community["id"], kind="unit", organization=unit["id"],
-                                                   note="双报到", registered_at=now))
+            await Registration.insert(
+                Registration(
+                    community=community["id"], kind="unit", organization=unit["id"], note="双报到", registered_at=now
+                )
+            )
         first_team = next(u for u in units if u["kind"] == "volunteer_team")
         first_enterprise = next(u for u in units if u["kind"] == "enterprise")
         c0 = community_orgs[0]
@@ -127,7 +197,17 @@ async def seed(ctx: SeedContext) -> None:
         accounts = {}
         for username, display, memberships in demo_accounts:
             accounts[username] = await _account(username, display, memberships, ctx, password_hash)
-    ctx.ids.update(county=county, streets=streets, communities=communities, grids=grids, county_org=county_org,
-                   street_orgs=street_orgs, community_orgs=community_orgs, units=units, accounts=accounts)
-    ctx.counts.update(areas=await Area.count(), organizations=await Organization.count(),
-                      accounts=await Account.count())
+    ctx.ids.update(
+        county=county,
+        streets=streets,
+        communities=communities,
+        grids=grids,
+        county_org=county_org,
+        street_orgs=street_orgs,
+        community_orgs=community_orgs,
+        units=units,
+        accounts=accounts,
+    )
+    ctx.counts.update(
+        areas=await Area.count(), organizations=await Organization.count(), accounts=await Account.count()
+    )

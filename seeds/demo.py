@@ -21,8 +21,18 @@ SIZES = {
 }
 
 # Order matters: later steps use what earlier ones made.
-STEPS = ["seeds.county", "seeds.posts", "seeds.marketplace", "seeds.twinning", "seeds.calls", "seeds.activities",
-         "seeds.resident_reports", "seeds.grading", "seeds.households", "seeds.city"]
+STEPS = [
+    "seeds.county",
+    "seeds.posts",
+    "seeds.marketplace",
+    "seeds.twinning",
+    "seeds.calls",
+    "seeds.activities",
+    "seeds.resident_reports",
+    "seeds.grading",
+    "seeds.households",
+    "seeds.city",
+]
 
 DEMO_PASSWORD = "jinlin-demo"
 

@@ -37,8 +37,12 @@ NEEDS = [
     ("防汛沙袋", "materials", 200, "袋", 3, 3, []),
 ]
 OFFERS = {
-    "enterprise": [("员工志愿送餐", "elder_care", 40, "人次"), ("水电维修小分队", "home_repair", 10, "户"),
-                   ("防汛物资捐赠", "materials", 300, "袋"), ("会议室开放", "venue", 2, "处")],
+    "enterprise": [
+        ("员工志愿送餐", "elder_care", 40, "人次"),
+        ("水电维修小分队", "home_repair", 10, "户"),
+        ("防汛物资捐赠", "materials", 300, "袋"),
+        ("会议室开放", "venue", 2, "处"),
+    ],
     "agency": [("法律服务进社区", "legal_aid", 6, "场"), ("健康义诊", "health", 4, "场")],
     "village": [("农家蔬菜捐赠", "materials", 100, "斤"), ("村民互助维修", "home_repair", 5, "户")],
     "social_org": [("心理咨询师志愿服务", "psychological", 12, "次"), ("康复陪护", "disability_support", 8, "人次")],
@@ -50,20 +54,30 @@ ROLE = {"community": "community_staff"}
 def _acting(org: dict[str, Any], account_id: int, role: str) -> Principal:
     """A principal acting for ``org`` (the demo account if it has one, else a stand-in for its staff)."""
     area = org["area"]
-    return Principal(account_id=account_id, username=f"seed-{org['id']}", display_name=org["name"], locale="zh_CN",
-                     memberships=(MembershipInfo(org["id"], org["name"], org["kind"], role, area["id"],
-                                                 area["path"]),))
+    return Principal(
+        account_id=account_id,
+        username=f"seed-{org['id']}",
+        display_name=org["name"],
+        locale="zh_CN",
+        memberships=(MembershipInfo(org["id"], org["name"], org["kind"], role, area["id"], area["path"]),),
+    )
 
 
 async def _grids(community: dict[str, Any]) -> list[int]:
-    rows = await Area.select(Area.id).where(Area.path.like(f"{community['area']['path']}%")
-                                            & (Area.level == "grid")).order_by(Area.id)
+    rows = (
+        await Area.select(Area.id)
+        .where(Area.path.like(f"{community['area']['path']}%") & (Area.level == "grid"))
+        .order_by(Area.id)
+    )
     return [r["id"] for r in rows] or [community["area"]["id"]]
 
 
 def _rating(score: int, comment: str) -> RatingIn:
-    return RatingIn(score=score, dimensions=Dimensions(timeliness=score, quality=max(score - 1, 1),
-                                                       communication=score), comment=comment)
+    return RatingIn(
+        score=score,
+        dimensions=Dimensions(timeliness=score, quality=max(score - 1, 1), communication=score),
+        comment=comment,
+    )
 
 
 async def _walk(match_id: int, community: Principal, provider: Principal, status: str) -> None:
@@ -77,7 +91,8 @@ async def _walk(match_id: int, community: Principal, provider: Principal, status
         # Left half-accepted for over a week; the expiry job (run at the end of the step) ends it.
         await matches.accept_match(provider, match_id)
         await Match.update({Match.created_at: clock.now() - PROPOSAL_TTL - timedelta(hours=1)}).where(
-            Match.id == match_id)
+            Match.id == match_id
+        )
         return
     await matches.accept_match(community, match_id)
     await matches.accept_match(provider, match_id)
@@ -107,9 +122,19 @@ async def seed(ctx: SeedContext) -> None:
     for i, unit in enumerate(units):
         provider = _acting(unit, accounts["unit"] if unit is demo_unit else accounts["leader"], "unit_liaison")
         for k, (title, category, capacity, unit_name) in enumerate(OFFERS.get(unit["kind"], [])):
-            offer = await create_offer(provider, OfferIn(
-                organization_id=unit["id"], title=title, category=category, capacity=capacity, unit=unit_name,
-                service_area_ids=[] if k % 2 == 0 else [unit["area"]["id"]], skills=[], publish=True))
+            offer = await create_offer(
+                provider,
+                OfferIn(
+                    organization_id=unit["id"],
+                    title=title,
+                    category=category,
+                    capacity=capacity,
+                    unit=unit_name,
+                    service_area_ids=[] if k % 2 == 0 else [unit["area"]["id"]],
+                    skills=[],
+                    publish=True,
+                ),
+            )
             n_offers += 1
             offers_by_category.setdefault(category, []).append((offer.id, provider, unit))
             if i % 11 == 5 and k == 1:
@@ -117,18 +142,38 @@ async def seed(ctx: SeedContext) -> None:
             elif i % 13 == 7 and k == 1:
                 await withdraw_offer(provider, offer.id)
     n_needs = n_matches = 0
-    statuses = ["rated", "half_rated", "completed", "in_progress", "accepted", "proposed", "declined", "cancelled",
-                "expired"]
+    statuses = [
+        "rated",
+        "half_rated",
+        "completed",
+        "in_progress",
+        "accepted",
+        "proposed",
+        "declined",
+        "cancelled",
+        "expired",
+    ]
     for c, community in enumerate(communities):
         demo = c == 0
         staff = _acting(community, accounts["staff"] if demo else accounts["community"], "community_staff")
         grids = await _grids(community)
         chosen = NEEDS if demo else rng.sample(NEEDS, 3)
         for j, (title, category, quantity, unit_name, urgency, importance, groups) in enumerate(chosen):
-            need = await create_need(staff, NeedIn(
-                community_id=community["id"], area_id=grids[j % len(grids)], title=title, category=category,
-                quantity=quantity, unit=unit_name, urgency=urgency, importance=importance,
-                beneficiary_groups=groups, publish=not (demo and j == len(chosen) - 1)))
+            need = await create_need(
+                staff,
+                NeedIn(
+                    community_id=community["id"],
+                    area_id=grids[j % len(grids)],
+                    title=title,
+                    category=category,
+                    quantity=quantity,
+                    unit=unit_name,
+                    urgency=urgency,
+                    importance=importance,
+                    beneficiary_groups=groups,
+                    publish=not (demo and j == len(chosen) - 1),
+                ),
+            )
             n_needs += 1
             if need.status == "draft":
                 continue

@@ -26,8 +26,11 @@ GAPS = {"no_grid_worker": 2, "no_building_head": 3, "no_grid_chief": 4}
 async def seed(ctx: SeedContext) -> None:
     rng, now = ctx.rng, clock.now()
     county = ctx.ids["county"]
-    areas = await Area.select(Area.id, Area.name, Area.level, Area.parent, Area.population).where(
-        Area.path.like(f"{county['path']}%")).order_by(Area.id)
+    areas = (
+        await Area.select(Area.id, Area.name, Area.level, Area.parent, Area.population)
+        .where(Area.path.like(f"{county['path']}%"))
+        .order_by(Area.id)
+    )
     by_id = {a["id"]: a for a in areas}
     children: dict[int, list[dict[str, Any]]] = {}
     for a in areas:
@@ -39,8 +42,17 @@ async def seed(ctx: SeedContext) -> None:
     cards: list[DutyCard] = []
 
     def contact(area_id: int, kind: str, department: str = "", name: str | None = None) -> None:
-        posts.append(Post(area=area_id, kind=kind, department=department, contact_name=name or names.person(rng),
-                          contact_phone=names.phone(rng), starts_at=now, created_at=now))
+        posts.append(
+            Post(
+                area=area_id,
+                kind=kind,
+                department=department,
+                contact_name=name or names.person(rng),
+                contact_phone=names.phone(rng),
+                starts_at=now,
+                created_at=now,
+            )
+        )
 
     def holder(area_id: int, kind: str, account_id: int) -> None:
         posts.append(Post(area=area_id, kind=kind, account=account_id, starts_at=now, created_at=now))
@@ -78,11 +90,17 @@ async def seed(ctx: SeedContext) -> None:
                     for b_index, building in enumerate(children.get(compound["id"], [])):
                         if not (index == GAPS["no_building_head"] and g_index == c_index == b_index == 0):
                             contact(building["id"], "building_head")
-                cards.append(DutyCard(area=grid["id"], service_hours="工作日 8:30-12:00, 14:00-17:30",
-                                      notice="有事找网格员，小事不出格，大事不出社区", updated_at=now))
+                cards.append(
+                    DutyCard(
+                        area=grid["id"],
+                        service_hours="工作日 8:30-12:00, 14:00-17:30",
+                        notice="有事找网格员，小事不出格，大事不出社区",
+                        updated_at=now,
+                    )
+                )
         for start in range(0, len(posts), 500):
-            await Post.insert(*posts[start:start + 500])
+            await Post.insert(*posts[start : start + 500])
         for start in range(0, len(cards), 500):
-            await DutyCard.insert(*cards[start:start + 500])
+            await DutyCard.insert(*cards[start : start + 500])
     ctx.counts["posts"] = len(posts)
     ctx.counts["accounts"] = await Account.count()

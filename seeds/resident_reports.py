@@ -48,8 +48,9 @@ async def _buildings(grid_id: int) -> list[dict[str, Any]]:
 
 async def _file(place: int, category: str, text: str, phone: str | None) -> dict[str, Any]:
     await ratelimit.reset()
-    filed = await filing.file_report(ReportIn(area_id=place, category=category, description=text, consent=True,
-                                              phone=phone), [], ADDRESS)
+    filed = await filing.file_report(
+        ReportIn(area_id=place, category=category, description=text, consent=True, phone=phone), [], ADDRESS
+    )
     return await ResidentReport.select().where(ResidentReport.code == filed.code).first()
 
 
@@ -91,8 +92,9 @@ async def seed(ctx: SeedContext) -> None:
     grid_id = ctx.ids["grids"][0]["id"]
     unstaffed_id = ctx.ids["grids"][1]["id"]
     if not await Post.exists().where((Post.account == accounts["grid"]) & Post.ends_at.is_null()):
-        await Post.insert(Post(area=grid_id, kind="full_time_grid_worker", account=accounts["grid"],
-                               starts_at=clock.now()))
+        await Post.insert(
+            Post(area=grid_id, kind="full_time_grid_worker", account=accounts["grid"], starts_at=clock.now())
+        )
     worker = await load_principal(accounts["grid"])
     staff = await load_principal(accounts["staff"])
     admin = await load_principal(accounts["community"])

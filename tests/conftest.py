@@ -120,8 +120,16 @@ def pg_template() -> Iterator[str | None]:
 def _db_params() -> list:
     return [
         pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.skipif(
-            not PG_URL, reason="PostgreSQL tests need JINLIN_TEST_DATABASE_URL (.ci/run sets it)")]),
+        pytest.param(
+            "postgres",
+            id="postgres",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(
+                    not PG_URL, reason="PostgreSQL tests need JINLIN_TEST_DATABASE_URL (.ci/run sets it)"
+                ),
+            ],
+        ),
     ]
 
 

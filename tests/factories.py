@@ -19,8 +19,15 @@ PASSWORD = "correct-horse-1"
 
 async def make_area(name: str, level: str, parent: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
     now = clock.now()
-    row = Area(name=name, level=level, parent=parent["id"] if parent else None, path="", created_at=now,
-               updated_at=now, **extra)
+    row = Area(
+        name=name,
+        level=level,
+        parent=parent["id"] if parent else None,
+        path="",
+        created_at=now,
+        updated_at=now,
+        **extra,
+    )
     await row.save()
     path = f"{parent['path'] if parent else '/'}{row.id}/"
     await Area.update({Area.path: path}).where(Area.id == row.id)
@@ -35,8 +42,9 @@ async def make_org(name: str, kind: str, area: dict[str, Any], **extra: Any) -> 
 
 
 async def make_account(username: str, memberships: list[tuple[int, str]], **extra: Any) -> int:
-    return await create_account(None, username=username, password=PASSWORD, display_name=username,
-                                memberships=memberships, **extra)
+    return await create_account(
+        None, username=username, password=PASSWORD, display_name=username, memberships=memberships, **extra
+    )
 
 
 @dataclass
@@ -109,8 +117,7 @@ async def make_need(username: str, community: dict[str, Any], *, publish: bool =
     from jinlin.needs.service import create_need
 
     values = {"title": "上门助餐", "category": "elder_care", "quantity": 5, "unit": "人次", **fields}
-    return await create_need(await principal(username), NeedIn(community_id=community["id"], publish=publish,
-                                                                **values))
+    return await create_need(await principal(username), NeedIn(community_id=community["id"], publish=publish, **values))
 
 
 async def make_offer(username: str, organization: dict[str, Any], *, publish: bool = True, **fields: Any):
@@ -119,33 +126,58 @@ async def make_offer(username: str, organization: dict[str, Any], *, publish: bo
     from jinlin.offers.service import create_offer
 
     values = {"title": "志愿送餐", "category": "elder_care", "capacity": 5, "unit": "人次", **fields}
-    return await create_offer(await principal(username), OfferIn(organization_id=organization["id"],
-                                                                 publish=publish, **values))
+    return await create_offer(
+        await principal(username), OfferIn(organization_id=organization["id"], publish=publish, **values)
+    )
 
 
 # -- volunteers and activities -----------------------------------------------------------------
 
 
-async def make_volunteer(username: str, skills: list[str] | None = None, phone: str = "13500001234",
-                         availability: list[dict[str, Any]] | None = None, area_ids: list[int] | None = None,
-                         max_hours_per_week: float | None = None) -> int:
+async def make_volunteer(
+    username: str,
+    skills: list[str] | None = None,
+    phone: str = "13500001234",
+    availability: list[dict[str, Any]] | None = None,
+    area_ids: list[int] | None = None,
+    max_hours_per_week: float | None = None,
+) -> int:
     """A self-registered volunteer: an account without memberships, with a VolunteerProfile."""
     from jinlin.volunteers.tables import VolunteerProfile
 
-    account_id = await create_account(None, username=username, password=PASSWORD, display_name=username,
-                                      phone=phone, skills=skills or [])
-    await VolunteerProfile.insert(VolunteerProfile(account=account_id, availability=availability or [],
-                                                   preferred_area_ids=area_ids or [],
-                                                   max_hours_per_week=max_hours_per_week))
+    account_id = await create_account(
+        None, username=username, password=PASSWORD, display_name=username, phone=phone, skills=skills or []
+    )
+    await VolunteerProfile.insert(
+        VolunteerProfile(
+            account=account_id,
+            availability=availability or [],
+            preferred_area_ids=area_ids or [],
+            max_hours_per_week=max_hours_per_week,
+        )
+    )
     return account_id
 
 
-async def make_activity(client, headers: dict[str, str], organizer_id: int, area_id: int,
-                        shifts: list[dict[str, Any]], publish: bool = True, **extra: Any) -> dict[str, Any]:
+async def make_activity(
+    client,
+    headers: dict[str, str],
+    organizer_id: int,
+    area_id: int,
+    shifts: list[dict[str, Any]],
+    publish: bool = True,
+    **extra: Any,
+) -> dict[str, Any]:
     """Create (and publish) an activity through the API; shifts as {"start", "end", "slots", "skills"}."""
-    body = {"organizer_id": organizer_id, "title": "敬老院陪伴", "category": "elder_care", "area_id": area_id,
-            "address": "幸福路1号", "shifts": [{**s, "start": s["start"].isoformat(), "end": s["end"].isoformat()}
-                                              for s in shifts], **extra}
+    body = {
+        "organizer_id": organizer_id,
+        "title": "敬老院陪伴",
+        "category": "elder_care",
+        "area_id": area_id,
+        "address": "幸福路1号",
+        "shifts": [{**s, "start": s["start"].isoformat(), "end": s["end"].isoformat()} for s in shifts],
+        **extra,
+    }
     response = await client.post("/api/v1/activities", json=body, headers=headers)
     assert response.status_code == 201, response.text
     activity = response.json()
@@ -174,13 +206,13 @@ async def csrf_token(client, path: str = "/") -> str:
 # -- residents' reports (接诉即办) ------------------------------------------------------------------
 
 
-async def make_post(area: dict[str, Any], account_id: int | None, kind: str = "full_time_grid_worker",
-                    **extra: Any) -> int:
+async def make_post(
+    area: dict[str, Any], account_id: int | None, kind: str = "full_time_grid_worker", **extra: Any
+) -> int:
     """A post row (岗位) written directly: the posts feature owns the service, tests only need the row."""
     from jinlin.posts.tables import Post
 
-    post = Post(area=area["id"], kind=kind, account=account_id, starts_at=clock.now(), created_at=clock.now(),
-                **extra)
+    post = Post(area=area["id"], kind=kind, account=account_id, starts_at=clock.now(), created_at=clock.now(), **extra)
     await post.save()
     return post.id
 
@@ -190,14 +222,22 @@ async def make_report_world() -> World:
     w = await make_world()
     w.areas["compound_a1"] = await make_area("幸福小区", "compound", w.areas["grid_a1"])
     w.areas["building_a1"] = await make_area("1号楼", "building", w.areas["compound_a1"])
-    w.areas["building_b1"] = await make_area("7号楼", "building", await make_area("和平小区", "compound",
-                                                                                   w.areas["grid_b1"]))
+    w.areas["building_b1"] = await make_area(
+        "7号楼", "building", await make_area("和平小区", "compound", w.areas["grid_b1"])
+    )
     await make_post(w.areas["grid_a1"], w.accounts["grid_a"])
+
+
 # -- the grid's own records (households, visits, meetings) -------------------------------------
 
 
-async def make_household(username: str, grid: dict[str, Any], residents: list[dict[str, Any]] | None = None,
-                         building: str = "1号楼", door: str = "1单元101"):
+async def make_household(
+    username: str,
+    grid: dict[str, Any],
+    residents: list[dict[str, Any]] | None = None,
+    building: str = "1号楼",
+    door: str = "1单元101",
+):
     """A household with residents, recorded through the service by ``username`` (who keeps the grid)."""
     from jinlin.households import keeping
     from jinlin.households.schemas import HouseholdIn, ResidentIn
@@ -221,8 +261,22 @@ async def make_records_world() -> World:
     w.accounts["grid_a2"] = await make_account("grid_a2", [(w.orgs["comm_a"]["id"], "grid_worker")])
     await make_post(w.areas["grid_a1"], w.accounts["grid_a"])
     await make_post(w.areas["grid_a2"], w.accounts["grid_a2"])
-    household = await make_household("grid_a", w.areas["grid_a1"], [
-        {"name": MARKER, "gender": "female", "birth_year": 1950, "relation": "户主", "phone": "13912340000",
-         "id_number": ID_NUMBER, "focus_groups": ["empty_nest_elderly"], "care_note": "独居", "consent_contact": True}])
+    household = await make_household(
+        "grid_a",
+        w.areas["grid_a1"],
+        [
+            {
+                "name": MARKER,
+                "gender": "female",
+                "birth_year": 1950,
+                "relation": "户主",
+                "phone": "13912340000",
+                "id_number": ID_NUMBER,
+                "focus_groups": ["empty_nest_elderly"],
+                "care_note": "独居",
+                "consent_contact": True,
+            }
+        ],
+    )
     w.orgs["household"] = {"id": household.id}
     return w

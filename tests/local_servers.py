@@ -52,8 +52,16 @@ class HttpProvider:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 parts = urlsplit(self.path)
-                provider.requests.append(Recorded("POST", parts.path, parse_qs(parts.query, keep_blank_values=True),
-                                                  parts.query, {k.lower(): v for k, v in self.headers.items()}, body))
+                provider.requests.append(
+                    Recorded(
+                        "POST",
+                        parts.path,
+                        parse_qs(parts.query, keep_blank_values=True),
+                        parts.query,
+                        {k.lower(): v for k, v in self.headers.items()},
+                        body,
+                    )
+                )
                 reply = provider.replies.pop(0) if provider.replies else provider.default
                 if reply.delay_s:
                     time.sleep(reply.delay_s)

@@ -38,6 +38,8 @@ from jinlin.runs import registry
 
 FRONTEND = REPO_ROOT / "frontend"
 NODE_MODULES = FRONTEND / "node_modules"
+
+
 def nav_items() -> list[NavItem]:
     return sorted(collect("pages", "NAV"), key=lambda n: n.order)
 
@@ -67,7 +69,9 @@ def static_routers() -> list[Router]:
     routers = [create_static_files_router(path="/static", directories=[FRONTEND / "static"], name="static")]
     for prefix, folder in (("htmx", "htmx.org/dist"), ("echarts", "echarts/dist"), ("swagger", "swagger-ui-dist")):
         routers.append(
-            create_static_files_router(path=f"/vendor/{prefix}", directories=[NODE_MODULES / folder], name=f"vendor-{prefix}")
+            create_static_files_router(
+                path=f"/vendor/{prefix}", directories=[NODE_MODULES / folder], name=f"vendor-{prefix}"
+            )
         )
     return routers
 
@@ -102,7 +106,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(jinja_environment())),
         plugins=[HTMXPlugin()],
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_name="jinlin_csrf", exclude=["/api/", "/healthz", "/livez", "/schema"],
+            secret=settings.secret_key,
+            cookie_name="jinlin_csrf",
+            exclude=["/api/", "/healthz", "/livez", "/schema"],
             cookie_secure=settings.secure_cookies,
         ),
         openapi_config=OpenAPIConfig(

@@ -44,8 +44,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app decides
     # whom to believe (JINLIN_TRUSTED_PROXIES).
-    uvicorn.run("jinlin.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="info",
-                proxy_headers=False)
+    uvicorn.run(
+        "jinlin.asgi:app", host=args.host, port=args.port, workers=args.workers, log_level="info", proxy_headers=False
+    )
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -84,8 +85,13 @@ def cmd_user_create(args: argparse.Namespace) -> None:
             memberships = [(args.organization_id, args.role)] if args.organization_id else []
             if args.role and not args.organization_id and args.role != "volunteer":
                 raise DomainError("--organization-id is needed for this role", {"organization_id": "required"})
-            return await create_account(None, username=args.username, password=args.password,
-                                        display_name=args.display_name or args.username, memberships=memberships)
+            return await create_account(
+                None,
+                username=args.username,
+                password=args.password,
+                display_name=args.display_name or args.username,
+                memberships=memberships,
+            )
 
     try:
         print(asyncio.run(run()))
@@ -122,9 +128,14 @@ def cmd_init(args: argparse.Namespace) -> None:
 
     async def run():
         async with db.lifespan_db():
-            return await init_county(args.county, code=args.code, admin_username=args.admin_username,
-                                     admin_password=password, organization_name=args.organization_name,
-                                     admin_display_name=args.admin_display_name)
+            return await init_county(
+                args.county,
+                code=args.code,
+                admin_username=args.admin_username,
+                admin_password=password,
+                organization_name=args.organization_name,
+                admin_display_name=args.admin_display_name,
+            )
 
     try:
         county = asyncio.run(run())
@@ -132,8 +143,12 @@ def cmd_init(args: argparse.Namespace) -> None:
         detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items()) or exc.message
         print(f"jinlin: {exc.message} ({detail})", file=sys.stderr)
         raise SystemExit(2) from exc
-    print(f"county area {county.area_id}, organisation {county.organization_id}, "
-          f"admin account {county.account_id} ({args.admin_username}): log in and add streets and communities")
+    print(
+        f"county area {county.area_id}, organisation {county.organization_id}, "
+        f"admin account {county.account_id} ({args.admin_username}): log in and add streets and communities"
+    )
+
+
 def cmd_pii_rotate(args: argparse.Namespace) -> None:
     from jinlin.core import db
     from jinlin.households.rotation import rotate
@@ -173,8 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--organization-name", default=None, help="default: <county>委社会工作部")
     init.add_argument("--admin-username", required=True)
     init.add_argument("--admin-display-name", default="")
-    init.add_argument("--admin-password-file", default=None,
-                      help="a file whose first line is the password; without it you are asked at a prompt")
+    init.add_argument(
+        "--admin-password-file",
+        default=None,
+        help="a file whose first line is the password; without it you are asked at a prompt",
+    )
     init.set_defaults(func=cmd_init)
 
     seed = sub.add_parser("seed", help="load seed data")
@@ -197,8 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     pii = sub.add_parser("pii", help="residents' personal data")
     piisub = pii.add_subparsers(dest="pii_command", required=True)
-    piisub.add_parser("rotate-key", help="re-encrypt every sealed value with the first key of JINLIN_PII_KEY") \
-        .set_defaults(func=cmd_pii_rotate)
+    piisub.add_parser(
+        "rotate-key", help="re-encrypt every sealed value with the first key of JINLIN_PII_KEY"
+    ).set_defaults(func=cmd_pii_rotate)
     return parser
 
 

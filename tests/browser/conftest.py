@@ -28,8 +28,16 @@ from support import ROOT, require_or_skip
 from support import VAR as _VAR
 
 CHROMIUM = os.environ.get("JINLIN_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -66,8 +74,13 @@ def live_server(sqlite_template: Path) -> Iterator[LiveServer]:
     env = {**os.environ, "JINLIN_DATABASE_URL": f"sqlite:///{path}", "JINLIN_LOCALE": "zh_CN"}
     env.pop("JINLIN_REDIS_URL", None)
     log = open(_VAR / f"live-{port}.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "jinlin", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jinlin", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

@@ -12,9 +12,16 @@ pytestmark = pytest.mark.browser
 async def _world() -> None:
     w = await make_world()
     for i in range(30):
-        await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=w.orgs["enterprise"]["id"],
-                     params={"title": f"需求{i}"}, link="/matches", group_key="run:1",
-                     group_title="{count} matches were proposed, the first for {title}", group_link="/matches")
+        await notify(
+            kind="match_proposed",
+            title="A match was proposed for {title}",
+            organization_id=w.orgs["enterprise"]["id"],
+            params={"title": f"需求{i}"},
+            link="/matches",
+            group_key="run:1",
+            group_title="{count} matches were proposed, the first for {title}",
+            group_link="/matches",
+        )
 
 
 def _as(page, live_server, username):

@@ -1,7 +1,6 @@
 """Set-up by import on a phone (390 × 844), in Chinese: a county admin downloads the templates, fills them,
 uploads them; a bad file is answered row by row; a new account's owner logs in and must choose a password."""
 
-
 import pytest
 from openpyxl import load_workbook
 
@@ -61,8 +60,9 @@ def test_a_county_admin_sets_up_organisations_and_accounts_from_the_templates(li
         page.click("[data-testid=template-accounts]")
     accounts_template = tmp_path / "acc-template.xlsx"
     dl.value.save_as(accounts_template)
-    accounts = _fill(accounts_template, [["wangjg", "王建国", "13800001111", "清河供电公司", "单位联络员"]],
-                     tmp_path, "accounts")
+    accounts = _fill(
+        accounts_template, [["wangjg", "王建国", "13800001111", "清河供电公司", "单位联络员"]], tmp_path, "accounts"
+    )
     page.set_input_files("[data-testid=file-accounts]", str(accounts))
     page.click("[data-testid=import-accounts]")
     table = page.locator("[data-testid=one-time-passwords]")

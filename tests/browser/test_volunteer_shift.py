@@ -19,13 +19,17 @@ async def _world_with_an_activity_now() -> dict:
     w = await make_world()
     staff = await principal("staff_a")
     now = clock.now()
-    data = ActivityIn(organizer_id=w.orgs["comm_a"]["id"], title="社区助老志愿服务", category="elder_care",
-                      area_id=w.areas["comm_a"]["id"], address="幸福路1号",
-                      shifts=[ShiftIn(start=now + timedelta(minutes=10), end=now + timedelta(hours=2), slots=3)])
+    data = ActivityIn(
+        organizer_id=w.orgs["comm_a"]["id"],
+        title="社区助老志愿服务",
+        category="elder_care",
+        area_id=w.areas["comm_a"]["id"],
+        address="幸福路1号",
+        shifts=[ShiftIn(start=now + timedelta(minutes=10), end=now + timedelta(hours=2), slots=3)],
+    )
     activity = await service.create_activity(staff, data)
     await service.publish_activity(staff, activity.id)
-    return {"activity_id": activity.id, "shift_id": activity.shifts[0].id,
-            "code": activity.shifts[0].checkin_code}
+    return {"activity_id": activity.id, "shift_id": activity.shifts[0].id, "code": activity.shifts[0].checkin_code}
 
 
 def _login(page, url, username, password):
@@ -78,7 +82,9 @@ def test_a_volunteer_registers_signs_up_checks_in_and_sees_verified_hours(live_s
     _login(page, url, "staff_a", PASSWORD)
     page.goto(f"{url}/shifts/{setup['shift_id']}/manage")
     assert page.inner_text("[data-testid=checkin-code]") == setup["code"]
-    assert "138" not in page.inner_text("[data-testid=signups]") and "13912340000" in page.inner_text("[data-testid=signups]")
+    assert "138" not in page.inner_text("[data-testid=signups]") and "13912340000" in page.inner_text(
+        "[data-testid=signups]"
+    )
     page.fill("input[name^=hours_]", "1.5")  # at most the shift's length (1 h 50 min)
     page.fill("input[name^=reason_]", "按排班时长核定")
     page.click("[data-testid=verify-all]")

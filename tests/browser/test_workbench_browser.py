@@ -13,10 +13,22 @@ pytestmark = pytest.mark.browser
 async def _world() -> int:
     w = await make_world()
     now = clock.now()
-    need = await make_need("admin_a", w.orgs["comm_a"], title="独居老人家中断水" + "，急需维修" * 12,
-                           respond_by=now - timedelta(hours=2), resolve_by=now + timedelta(hours=6), colour="red")
-    await make_need("admin_a", w.orgs["comm_a"], title="楼道灯坏", respond_by=now + timedelta(hours=3),
-                    resolve_by=now + timedelta(hours=20), colour="orange")
+    need = await make_need(
+        "admin_a",
+        w.orgs["comm_a"],
+        title="独居老人家中断水" + "，急需维修" * 12,
+        respond_by=now - timedelta(hours=2),
+        resolve_by=now + timedelta(hours=6),
+        colour="red",
+    )
+    await make_need(
+        "admin_a",
+        w.orgs["comm_a"],
+        title="楼道灯坏",
+        respond_by=now + timedelta(hours=3),
+        resolve_by=now + timedelta(hours=20),
+        colour="orange",
+    )
     return need.id
 
 

@@ -61,8 +61,13 @@ def server(sqlite_template: Path):
     env = {**os.environ, "JINLIN_DATABASE_URL": database_url, "JINLIN_LOGIN_ATTEMPTS_PER_MINUTE": "50"}
     env.pop("JINLIN_REDIS_URL", None)
     log = open(_VAR / f"fuzz-{port}.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "jinlin", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jinlin", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -105,15 +110,23 @@ def test_no_operation_answers_5xx_or_off_schema(server, username):
             continue
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case) -> None:
             response = case.call(base_url=server, headers=headers, timeout=30)
             try:
                 case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
             except Exception as exc:  # schemathesis reports failed checks as an exception group
-                failures.append(f"{case.method.upper()} {case.path} {response.status_code}: "
-                                f"{_first_line(exc)} <- {case.path_parameters} {case.query} {str(case.body)[:160]}")
+                failures.append(
+                    f"{case.method.upper()} {case.path} {response.status_code}: "
+                    f"{_first_line(exc)} <- {case.path_parameters} {case.query} {str(case.body)[:160]}"
+                )
                 raise
 
         recorded = len(failures)

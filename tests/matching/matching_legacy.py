@@ -61,7 +61,9 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
     status = _by_status([r.status for r in results] + ([INFEASIBLE] if len(iso_req) else []))
     stats: dict[str, Any] = {
         "solver": _solver_name([r.solver for r in results]),
-        "needs": len(problem.needs), "offers": len(problem.offers), "arcs": len(arcs),
+        "needs": len(problem.needs),
+        "offers": len(problem.offers),
+        "arcs": len(arcs),
         "components": part.components,
     }
     if status == INFEASIBLE:
@@ -70,8 +72,7 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
             if res.status == INFEASIBLE:
                 rows += infeasible_rows(problem, arcs, sd, gi.needs)
         iso_rows, _ = no_candidate_rows(problem, iso_req)
-        return Solution("allocation", INFEASIBLE, unmatched=_sort_unmatched(rows + iso_rows, "need"),
-                        stats=stats)
+        return Solution("allocation", INFEASIBLE, unmatched=_sort_unmatched(rows + iso_rows, "need"), stats=stats)
     if status == NO_SOLUTION:
         return Solution("allocation", NO_SOLUTION, stats=stats)
     assignments = sorted(assignment_rows(problem, arcs, x), key=lambda r: (r["need"], r["offer"]))
@@ -88,17 +89,21 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
             else:
                 parts.append(float(res.bound if res.bound is not None else math.inf))
         bound = math.fsum(parts)
-    return Solution("allocation", status, objective, bound, assignments,
-                    _sort_unmatched(unmatched, "need"), stats)
+    return Solution("allocation", status, objective, bound, assignments, _sort_unmatched(unmatched, "need"), stats)
 
 
 def local_group(sd: Sides, arcs: Arcs, gi: GroupIndex, cp_workers: int = 1) -> Group:
     return Group(
-        qty=sd.qty[gi.needs], splittable=sd.splittable[gi.needs], required=sd.required[gi.needs],
+        qty=sd.qty[gi.needs],
+        splittable=sd.splittable[gi.needs],
+        required=sd.required[gi.needs],
         cap=sd.cap[gi.offers],
         arc_need=np.searchsorted(gi.needs, arcs.need[gi.arcs]),
         arc_offer=np.searchsorted(gi.offers, arcs.offer[gi.arcs]),
-        value=arcs.value[gi.arcs], load=arcs.load[gi.arcs], time_limit=gi.time_limit, cp_workers=cp_workers,
+        value=arcs.value[gi.arcs],
+        load=arcs.load[gi.arcs],
+        time_limit=gi.time_limit,
+        cp_workers=cp_workers,
     )
 
 
@@ -126,8 +131,8 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     n_bounds = np.searchsorted(ncat[n_order], np.arange(len(table) + 1))
     o_bounds = np.searchsorted(ocat[o_order], np.arange(len(table) + 1))
     for c in range(len(table)):
-        cn = n_order[n_bounds[c]:n_bounds[c + 1]]
-        co = o_order[o_bounds[c]:o_bounds[c + 1]]
+        cn = n_order[n_bounds[c] : n_bounds[c + 1]]
+        co = o_order[o_bounds[c] : o_bounds[c + 1]]
         if not len(cn) or not len(co):
             continue
         ln, un = cn[nloc[cn]], cn[~nloc[cn]]
@@ -163,8 +168,9 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     need, offer, dist = need[keep], offer[keep], dist[keep]
 
     weight = np.fromiter((need_weight(x, options) for x in needs), np.float64, n)
-    rep = np.fromiter((options.reputation_default if x.reputation is None else x.reputation
-                       for x in offers), np.float64, m)
+    rep = np.fromiter(
+        (options.reputation_default if x.reputation is None else x.reputation for x in offers), np.float64, m
+    )
     value = derived_value(weight[need], dist, rep[offer], options)
     return Arcs(need, offer, value, np.ones(len(need), np.int64), dist, derived=True)
 
@@ -177,8 +183,14 @@ def assignment_rows(problem: AllocationProblem, arcs: Arcs, x: np.ndarray) -> li
         offer_tail: dict[int, list[str]] = {}
         need_tail: dict[int, list[str]] = {}
         by_kind: dict[tuple[bool, str | None, float | None], list[str]] = {}
-        for i, j, q, v, d in zip(arcs.need[idx].tolist(), arcs.offer[idx].tolist(), x[idx].tolist(),
-                                 arcs.value[idx].tolist(), arcs.dist_km[idx].tolist(), strict=True):
+        for i, j, q, v, d in zip(
+            arcs.need[idx].tolist(),
+            arcs.offer[idx].tolist(),
+            x[idx].tolist(),
+            arcs.value[idx].tolist(),
+            arcs.dist_km[idx].tolist(),
+            strict=True,
+        ):
             nt = need_tail.get(i)
             if nt is None:
                 need = needs[i]
@@ -193,14 +205,28 @@ def assignment_rows(problem: AllocationProblem, arcs: Arcs, x: np.ndarray) -> li
             head = ["same category"] if needs[i].category is not None else []
             if d == d:
                 head.append(f"{d:.1f} km away")
-            rows.append({"need": needs[i].id, "offer": offers[j].id, "quantity": q, "value": v,
-                         "reasons": head + nt + ot})
+            rows.append(
+                {"need": needs[i].id, "offer": offers[j].id, "quantity": q, "value": v, "reasons": head + nt + ot}
+            )
         return rows
-    for i, j, q, v, d in zip(arcs.need[idx].tolist(), arcs.offer[idx].tolist(), x[idx].tolist(),
-                             arcs.value[idx].tolist(), arcs.dist_km[idx].tolist(), strict=True):
+    for i, j, q, v, d in zip(
+        arcs.need[idx].tolist(),
+        arcs.offer[idx].tolist(),
+        x[idx].tolist(),
+        arcs.value[idx].tolist(),
+        arcs.dist_km[idx].tolist(),
+        strict=True,
+    ):
         need, offer = needs[i], offers[j]
-        rows.append({"need": need.id, "offer": offer.id, "quantity": q, "value": v,
-                     "reasons": _reasons(need, offer, d, arcs.derived)})
+        rows.append(
+            {
+                "need": need.id,
+                "offer": offer.id,
+                "quantity": q,
+                "value": v,
+                "reasons": _reasons(need, offer, d, arcs.derived),
+            }
+        )
     return rows
 
 
@@ -242,8 +268,9 @@ def _first_per(keys: np.ndarray, order: np.ndarray, k: int) -> np.ndarray:
     return order[rank < k]
 
 
-def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
-               need_idx: np.ndarray) -> list[dict[str, Any]]:
+def short_rows(
+    problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray, need_idx: np.ndarray
+) -> list[dict[str, Any]]:
     """Explain needs (that have candidates) served less than their quantity in a solution."""
     needs, offers = problem.needs, problem.offers
     served = np.bincount(arcs.need, weights=x, minlength=len(sd.qty)).astype(np.int64)
@@ -285,8 +312,12 @@ def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
             row["detail"] = "a candidate offer still has room; the search stopped before placing this need"
             continue
         mine = top_of[i]
-        ranked = sorted((-float(arcs.value[a]), needs[int(arcs.need[a])].id)
-                        for b in mine for a in holders_of.get(int(arcs.offer[b]), ()) if arcs.need[a] != i)
+        ranked = sorted(
+            (-float(arcs.value[a]), needs[int(arcs.need[a])].id)
+            for b in mine
+            for a in holders_of.get(int(arcs.offer[b]), ())
+            if arcs.need[a] != i
+        )
         names: list[str] = []
         for _, nid in ranked:
             if nid not in names:
@@ -298,11 +329,16 @@ def short_rows(problem: AllocationProblem, arcs: Arcs, sd: Sides, x: np.ndarray,
         missing -= max(0, int(room[arcs.offer[best]]))
         row["reason"] = "capacity_taken"
         if names:
-            row["detail"] = (f"the capacity of its {n_offers[i]} candidate offer(s) went to needs that add "
-                             f"more value: {', '.join(names)}")
+            row["detail"] = (
+                f"the capacity of its {n_offers[i]} candidate offer(s) went to needs that add "
+                f"more value: {', '.join(names)}"
+            )
         else:
             row["detail"] = f"its {n_offers[i]} candidate offer(s) are full with what this need already got"
         row["taken_by"] = names
-        row["would_help"] = {"offer": best_offer.id, "constraint": "capacity",
-                             "detail": f"{missing} more capacity at {best_offer.id}"}
+        row["would_help"] = {
+            "offer": best_offer.id,
+            "constraint": "capacity",
+            "detail": f"{missing} more capacity at {best_offer.id}",
+        }
     return rows

@@ -87,8 +87,9 @@ def check_allocation(doc: dict[str, Any], sol: dict[str, Any]) -> None:
         assert used <= offers[oid]["capacity"], f"{oid} over capacity"
     assert math.isclose(sol["objective"], total, rel_tol=1e-9, abs_tol=1e-9)
     assert sol["bound"] >= sol["objective"] - 1e-9 * max(1.0, abs(total))
-    short = {nid: n["quantity"] - served.get(nid, 0) for nid, n in needs.items()
-             if n["quantity"] - served.get(nid, 0) > 0}
+    short = {
+        nid: n["quantity"] - served.get(nid, 0) for nid, n in needs.items() if n["quantity"] - served.get(nid, 0) > 0
+    }
     assert {u["need"]: u["quantity"] for u in sol["unmatched"]} == short
     assert all(u["reason"] for u in sol["unmatched"])
 
@@ -98,8 +99,13 @@ def _solve(c: np.ndarray, a: lil_matrix, lb: list[float], ub: list[float], upper
     if len(c) == 0:
         return 0.0 if all(lo <= 0 <= hi for lo, hi in zip(lb, ub, strict=True)) else None
     cons = [LinearConstraint(a.tocsr(), lb, ub)] if a.shape[0] else []
-    res = milp(-c, constraints=cons, integrality=np.ones(len(c)),
-               bounds=(np.zeros(len(c)), upper), options={"mip_rel_gap": 1e-9})
+    res = milp(
+        -c,
+        constraints=cons,
+        integrality=np.ones(len(c)),
+        bounds=(np.zeros(len(c)), upper),
+        options={"mip_rel_gap": 1e-9},
+    )
     if res.status == 2:
         return None
     assert res.status == 0, res.message
@@ -154,8 +160,9 @@ def optimum_twinning(doc: dict[str, Any]) -> float | None:
         a[cs[arc["community"]], k] = 1
         a[len(cs) + hs[arc["helper"]], k] = 1
     lb = [float(c.get("min_helpers", 0)) for c in doc["communities"]] + [0.0] * len(hs)
-    ub = [float(c.get("max_helpers", 1)) for c in doc["communities"]] + [float(h.get("capacity", 1))
-                                                                          for h in doc["helpers"]]
+    ub = [float(c.get("max_helpers", 1)) for c in doc["communities"]] + [
+        float(h.get("capacity", 1)) for h in doc["helpers"]
+    ]
     return _solve(np.array([a_["value"] for a_ in arcs], float), a, lb, ub, np.ones(len(arcs)))
 
 
@@ -194,8 +201,9 @@ def roster_pairs(doc: dict[str, Any]) -> list[tuple[str, str, float]]:
             if not set(s.get("skills", [])) <= set(v.get("skills", [])):
                 continue
             wins = v.get("available")
-            if wins is not None and not any(_t(w["start"]) <= _t(s["start"]) and _t(s["end"]) <= _t(w["end"])
-                                            for w in wins):
+            if wins is not None and not any(
+                _t(w["start"]) <= _t(s["start"]) and _t(s["end"]) <= _t(w["end"]) for w in wins
+            ):
                 continue
             hours = (_t(s["end"]) - _t(s["start"])) / 3600
             if v.get("max_hours") is not None and hours > v["max_hours"] + 1e-9:
@@ -236,8 +244,7 @@ def optimum_roster(doc: dict[str, Any]) -> float | None:
     rows: list[tuple[list[int], float, float]] = []
     for sid, k in shifts.items():
         s = doc["shifts"][k]
-        rows.append(([i for i, p in enumerate(pairs) if p[1] == sid], float(s.get("min_filled", 0)),
-                     float(s["slots"])))
+        rows.append(([i for i, p in enumerate(pairs) if p[1] == sid], float(s.get("min_filled", 0)), float(s["slots"])))
     for v in doc["volunteers"]:
         mine = [i for i, p in enumerate(pairs) if p[0] == v["id"]]
         for x in mine:

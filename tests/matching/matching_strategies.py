@@ -17,8 +17,14 @@ def allocation_with_arcs(draw: st.DrawFn, unsplittable: bool = False, loads: boo
     needs = []
     for i in range(nn):
         split = not (unsplittable and draw(st.booleans()))
-        needs.append({"id": f"n{i}", "quantity": draw(st.integers(0, 6)), "splittable": split,
-                      "required": draw(st.integers(0, 5)) == 0})
+        needs.append(
+            {
+                "id": f"n{i}",
+                "quantity": draw(st.integers(0, 6)),
+                "splittable": split,
+                "required": draw(st.integers(0, 5)) == 0,
+            }
+        )
     offers = [{"id": f"o{j}", "capacity": draw(st.integers(0, 12))} for j in range(no)]
     arcs = []
     for i in range(nn):
@@ -28,8 +34,7 @@ def allocation_with_arcs(draw: st.DrawFn, unsplittable: bool = False, loads: boo
             load = draw(st.integers(1, 3)) if loads and not needs[i]["splittable"] else 1
             value = draw(st.one_of(st.integers(-3, 20), st.floats(-2.0, 20.0).map(lambda v: round(v, 3))))
             arcs.append({"need": f"n{i}", "offer": f"o{j}", "value": value, "load": load})
-    return {"kind": "allocation", "needs": needs, "offers": offers, "arcs": arcs,
-            "options": {"time_limit_s": 5}}
+    return {"kind": "allocation", "needs": needs, "offers": offers, "arcs": arcs, "options": {"time_limit_s": 5}}
 
 
 def _loc(draw: st.DrawFn) -> dict[str, float] | None:
@@ -44,10 +49,13 @@ def allocation_derived(draw: st.DrawFn) -> dict[str, Any]:
     no = draw(st.integers(1, 5))
     needs = []
     for i in range(nn):
-        need: dict[str, Any] = {"id": f"n{i}", "quantity": draw(st.integers(0, 5)),
-                                "splittable": draw(st.integers(0, 3)) > 0,
-                                "category": draw(st.sampled_from(CATS)),
-                                "skills": draw(st.lists(st.sampled_from(SKILLS), max_size=1, unique=True))}
+        need: dict[str, Any] = {
+            "id": f"n{i}",
+            "quantity": draw(st.integers(0, 5)),
+            "splittable": draw(st.integers(0, 3)) > 0,
+            "category": draw(st.sampled_from(CATS)),
+            "skills": draw(st.lists(st.sampled_from(SKILLS), max_size=1, unique=True)),
+        }
         loc = _loc(draw)
         if loc:
             need["location"] = loc
@@ -59,9 +67,12 @@ def allocation_derived(draw: st.DrawFn) -> dict[str, Any]:
         needs.append(need)
     offers = []
     for j in range(no):
-        offer: dict[str, Any] = {"id": f"o{j}", "capacity": draw(st.integers(0, 10)),
-                                 "category": draw(st.sampled_from(CATS)),
-                                 "skills": draw(st.lists(st.sampled_from(SKILLS), max_size=3, unique=True))}
+        offer: dict[str, Any] = {
+            "id": f"o{j}",
+            "capacity": draw(st.integers(0, 10)),
+            "category": draw(st.sampled_from(CATS)),
+            "skills": draw(st.lists(st.sampled_from(SKILLS), max_size=3, unique=True)),
+        }
         loc = _loc(draw)
         if loc:
             offer["location"] = loc
@@ -81,24 +92,38 @@ def twinning(draw: st.DrawFn, explicit: bool = False) -> dict[str, Any]:
     comms = []
     for i in range(nc):
         lo = draw(st.integers(0, 2)) if draw(st.integers(0, 3)) == 0 else 0
-        comms.append({"id": f"c{i}", "min_helpers": lo, "max_helpers": lo + draw(st.integers(0, 2)),
-                      "current_helpers": draw(st.lists(st.sampled_from([f"h{j}" for j in range(nh)]),
-                                                       max_size=1)),
-                      "weakness": {k: draw(st.sampled_from([0.0, 0.3, 0.8])) for k in dims}})
+        comms.append(
+            {
+                "id": f"c{i}",
+                "min_helpers": lo,
+                "max_helpers": lo + draw(st.integers(0, 2)),
+                "current_helpers": draw(st.lists(st.sampled_from([f"h{j}" for j in range(nh)]), max_size=1)),
+                "weakness": {k: draw(st.sampled_from([0.0, 0.3, 0.8])) for k in dims},
+            }
+        )
         loc = _loc(draw)
         if loc:
             comms[-1]["location"] = loc
     helpers = []
     for j in range(nh):
-        helpers.append({"id": f"h{j}", "capacity": draw(st.integers(0, 3)),
-                        "strength": {k: draw(st.sampled_from([0.1, 0.5, 0.9])) for k in dims}})
+        helpers.append(
+            {
+                "id": f"h{j}",
+                "capacity": draw(st.integers(0, 3)),
+                "strength": {k: draw(st.sampled_from([0.1, 0.5, 0.9])) for k in dims},
+            }
+        )
         loc = _loc(draw)
         if loc:
             helpers[-1]["location"] = loc
     doc: dict[str, Any] = {"kind": "twinning", "communities": comms, "helpers": helpers}
     if explicit:
-        doc["arcs"] = [{"community": c["id"], "helper": h["id"], "value": draw(st.integers(-2, 9))}
-                       for c in comms for h in helpers if draw(st.booleans())]
+        doc["arcs"] = [
+            {"community": c["id"], "helper": h["id"], "value": draw(st.integers(-2, 9))}
+            for c in comms
+            for h in helpers
+            if draw(st.booleans())
+        ]
     return doc
 
 
@@ -115,13 +140,22 @@ def roster(draw: st.DrawFn) -> dict[str, Any]:
         start = draw(st.integers(8, 18))
         end = start + draw(st.integers(1, 4))
         slots = draw(st.integers(0, 3))
-        shifts.append({"id": f"s{i}", "start": _ts(start), "end": _ts(end), "slots": slots,
-                       "min_filled": draw(st.integers(0, slots)) if draw(st.integers(0, 4)) == 0 else 0,
-                       "skills": draw(st.lists(st.sampled_from(SKILLS[:2]), max_size=1))})
+        shifts.append(
+            {
+                "id": f"s{i}",
+                "start": _ts(start),
+                "end": _ts(end),
+                "slots": slots,
+                "min_filled": draw(st.integers(0, slots)) if draw(st.integers(0, 4)) == 0 else 0,
+                "skills": draw(st.lists(st.sampled_from(SKILLS[:2]), max_size=1)),
+            }
+        )
     vols = []
     for j in range(nv):
-        v: dict[str, Any] = {"id": f"v{j}", "skills": draw(st.lists(st.sampled_from(SKILLS[:2]), max_size=2,
-                                                                     unique=True))}
+        v: dict[str, Any] = {
+            "id": f"v{j}",
+            "skills": draw(st.lists(st.sampled_from(SKILLS[:2]), max_size=2, unique=True)),
+        }
         if draw(st.booleans()):
             v["max_hours"] = draw(st.integers(1, 8))
         if draw(st.integers(0, 3)) > 0:
@@ -130,6 +164,10 @@ def roster(draw: st.DrawFn) -> dict[str, Any]:
         vols.append(v)
     doc: dict[str, Any] = {"kind": "roster", "shifts": shifts, "volunteers": vols}
     if draw(st.booleans()):
-        doc["arcs"] = [{"volunteer": v["id"], "shift": s["id"], "value": draw(st.integers(-1, 5))}
-                       for v in vols for s in shifts if draw(st.integers(0, 3)) > 0]
+        doc["arcs"] = [
+            {"volunteer": v["id"], "shift": s["id"], "value": draw(st.integers(-1, 5))}
+            for v in vols
+            for s in shifts
+            if draw(st.integers(0, 3)) > 0
+        ]
     return doc

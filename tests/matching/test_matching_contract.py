@@ -12,11 +12,32 @@ from matching import AllocationProblem, InstanceError, Need, Offer, Options
 
 BASE = {
     "kind": "allocation",
-    "needs": [{"id": "n1", "quantity": 4, "splittable": True, "required": False, "category": "elder_care",
-               "weight": 3.0, "skills": ["nursing"], "location": {"lat": 35.10, "lon": 117.20}, "community": "c1"},
-              {"id": "n2", "quantity": 3, "splittable": False}],
-    "offers": [{"id": "o1", "capacity": 10, "category": "elder_care", "skills": ["nursing", "first_aid"],
-                "location": {"lat": 35.10, "lon": 117.25}, "radius_km": 5.0, "reputation": 4.2, "provider": "u7"}],
+    "needs": [
+        {
+            "id": "n1",
+            "quantity": 4,
+            "splittable": True,
+            "required": False,
+            "category": "elder_care",
+            "weight": 3.0,
+            "skills": ["nursing"],
+            "location": {"lat": 35.10, "lon": 117.20},
+            "community": "c1",
+        },
+        {"id": "n2", "quantity": 3, "splittable": False},
+    ],
+    "offers": [
+        {
+            "id": "o1",
+            "capacity": 10,
+            "category": "elder_care",
+            "skills": ["nursing", "first_aid"],
+            "location": {"lat": 35.10, "lon": 117.25},
+            "radius_km": 5.0,
+            "reputation": 4.2,
+            "provider": "u7",
+        }
+    ],
     "arcs": [{"need": "n1", "offer": "o1", "value": 12.5, "load": 1}, {"need": "n2", "offer": "o1", "value": 2}],
     "options": {"time_limit_s": 10},
 }
@@ -70,27 +91,53 @@ def test_malformed_allocation_names_the_field(path, value, message):
     assert "\n" not in str(err.value)
 
 
-TWIN = {"kind": "twinning", "communities": [{"id": "c1", "min_helpers": 2, "max_helpers": 1}],
-        "helpers": [{"id": "h1"}]}
-ROSTER = {"kind": "roster",
-          "shifts": [{"id": "s1", "start": "2026-12-05T09:00:00+08:00", "end": "2026-12-05T08:00:00+08:00",
-                      "slots": 1}],
-          "volunteers": [{"id": "v1"}]}
+TWIN = {
+    "kind": "twinning",
+    "communities": [{"id": "c1", "min_helpers": 2, "max_helpers": 1}],
+    "helpers": [{"id": "h1"}],
+}
+ROSTER = {
+    "kind": "roster",
+    "shifts": [{"id": "s1", "start": "2026-12-05T09:00:00+08:00", "end": "2026-12-05T08:00:00+08:00", "slots": 1}],
+    "volunteers": [{"id": "v1"}],
+}
 
 
-@pytest.mark.parametrize(("doc", "message"), [
-    (TWIN, "communities[0].max_helpers: must be at least min_helpers"),
-    ({**TWIN, "communities": [{"id": "c1"}], "arcs": [{"community": "c1", "helper": "h9", "value": 1}]},
-     "arcs[0].helper: unknown helper 'h9'"),
-    (ROSTER, "shifts[0].end: must be after start"),
-    ({**ROSTER, "shifts": [{"id": "s1", "start": "2026-12-05 09:00", "end": "x", "slots": 1}]},
-     "shifts[0].start: must be an ISO 8601 date-time with a UTC offset"),
-    ({**ROSTER, "shifts": [{"id": "s1", "start": "2026-12-05T09:00:00+08:00", "end": "2026-12-05T10:00:00+08:00",
-                            "slots": 1, "min_filled": 2}]}, "shifts[0].min_filled: must be at most slots"),
-    ({**ROSTER, "shifts": [], "volunteers": [{"id": "v1", "max_hours": "many"}]},
-     "volunteers[0].max_hours: must be a finite number"),
-    ([1, 2], "instance: must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        (TWIN, "communities[0].max_helpers: must be at least min_helpers"),
+        (
+            {**TWIN, "communities": [{"id": "c1"}], "arcs": [{"community": "c1", "helper": "h9", "value": 1}]},
+            "arcs[0].helper: unknown helper 'h9'",
+        ),
+        (ROSTER, "shifts[0].end: must be after start"),
+        (
+            {**ROSTER, "shifts": [{"id": "s1", "start": "2026-12-05 09:00", "end": "x", "slots": 1}]},
+            "shifts[0].start: must be an ISO 8601 date-time with a UTC offset",
+        ),
+        (
+            {
+                **ROSTER,
+                "shifts": [
+                    {
+                        "id": "s1",
+                        "start": "2026-12-05T09:00:00+08:00",
+                        "end": "2026-12-05T10:00:00+08:00",
+                        "slots": 1,
+                        "min_filled": 2,
+                    }
+                ],
+            },
+            "shifts[0].min_filled: must be at most slots",
+        ),
+        (
+            {**ROSTER, "shifts": [], "volunteers": [{"id": "v1", "max_hours": "many"}]},
+            "volunteers[0].max_hours: must be a finite number",
+        ),
+        ([1, 2], "instance: must be a JSON object"),
+    ],
+)
 def test_malformed_twinning_and_roster_name_the_field(doc, message):
     with pytest.raises(InstanceError) as err:
         matching.load(doc)
@@ -117,11 +164,25 @@ def test_the_contract_example_solves_to_a_complete_document():
 def test_same_instance_gives_byte_identical_documents():
     big = {"kind": "allocation", "needs": [], "offers": []}
     for i in range(60):
-        big["needs"].append({"id": f"n{i:02d}", "quantity": 1 + i % 4, "splittable": i % 3 != 0,
-                             "category": "food", "location": {"lat": 35 + (i % 7) / 100, "lon": 117 + i / 1000}})
+        big["needs"].append(
+            {
+                "id": f"n{i:02d}",
+                "quantity": 1 + i % 4,
+                "splittable": i % 3 != 0,
+                "category": "food",
+                "location": {"lat": 35 + (i % 7) / 100, "lon": 117 + i / 1000},
+            }
+        )
     for j in range(8):
-        big["offers"].append({"id": f"o{j}", "capacity": 5, "category": "food", "radius_km": 6.0,
-                              "location": {"lat": 35 + j / 100, "lon": 117.02}})
+        big["offers"].append(
+            {
+                "id": f"o{j}",
+                "capacity": 5,
+                "category": "food",
+                "radius_km": 6.0,
+                "location": {"lat": 35 + j / 100, "lon": 117.02},
+            }
+        )
     runs = {matching.solve(matching.load(copy.deepcopy(big))).to_json() for _ in range(3)}
     assert len(runs) == 1
 
@@ -129,13 +190,15 @@ def test_same_instance_gives_byte_identical_documents():
 def test_infeasible_required_need_is_a_status_not_an_exception():
     problem = AllocationProblem(
         needs=[Need("n1", 5, required=True), Need("n2", 1, required=True, splittable=False)],
-        offers=[Offer("o1", 3)], arcs=[matching.Arc("n1", "o1", 1.0)], options=Options(time_limit_s=2))
+        offers=[Offer("o1", 3)],
+        arcs=[matching.Arc("n1", "o1", 1.0)],
+        options=Options(time_limit_s=2),
+    )
     sol = matching.solve(problem)
     assert sol.status == "infeasible" and sol.objective is None
     doc = json.loads(sol.to_json())
     assert "assignments" not in doc and "objective" not in doc
-    assert {u["need"]: u["reason"] for u in doc["unmatched"]} == {"n1": "insufficient_capacity",
-                                                                   "n2": "no_candidate"}
+    assert {u["need"]: u["reason"] for u in doc["unmatched"]} == {"n1": "insufficient_capacity", "n2": "no_candidate"}
 
 
 def test_zero_quantity_and_empty_instances_are_optimal():
@@ -145,9 +208,19 @@ def test_zero_quantity_and_empty_instances_are_optimal():
 
 
 def test_dump_and_load_round_trip_every_kind():
-    for doc in (BASE, {"kind": "twinning", "communities": [{"id": "c1", "current_helpers": ["h1"]}],
-                       "helpers": [{"id": "h1", "strength": {"a": 1.0}}]},
-                {**ROSTER, "shifts": [{"id": "s1", "start": "2026-12-05T09:00:00+08:00",
-                                       "end": "2026-12-05T10:00:00+08:00", "slots": 1}]}):
+    for doc in (
+        BASE,
+        {
+            "kind": "twinning",
+            "communities": [{"id": "c1", "current_helpers": ["h1"]}],
+            "helpers": [{"id": "h1", "strength": {"a": 1.0}}],
+        },
+        {
+            **ROSTER,
+            "shifts": [
+                {"id": "s1", "start": "2026-12-05T09:00:00+08:00", "end": "2026-12-05T10:00:00+08:00", "slots": 1}
+            ],
+        },
+    ):
         problem = matching.load(doc)
         assert matching.load(matching.dump(problem)) == problem

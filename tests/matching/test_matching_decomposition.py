@@ -12,8 +12,9 @@ from matching_strategies import allocation_derived, allocation_with_arcs
 import matching
 from matching import decompose
 
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.fixture
@@ -26,8 +27,14 @@ def _whole_and_merged(doc):
     whole = matching.solve(problem)
     parts = matching.components(problem)
     # as a task queue would: the parts go out as documents and come back as documents
-    merged = matching.merge([matching.Solution.from_dict(json.loads(matching.solve(matching.load(
-        json.loads(json.dumps(matching.dump(p))))).to_json())) for p in parts])
+    merged = matching.merge(
+        [
+            matching.Solution.from_dict(
+                json.loads(matching.solve(matching.load(json.loads(json.dumps(matching.dump(p))))).to_json())
+            )
+            for p in parts
+        ]
+    )
     return problem, whole, merged, parts
 
 
@@ -54,10 +61,15 @@ def test_merged_components_equal_the_whole_with_derived_candidates(tiny_groups, 
 
 def test_components_split_by_category_and_each_is_solved_alone(monkeypatch):
     monkeypatch.setattr(decompose, "GROUP_ARCS", 1)
-    doc = {"kind": "allocation",
-           "needs": [{"id": "a", "quantity": 2, "category": "food"}, {"id": "b", "quantity": 1, "category": "care"},
-                     {"id": "c", "quantity": 1, "category": "none"}],
-           "offers": [{"id": "x", "capacity": 5, "category": "food"}, {"id": "y", "capacity": 5, "category": "care"}]}
+    doc = {
+        "kind": "allocation",
+        "needs": [
+            {"id": "a", "quantity": 2, "category": "food"},
+            {"id": "b", "quantity": 1, "category": "care"},
+            {"id": "c", "quantity": 1, "category": "none"},
+        ],
+        "offers": [{"id": "x", "capacity": 5, "category": "food"}, {"id": "y", "capacity": 5, "category": "care"}],
+    }
     parts = matching.components(matching.load(doc))
     assert [[n.id for n in p.needs] for p in parts] == [["a"], ["b"], ["c"]]
     assert [o.id for o in parts[2].reference_offers] == ["x", "y"]
@@ -70,8 +82,10 @@ def test_parallel_processes_give_the_same_solution(monkeypatch):
     for k in range(12):
         doc["needs"] += [{"id": f"n{k}a", "quantity": 3}, {"id": f"n{k}b", "quantity": 2, "splittable": k % 2 == 0}]
         doc["offers"].append({"id": f"o{k}", "capacity": 4})
-        doc["arcs"] += [{"need": f"n{k}a", "offer": f"o{k}", "value": 1 + k},
-                        {"need": f"n{k}b", "offer": f"o{k}", "value": 2.5}]
+        doc["arcs"] += [
+            {"need": f"n{k}a", "offer": f"o{k}", "value": 1 + k},
+            {"need": f"n{k}b", "offer": f"o{k}", "value": 2.5},
+        ]
     monkeypatch.setattr(decompose, "GROUP_ARCS", 2)
     sequential = matching.solve(matching.load({**doc, "options": {"workers": 1}}))
     monkeypatch.setattr(decompose, "PARALLEL_ARCS", 0)

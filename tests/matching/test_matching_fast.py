@@ -40,14 +40,20 @@ def _random_doc(seed: int, explicit: bool = False) -> dict[str, Any]:
     def loc() -> dict[str, float] | None:
         if rng.random() < 0.15:
             return None
-        return {"lat": round(35 + rng.random() * 0.3, rng.choice([2, 4, 5])),
-                "lon": round(117 + rng.random() * 0.3, rng.choice([2, 4, 5]))}
+        return {
+            "lat": round(35 + rng.random() * 0.3, rng.choice([2, 4, 5])),
+            "lon": round(117 + rng.random() * 0.3, rng.choice([2, 4, 5])),
+        }
 
     needs = []
     for i in range(rng.randint(0, 60)):
         n: dict[str, Any] = {"id": f"{rng.choice(names)}{i}", "quantity": rng.randint(0, 6)}
-        for key, value in (("splittable", rng.random() < 0.8), ("required", rng.random() < 0.05),
-                           ("category", rng.choice(cats)), ("community", f"c{i % 3}")):
+        for key, value in (
+            ("splittable", rng.random() < 0.8),
+            ("required", rng.random() < 0.05),
+            ("category", rng.choice(cats)),
+            ("community", f"c{i % 3}"),
+        ):
             if rng.random() < 0.7:
                 n[key] = value
         if rng.random() < 0.4:
@@ -62,8 +68,13 @@ def _random_doc(seed: int, explicit: bool = False) -> dict[str, Any]:
         needs.append(n)
     offers = []
     for j in range(rng.randint(0, 15)):
-        o: dict[str, Any] = {"id": f"o{j}", "capacity": rng.randint(0, 20), "category": rng.choice(cats),
-                             "skills": rng.sample(skills, rng.randint(0, 3)), "location": loc()}
+        o: dict[str, Any] = {
+            "id": f"o{j}",
+            "capacity": rng.randint(0, 20),
+            "category": rng.choice(cats),
+            "skills": rng.sample(skills, rng.randint(0, 3)),
+            "location": loc(),
+        }
         if rng.random() < 0.8:
             o["radius_km"] = rng.choice([1, 3.0, 8.5, 40])
         if rng.random() < 0.7:
@@ -71,15 +82,22 @@ def _random_doc(seed: int, explicit: bool = False) -> dict[str, Any]:
         if rng.random() < 0.3:
             o["provider"] = f"u{j}"
         offers.append(o)
-    doc: dict[str, Any] = {"kind": "allocation", "needs": needs, "offers": offers,
-                           "options": {"time_limit_s": 1, "workers": 1}}
+    doc: dict[str, Any] = {
+        "kind": "allocation",
+        "needs": needs,
+        "offers": offers,
+        "options": {"time_limit_s": 1, "workers": 1},
+    }
     if explicit:
         doc["arcs"] = []
         for n in needs:
             for o in offers:
                 if rng.random() < 0.3:
-                    arc: dict[str, Any] = {"need": n["id"], "offer": o["id"],
-                                           "value": rng.choice([1, -2, 0, 3.25, round(rng.random() * 9, 6)])}
+                    arc: dict[str, Any] = {
+                        "need": n["id"],
+                        "offer": o["id"],
+                        "value": rng.choice([1, -2, 0, 3.25, round(rng.random() * 9, 6)]),
+                    }
                     if n.get("splittable", True) is False and rng.random() < 0.3:
                         arc["load"] = rng.randint(0, 3)
                     doc["arcs"].append(arc)
@@ -105,8 +123,9 @@ def test_random_instances_give_the_legacy_bytes(tmp_path, explicit):
         assert _cli_bytes(path, tmp_path) == (expected + "\n").encode("utf-8"), seed
 
 
-@pytest.mark.parametrize(("needs", "offers", "unsplittable", "seed"),
-                         [(4_000, 800, 0.0, 3), (3_000, 600, 0.3, 4), (12_000, 2_400, 0.0, 5)])
+@pytest.mark.parametrize(
+    ("needs", "offers", "unsplittable", "seed"), [(4_000, 800, 0.0, 3), (3_000, 600, 0.3, 4), (12_000, 2_400, 0.0, 5)]
+)
 def test_bench_like_instances_give_the_legacy_bytes(tmp_path, needs, offers, unsplittable, seed):
     doc = _bench_common().allocation_doc(needs, offers, seed=seed, unsplittable=unsplittable)
     doc["options"] = {"time_limit_s": 1}
@@ -139,19 +158,35 @@ def test_encoder_matches_json_on_awkward_values():
     rng = np.random.default_rng(1)
     floats = [0.0, -0.0, 1e-4, 9.99e-5, 1e-5, 1.5e-7, 1e15, 9999999999999998.0, 1e16, 1e22, 5e-324, 0.1, 2.5]
     floats += (rng.standard_normal(2000) * 10.0 ** rng.integers(-8, 20, 2000)).tolist()
-    strings = ["", "近邻", "a\"b\\c", "\x00\x1f\x7f", "\u2028\u2029", "😀", "\ud7ff"]
+    strings = ["", "近邻", 'a"b\\c', "\x00\x1f\x7f", "\u2028\u2029", "😀", "\ud7ff"]
     for k, f in enumerate(floats):
-        sol = Solution("allocation", "optimal", f, f, [{"need": strings[k % len(strings)], "offer": "o", "quantity": k,
-                                                        "value": f, "reasons": [strings[(k + 1) % len(strings)]]}],
-                       [{"need": "n", "nearest": [{"distance_km": f, "excluded_by": ("category",)}]}],
-                       {"solver": "x", "n": 2**62 * (1 if k % 2 else -2), "flag": True, "none": None})
+        sol = Solution(
+            "allocation",
+            "optimal",
+            f,
+            f,
+            [
+                {
+                    "need": strings[k % len(strings)],
+                    "offer": "o",
+                    "quantity": k,
+                    "value": f,
+                    "reasons": [strings[(k + 1) % len(strings)]],
+                }
+            ],
+            [{"need": "n", "nearest": [{"distance_km": f, "excluded_by": ("category",)}]}],
+            {"solver": "x", "n": 2**62 * (1 if k % 2 else -2), "flag": True, "none": None},
+        )
         assert sol.to_json() == _legacy_text(sol)
         assert sol.to_json_bytes() == _legacy_text(sol).encode("utf-8")
         assert sol.to_json_bytes(rows_as_built=True) == _legacy_text(sol).encode("utf-8")
     assert Solution("allocation", "optimal", 1.0, 1.0, stats={"big": 2**80}).to_json() == _legacy_text(
-        Solution("allocation", "optimal", 1.0, 1.0, stats={"big": 2**80}))
-    assert Solution("allocation", "optimal", 1.0, 1.0, stats={1: "int key"}).to_json() == '{"kind":"allocation",' \
+        Solution("allocation", "optimal", 1.0, 1.0, stats={"big": 2**80})
+    )
+    assert (
+        Solution("allocation", "optimal", 1.0, 1.0, stats={1: "int key"}).to_json() == '{"kind":"allocation",'
         '"status":"optimal","objective":1.0,"bound":1.0,"assignments":[],"unmatched":[],"stats":{"1":"int key"}}'
+    )
     for bad in (math.inf, math.nan):
         with pytest.raises(ValueError):
             Solution("allocation", "feasible", 1.0, bad).to_json()
@@ -163,9 +198,18 @@ def test_encoder_matches_json_on_awkward_values():
 
 def test_problem_classes_keep_their_api():
     need = matching.Need("n1", 4, False, True, "food", 2.0, ("nursing",), matching.Location(35.0, 117.0), "c1", "red")
-    same = matching.Need(id="n1", quantity=4, splittable=False, required=True, category="food", weight=2.0,
-                         skills=("nursing",), location=matching.Location(lat=35.0, lon=117.0), community="c1",
-                         colour="red")
+    same = matching.Need(
+        id="n1",
+        quantity=4,
+        splittable=False,
+        required=True,
+        category="food",
+        weight=2.0,
+        skills=("nursing",),
+        location=matching.Location(lat=35.0, lon=117.0),
+        community="c1",
+        colour="red",
+    )
     assert need == same and need.location.lat == 35.0 and "quantity=4" in repr(need)
     assert matching.Need("n2", 1).splittable is True and matching.Offer("o", 3).radius_km is None
     assert matching.Arc("n", "o", 1.5).load == 1

@@ -16,14 +16,19 @@ pytestmark = pytest.mark.skipif(not (GAP / "values.csv").exists(), reason=f"GAP 
 def gap_instance(path: Path) -> dict:
     nums = [int(t) for t in path.read_text().split()]
     m, n = nums[0], nums[1]
-    cost = nums[2:2 + m * n]
-    res = nums[2 + m * n:2 + 2 * m * n]
-    cap = nums[2 + 2 * m * n:2 + 2 * m * n + m]
-    return {"kind": "allocation",
-            "needs": [{"id": f"i{i}", "quantity": 1, "splittable": False, "required": True} for i in range(n)],
-            "offers": [{"id": f"a{j}", "capacity": cap[j]} for j in range(m)],
-            "arcs": [{"need": f"i{i}", "offer": f"a{j}", "value": -cost[j * n + i], "load": res[j * n + i]}
-                     for j in range(m) for i in range(n)]}
+    cost = nums[2 : 2 + m * n]
+    res = nums[2 + m * n : 2 + 2 * m * n]
+    cap = nums[2 + 2 * m * n : 2 + 2 * m * n + m]
+    return {
+        "kind": "allocation",
+        "needs": [{"id": f"i{i}", "quantity": 1, "splittable": False, "required": True} for i in range(n)],
+        "offers": [{"id": f"a{j}", "capacity": cap[j]} for j in range(m)],
+        "arcs": [
+            {"need": f"i{i}", "offer": f"a{j}", "value": -cost[j * n + i], "load": res[j * n + i]}
+            for j in range(m)
+            for i in range(n)
+        ],
+    }
 
 
 def _optimum(name: str) -> int:

@@ -47,7 +47,8 @@ def test_local_search_moves_a_need_to_make_room_for_a_more_valuable_one():
     problem = matching.AllocationProblem(
         needs=[matching.Need("small", 2, splittable=False), matching.Need("big", 3, splittable=False)],
         offers=[matching.Offer("a", 3), matching.Offer("b", 2)],
-        arcs=[matching.Arc("small", "a", 1.0), matching.Arc("small", "b", 0.9), matching.Arc("big", "a", 5.0)])
+        arcs=[matching.Arc("small", "a", 1.0), matching.Arc("small", "b", 0.9), matching.Arc("big", "a", 5.0)],
+    )
     sd, arcs = sides(problem), build_arcs(problem)
     g = local_group(sd, arcs, partition(sd, arcs, 1.0).groups[0])
     seed = np.array([2, 0, 0])  # small on a blocks big

@@ -63,8 +63,10 @@ def test_derived_candidates_follow_the_rules_and_the_value_formula(doc):
 
     problem = matching.load(doc)
     arcs = build_arcs(problem)
-    got = {(problem.needs[i].id, problem.offers[j].id): v
-           for i, j, v in zip(arcs.need.tolist(), arcs.offer.tolist(), arcs.value.tolist(), strict=True)}
+    got = {
+        (problem.needs[i].id, problem.offers[j].id): v
+        for i, j, v in zip(arcs.need.tolist(), arcs.offer.tolist(), arcs.value.tolist(), strict=True)
+    }
     want = {(a["need"], a["offer"]): a["value"] for a in derived_arcs(doc)}
     assert got.keys() == want.keys()
     for key, value in want.items():
@@ -90,8 +92,9 @@ def test_roster_is_optimal_and_respects_windows_skills_overlaps_and_hours(doc):
     _agree(doc, optimum_roster(doc), check_roster)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(doc=twinning())
 def test_twinning_pricing_of_left_out_pairs_still_reaches_the_optimum(monkeypatch, doc):
     from matching import twinning as tw

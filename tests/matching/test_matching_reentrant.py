@@ -17,13 +17,28 @@ CATEGORIES = ("elder_care", "home_repair", "health")
 def _instance(seed: int) -> matching.AllocationProblem:
     """Unsplittable needs competing for scarce offers: CP-SAT plus the neighbourhood search run."""
     rng = np.random.default_rng(seed)
-    needs = [{"id": f"n{i}", "quantity": int(rng.integers(1, 4)), "category": CATEGORIES[i % 3],
-              "splittable": bool(i % 2), "colour": ("red", "orange", "yellow", "green")[i % 4],
-              "location": {"lat": float(35 + rng.normal(0, 0.05)), "lon": float(117 + rng.normal(0, 0.05))}}
-             for i in range(240)]
-    offers = [{"id": f"o{j}", "capacity": int(rng.integers(2, 9)), "category": CATEGORIES[j % 3],
-               "location": {"lat": float(35 + rng.normal(0, 0.05)), "lon": float(117 + rng.normal(0, 0.05))},
-               "radius_km": 8.0, "reputation": float(rng.uniform(2.5, 5))} for j in range(60)]
+    needs = [
+        {
+            "id": f"n{i}",
+            "quantity": int(rng.integers(1, 4)),
+            "category": CATEGORIES[i % 3],
+            "splittable": bool(i % 2),
+            "colour": ("red", "orange", "yellow", "green")[i % 4],
+            "location": {"lat": float(35 + rng.normal(0, 0.05)), "lon": float(117 + rng.normal(0, 0.05))},
+        }
+        for i in range(240)
+    ]
+    offers = [
+        {
+            "id": f"o{j}",
+            "capacity": int(rng.integers(2, 9)),
+            "category": CATEGORIES[j % 3],
+            "location": {"lat": float(35 + rng.normal(0, 0.05)), "lon": float(117 + rng.normal(0, 0.05))},
+            "radius_km": 8.0,
+            "reputation": float(rng.uniform(2.5, 5)),
+        }
+        for j in range(60)
+    ]
     return matching.load({"kind": "allocation", "needs": needs, "offers": offers, "options": {"time_limit_s": 1}})
 
 

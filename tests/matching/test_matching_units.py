@@ -16,8 +16,11 @@ def _assigned(problem: AllocationProblem) -> set[tuple[str, str]]:
 def test_a_need_in_quilts_is_never_served_by_sandbags_or_vegetables():
     problem = AllocationProblem(
         needs=[Need("quilts", 50, category="materials", unit="床", item="棉被")],
-        offers=[Offer("sandbags", 200, category="materials", unit="袋", item="沙袋"),
-                Offer("greens", 300, category="materials", unit="斤", item="蔬菜")])
+        offers=[
+            Offer("sandbags", 200, category="materials", unit="袋", item="沙袋"),
+            Offer("greens", 300, category="materials", unit="斤", item="蔬菜"),
+        ],
+    )
     doc = json.loads(matching.solve(problem).to_json())
     assert doc.get("assignments", []) == []
     assert doc["unmatched"][0]["need"] == "quilts" and doc["unmatched"][0]["reason"] == "no_candidate"
@@ -28,16 +31,22 @@ def test_a_need_in_quilts_is_never_served_by_sandbags_or_vegetables():
 def test_synonymous_units_are_one_unit_and_a_different_unit_is_not():
     problem = AllocationProblem(
         needs=[Need("rice", 40, category="materials", unit="公斤")],
-        offers=[Offer("kg", 30, category="materials", unit="千克"), Offer("jin", 100, category="materials", unit="斤")])
+        offers=[Offer("kg", 30, category="materials", unit="千克"), Offer("jin", 100, category="materials", unit="斤")],
+    )
     assert _assigned(problem) == {("rice", "kg")}
 
 
 def test_a_named_item_needs_the_same_item_and_an_unnamed_need_takes_any():
     problem = AllocationProblem(
-        needs=[Need("quilt", 5, category="materials", unit="床", item="棉被"),
-               Need("anything", 5, category="materials", unit="床")],
-        offers=[Offer("blankets", 5, category="materials", unit="床", item=" 毛毯 "),
-                Offer("quilts", 5, category="materials", unit="床", item="棉被")])
+        needs=[
+            Need("quilt", 5, category="materials", unit="床", item="棉被"),
+            Need("anything", 5, category="materials", unit="床"),
+        ],
+        offers=[
+            Offer("blankets", 5, category="materials", unit="床", item=" 毛毯 "),
+            Offer("quilts", 5, category="materials", unit="床", item="棉被"),
+        ],
+    )
     assert _assigned(problem) == {("quilt", "quilts"), ("anything", "blankets")}
 
 
@@ -48,9 +57,11 @@ def test_a_side_without_a_unit_agrees_with_any_unit():
 
 
 def test_units_and_items_survive_a_json_round_trip_and_rule_in_explicit_arcs_too():
-    doc = {"kind": "allocation",
-           "needs": [{"id": "n", "quantity": 2, "unit": "床", "item": "棉被"}],
-           "offers": [{"id": "o", "capacity": 2, "unit": "袋", "item": "沙袋"}]}
+    doc = {
+        "kind": "allocation",
+        "needs": [{"id": "n", "quantity": 2, "unit": "床", "item": "棉被"}],
+        "offers": [{"id": "o", "capacity": 2, "unit": "袋", "item": "沙袋"}],
+    }
     problem = matching.load(doc)
     assert problem.needs[0].unit == "床" and problem.offers[0].item == "沙袋"
     assert matching.load(matching.dump(problem)) == problem

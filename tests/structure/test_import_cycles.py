@@ -15,8 +15,11 @@ def test_no_module_imports_itself_through_others():
 
 def test_the_matcher_imports_nothing_from_the_platform():
     g = graph()
-    assert {m: sorted(d for d in deps if d.startswith("jinlin")) for m, deps in g.items()
-            if m.startswith("matching") and any(d.startswith("jinlin") for d in deps)} == {}
+    assert {
+        m: sorted(d for d in deps if d.startswith("jinlin"))
+        for m, deps in g.items()
+        if m.startswith("matching") and any(d.startswith("jinlin") for d in deps)
+    } == {}
 
 
 def test_the_check_finds_a_cycle_when_there_is_one():

@@ -18,8 +18,11 @@ class AccountController(Controller):
 
     @get("/")
     async def list_accounts(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        organization_id: FromQuery[int | None] = None, role: FromQuery[RoleName | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        organization_id: FromQuery[int | None] = None,
+        role: FromQuery[RoleName | None] = None,
         q: FromQuery[str | None] = None,
     ) -> Page[AccountOut]:
         return await service.list_accounts(principal, paging, organization_id=organization_id, role=role, q=q)

@@ -56,11 +56,18 @@ def _membership(raw: dict[str, Any]) -> list[MembershipIn]:
 
 
 @get("/accounts", include_in_schema=False)
-async def account_list(principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-                       q: FromQuery[str | None] = None) -> Template:
+async def account_list(
+    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], q: FromQuery[str | None] = None
+) -> Template:
     page = await service.list_accounts(principal, paging, q=q or None)
-    return render("accounts/list.html", principal, page=page, q=q or "", base=f"/accounts?q={q or ''}",
-                  can_create=principal.has_role(*MANAGERS))
+    return render(
+        "accounts/list.html",
+        principal,
+        page=page,
+        q=q or "",
+        base=f"/accounts?q={q or ''}",
+        can_create=principal.has_role(*MANAGERS),
+    )
 
 
 @get("/accounts/me", include_in_schema=False)
@@ -70,8 +77,9 @@ async def account_me(principal: NamedDependency[Principal]) -> Redirect:
 
 @get("/accounts/new", include_in_schema=False)
 async def account_new(principal: NamedDependency[Principal]) -> Template:
-    return render("accounts/new.html", principal, form={"locale": "zh_CN"}, orgs=await _org_choices(principal),
-                  roles=ROLES)
+    return render(
+        "accounts/new.html", principal, form={"locale": "zh_CN"}, orgs=await _org_choices(principal), roles=ROLES
+    )
 
 
 @post("/accounts/new", include_in_schema=False)
@@ -87,16 +95,30 @@ async def account_create(request: Request, principal: NamedDependency[Principal]
         for key in list(errors):  # memberships[0].role → role, next to its field
             if key.startswith("memberships"):
                 errors[key.rpartition(".")[2] if "." in key else "role"] = errors.pop(key)
-        return render("accounts/new.html", principal, status_code=exc.status, form={**raw, "password": ""},
-                      orgs=await _org_choices(principal), roles=ROLES, errors=errors)
+        return render(
+            "accounts/new.html",
+            principal,
+            status_code=exc.status,
+            form={**raw, "password": ""},
+            orgs=await _org_choices(principal),
+            roles=ROLES,
+            errors=errors,
+        )
     return redirect(f"/accounts/{created.id}")
 
 
 async def _edit_page(principal: Principal, account_id: int, **extra: Any) -> Template:
     account = await service.get_account(principal, account_id)
     extra.setdefault("form", msgspec.structs.asdict(account))
-    return render("accounts/edit.html", principal, account=account, is_self=account_id == principal.account_id,
-                  orgs=await _org_choices(principal), roles=ROLES, **extra)
+    return render(
+        "accounts/edit.html",
+        principal,
+        account=account,
+        is_self=account_id == principal.account_id,
+        orgs=await _org_choices(principal),
+        roles=ROLES,
+        **extra,
+    )
 
 
 @get("/accounts/{account_id:int}", include_in_schema=False)
@@ -105,12 +127,14 @@ async def account_edit(principal: NamedDependency[Principal], account_id: FromPa
 
 
 @post("/accounts/{account_id:int}", include_in_schema=False)
-async def account_update(request: Request, principal: NamedDependency[Principal],
-                         account_id: FromPath[int]) -> Template | Redirect:
+async def account_update(
+    request: Request, principal: NamedDependency[Principal], account_id: FromPath[int]
+) -> Template | Redirect:
     raw = await form_data(request)
     try:
-        fields = {k: v for k, v in raw.items() if k in ("display_name", "locale", "phone", "password",
-                                                         "current_password")}
+        fields = {
+            k: v for k, v in raw.items() if k in ("display_name", "locale", "phone", "password", "current_password")
+        }
         patch = convert_form(fields, AccountPatch)
         blanks = {k: "" for k in ("display_name", "phone") if k in raw and raw[k] == ""}
         if "active" in raw:
@@ -122,14 +146,22 @@ async def account_update(request: Request, principal: NamedDependency[Principal]
         if raw.get("remove"):
             org_id, _, role = str(raw["remove"]).partition(":")
             current = await service.get_account(principal, account_id)
-            blanks["memberships"] = [MembershipIn(m.organization_id, m.role) for m in current.memberships
-                                     if not (str(m.organization_id) == org_id and m.role == role)]
+            blanks["memberships"] = [
+                MembershipIn(m.organization_id, m.role)
+                for m in current.memberships
+                if not (str(m.organization_id) == org_id and m.role == role)
+            ]
         if blanks:
             patch = msgspec.structs.replace(patch, **blanks)
         await service.update_account(principal, account_id, patch)
     except DomainError as exc:
-        return await _edit_page(principal, account_id, status_code=exc.status, errors=form_errors(exc),
-                                form={**raw, "password": "", "current_password": ""})
+        return await _edit_page(
+            principal,
+            account_id,
+            status_code=exc.status,
+            errors=form_errors(exc),
+            form={**raw, "password": "", "current_password": ""},
+        )
     return await _edit_page(principal, account_id, flash_saved=True)
 
 

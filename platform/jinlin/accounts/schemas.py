@@ -10,8 +10,16 @@ from msgspec import Meta
 
 from jinlin.core.schemas import Body
 
-RoleName = Literal["county_admin", "street_admin", "community_admin", "community_staff", "grid_worker",
-                   "unit_liaison", "team_leader", "volunteer"]
+RoleName = Literal[
+    "county_admin",
+    "street_admin",
+    "community_admin",
+    "community_staff",
+    "grid_worker",
+    "unit_liaison",
+    "team_leader",
+    "volunteer",
+]
 Username = Annotated[str, Meta(min_length=3, max_length=60, pattern=r"^[A-Za-z0-9_.\-]+$")]
 DisplayName = Annotated[str, Meta(max_length=60)]
 Password = Annotated[str, Meta(min_length=10, max_length=200)]

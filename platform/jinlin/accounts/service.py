@@ -33,7 +33,9 @@ ROLE_ORG_KINDS: dict[str, frozenset[str]] = {
 async def check_membership(organization_id: int, role: str) -> dict[str, Any]:
     if role not in Role._value2member_map_:
         raise Invalid("Unknown role", {"role": f"unknown role {role!r}"})
-    org = await Organization.select(Organization.id, Organization.kind).where(Organization.id == organization_id).first()
+    org = (
+        await Organization.select(Organization.id, Organization.kind).where(Organization.id == organization_id).first()
+    )
     if org is None:
         raise Invalid("No such organisation", {"organization_id": "no such organisation"})
     if org["kind"] not in ROLE_ORG_KINDS[role]:
@@ -45,8 +47,15 @@ async def check_membership(organization_id: int, role: str) -> dict[str, Any]:
 
 
 async def create_account(
-    actor: Principal | None, *, username: str, password: str, display_name: str = "", phone: str = "",
-    memberships: list[tuple[int, str]] = (), locale: str = "zh_CN", skills: list[str] | None = None,
+    actor: Principal | None,
+    *,
+    username: str,
+    password: str,
+    display_name: str = "",
+    phone: str = "",
+    memberships: list[tuple[int, str]] = (),
+    locale: str = "zh_CN",
+    skills: list[str] | None = None,
 ) -> int:
     """Create an account and its memberships in one transaction (or inside the caller's, which then
     holds the whole state change); return its id."""
@@ -59,26 +68,49 @@ async def create_account(
         if await Account.exists().where(Account.username == username):
             raise Conflict("This username is taken", {"username": "already taken"})
         now = clock.now()
-        account = Account(username=username, password_hash=password_hash, display_name=display_name,
-                          phone=phone, locale=locale, skills=skills or [], created_at=now, updated_at=now)
+        account = Account(
+            username=username,
+            password_hash=password_hash,
+            display_name=display_name,
+            phone=phone,
+            locale=locale,
+            skills=skills or [],
+            created_at=now,
+            updated_at=now,
+        )
         await account.save()
         for organization_id, role in memberships:
-            await Membership.insert(Membership(account=account.id, organization=organization_id, role=role,
-                                               created_at=now))
-        await record(actor, "create", "account", account.id,
-                     {"username": username, "memberships": [list(m) for m in memberships]}, summary=username)
+            await Membership.insert(
+                Membership(account=account.id, organization=organization_id, role=role, created_at=now)
+            )
+        await record(
+            actor,
+            "create",
+            "account",
+            account.id,
+            {"username": username, "memberships": [list(m) for m in memberships]},
+            summary=username,
+        )
     return account.id
 
 
 async def set_locale(principal: Principal, locale: str) -> None:
     async with write_transaction():
-        updated = await Account.update({Account.locale: locale, Account.updated_at: clock.now()}).where(
-            Account.id == principal.account_id
-        ).returning(Account.id)
+        updated = (
+            await Account.update({Account.locale: locale, Account.updated_at: clock.now()})
+            .where(Account.id == principal.account_id)
+            .returning(Account.id)
+        )
         if not updated:
             raise NotFound("Account not found")
-        await record(principal, "update", "account", principal.account_id,
-                     {"locale": [principal.locale, locale]}, summary=principal.username)
+        await record(
+            principal,
+            "update",
+            "account",
+            principal.account_id,
+            {"locale": [principal.locale, locale]},
+            summary=principal.username,
+        )
 
 
 # -- who may manage whom -------------------------------------------------------------------------
@@ -105,11 +137,18 @@ async def _memberships(account_ids: list[int]) -> dict[int, list[dict[str, Any]]
     out: dict[int, list[dict[str, Any]]] = {i: [] for i in account_ids}
     if not account_ids:
         return out
-    rows = await Membership.select(
-        Membership.account, Membership.role, Membership.organization.id.as_alias("id"),
-        Membership.organization.name.as_alias("name"), Membership.organization.kind.as_alias("kind"),
-        Membership.organization.area.path.as_alias("area_path"),
-    ).where(Membership.account.is_in(account_ids)).order_by(Membership.id)
+    rows = (
+        await Membership.select(
+            Membership.account,
+            Membership.role,
+            Membership.organization.id.as_alias("id"),
+            Membership.organization.name.as_alias("name"),
+            Membership.organization.kind.as_alias("kind"),
+            Membership.organization.area.path.as_alias("area_path"),
+        )
+        .where(Membership.account.is_in(account_ids))
+        .order_by(Membership.id)
+    )
     for r in rows:
         out[r["account"]].append(r)
     return out
@@ -128,16 +167,33 @@ def _manages_all(principal: Principal, memberships: list[dict[str, Any]]) -> boo
 def account_out(principal: Principal, row: dict[str, Any], memberships: list[dict[str, Any]]) -> AccountOut:
     plain = row["id"] == principal.account_id or _manages_any(principal, memberships)
     return AccountOut(
-        id=row["id"], username=row["username"], display_name=row["display_name"], locale=row["locale"],
-        phone=row["phone"] if plain else mask_phone(row["phone"]), active=row["active"],
-        memberships=[AccountMembershipOut(organization_id=m["id"], organization_name=m["name"],
-                                          organization_kind=m["kind"], role=m["role"]) for m in memberships],
-        created_at=row["created_at"], updated_at=row["updated_at"],
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        locale=row["locale"],
+        phone=row["phone"] if plain else mask_phone(row["phone"]),
+        active=row["active"],
+        memberships=[
+            AccountMembershipOut(
+                organization_id=m["id"], organization_name=m["name"], organization_kind=m["kind"], role=m["role"]
+            )
+            for m in memberships
+        ],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
-_ACCOUNT_COLUMNS = (Account.id, Account.username, Account.display_name, Account.locale, Account.phone,
-                    Account.active, Account.created_at, Account.updated_at)
+_ACCOUNT_COLUMNS = (
+    Account.id,
+    Account.username,
+    Account.display_name,
+    Account.locale,
+    Account.phone,
+    Account.active,
+    Account.created_at,
+    Account.updated_at,
+)
 
 
 async def _visible_account(principal: Principal, account_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -159,12 +215,14 @@ async def _managed_account_ids(principal: Principal) -> set[int]:
     """Accounts with at least one membership ``principal`` manages, and ``principal`` itself."""
     clauses: list[Any] = [
         Membership.organization.area.path.like(f"{m.area_path}%") & (Membership.role != "county_admin")
-        for m in principal.memberships if m.role == "street_admin"
+        for m in principal.memberships
+        if m.role == "street_admin"
     ]
     communities = principal.org_ids(frozenset({"community_admin"}))
     if communities:
-        clauses.append(Membership.organization.is_in(sorted(communities))
-                       & Membership.role.is_in(sorted(COMMUNITY_GRANTS)))
+        clauses.append(
+            Membership.organization.is_in(sorted(communities)) & Membership.role.is_in(sorted(COMMUNITY_GRANTS))
+        )
     units = principal.org_ids(frozenset({"unit_liaison"}))
     if units:
         clauses.append(Membership.organization.is_in(sorted(units)) & (Membership.role == "unit_liaison"))
@@ -175,7 +233,11 @@ async def _managed_account_ids(principal: Principal) -> set[int]:
 
 
 async def list_accounts(
-    principal: Principal, paging: PageRequest, *, organization_id: int | None = None, role: str | None = None,
+    principal: Principal,
+    paging: PageRequest,
+    *,
+    organization_id: int | None = None,
+    role: str | None = None,
     q: str | None = None,
 ) -> Page[AccountOut]:
     where: list[Any] = []
@@ -199,9 +261,13 @@ async def list_accounts(
 
 async def _org_for_grant(organization_id: int, role: str) -> dict[str, Any]:
     await check_membership(organization_id, role)
-    org = await Organization.select(
-        Organization.id, Organization.name, Organization.kind, Organization.area.path.as_alias("area_path")
-    ).where(Organization.id == organization_id).first()
+    org = (
+        await Organization.select(
+            Organization.id, Organization.name, Organization.kind, Organization.area.path.as_alias("area_path")
+        )
+        .where(Organization.id == organization_id)
+        .first()
+    )
     assert org is not None
     return {**org, "role": role}
 
@@ -217,11 +283,18 @@ async def create_account_by(principal: Principal, data: AccountIn) -> AccountOut
         except Invalid as exc:
             raise Invalid(exc.message, {f"memberships[{i}].{k}": v for k, v in exc.fields.items()}) from exc
         if not can_grant(principal, org, role):
-            raise Forbidden("You may not give this role in this organisation",
-                            {f"memberships[{i}].role": "not yours to give"})
-    account_id = await create_account(principal, username=data.username, password=data.password,
-                                      display_name=data.display_name, phone=data.phone, memberships=wanted,
-                                      locale=data.locale)
+            raise Forbidden(
+                "You may not give this role in this organisation", {f"memberships[{i}].role": "not yours to give"}
+            )
+    account_id = await create_account(
+        principal,
+        username=data.username,
+        password=data.password,
+        display_name=data.display_name,
+        phone=data.phone,
+        memberships=wanted,
+        locale=data.locale,
+    )
     return await get_account(principal, account_id)
 
 
@@ -235,8 +308,10 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
     if not is_self and not manager:
         raise Forbidden("You may not change this account")
     if not manager and ({"active", "memberships"} & changes.keys()):
-        raise Forbidden("Only an administrator changes roles and access",
-                        {k: "not yours to change" for k in {"active", "memberships"} & changes.keys()})
+        raise Forbidden(
+            "Only an administrator changes roles and access",
+            {k: "not yours to change" for k in {"active", "memberships"} & changes.keys()},
+        )
     if "password" in changes and (problem := password_problem(changes["password"], row["username"])) is not None:
         raise Invalid("Choose another password", {"password": problem})
     if "password" in changes and is_self:
@@ -253,8 +328,9 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
         for i, (organization_id, role) in enumerate(added):
             org = await _org_for_grant(organization_id, role)
             if not can_grant(principal, org, role):
-                raise Forbidden("You may not give this role in this organisation",
-                                {f"memberships[{i}].role": "not yours to give"})
+                raise Forbidden(
+                    "You may not give this role in this organisation", {f"memberships[{i}].role": "not yours to give"}
+                )
         for m in removed:
             if not can_grant(principal, m, m["role"]):
                 raise Forbidden("You may not take this role away", {"memberships": "not yours to change"})
@@ -266,9 +342,10 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
             values[Account.must_change_password] = False  # the one-time password is replaced
         audit["password"] = ["***", "changed"]
     if added or removed:
-        audit["memberships"] = [[[m["id"], m["role"]] for m in memberships],
-                                sorted([[m["id"], m["role"]] for m in memberships if m not in removed]
-                                       + [list(a) for a in added])]
+        audit["memberships"] = [
+            [[m["id"], m["role"]] for m in memberships],
+            sorted([[m["id"], m["role"]] for m in memberships if m not in removed] + [list(a) for a in added]),
+        ]
     if not audit:
         return account_out(principal, row, memberships)
     async with write_transaction():
@@ -276,11 +353,14 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
         await Account.update({**values, Account.updated_at: now}).where(Account.id == account_id)
         for m in removed:
             await Membership.delete().where(
-                (Membership.account == account_id) & (Membership.organization == m["id"]) & (Membership.role == m["role"])
+                (Membership.account == account_id)
+                & (Membership.organization == m["id"])
+                & (Membership.role == m["role"])
             )
         for organization_id, role in added:
-            await Membership.insert(Membership(account=account_id, organization=organization_id, role=role,
-                                               created_at=now))
+            await Membership.insert(
+                Membership(account=account_id, organization=organization_id, role=role, created_at=now)
+            )
         if changes.get("active") is False or "password" in changes:
             # A new password ends every other session (a thief's too); your own change keeps this one.
             keep = principal.token_digest if is_self and changes.get("active") is not False else ""

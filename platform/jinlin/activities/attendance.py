@@ -42,17 +42,21 @@ CODE_TRIES_PER_S = 600
 async def _check_code(principal: Principal, shift: dict[str, Any], code: str) -> None:
     """Called only after the sign-up and the window were checked, so the answer to someone who may not
     check in never depends on the code (no oracle); the tries of those who may are rate-limited."""
-    if not await ratelimit.allow(f"checkin:{principal.account_id}:{shift['id']}", capacity=CODE_TRIES,
-                                 per_seconds=CODE_TRIES_PER_S):
+    if not await ratelimit.allow(
+        f"checkin:{principal.account_id}:{shift['id']}", capacity=CODE_TRIES, per_seconds=CODE_TRIES_PER_S
+    ):
         raise RateLimited("Too many wrong codes; try again in a few minutes")
     if not hmac.compare_digest(shift["checkin_code"].encode(), code.strip().encode()):
         raise Invalid("Wrong check-in code", {"code": "wrong code"}, code="wrong_code")
 
 
 async def _my_signup(principal: Principal, shift_id: int) -> dict[str, Any]:
-    row = await signup_select().where(
-        (Signup.shift == shift_id) & (Signup.volunteer == principal.account_id) & (Signup.status != "cancelled")
-    ).order_by(Signup.id, ascending=False).first()
+    row = (
+        await signup_select()
+        .where((Signup.shift == shift_id) & (Signup.volunteer == principal.account_id) & (Signup.status != "cancelled"))
+        .order_by(Signup.id, ascending=False)
+        .first()
+    )
     if row is None:
         raise Conflict("You are not signed up for this shift", {"shift": "not signed up"}, code="not_signed_up")
     return row
@@ -68,13 +72,18 @@ async def check_in(principal: Principal, shift_id: int, code: str) -> SignupOut:
     if activity["status"] != "published":
         raise WrongStatus("activity", activity["status"], "check in")
     if not shift["starts_at"] - grace <= now <= shift["ends_at"]:
-        raise Conflict("Check-in is open from shortly before the shift starts until it ends",
-                       {"code": "outside the check-in window"}, code="outside_window")
+        raise Conflict(
+            "Check-in is open from shortly before the shift starts until it ends",
+            {"code": "outside the check-in window"},
+            code="outside_window",
+        )
     await _check_code(principal, shift, code)
     async with write_transaction():
-        done = await Signup.update({Signup.status: "checked_in", Signup.checked_in_at: now,
-                                    Signup.updated_at: now}).where(
-            (Signup.id == mine["id"]) & Signup.status.is_in(["signed_up", "confirmed"])).returning(Signup.id)
+        done = (
+            await Signup.update({Signup.status: "checked_in", Signup.checked_in_at: now, Signup.updated_at: now})
+            .where((Signup.id == mine["id"]) & Signup.status.is_in(["signed_up", "confirmed"]))
+            .returning(Signup.id)
+        )
         if not done:
             raise WrongStatus("signup", (await signup_row(mine["id"]))["status"], "check in")
         await record(principal, "check_in", "signup", mine["id"], {"at": now}, summary=activity["title"])
@@ -88,18 +97,31 @@ async def check_out(principal: Principal, shift_id: int, code: str) -> SignupOut
     if mine["status"] != "checked_in":
         raise WrongStatus("signup", mine["status"], "check out")
     if now > shift["ends_at"] + timedelta(minutes=activity["grace_minutes"]):
-        raise Conflict("Check-out closed after the shift ended; ask the organiser to record your hours",
-                       {"code": "outside the check-out window"}, code="outside_window")
+        raise Conflict(
+            "Check-out closed after the shift ended; ask the organiser to record your hours",
+            {"code": "outside the check-out window"},
+            code="outside_window",
+        )
     await _check_code(principal, shift, code)
     minutes = served_minutes(shift, mine["checked_in_at"], now)
     async with write_transaction():
-        done = await Signup.update({Signup.status: "completed", Signup.checked_out_at: now, Signup.minutes: minutes,
-                                    Signup.updated_at: now}).where(
-            (Signup.id == mine["id"]) & (Signup.status == "checked_in")).returning(Signup.id)
+        done = (
+            await Signup.update(
+                {
+                    Signup.status: "completed",
+                    Signup.checked_out_at: now,
+                    Signup.minutes: minutes,
+                    Signup.updated_at: now,
+                }
+            )
+            .where((Signup.id == mine["id"]) & (Signup.status == "checked_in"))
+            .returning(Signup.id)
+        )
         if not done:
             raise WrongStatus("signup", (await signup_row(mine["id"]))["status"], "check out")
-        await record(principal, "check_out", "signup", mine["id"], {"at": now, "minutes": minutes},
-                     summary=activity["title"])
+        await record(
+            principal, "check_out", "signup", mine["id"], {"at": now, "minutes": minutes}, summary=activity["title"]
+        )
     return await signup_out(principal, await signup_row(mine["id"]), False)
 
 
@@ -115,11 +137,18 @@ async def mark_no_shows(principal: Principal, shift_id: int, signup_ids: list[in
     if clock.now() < shift["starts_at"]:
         raise Conflict("The shift hasn't started yet", {"signup_ids": "not started"})
     async with write_transaction():
-        done = await Signup.update({Signup.status: "no_show", Signup.updated_at: clock.now()}).where(
-            (Signup.shift == shift_id) & Signup.id.is_in(signup_ids) & Signup.status.is_in(["signed_up", "confirmed"])
-        ).returning(Signup.id)
-        await record(principal, "no_show", "shift", shift_id, {"signups": [r["id"] for r in done]},
-                     summary=activity["title"])
+        done = (
+            await Signup.update({Signup.status: "no_show", Signup.updated_at: clock.now()})
+            .where(
+                (Signup.shift == shift_id)
+                & Signup.id.is_in(signup_ids)
+                & Signup.status.is_in(["signed_up", "confirmed"])
+            )
+            .returning(Signup.id)
+        )
+        await record(
+            principal, "no_show", "shift", shift_id, {"signups": [r["id"] for r in done]}, summary=activity["title"]
+        )
     rows = await signup_select().where(Signup.id.is_in(signup_ids) & (Signup.shift == shift_id)).order_by(Signup.id)
     return [await signup_out(principal, r, True) for r in rows]
 
@@ -130,14 +159,21 @@ async def verify_hours(principal: Principal, shift_id: int, data: VerifyIn) -> V
     shift, activity = await _managed_shift(principal, shift_id)
     adjust = {a.signup_id: a for a in data.adjustments}
     wanted = set(data.signup_ids) | set(adjust)
-    rows = await signup_select().where((Signup.shift == shift_id) & Signup.verified_at.is_null()
-                                       & Signup.status.is_in(["checked_in", "completed"])).order_by(Signup.id)
+    rows = (
+        await signup_select()
+        .where(
+            (Signup.shift == shift_id) & Signup.verified_at.is_null() & Signup.status.is_in(["checked_in", "completed"])
+        )
+        .order_by(Signup.id)
+    )
     if not data.all:
         rows = [r for r in rows if r["id"] in wanted]
     missing = wanted - {r["id"] for r in rows}
     if missing:
-        raise Conflict("Some signups can't be verified (not attended, or already verified)",
-                       {"signup_ids": ", ".join(map(str, sorted(missing)))})
+        raise Conflict(
+            "Some signups can't be verified (not attended, or already verified)",
+            {"signup_ids": ", ".join(map(str, sorted(missing)))},
+        )
     plan: list[tuple[dict[str, Any], int, str]] = []
     errors: dict[str, str] = {}
     shift_minutes = int((shift["ends_at"] - shift["starts_at"]).total_seconds() // 60)
@@ -168,20 +204,44 @@ async def verify_hours(principal: Principal, shift_id: int, data: VerifyIn) -> V
     verified_ids = []
     async with write_transaction():
         for r, minutes, reason in plan:
-            done = await Signup.update({
-                Signup.status: "completed", Signup.minutes: minutes, Signup.adjust_reason: reason,
-                Signup.verified_at: now, Signup.verified_by: principal.account_id, Signup.updated_at: now,
-            }).where((Signup.id == r["id"]) & Signup.verified_at.is_null()).returning(Signup.id)
+            done = (
+                await Signup.update(
+                    {
+                        Signup.status: "completed",
+                        Signup.minutes: minutes,
+                        Signup.adjust_reason: reason,
+                        Signup.verified_at: now,
+                        Signup.verified_by: principal.account_id,
+                        Signup.updated_at: now,
+                    }
+                )
+                .where((Signup.id == r["id"]) & Signup.verified_at.is_null())
+                .returning(Signup.id)
+            )
             if not done:
                 continue  # verified concurrently: once is enough
-            await HoursRecord.insert(HoursRecord(
-                account=r["volunteer"], kind="recorded", signup=r["id"], minutes=minutes,
-                served_on=shift["starts_at"], reason=reason, organization=activity["organizer"],
-                created_by=principal.account_id, created_at=now))
+            await HoursRecord.insert(
+                HoursRecord(
+                    account=r["volunteer"],
+                    kind="recorded",
+                    signup=r["id"],
+                    minutes=minutes,
+                    served_on=shift["starts_at"],
+                    reason=reason,
+                    organization=activity["organizer"],
+                    created_by=principal.account_id,
+                    created_at=now,
+                )
+            )
             verified_ids.append(r["id"])
-        await record(principal, "verify_hours", "shift", shift_id,
-                     {"signups": verified_ids, "adjusted": {str(r["id"]): [r["minutes"], m] for r, m, why in plan
-                                                            if why}}, summary=activity["title"])
+        await record(
+            principal,
+            "verify_hours",
+            "shift",
+            shift_id,
+            {"signups": verified_ids, "adjusted": {str(r["id"]): [r["minutes"], m] for r, m, why in plan if why}},
+            summary=activity["title"],
+        )
     out = await signup_select().where(Signup.id.is_in(verified_ids)).order_by(Signup.id) if verified_ids else []
     return VerifyOut(verified=len(verified_ids), signups=[await signup_out(principal, r, True) for r in out])
 

@@ -44,9 +44,14 @@ async def _areas_for(principal: Principal) -> list[dict[str, Any]]:
 
 @get("/activities", include_in_schema=False)
 async def activity_list(
-    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], category: FromQuery[str | None] = None,
-    area_id: FromQuery[int | None] = None, day: FromQuery[str | None] = None, fits_skills: FromQuery[bool] = False,
-    free_time: FromQuery[bool] = False, near: FromQuery[bool] = False,
+    principal: NamedDependency[Principal],
+    paging: NamedDependency[PageRequest],
+    category: FromQuery[str | None] = None,
+    area_id: FromQuery[int | None] = None,
+    day: FromQuery[str | None] = None,
+    fits_skills: FromQuery[bool] = False,
+    free_time: FromQuery[bool] = False,
+    near: FromQuery[bool] = False,
 ) -> Template:
     date_from = date_to = None
     if day:
@@ -56,24 +61,55 @@ async def activity_list(
             raise Invalid("Bad date", {"day": "not a date"}) from exc
         date_from, date_to = start, start + timedelta(days=1)
     page = await service.list_activities(
-        principal, paging, status=None, category=category or None, area_id=area_id, date_from=date_from,
-        date_to=date_to, fits_skills=fits_skills, free_time=free_time, near=near, upcoming=True)
+        principal,
+        paging,
+        status=None,
+        category=category or None,
+        area_id=area_id,
+        date_from=date_from,
+        date_to=date_to,
+        fits_skills=fits_skills,
+        free_time=free_time,
+        near=near,
+        upcoming=True,
+    )
     organiser_of = sorted(principal.org_ids(service.ORGANISER_ROLES))
-    return render("activities/list.html", principal, page=page, categories=CATEGORY_LABELS,
-                  areas=await _areas_for(principal), can_create=bool(organiser_of),
-                  q={"category": category or "", "area_id": area_id or "", "day": day or "",
-                     "fits_skills": fits_skills, "free_time": free_time, "near": near})
+    return render(
+        "activities/list.html",
+        principal,
+        page=page,
+        categories=CATEGORY_LABELS,
+        areas=await _areas_for(principal),
+        can_create=bool(organiser_of),
+        q={
+            "category": category or "",
+            "area_id": area_id or "",
+            "day": day or "",
+            "fits_skills": fits_skills,
+            "free_time": free_time,
+            "near": near,
+        },
+    )
 
 
-async def _detail(principal: Principal, activity_id: int, *, errors: dict | None = None, flash: str = "",
-                  status_code: int = 200) -> Template:
+async def _detail(
+    principal: Principal, activity_id: int, *, errors: dict | None = None, flash: str = "", status_code: int = 200
+) -> Template:
     activity = await service.get_activity(principal, activity_id)
     mine = {s["shift"]: s for s in await service.my_signups(principal) if s["status"] != "cancelled"}
     roster_run = await roster.latest_run(activity.id, activity.area_id) if activity.can_manage else None
-    return render("activities/detail.html", principal, activity=activity, mine=mine, errors=errors or {},
-                  flash=flash, roster_run=roster_run, now=clock.now(), run_active=bool(roster_run and roster_run.status in
-                                                                      ("queued", "running")),
-                  status_code=status_code)
+    return render(
+        "activities/detail.html",
+        principal,
+        activity=activity,
+        mine=mine,
+        errors=errors or {},
+        flash=flash,
+        roster_run=roster_run,
+        now=clock.now(),
+        run_active=bool(roster_run and roster_run.status in ("queued", "running")),
+        status_code=status_code,
+    )
 
 
 @get("/activities/{activity_id:int}", include_in_schema=False)
@@ -92,8 +128,9 @@ async def signup_submit(principal: NamedDependency[Principal], shift_id: FromPat
 
 
 @post("/signups/{signup_id:int}/cancel", include_in_schema=False)
-async def signup_cancel(request: Request, principal: NamedDependency[Principal],
-                        signup_id: FromPath[int]) -> Template | Redirect:
+async def signup_cancel(
+    request: Request, principal: NamedDependency[Principal], signup_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     row = await service.signup_row(signup_id)
     try:
@@ -126,12 +163,21 @@ def _activity_from_form(form: dict[str, Any]) -> ActivityIn:
     return convert_form({**fields, "category": form.get("category") or "other", "shifts": shifts}, ActivityIn)
 
 
-async def _new_form(principal: Principal, form: dict | None = None, errors: dict | None = None,
-                    status_code: int = 200) -> Template:
+async def _new_form(
+    principal: Principal, form: dict | None = None, errors: dict | None = None, status_code: int = 200
+) -> Template:
     orgs = [m for m in principal.memberships if m.role in service.ORGANISER_ROLES]
-    return render("activities/new.html", principal, orgs=orgs, areas=await _areas_for(principal),
-                  categories=CATEGORY_LABELS, form=form or {}, errors=errors or {}, rows=range(SHIFT_ROWS),
-                  status_code=status_code)
+    return render(
+        "activities/new.html",
+        principal,
+        orgs=orgs,
+        areas=await _areas_for(principal),
+        categories=CATEGORY_LABELS,
+        form=form or {},
+        errors=errors or {},
+        rows=range(SHIFT_ROWS),
+        status_code=status_code,
+    )
 
 
 @get("/activities/new", include_in_schema=False)
@@ -152,15 +198,18 @@ async def activity_create(request: Request, principal: NamedDependency[Principal
 
 
 def _roster_options(form: dict[str, Any]) -> RosterRunIn:
-    return convert_form({"max_hours": form.get("max_hours"), "near_only": form.get("near_only") == "1"},
-                        RosterRunIn)
+    return convert_form({"max_hours": form.get("max_hours"), "near_only": form.get("near_only") == "1"}, RosterRunIn)
 
 
 @post("/activities/{activity_id:int}/{action:str}", include_in_schema=False)
-async def activity_action(request: Request, principal: NamedDependency[Principal], activity_id: FromPath[int],
-                          action: FromPath[str]) -> Template | Redirect:
-    actions = {"publish": service.publish_activity, "cancel": service.cancel_activity,
-               "finish": service.finish_activity}
+async def activity_action(
+    request: Request, principal: NamedDependency[Principal], activity_id: FromPath[int], action: FromPath[str]
+) -> Template | Redirect:
+    actions = {
+        "publish": service.publish_activity,
+        "cancel": service.cancel_activity,
+        "finish": service.finish_activity,
+    }
     try:
         if action == "roster":
             # A shared match run: the page shows its progress, then its invitations.
@@ -193,17 +242,30 @@ def _shift_patch(form: dict[str, Any], shift: dict[str, Any]) -> ShiftPatch | No
     return ShiftPatch(**changes) if changes else None
 
 
-async def _edit_form(principal: Principal, shift_id: int, *, form: dict | None = None, errors: dict | None = None,
-                     status_code: int = 200) -> Template:
+async def _edit_form(
+    principal: Principal, shift_id: int, *, form: dict | None = None, errors: dict | None = None, status_code: int = 200
+) -> Template:
     shift, activity = await service.shift_and_activity(principal, shift_id)
     if not service.can_manage(principal, activity):
         raise NotFound("Shift not found")
     if form is None:
-        form = {"start": local(shift["starts_at"], "%Y-%m-%dT%H:%M"), "end": local(shift["ends_at"], "%Y-%m-%dT%H:%M"),
-                "slots": shift["slots"], "skills": ", ".join(shift["skills"] or [])}
+        form = {
+            "start": local(shift["starts_at"], "%Y-%m-%dT%H:%M"),
+            "end": local(shift["ends_at"], "%Y-%m-%dT%H:%M"),
+            "slots": shift["slots"],
+            "skills": ", ".join(shift["skills"] or []),
+        }
     taken = shift["slots"] - shift["slots_left"]
-    return render("activities/shift_edit.html", principal, shift=shift, activity=activity, form=form, taken=taken,
-                  errors=errors or {}, status_code=status_code)
+    return render(
+        "activities/shift_edit.html",
+        principal,
+        shift=shift,
+        activity=activity,
+        form=form,
+        taken=taken,
+        errors=errors or {},
+        status_code=status_code,
+    )
 
 
 @get("/shifts/{shift_id:int}/edit", include_in_schema=False)
@@ -212,8 +274,9 @@ async def shift_edit(principal: NamedDependency[Principal], shift_id: FromPath[i
 
 
 @post("/shifts/{shift_id:int}/edit", include_in_schema=False)
-async def shift_update(request: Request, principal: NamedDependency[Principal],
-                       shift_id: FromPath[int]) -> Template | Redirect:
+async def shift_update(
+    request: Request, principal: NamedDependency[Principal], shift_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     shift = await service.shift_row(shift_id)
     try:
@@ -228,8 +291,16 @@ async def shift_update(request: Request, principal: NamedDependency[Principal],
 # -- attendance ------------------------------------------------------------------------------
 
 
-async def _manage(request: Request, principal: Principal, shift_id: int, *, errors: dict | None = None,
-                  flash: str = "", rating_errors: dict | None = None, status_code: int = 200) -> Template:
+async def _manage(
+    request: Request,
+    principal: Principal,
+    shift_id: int,
+    *,
+    errors: dict | None = None,
+    flash: str = "",
+    rating_errors: dict | None = None,
+    status_code: int = 200,
+) -> Template:
     shift, activity = await service.shift_and_activity(principal, shift_id)
     if not service.can_manage(principal, activity):
         from jinlin.core.errors import Forbidden
@@ -238,9 +309,20 @@ async def _manage(request: Request, principal: Principal, shift_id: int, *, erro
     signups = (await service.list_signups(principal, shift_id, PageRequest(limit=200))).items
     rated = {s.id: await ratings.signup_ratings(principal, s.id) for s in signups if s.status == "completed"}
     url = str(request.base_url).rstrip("/") + checkin_path(shift_id, shift["checkin_code"])
-    return render("activities/manage.html", principal, shift=shift, activity=activity, signups=signups,
-                  qr=qr_svg(url).decode(), checkin_url=url, errors=errors or {}, flash=flash, ratings=rated,
-                  rating_errors=rating_errors or {}, status_code=status_code)
+    return render(
+        "activities/manage.html",
+        principal,
+        shift=shift,
+        activity=activity,
+        signups=signups,
+        qr=qr_svg(url).decode(),
+        checkin_url=url,
+        errors=errors or {},
+        flash=flash,
+        ratings=rated,
+        rating_errors=rating_errors or {},
+        status_code=status_code,
+    )
 
 
 @get("/shifts/{shift_id:int}/manage", include_in_schema=False)
@@ -249,8 +331,9 @@ async def shift_manage(request: Request, principal: NamedDependency[Principal], 
 
 
 @post("/shifts/{shift_id:int}/attendance", include_in_schema=False)
-async def shift_attendance(request: Request, principal: NamedDependency[Principal],
-                           shift_id: FromPath[int]) -> Template | Redirect:
+async def shift_attendance(
+    request: Request, principal: NamedDependency[Principal], shift_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     try:
         if form.get("action") == "no_show":
@@ -259,9 +342,15 @@ async def shift_attendance(request: Request, principal: NamedDependency[Principa
             ids = convert_form({"signup_ids": form.get("signup_ids")}, SignupIdsIn).signup_ids
             await attendance.mark_no_shows(principal, shift_id, ids)
         else:
-            adjustments = [{"signup_id": key.removeprefix("hours_"), "hours": value,
-                            "reason": form.get(f"reason_{key.removeprefix('hours_')}", "")}
-                           for key, value in form.items() if key.startswith("hours_") and str(value).strip()]
+            adjustments = [
+                {
+                    "signup_id": key.removeprefix("hours_"),
+                    "hours": value,
+                    "reason": form.get(f"reason_{key.removeprefix('hours_')}", ""),
+                }
+                for key, value in form.items()
+                if key.startswith("hours_") and str(value).strip()
+            ]
             data = convert_form({"all": True, "adjustments": adjustments}, VerifyIn)
             await attendance.verify_hours(principal, shift_id, data)
     except DomainError as exc:
@@ -270,13 +359,15 @@ async def shift_attendance(request: Request, principal: NamedDependency[Principa
 
 
 def rating_from_form(form: dict[str, Any]) -> RatingIn:
-    return convert_form({k: form.get(k) for k in ("score", "timeliness", "quality", "communication", "comment")},
-                        RatingIn)
+    return convert_form(
+        {k: form.get(k) for k in ("score", "timeliness", "quality", "communication", "comment")}, RatingIn
+    )
 
 
 @post("/shifts/{shift_id:int}/ratings/{signup_id:int}", include_in_schema=False)
-async def organiser_rates(request: Request, principal: NamedDependency[Principal], shift_id: FromPath[int],
-                          signup_id: FromPath[int]) -> Template | Redirect:
+async def organiser_rates(
+    request: Request, principal: NamedDependency[Principal], shift_id: FromPath[int], signup_id: FromPath[int]
+) -> Template | Redirect:
     """The organiser rates a volunteer after a completed shift (blind until both sides have rated)."""
     form = await form_data(request)
     row = await service.signup_row(signup_id)
@@ -285,23 +376,32 @@ async def organiser_rates(request: Request, principal: NamedDependency[Principal
     try:
         await ratings.rate_signup(principal, signup_id, rating_from_form(form), side="organizer")
     except DomainError as exc:
-        return await _manage(request, principal, shift_id, rating_errors={signup_id: form_errors(exc)},
-                             status_code=exc.status)
+        return await _manage(
+            request, principal, shift_id, rating_errors={signup_id: form_errors(exc)}, status_code=exc.status
+        )
     return redirect(f"/shifts/{shift_id}/manage#signup-{signup_id}")
 
 
 @get("/shifts/{shift_id:int}/check-in", include_in_schema=False)
-async def checkin_page(principal: NamedDependency[Principal], shift_id: FromPath[int],
-                       code: FromQuery[str | None] = None) -> Template:
+async def checkin_page(
+    principal: NamedDependency[Principal], shift_id: FromPath[int], code: FromQuery[str | None] = None
+) -> Template:
     shift, activity = await service.shift_and_activity(principal, shift_id)
     mine = [s for s in await service.my_signups(principal) if s["shift"] == shift_id and s["status"] != "cancelled"]
-    return render("activities/checkin.html", principal, shift=shift, activity=activity, code=code or "",
-                  signup=mine[-1] if mine else None)
+    return render(
+        "activities/checkin.html",
+        principal,
+        shift=shift,
+        activity=activity,
+        code=code or "",
+        signup=mine[-1] if mine else None,
+    )
 
 
 @post("/shifts/{shift_id:int}/check-in", include_in_schema=False)
-async def checkin_submit(request: Request, principal: NamedDependency[Principal],
-                         shift_id: FromPath[int]) -> Template | Redirect:
+async def checkin_submit(
+    request: Request, principal: NamedDependency[Principal], shift_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     code = str(form.get("code", ""))
     try:
@@ -312,21 +412,44 @@ async def checkin_submit(request: Request, principal: NamedDependency[Principal]
     except DomainError as exc:
         shift, activity = await service.shift_and_activity(principal, shift_id)
         mine = [s for s in await service.my_signups(principal) if s["shift"] == shift_id and s["status"] != "cancelled"]
-        return render("activities/checkin.html", principal, shift=shift, activity=activity, code=code,
-                      signup=mine[-1] if mine else None, errors=form_errors(exc), status_code=exc.status)
+        return render(
+            "activities/checkin.html",
+            principal,
+            shift=shift,
+            activity=activity,
+            code=code,
+            signup=mine[-1] if mine else None,
+            errors=form_errors(exc),
+            status_code=exc.status,
+        )
     return redirect(f"/shifts/{shift_id}/check-in")
 
 
 @post("/roster/invitations/{invitation_id:int}/{answer:str}", include_in_schema=False)
-async def invitation_answer(principal: NamedDependency[Principal], invitation_id: FromPath[int],
-                            answer: FromPath[str]) -> Redirect:
+async def invitation_answer(
+    principal: NamedDependency[Principal], invitation_id: FromPath[int], answer: FromPath[str]
+) -> Redirect:
     await roster.answer_invitation(principal, invitation_id, accept=answer == "accept")
     return redirect("/my/shifts")
 
 
-ROUTES = [activity_list, activity_detail, signup_submit, signup_cancel, activity_new, activity_create,
-          activity_action, shift_edit, shift_update, shift_manage, shift_attendance, organiser_rates, checkin_page,
-          checkin_submit, invitation_answer]
+ROUTES = [
+    activity_list,
+    activity_detail,
+    signup_submit,
+    signup_cancel,
+    activity_new,
+    activity_create,
+    activity_action,
+    shift_edit,
+    shift_update,
+    shift_manage,
+    shift_attendance,
+    organiser_rates,
+    checkin_page,
+    checkin_submit,
+    invitation_answer,
+]
 NAV = [NavItem("Volunteer activities", "/activities", frozenset(), order=30)]
 PANELS = [("volunteer", "activities/panel.html")]
 TEMPLATE_FILTERS = [("category_label", category_label)]

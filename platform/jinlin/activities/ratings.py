@@ -33,8 +33,12 @@ async def _sides(principal: Principal, signup_id: int) -> tuple[dict[str, Any], 
     return row, activity, sides
 
 
-async def rate_signup(principal: Principal, signup_id: int, data: RatingIn, side: str | None = None,
-                      ) -> list[RatingOut]:
+async def rate_signup(
+    principal: Principal,
+    signup_id: int,
+    data: RatingIn,
+    side: str | None = None,
+) -> list[RatingOut]:
     """Rate the other side; ``side`` picks one when the caller could be either (an organiser on their own shift)."""
     row, activity, sides = await _sides(principal, signup_id)
     if side is not None and side not in sides:
@@ -43,32 +47,72 @@ async def rate_signup(principal: Principal, signup_id: int, data: RatingIn, side
         raise Conflict("Ratings open once the shift is completed", {"status": row["status"]}, code="wrong_status")
     shift = await shift_row(row["shift"])
     side = side or ("volunteer" if "volunteer" in sides else "organizer")
-    scores = ratings.Scores(score=data.score, timeliness=data.timeliness, quality=data.quality,
-                            communication=data.communication, comment=data.comment)
+    scores = ratings.Scores(
+        score=data.score,
+        timeliness=data.timeliness,
+        quality=data.quality,
+        communication=data.communication,
+        comment=data.comment,
+    )
     async with write_transaction():
         if side == "volunteer":
             rating_id = await ratings.add_rating(
-                principal, subject_type=SUBJECT, subject_id=signup_id, rater_side=side, scores=scores,
-                completed_at=shift["ends_at"], rater_account_id=principal.account_id,
-                ratee_organization_id=activity["organizer"])
-            await notify(kind="rated", title="A volunteer rated “{title}”", organization_id=activity["organizer"],
-                         params={"title": activity["title"]}, object_type="signup", object_id=signup_id)
+                principal,
+                subject_type=SUBJECT,
+                subject_id=signup_id,
+                rater_side=side,
+                scores=scores,
+                completed_at=shift["ends_at"],
+                rater_account_id=principal.account_id,
+                ratee_organization_id=activity["organizer"],
+            )
+            await notify(
+                kind="rated",
+                title="A volunteer rated “{title}”",
+                organization_id=activity["organizer"],
+                params={"title": activity["title"]},
+                object_type="signup",
+                object_id=signup_id,
+            )
         else:
             rating_id = await ratings.add_rating(
-                principal, subject_type=SUBJECT, subject_id=signup_id, rater_side=side, scores=scores,
-                completed_at=shift["ends_at"], rater_organization_id=activity["organizer"],
-                ratee_account_id=row["volunteer"])
-            await notify(kind="rated", title="The organiser of “{title}” rated your service",
-                         account_id=row["volunteer"], params={"title": activity["title"]}, object_type="signup",
-                         object_id=signup_id)
-        await record(principal, "rate", "signup", signup_id, {"rating": rating_id, "side": side},
-                     summary=activity["title"])
+                principal,
+                subject_type=SUBJECT,
+                subject_id=signup_id,
+                rater_side=side,
+                scores=scores,
+                completed_at=shift["ends_at"],
+                rater_organization_id=activity["organizer"],
+                ratee_account_id=row["volunteer"],
+            )
+            await notify(
+                kind="rated",
+                title="The organiser of “{title}” rated your service",
+                account_id=row["volunteer"],
+                params={"title": activity["title"]},
+                object_type="signup",
+                object_id=signup_id,
+            )
+        await record(
+            principal, "rate", "signup", signup_id, {"rating": rating_id, "side": side}, summary=activity["title"]
+        )
     return await signup_ratings(principal, signup_id)
 
 
 async def signup_ratings(principal: Principal, signup_id: int) -> list[RatingOut]:
     _, _, sides = await _sides(principal, signup_id)
     views = await ratings.ratings_for(SUBJECT, signup_id, sides)
-    return [RatingOut(id=v.id, rater_side=v.rater_side, visible=v.visible, score=v.score, timeliness=v.timeliness,
-                      quality=v.quality, communication=v.communication, comment=v.comment, created_at=v.created_at)
-            for v in views]
+    return [
+        RatingOut(
+            id=v.id,
+            rater_side=v.rater_side,
+            visible=v.visible,
+            score=v.score,
+            timeliness=v.timeliness,
+            quality=v.quality,
+            communication=v.communication,
+            comment=v.comment,
+            created_at=v.created_at,
+        )
+        for v in views
+    ]

@@ -20,28 +20,45 @@ REMIND_AHEAD = timedelta(hours=24)
 async def send_shift_reminders_body() -> int:
     """Remind everyone holding a place on a shift that starts within the next 24 hours."""
     now = clock.now()
-    due = await Signup.select(
-        Signup.id, Signup.volunteer, Signup.shift.id.as_alias("shift_id"),
-        Signup.shift.starts_at.as_alias("starts_at"), Signup.shift.activity.id.as_alias("activity_id"),
-        Signup.shift.activity.title.as_alias("title"), Signup.shift.activity.address.as_alias("address"),
-    ).where(
-        Signup.status.is_in(["signed_up", "confirmed"]) & Signup.reminded_at.is_null()
-        & (Signup.shift.starts_at > now) & (Signup.shift.starts_at <= now + REMIND_AHEAD)
-        & (Signup.shift.activity.status == "published")
-    ).order_by(Signup.id)
+    due = (
+        await Signup.select(
+            Signup.id,
+            Signup.volunteer,
+            Signup.shift.id.as_alias("shift_id"),
+            Signup.shift.starts_at.as_alias("starts_at"),
+            Signup.shift.activity.id.as_alias("activity_id"),
+            Signup.shift.activity.title.as_alias("title"),
+            Signup.shift.activity.address.as_alias("address"),
+        )
+        .where(
+            Signup.status.is_in(["signed_up", "confirmed"])
+            & Signup.reminded_at.is_null()
+            & (Signup.shift.starts_at > now)
+            & (Signup.shift.starts_at <= now + REMIND_AHEAD)
+            & (Signup.shift.activity.status == "published")
+        )
+        .order_by(Signup.id)
+    )
     sent = 0
     for row in due:
         async with write_transaction():
-            claimed = await Signup.update({Signup.reminded_at: now}).where(
-                (Signup.id == row["id"]) & Signup.reminded_at.is_null()).returning(Signup.id)
+            claimed = (
+                await Signup.update({Signup.reminded_at: now})
+                .where((Signup.id == row["id"]) & Signup.reminded_at.is_null())
+                .returning(Signup.id)
+            )
             if not claimed:
                 continue
             local = row["starts_at"].astimezone(_local())
-            await notify(kind="shift_reminder", title="Reminder: “{title}” starts {when} at {address}",
-                         account_id=row["volunteer"],
-                         params={"title": row["title"], "when": local.strftime("%m-%d %H:%M"),
-                                 "address": row["address"]},
-                         link=f"/shifts/{row['shift_id']}/check-in", object_type="signup", object_id=row["id"])
+            await notify(
+                kind="shift_reminder",
+                title="Reminder: “{title}” starts {when} at {address}",
+                account_id=row["volunteer"],
+                params={"title": row["title"], "when": local.strftime("%m-%d %H:%M"), "address": row["address"]},
+                link=f"/shifts/{row['shift_id']}/check-in",
+                object_type="signup",
+                object_id=row["id"],
+            )
             sent += 1
     return sent
 

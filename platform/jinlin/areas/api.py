@@ -20,9 +20,13 @@ class AreaController(Controller):
 
     @get("/")
     async def list_areas(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        level: FromQuery[str | None] = None, parent_id: FromQuery[int | None] = None,
-        area_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        level: FromQuery[str | None] = None,
+        parent_id: FromQuery[int | None] = None,
+        area_id: FromQuery[int | None] = None,
+        q: FromQuery[str | None] = None,
     ) -> Page[AreaOut]:
         return await service.list_areas(principal, paging, level=level, parent_id=parent_id, area_id=area_id, q=q)
 

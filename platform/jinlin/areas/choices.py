@@ -26,8 +26,9 @@ def within(column: Column, paths: Iterable[str]) -> Combinable | None:
     return clause
 
 
-async def area_options(*, levels: Sequence[str] | None = PICKER_LEVELS, paths: Iterable[str] | None = None,
-                       limit: int = 500) -> list[dict[str, Any]]:
+async def area_options(
+    *, levels: Sequence[str] | None = PICKER_LEVELS, paths: Iterable[str] | None = None, limit: int = 500
+) -> list[dict[str, Any]]:
     """Areas for a picker (id, name, level, path) in tree order: of ``levels`` (None: all), under ``paths``
     (None: everywhere; empty: nothing)."""
     where: list[Any] = []

@@ -25,23 +25,39 @@ def _child_level(level: str) -> str | None:
     return LEVEL_ORDER[i] if i < len(LEVEL_ORDER) else None
 
 
-async def _area_page(principal: Principal, area_id: int, *, status_code: int = 200, errors: dict | None = None,
-                     form: dict | None = None) -> Template:
+async def _area_page(
+    principal: Principal, area_id: int, *, status_code: int = 200, errors: dict | None = None, form: dict | None = None
+) -> Template:
     area = await service.get_row(area_id)
     children = await service.children_of(area_id)
     can_add_child = principal.can_manage_area(f"{area['path']}0/") and _child_level(area["level"]) is not None
     totals = await rollup.populations([area_id, *(c["id"] for c in children)])
-    return render("areas/area.html", principal, status_code=status_code, area=area, children=children, totals=totals,
-                  crumbs=await service.breadcrumbs(area["path"]), child_level=_child_level(area["level"]),
-                  can_add_child=can_add_child, can_manage=principal.can_manage_area(area["path"]),
-                  errors=errors or {}, form=form or {})
+    return render(
+        "areas/area.html",
+        principal,
+        status_code=status_code,
+        area=area,
+        children=children,
+        totals=totals,
+        crumbs=await service.breadcrumbs(area["path"]),
+        child_level=_child_level(area["level"]),
+        can_add_child=can_add_child,
+        can_manage=principal.can_manage_area(area["path"]),
+        errors=errors or {},
+        form=form or {},
+    )
 
 
 @get("/areas", include_in_schema=False)
 async def area_roots(principal: NamedDependency[Principal]) -> Template:
     roots, own = await service.roots_and_own(principal)
-    return render("areas/roots.html", principal, roots=roots, own=own, can_import=principal.has_role(
-        "county_admin", "street_admin", "community_admin"))
+    return render(
+        "areas/roots.html",
+        principal,
+        roots=roots,
+        own=own,
+        can_import=principal.has_role("county_admin", "street_admin", "community_admin"),
+    )
 
 
 @get("/areas/{area_id:int}", include_in_schema=False)
@@ -50,7 +66,9 @@ async def area_detail(principal: NamedDependency[Principal], area_id: FromPath[i
 
 
 @post("/areas/{area_id:int}/children", include_in_schema=False)
-async def create_child(request: Request, principal: NamedDependency[Principal], area_id: FromPath[int]) -> Template | Redirect:
+async def create_child(
+    request: Request, principal: NamedDependency[Principal], area_id: FromPath[int]
+) -> Template | Redirect:
     raw = await form_data(request)
     try:
         data = convert_form({**raw, "parent_id": area_id}, AreaIn)
@@ -67,7 +85,9 @@ async def edit_form(principal: NamedDependency[Principal], area_id: FromPath[int
 
 
 @post("/areas/{area_id:int}/edit", include_in_schema=False)
-async def edit_submit(request: Request, principal: NamedDependency[Principal], area_id: FromPath[int]) -> Template | Redirect:
+async def edit_submit(
+    request: Request, principal: NamedDependency[Principal], area_id: FromPath[int]
+) -> Template | Redirect:
     raw = await form_data(request)
     area = await service.get_row(area_id)
     try:
@@ -78,8 +98,15 @@ async def edit_submit(request: Request, principal: NamedDependency[Principal], a
             patch = msgspec.structs.replace(patch, **cleared)
         await service.update_area(principal, area_id, patch)
     except DomainError as exc:
-        return render("areas/edit.html", principal, status_code=exc.status, area=area, form=raw,
-                      errors=form_errors(exc), crumbs=await service.breadcrumbs(area["path"]))
+        return render(
+            "areas/edit.html",
+            principal,
+            status_code=exc.status,
+            area=area,
+            form=raw,
+            errors=form_errors(exc),
+            crumbs=await service.breadcrumbs(area["path"]),
+        )
     return redirect(f"/areas/{area_id}")
 
 
@@ -105,11 +132,23 @@ async def import_submit(request: Request, principal: NamedDependency[Principal])
     try:
         ids = await service.import_areas(principal, *await read_upload(form.get("file")))
     except ImportRejected as exc:
-        return render("areas/import.html", principal, status_code=400, headers=headers, row_errors=exc.errors,
-                      errors={"_form": "Nothing was imported. Fix these rows and upload the file again."})
+        return render(
+            "areas/import.html",
+            principal,
+            status_code=400,
+            headers=headers,
+            row_errors=exc.errors,
+            errors={"_form": "Nothing was imported. Fix these rows and upload the file again."},
+        )
     except DomainError as exc:
-        return render("areas/import.html", principal, status_code=exc.status, headers=headers, row_errors=[],
-                      errors=form_errors(exc))
+        return render(
+            "areas/import.html",
+            principal,
+            status_code=exc.status,
+            headers=headers,
+            row_errors=[],
+            errors=form_errors(exc),
+        )
     return render("areas/import.html", principal, headers=headers, row_errors=[], imported=len(ids))
 
 

@@ -13,8 +13,9 @@ from typing import Any
 from jinlin.areas.tables import Area
 
 
-def _rolled(area_id: int, own: dict[int, int | None], children: dict[int, list[int]],
-            memo: dict[int, int | None]) -> int | None:
+def _rolled(
+    area_id: int, own: dict[int, int | None], children: dict[int, list[int]], memo: dict[int, int | None]
+) -> int | None:
     if area_id in memo:
         return memo[area_id]
     kids = [_rolled(k, own, children, memo) for k in children.get(area_id, [])]

@@ -18,19 +18,45 @@ from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows
 
 # Import columns (Chinese headers, as county offices keep them) and the level names they use.
-IMPORT_HEADERS = {"name": "名称", "level": "级别", "code": "编码", "parent_code": "上级编码",
-                  "lat": "纬度", "lon": "经度", "population": "人口"}
-LEVEL_NAMES_ZH = {"县": "county", "区县": "county", "街道": "street", "乡镇": "street", "镇": "street",
-                  "乡": "street", "社区": "community", "村": "community", "网格": "grid", "小区": "compound",
-                  "楼栋": "building", "楼": "building"}
+IMPORT_HEADERS = {
+    "name": "名称",
+    "level": "级别",
+    "code": "编码",
+    "parent_code": "上级编码",
+    "lat": "纬度",
+    "lon": "经度",
+    "population": "人口",
+}
+LEVEL_NAMES_ZH = {
+    "县": "county",
+    "区县": "county",
+    "街道": "street",
+    "乡镇": "street",
+    "镇": "street",
+    "乡": "street",
+    "社区": "community",
+    "村": "community",
+    "网格": "grid",
+    "小区": "compound",
+    "楼栋": "building",
+    "楼": "building",
+}
 COUNTY_BY_INIT = "A county is created once, by jinlin init; add streets and communities inside your county"
 
 
 def to_out(row: dict[str, Any]) -> AreaOut:
     return AreaOut(
-        id=row["id"], name=row["name"], level=row["level"], parent_id=row["parent"], code=row["code"],
-        lat=row["lat"], lon=row["lon"], population=row["population"], path=row["path"],
-        created_at=row["created_at"], updated_at=row["updated_at"],
+        id=row["id"],
+        name=row["name"],
+        level=row["level"],
+        parent_id=row["parent"],
+        code=row["code"],
+        lat=row["lat"],
+        lon=row["lon"],
+        population=row["population"],
+        path=row["path"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -49,7 +75,9 @@ async def get_area(principal: Principal, area_id: int) -> AreaOut:
 async def breadcrumbs(path: str) -> list[dict[str, Any]]:
     """The areas on a path, from the root down (for the area page's trail)."""
     ids = [int(p) for p in path.strip("/").split("/") if p]
-    rows = {r["id"]: r for r in await Area.select(Area.id, Area.name, Area.level).where(Area.id.is_in(ids))} if ids else {}
+    rows = (
+        {r["id"]: r for r in await Area.select(Area.id, Area.name, Area.level).where(Area.id.is_in(ids))} if ids else {}
+    )
     return [rows[i] for i in ids if i in rows]
 
 
@@ -72,8 +100,13 @@ async def subtree_ids(area_id: int) -> list[int]:
 
 
 async def list_areas(
-    principal: Principal, paging: PageRequest, *, level: str | None = None, parent_id: int | None = None,
-    area_id: int | None = None, q: str | None = None,
+    principal: Principal,
+    paging: PageRequest,
+    *,
+    level: str | None = None,
+    parent_id: int | None = None,
+    area_id: int | None = None,
+    q: str | None = None,
 ) -> Page[AreaOut]:
     where = []
     if level:
@@ -103,8 +136,18 @@ def _level_rule(parent_level: str | None, level: str) -> tuple[str, dict[str, st
 
 async def _insert(data: AreaIn, parent: dict[str, Any] | None) -> int:
     now = clock.now()
-    area = Area(name=data.name, level=data.level, parent=parent["id"] if parent else None, code=data.code,
-                lat=data.lat, lon=data.lon, population=data.population, path="", created_at=now, updated_at=now)
+    area = Area(
+        name=data.name,
+        level=data.level,
+        parent=parent["id"] if parent else None,
+        code=data.code,
+        lat=data.lat,
+        lon=data.lon,
+        population=data.population,
+        path="",
+        created_at=now,
+        updated_at=now,
+    )
     await area.save()
     path = f"{parent['path'] if parent else '/'}{area.id}/"
     await Area.update({Area.path: path}).where(Area.id == area.id)
@@ -184,8 +227,9 @@ def _parse_row(number: int, raw: dict[str, str], errors: list[RowError]) -> dict
                 if not low <= out[key] <= high:
                     raise ValueError
             except ValueError:
-                errors.append(RowError(number, h[key], "must be a number between {low} and {high}",
-                                          {"low": low, "high": high}))
+                errors.append(
+                    RowError(number, h[key], "must be a number between {low} and {high}", {"low": low, "high": high})
+                )
     text = raw.get(h["population"], "").strip()
     out["population"] = None
     if text:
@@ -211,16 +255,22 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
     for row in rows:
         if row["code"]:
             if row["code"] in codes_in_file:
-                errors.append(RowError(row["row"], IMPORT_HEADERS["code"], "duplicate code {code}", {"code": row["code"]}))
+                errors.append(
+                    RowError(row["row"], IMPORT_HEADERS["code"], "duplicate code {code}", {"code": row["code"]})
+                )
             codes_in_file[row["code"]] = row
-    existing_codes = {r["code"] for r in await Area.select(Area.code).where(Area.code.is_in(list(codes_in_file)))} \
-        if codes_in_file else set()
+    existing_codes = (
+        {r["code"] for r in await Area.select(Area.code).where(Area.code.is_in(list(codes_in_file)))}
+        if codes_in_file
+        else set()
+    )
     parent_codes = [r["parent_code"] for r in rows if r["parent_code"]]
     stored = {r["code"]: r for r in await Area.select().where(Area.code.is_in(parent_codes))} if parent_codes else {}
     for row in rows:
         if row["code"] in existing_codes:
-            errors.append(RowError(row["row"], IMPORT_HEADERS["code"], "code {code} already exists",
-                                    {"code": row["code"]}))
+            errors.append(
+                RowError(row["row"], IMPORT_HEADERS["code"], "code {code} already exists", {"code": row["code"]})
+            )
         parent_code = row["parent_code"]
         parent_level = None
         if parent_code:
@@ -232,8 +282,11 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
             elif parent_code in codes_in_file and codes_in_file[parent_code]["row"] < row["row"]:
                 parent_level = codes_in_file[parent_code]["level"]
             else:
-                errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "no area with code {code}",
-                                          {"code": parent_code}))
+                errors.append(
+                    RowError(
+                        row["row"], IMPORT_HEADERS["parent_code"], "no area with code {code}", {"code": parent_code}
+                    )
+                )
                 continue
         else:
             errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "required"))
@@ -241,8 +294,11 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
         if row["level"]:
             rule = _level_rule(parent_level, row["level"])
             if rule:
-                errors.append(RowError(row["row"], IMPORT_HEADERS["level"], rule[0],
-                                       {k: translate(v) for k, v in rule[1].items()}))
+                errors.append(
+                    RowError(
+                        row["row"], IMPORT_HEADERS["level"], rule[0], {k: translate(v) for k, v in rule[1].items()}
+                    )
+                )
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []
@@ -250,12 +306,24 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
         by_code = dict(stored)
         for row in rows:
             parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
-            data = AreaIn(name=row["name"], level=row["level"], code=row["code"], lat=row["lat"],
-                          lon=row["lon"], population=row["population"])
+            data = AreaIn(
+                name=row["name"],
+                level=row["level"],
+                code=row["code"],
+                lat=row["lat"],
+                lon=row["lon"],
+                population=row["population"],
+            )
             area_id = await _insert(data, parent)
             ids.append(area_id)
             if row["code"]:
                 by_code[row["code"]] = await get_row(area_id)
-        await record(principal, "import", "area", None, {"imported": len(ids), "file": filename},
-                     summary=f"{len(ids)} areas from {filename}")
+        await record(
+            principal,
+            "import",
+            "area",
+            None,
+            {"imported": len(ids), "file": filename},
+            summary=f"{len(ids)} areas from {filename}",
+        )
     return ids

@@ -14,12 +14,16 @@ from jinlin.core.pagination import Page, PageRequest
 
 @get("/audit-events", tags=["audit"])
 async def list_audit_events(
-    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-    object_type: FromQuery[str | None] = None, object_id: FromQuery[int | None] = None,
-    actor_id: FromQuery[int | None] = None, action: FromQuery[str | None] = None,
+    principal: NamedDependency[Principal],
+    paging: NamedDependency[PageRequest],
+    object_type: FromQuery[str | None] = None,
+    object_id: FromQuery[int | None] = None,
+    actor_id: FromQuery[int | None] = None,
+    action: FromQuery[str | None] = None,
 ) -> Page[AuditEventOut]:
-    return await service.list_events(principal, paging, object_type=object_type, object_id=object_id,
-                                     actor_id=actor_id, action=action)
+    return await service.list_events(
+        principal, paging, object_type=object_type, object_id=object_id, actor_id=actor_id, action=action
+    )
 
 
 ROUTES = [list_audit_events]

@@ -29,11 +29,7 @@ def _jsonable(value: Any) -> Any:
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Changed fields as {field: [old, new]}."""
-    return {
-        k: [_jsonable(before.get(k)), _jsonable(v)]
-        for k, v in after.items()
-        if before.get(k) != v
-    }
+    return {k: [_jsonable(before.get(k)), _jsonable(v)] for k, v in after.items() if before.get(k) != v}
 
 
 async def record(
@@ -69,11 +65,15 @@ async def recorded_kinds() -> dict[str, list[str]]:
 
 
 async def list_events(
-    principal: Principal, paging: PageRequest, *, object_type: str | None = None, object_id: int | None = None,
-    actor_id: int | None = None, action: str | None = None,
+    principal: Principal,
+    paging: PageRequest,
+    *,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
 ) -> Any:
     """The audit log, newest first: county admins only."""
-
 
     if not principal.is_county_admin:
         raise Forbidden("Only county admins read the audit log")
@@ -93,9 +93,17 @@ async def list_events(
         changes = r["changes"]
         if isinstance(changes, str):
             changes = json.loads(changes or "{}")
-        items.append(AuditEventOut(
-            id=r["id"], at=r["at"], actor_id=r["actor_id"], actor_name=r["actor_name"], action=r["action"],
-            object_type=r["object_type"], object_id=r["object_id"], summary=r["summary"],
-            changes=changes if isinstance(changes, dict) else {"value": changes},
-        ))
+        items.append(
+            AuditEventOut(
+                id=r["id"],
+                at=r["at"],
+                actor_id=r["actor_id"],
+                actor_name=r["actor_name"],
+                action=r["action"],
+                object_type=r["object_type"],
+                object_id=r["object_id"],
+                summary=r["summary"],
+                changes=changes if isinstance(changes, dict) else {"value": changes},
+            )
+        )
     return paging.page(items, total)

@@ -16,17 +16,32 @@ from jinlin.core.settings import get_settings
 
 def me_out(principal: Principal) -> MeOut:
     return MeOut(
-        id=principal.account_id, username=principal.username, display_name=principal.display_name,
+        id=principal.account_id,
+        username=principal.username,
+        display_name=principal.display_name,
         locale=principal.locale,
-        memberships=[MembershipOut(organization_id=m.organization_id, organization_name=m.organization_name,
-                                   organization_kind=m.organization_kind, role=m.role) for m in principal.memberships],
+        memberships=[
+            MembershipOut(
+                organization_id=m.organization_id,
+                organization_name=m.organization_name,
+                organization_kind=m.organization_kind,
+                role=m.role,
+            )
+            for m in principal.memberships
+        ],
     )
 
 
 def session_cookie(token: str) -> Cookie:
-    return Cookie(key=SESSION_COOKIE, value=token, httponly=True, samesite="lax", path="/",
-                  secure=get_settings().secure_cookies,
-                  max_age=int(service.TOKEN_LIFETIME.total_seconds()))
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=get_settings().secure_cookies,
+        max_age=int(service.TOKEN_LIFETIME.total_seconds()),
+    )
 
 
 @post("/auth/login", tags=["auth"], status_code=200)

@@ -19,7 +19,9 @@ from jinlin.core.pages import form_data, form_errors, redirect, render, safe_nex
 
 
 @get("/login", include_in_schema=False)
-async def login_form(maybe_principal: NamedDependency[Principal | None], next: FromQuery[str | None] = None) -> Template | Redirect:
+async def login_form(
+    maybe_principal: NamedDependency[Principal | None], next: FromQuery[str | None] = None
+) -> Template | Redirect:
     if maybe_principal is not None:
         return redirect(safe_next(next))
     return render("auth/login.html", None, next=safe_next(next), username="", register_link=True)
@@ -32,8 +34,15 @@ async def login_submit(request: Request) -> Template | Redirect:
     try:
         token, account = await service.login(username, str(form.get("password", "")), client_address(request))
     except DomainError as exc:
-        return render("auth/login.html", None, status_code=exc.status, errors=form_errors(exc),
-                      next=safe_next(form.get("next")), username=username, register_link=True)
+        return render(
+            "auth/login.html",
+            None,
+            status_code=exc.status,
+            errors=form_errors(exc),
+            next=safe_next(form.get("next")),
+            username=username,
+            register_link=True,
+        )
     response = redirect(safe_next(form.get("next")))
     response.cookies.append(session_cookie(token))
     response.cookies.append(Cookie(key=LOCALE_COOKIE, value=account.locale, path="/", samesite="lax"))

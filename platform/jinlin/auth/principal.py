@@ -53,8 +53,16 @@ class Principal:
     @property
     def primary(self) -> MembershipInfo | None:
         """The membership the home page is about: the widest-reaching one first."""
-        order = ["county_admin", "street_admin", "community_admin", "community_staff", "grid_worker",
-                 "unit_liaison", "team_leader", "volunteer"]
+        order = [
+            "county_admin",
+            "street_admin",
+            "community_admin",
+            "community_staff",
+            "grid_worker",
+            "unit_liaison",
+            "team_leader",
+            "volunteer",
+        ]
         ranked = sorted(self.memberships, key=lambda m: order.index(m.role) if m.role in order else 99)
         return ranked[0] if ranked else None
 

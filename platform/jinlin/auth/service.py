@@ -38,8 +38,9 @@ async def _throttle(username: str, address: str) -> None:
         if not await ratelimit.allow(key, capacity=capacity, per_seconds=60):
             raise RateLimited("Too many failed logins; try again in a minute")
     limit = get_settings().login_attempts_per_minute
-    if not await ratelimit.allow(f"login:account:{username.lower()[:60]}", capacity=limit * ACCOUNT_FACTOR,
-                                 per_seconds=60):
+    if not await ratelimit.allow(
+        f"login:account:{username.lower()[:60]}", capacity=limit * ACCOUNT_FACTOR, per_seconds=60
+    ):
         await asyncio.sleep(SLOW_DOWN_S)
 
 
@@ -77,14 +78,18 @@ async def load_principal(account_id: int, digest: str = "") -> Principal | None:
     account = await Account.objects().where(Account.id == account_id).first()
     if account is None or not account.active:
         return None
-    rows = await Membership.select(
-        Membership.organization.id,
-        Membership.organization.name,
-        Membership.organization.kind,
-        Membership.role,
-        Membership.organization.area.id,
-        Membership.organization.area.path,
-    ).where(Membership.account == account_id).order_by(Membership.id)
+    rows = (
+        await Membership.select(
+            Membership.organization.id,
+            Membership.organization.name,
+            Membership.organization.kind,
+            Membership.role,
+            Membership.organization.area.id,
+            Membership.organization.area.path,
+        )
+        .where(Membership.account == account_id)
+        .order_by(Membership.id)
+    )
     memberships = tuple(
         MembershipInfo(
             organization_id=r["organization.id"],
@@ -109,9 +114,11 @@ async def load_principal(account_id: int, digest: str = "") -> Principal | None:
 
 async def principal_for_token(token: str) -> Principal | None:
     digest = token_digest(token)
-    row = await AuthToken.select(AuthToken.account, AuthToken.expires_at).where(
-        (AuthToken.token_hash == digest) & AuthToken.revoked_at.is_null()
-    ).first()
+    row = (
+        await AuthToken.select(AuthToken.account, AuthToken.expires_at)
+        .where((AuthToken.token_hash == digest) & AuthToken.revoked_at.is_null())
+        .first()
+    )
     if row is None or row["expires_at"] <= clock.now():
         return None
     return await load_principal(row["account"], digest)

@@ -17,8 +17,12 @@ class CallController(Controller):
     tags = ["calls"]
 
     @get("/")
-    async def list_calls(self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-                         status: FromQuery[str | None] = None) -> Page[CallOut]:
+    async def list_calls(
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        status: FromQuery[str | None] = None,
+    ) -> Page[CallOut]:
         return await service.list_calls(principal, paging, status=status)
 
     @post("/")
@@ -30,18 +34,25 @@ class CallController(Controller):
         return await service.get_call(principal, call_id)
 
     @get("/{call_id:int}/responses")
-    async def list_responses(self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-                             call_id: FromPath[int]) -> Page[ResponseOut]:
+    async def list_responses(
+        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], call_id: FromPath[int]
+    ) -> Page[ResponseOut]:
         return await service.list_responses(principal, call_id, paging)
 
     @post("/{call_id:int}/responses")
-    async def respond(self, principal: NamedDependency[Principal], call_id: FromPath[int],
-                      data: JSONBody[ResponseIn]) -> ResponseOut:
+    async def respond(
+        self, principal: NamedDependency[Principal], call_id: FromPath[int], data: JSONBody[ResponseIn]
+    ) -> ResponseOut:
         return await service.respond(principal, call_id, data)
 
     @post("/{call_id:int}/responses/{response_id:int}/match")
-    async def match_pledge(self, principal: NamedDependency[Principal], call_id: FromPath[int],
-                           response_id: FromPath[int], data: JSONBody[PledgeMatchIn]) -> ResponseOut:
+    async def match_pledge(
+        self,
+        principal: NamedDependency[Principal],
+        call_id: FromPath[int],
+        response_id: FromPath[int],
+        data: JSONBody[PledgeMatchIn],
+    ) -> ResponseOut:
         return await service.match_pledge(principal, call_id, response_id, data)
 
     @post("/{call_id:int}/close")

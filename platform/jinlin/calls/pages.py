@@ -31,17 +31,27 @@ def _category_options() -> list[tuple[str, str]]:
     return [(code, gettext(label)) for code, label in CATEGORY_LABELS.items()]
 
 
-async def _form(principal: Principal, values: dict[str, Any], errors: dict[str, str] | None = None,
-                status_code: int = 200) -> Template:
+async def _form(
+    principal: Principal, values: dict[str, Any], errors: dict[str, str] | None = None, status_code: int = 200
+) -> Template:
     issuers = service.issuer_choices(principal)
     chosen = str(values.get("issuer_id") or "")
     issuer_id = int(chosen) if chosen.isdigit() and len(chosen) < 19 else (issuers[0][0] if issuers else 0)
     needs = await service.open_needs_for_issuer(principal, issuer_id) if issuer_id else []
-    need_options = [(n["id"], f"{n['title']} ({n['quantity'] - n['quantity_matched']}/{n['quantity']} {n['unit']})")
-                    for n in needs]
-    return render("calls/form.html", principal, status_code=status_code, values=values, issuers=issuers,
-                  needs=need_options, categories=_category_options(),
-                  unit_kinds=[(k, gettext(k)) for k in sorted(UNIT_KINDS)], errors=errors or {})
+    need_options = [
+        (n["id"], f"{n['title']} ({n['quantity'] - n['quantity_matched']}/{n['quantity']} {n['unit']})") for n in needs
+    ]
+    return render(
+        "calls/form.html",
+        principal,
+        status_code=status_code,
+        values=values,
+        issuers=issuers,
+        needs=need_options,
+        categories=_category_options(),
+        unit_kinds=[(k, gettext(k)) for k in sorted(UNIT_KINDS)],
+        errors=errors or {},
+    )
 
 
 @get("/calls", include_in_schema=False)
@@ -68,12 +78,25 @@ async def call_create(principal: NamedDependency[Principal], request: Request) -
     return redirect(f"/calls/{call.id}")
 
 
-async def _detail(principal: Principal, call_id: int, *, errors: dict[str, str] | None = None,
-                  error_response: int | None = None, values: dict[str, Any] | None = None,
-                  status_code: int = 200) -> Template:
+async def _detail(
+    principal: Principal,
+    call_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    error_response: int | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Template:
     ctx = await service.call_page(principal, call_id)
-    return render("calls/detail.html", principal, status_code=status_code, errors=errors or {},
-                  error_response=error_response, values=values or {}, **ctx)
+    return render(
+        "calls/detail.html",
+        principal,
+        status_code=status_code,
+        errors=errors or {},
+        error_response=error_response,
+        values=values or {},
+        **ctx,
+    )
 
 
 @get("/calls/{call_id:int}", include_in_schema=False)
@@ -89,8 +112,9 @@ async def call_responses(principal: NamedDependency[Principal], call_id: FromPat
 
 
 @post("/calls/{call_id:int}/pledge", include_in_schema=False)
-async def call_pledge(principal: NamedDependency[Principal], request: Request,
-                      call_id: FromPath[int]) -> Template | Redirect:
+async def call_pledge(
+    principal: NamedDependency[Principal], request: Request, call_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     try:
         await service.respond(principal, call_id, convert_form(form, ResponseIn))
@@ -100,14 +124,16 @@ async def call_pledge(principal: NamedDependency[Principal], request: Request,
 
 
 @post("/calls/{call_id:int}/responses/{response_id:int}/match", include_in_schema=False)
-async def call_pledge_match(principal: NamedDependency[Principal], request: Request, call_id: FromPath[int],
-                            response_id: FromPath[int]) -> Template | Redirect:
+async def call_pledge_match(
+    principal: NamedDependency[Principal], request: Request, call_id: FromPath[int], response_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     try:
         await service.match_pledge(principal, call_id, response_id, convert_form(form, PledgeMatchIn))
     except DomainError as exc:
-        return await _detail(principal, call_id, errors=form_errors(exc), error_response=response_id, values=form,
-                             status_code=exc.status)
+        return await _detail(
+            principal, call_id, errors=form_errors(exc), error_response=response_id, values=form, status_code=exc.status
+        )
     return redirect(f"/calls/{call_id}")
 
 
@@ -124,8 +150,17 @@ async def calls_panel(principal: NamedDependency[Principal]) -> Template:
     return render("calls/_panel_items.html", principal, calls=page.items, total=page.total)
 
 
-ROUTES = [calls_list, call_new, call_create, call_detail, call_responses, call_pledge, call_pledge_match,
-          call_close, calls_panel]
+ROUTES = [
+    calls_list,
+    call_new,
+    call_create,
+    call_detail,
+    call_responses,
+    call_pledge,
+    call_pledge_match,
+    call_close,
+    calls_panel,
+]
 NAV = [NavItem("Calls", "/calls", ISSUER_NAV_ROLES | UNIT_ROLES, order=26)]
 PANELS = [("unit", "calls/panel.html"), ("community", "calls/panel.html")]
 

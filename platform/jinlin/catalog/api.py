@@ -50,8 +50,9 @@ async def get_policy(principal: NamedDependency[Principal], county_id: FromPath[
 
 
 @put("/colour-policies/{county_id:int}", tags=["catalog"])
-async def put_policy(principal: NamedDependency[Principal], county_id: FromPath[int],
-                     data: JSONBody[PolicyIn]) -> PolicyOut:
+async def put_policy(
+    principal: NamedDependency[Principal], county_id: FromPath[int], data: JSONBody[PolicyIn]
+) -> PolicyOut:
     return policy_out(await service.update_policy(principal, county_id, data))
 
 

@@ -74,8 +74,15 @@ BENEFICIARY_LABELS = {
 }
 
 # 重点人群: the focus groups of the grid's own records (households.*, visits.*); a county may add tags.
-FOCUS_GROUPS = ("empty_nest_elderly", "disabled", "minimum_living_allowance", "floating_population",
-                "rental_housing", "released_prisoner", "community_corrections")
+FOCUS_GROUPS = (
+    "empty_nest_elderly",
+    "disabled",
+    "minimum_living_allowance",
+    "floating_population",
+    "rental_housing",
+    "released_prisoner",
+    "community_corrections",
+)
 
 
 class Colour(str, Enum):

@@ -30,8 +30,13 @@ def _values(policy: service.Policy) -> dict[str, int]:
 @get("/colour-policy", include_in_schema=False)
 async def policy_form(principal: NamedDependency[Principal]) -> Template:
     county_id = _county(principal)
-    return render("catalog/policy.html", principal, values=_values(await service.policy_for_county(county_id)),
-                  colours=COLOURS, saved=False)
+    return render(
+        "catalog/policy.html",
+        principal,
+        values=_values(await service.policy_for_county(county_id)),
+        colours=COLOURS,
+        saved=False,
+    )
 
 
 @post("/colour-policy", include_in_schema=False)
@@ -41,8 +46,15 @@ async def policy_submit(principal: NamedDependency[Principal], request: Request)
     try:
         policy = await service.update_policy(principal, county_id, convert_form(form, PolicyIn))
     except DomainError as exc:
-        return render("catalog/policy.html", principal, status_code=exc.status, errors=form_errors(exc),
-                      values=form, colours=COLOURS, saved=False)
+        return render(
+            "catalog/policy.html",
+            principal,
+            status_code=exc.status,
+            errors=form_errors(exc),
+            values=form,
+            colours=COLOURS,
+            saved=False,
+        )
     return render("catalog/policy.html", principal, values=_values(policy), colours=COLOURS, saved=True)
 
 

@@ -118,7 +118,8 @@ async def update_policy(principal: Principal, county_id: int, data: PolicyIn) ->
             await ColourPolicy.insert(ColourPolicy(county_id=county_id, updated_at=clock.now(), **values))
             before = {}
         else:
-            await ColourPolicy.update({**{getattr(ColourPolicy, k): v for k, v in values.items()},
-                                       ColourPolicy.updated_at: clock.now()}).where(ColourPolicy.county_id == county_id)
+            await ColourPolicy.update(
+                {**{getattr(ColourPolicy, k): v for k, v in values.items()}, ColourPolicy.updated_at: clock.now()}
+            ).where(ColourPolicy.county_id == county_id)
         await record(principal, "update", "colour_policy", county_id, diff(before, values), summary=area["name"])
     return await policy_for_county(county_id)

@@ -27,8 +27,14 @@ from jinlin.channels.base import Message, PermanentFailure, TemporaryFailure, js
 from jinlin.channels.settings import ChannelSettings
 
 # Codes Alibaba documents for throttling and its own trouble: worth retrying. Anything else is final.
-TEMPORARY_CODES = ("isv.BUSINESS_LIMIT_CONTROL", "isp.SYSTEM_ERROR", "isp.GATEWAY_ERROR", "Throttling",
-                   "ServiceUnavailable", "isv.DAY_LIMIT_CONTROL")
+TEMPORARY_CODES = (
+    "isv.BUSINESS_LIMIT_CONTROL",
+    "isp.SYSTEM_ERROR",
+    "isp.GATEWAY_ERROR",
+    "Throttling",
+    "ServiceUnavailable",
+    "isv.DAY_LIMIT_CONTROL",
+)
 
 
 def percent_encode(value: str) -> str:
@@ -62,10 +68,18 @@ class AliyunSmsChannel:
     def request_params(self, phone: str, message: Message) -> dict[str, str]:
         s = self.settings
         params = {
-            "AccessKeyId": s.sms_access_key_id, "Action": "SendSms", "Format": "JSON", "RegionId": s.sms_region,
-            "SignatureMethod": "HMAC-SHA1", "SignatureNonce": self._nonce(), "SignatureVersion": "1.0",
-            "Timestamp": self._now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "Version": "2017-05-25",
-            "PhoneNumbers": phone, "SignName": s.sms_sign_name, "TemplateCode": self.template_code(message.template),
+            "AccessKeyId": s.sms_access_key_id,
+            "Action": "SendSms",
+            "Format": "JSON",
+            "RegionId": s.sms_region,
+            "SignatureMethod": "HMAC-SHA1",
+            "SignatureNonce": self._nonce(),
+            "SignatureVersion": "1.0",
+            "Timestamp": self._now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Version": "2017-05-25",
+            "PhoneNumbers": phone,
+            "SignName": s.sms_sign_name,
+            "TemplateCode": self.template_code(message.template),
             "TemplateParam": json.dumps(message.params, ensure_ascii=False, separators=(",", ":")),
         }
         params["Signature"] = signature(params, s.sms_access_key_secret)
@@ -73,9 +87,12 @@ class AliyunSmsChannel:
 
     async def send(self, address: str, message: Message) -> str:
         params = self.request_params(address, message)
-        response = await post(f"{self.settings.sms_endpoint}/", timeout=self.settings.timeout_s,
-                              content=canonical_query(params),
-                              headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        response = await post(
+            f"{self.settings.sms_endpoint}/",
+            timeout=self.settings.timeout_s,
+            content=canonical_query(params),
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        )
         data = json_of(response)
         code = str(data.get("Code", ""))
         if code == "OK":

@@ -40,8 +40,9 @@ class EmailChannel:
         s = self.settings
         try:
             if s.smtp_tls == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=s.timeout_s,
-                                                     context=ssl.create_default_context())
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.smtp_host, s.smtp_port, timeout=s.timeout_s, context=ssl.create_default_context()
+                )
             else:
                 smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.timeout_s)
             with smtp:

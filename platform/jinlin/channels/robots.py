@@ -57,8 +57,11 @@ class WecomRobot(Robot):
 
     async def send(self, address: str, message: Message) -> str:
         url = f"{self.settings.wecom_base_url}/cgi-bin/webhook/send?key={quote_plus(self.token)}"
-        data = json_of(await post(url, timeout=self.settings.timeout_s,
-                                  json={"msgtype": "text", "text": {"content": text_of(message)}}))
+        data = json_of(
+            await post(
+                url, timeout=self.settings.timeout_s, json={"msgtype": "text", "text": {"content": text_of(message)}}
+            )
+        )
         code = data.get("errcode", -1)
         if code == 0:
             return ""
@@ -74,8 +77,11 @@ class DingtalkRobot(Robot):
         if self.secret:
             ts = int(self.clock() * 1000)
             url += f"&timestamp={ts}&sign={dingtalk_sign(ts, self.secret)}"
-        data = json_of(await post(url, timeout=self.settings.timeout_s,
-                                  json={"msgtype": "text", "text": {"content": text_of(message)}}))
+        data = json_of(
+            await post(
+                url, timeout=self.settings.timeout_s, json={"msgtype": "text", "text": {"content": text_of(message)}}
+            )
+        )
         code = data.get("errcode", -1)
         if code == 0:
             return ""

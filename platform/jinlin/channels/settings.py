@@ -119,10 +119,13 @@ def load_channel_settings(env: dict[str, str] | None = None) -> ChannelSettings:
         per_channel_per_minute=_int(env, "JINLIN_DELIVERY_PER_CHANNEL_PER_MINUTE", 600, 1, 1_000_000),
         digest_hour=_int(env, "JINLIN_DIGEST_HOUR", 8, 0, 23),
     )
-    if provider == "aliyun" and not (settings.sms_access_key_id and settings.sms_access_key_secret
-                                     and settings.sms_sign_name):
-        raise SettingsError("JINLIN_SMS_PROVIDER=aliyun needs JINLIN_SMS_ACCESS_KEY_ID, "
-                            "JINLIN_SMS_ACCESS_KEY_SECRET and JINLIN_SMS_SIGN_NAME")
+    if provider == "aliyun" and not (
+        settings.sms_access_key_id and settings.sms_access_key_secret and settings.sms_sign_name
+    ):
+        raise SettingsError(
+            "JINLIN_SMS_PROVIDER=aliyun needs JINLIN_SMS_ACCESS_KEY_ID, "
+            "JINLIN_SMS_ACCESS_KEY_SECRET and JINLIN_SMS_SIGN_NAME"
+        )
     if provider == "gateway" and not settings.sms_gateway_url:
         raise SettingsError("JINLIN_SMS_PROVIDER=gateway needs JINLIN_SMS_GATEWAY_URL")
     return settings

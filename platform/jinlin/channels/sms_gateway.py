@@ -21,10 +21,18 @@ class GatewaySmsChannel:
         s = self.settings
         template = s.sms_templates.get(message.template) or s.sms_templates.get("*") or message.template
         headers = {"Authorization": f"Bearer {s.sms_gateway_token}"} if s.sms_gateway_token else {}
-        response = await post(s.sms_gateway_url, timeout=s.timeout_s, headers=headers, json={
-            "phone": address, "template": template, "params": message.params, "sign_name": s.sms_sign_name,
-            "text": message.body,
-        })
+        response = await post(
+            s.sms_gateway_url,
+            timeout=s.timeout_s,
+            headers=headers,
+            json={
+                "phone": address,
+                "template": template,
+                "params": message.params,
+                "sign_name": s.sms_sign_name,
+                "text": message.body,
+            },
+        )
         data = json_of(response)
         if data.get("error"):
             raise PermanentFailure(f"gateway: {str(data['error'])[:200]}")

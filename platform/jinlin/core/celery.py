@@ -32,18 +32,26 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "shift-reminders": {"task": "jinlin.activities.tasks.send_shift_reminders", "schedule": crontab(minute="*/15")},
     "expire-stale-proposals": {"task": "jinlin.matches.tasks.expire_stale_proposals", "schedule": crontab(minute=5)},
     # E-mail, SMS and robots: a notice reaches people within a minute (docs/notifications.md).
-    "deliver-notifications": {"task": "jinlin.notifications.tasks.deliver_notifications",
-                              "schedule": schedule(timedelta(seconds=20))},
+    "deliver-notifications": {
+        "task": "jinlin.notifications.tasks.deliver_notifications",
+        "schedule": schedule(timedelta(seconds=20)),
+    },
     "prune-deliveries": {"task": "jinlin.notifications.tasks.prune_deliveries", "schedule": crontab(hour=3, minute=40)},
     "report-deadlines": {"task": "jinlin.resident_reports.tasks.enforce_deadlines", "schedule": crontab(minute="*/5")},
     # A quarter of the reaper's bound: a dead worker's run is retried within about 1.25 bounds.
-    "reap-stale-runs": {"task": "jinlin.runs.tasks.reap_stale_runs",
-                        "schedule": schedule(timedelta(seconds=max(1.0, get_settings().run_reaper_bound_s / 4)))},
+    "reap-stale-runs": {
+        "task": "jinlin.runs.tasks.reap_stale_runs",
+        "schedule": schedule(timedelta(seconds=max(1.0, get_settings().run_reaper_bound_s / 4))),
+    },
     # Areas that switched the monthly supervision report on get last month's on the 1st (China time).
-    "monthly-supervision-reports": {"task": "jinlin.supervision.tasks.monthly_reports",
-                                    "schedule": crontab(minute=30, hour=6, day_of_month=1)},
-    "clear-moved-out-residents": {"task": "jinlin.households.tasks.clear_expired_records",
-                                  "schedule": crontab(minute=50, hour=3)},
+    "monthly-supervision-reports": {
+        "task": "jinlin.supervision.tasks.monthly_reports",
+        "schedule": crontab(minute=30, hour=6, day_of_month=1),
+    },
+    "clear-moved-out-residents": {
+        "task": "jinlin.households.tasks.clear_expired_records",
+        "schedule": crontab(minute=50, hour=3),
+    },
 }
 
 
@@ -97,6 +105,7 @@ def configure(settings: Settings) -> Celery:
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     return celery_app
+
 
 _loop: asyncio.AbstractEventLoop | None = None
 

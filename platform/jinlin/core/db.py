@@ -101,9 +101,17 @@ def is_transient(exc: BaseException) -> bool:
         import asyncpg
     except ImportError:  # pragma: no cover - asyncpg is a dependency
         return False
-    return isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-                            asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError,
-                            asyncpg.exceptions.TooManyConnectionsError, asyncpg.exceptions.CannotConnectNowError))
+    return isinstance(
+        exc,
+        (
+            asyncpg.PostgresConnectionError,
+            asyncpg.InterfaceError,
+            asyncpg.exceptions.SerializationError,
+            asyncpg.exceptions.DeadlockDetectedError,
+            asyncpg.exceptions.TooManyConnectionsError,
+            asyncpg.exceptions.CannotConnectNowError,
+        ),
+    )
 
 
 def batches(items: Sequence[T], per_item: int = 1) -> Iterator[Sequence[T]]:
@@ -111,7 +119,7 @@ def batches(items: Sequence[T], per_item: int = 1) -> Iterator[Sequence[T]]:
     within both databases' limit on bind parameters (an ``IN (...)`` list: ``per_item=1``)."""
     size = max(1, MAX_BIND_PARAMETERS // max(1, per_item))
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 async def insert_in_batches(table: type[Table], rows: Sequence[Table]) -> None:

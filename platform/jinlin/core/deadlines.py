@@ -13,8 +13,14 @@ from piccolo.columns import Column
 from piccolo.columns.combination import Combinable
 
 
-def is_overdue(now: datetime, *, is_open: bool, respond_by: datetime | None, responded_at: datetime | None,
-               resolve_by: datetime | None) -> bool:
+def is_overdue(
+    now: datetime,
+    *,
+    is_open: bool,
+    respond_by: datetime | None,
+    responded_at: datetime | None,
+    resolve_by: datetime | None,
+) -> bool:
     if not is_open:
         return False
     if resolve_by is not None and now > resolve_by:
@@ -22,8 +28,9 @@ def is_overdue(now: datetime, *, is_open: bool, respond_by: datetime | None, res
     return respond_by is not None and responded_at is None and now > respond_by
 
 
-def overdue_clause(now: datetime, *, open_clause: Combinable, respond_by: Column, responded_at: Column,
-                   resolve_by: Column) -> Combinable:
+def overdue_clause(
+    now: datetime, *, open_clause: Combinable, respond_by: Column, responded_at: Column, resolve_by: Column
+) -> Combinable:
     """The same rule as ``is_overdue`` as a WHERE clause."""
     late_response = (respond_by < now) & responded_at.is_null()
     return open_clause & ((resolve_by < now) | late_response)

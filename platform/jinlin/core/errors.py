@@ -9,8 +9,13 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None, code: str | None = None,
-                 params: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        fields: dict[str, str] | None = None,
+        code: str | None = None,
+        params: dict[str, object] | None = None,
+    ) -> None:
         # ``message`` is an English msgid; with ``params`` it is a template ("The offer has {n} left"), so
         # the catalogs translate it whatever the numbers. The API's envelope carries the English text.
         self.msgid = message
@@ -25,7 +30,9 @@ class DomainError(Exception):
         """The message in the reader's language (pages show this); codes among the values are translated too."""
         from jinlin.core.i18n import gettext, translate
 
-        return translate(self.msgid, None, **{k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()})
+        return translate(
+            self.msgid, None, **{k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        )
 
 
 class Invalid(DomainError):
@@ -83,8 +90,12 @@ class WrongStatus(Conflict):
             text = gettext(key)
             return value if text == key else text
 
-        return translate("{thing} is {current}; cannot {action}", thing=word("thing", self.thing),
-                         current=gettext(self.current), action=word("action", self.action))
+        return translate(
+            "{thing} is {current}; cannot {action}",
+            thing=word("thing", self.thing),
+            current=gettext(self.current),
+            action=word("action", self.action),
+        )
 
 
 class RateLimited(DomainError):

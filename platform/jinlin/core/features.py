@@ -16,7 +16,9 @@ FEATURES = ["auth", "home", "areas", "orgs", "accounts", "audit"]
 def discover_features() -> list[str]:
     """FEATURES first, then any other feature folder with an api.py or pages.py (sorted)."""
     root = Path(jinlin.__file__).parent
-    found = sorted(p.name for p in root.iterdir() if p.is_dir() and ((p / "api.py").exists() or (p / "pages.py").exists()))
+    found = sorted(
+        p.name for p in root.iterdir() if p.is_dir() and ((p / "api.py").exists() or (p / "pages.py").exists())
+    )
     return [f for f in FEATURES if f in found] + [f for f in found if f not in FEATURES]
 
 

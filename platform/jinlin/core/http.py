@@ -26,8 +26,16 @@ from jinlin.core.settings import get_settings
 SESSION_COOKIE = "jinlin_session"
 LOCALE_COOKIE = "jinlin_locale"
 
-_HTTP_CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}
+_HTTP_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "rate_limited",
+}
 
 
 def is_api(request: Request) -> bool:
@@ -60,8 +68,11 @@ def require_json(request: Request) -> None:
     """Refuse a JSON endpoint's body sent as a form or text/plain: a cross-site form can send those
     without a CORS preflight (login CSRF), but not application/json."""
     if request.content_type[0] != "application/json":
-        raise Invalid("Send the body as application/json", {"content-type": "must be application/json"},
-                      code="unsupported_media_type")
+        raise Invalid(
+            "Send the body as application/json",
+            {"content-type": "must be application/json"},
+            code="unsupported_media_type",
+        )
 
 
 def envelope(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -91,7 +102,7 @@ def _validation_fields(exc: ValidationException) -> dict[str, str]:
 def _same_site_referer(request: Request) -> str:
     """The page the user came from (a path on this site), for a "back" link; "" otherwise."""
     referer, base = request.headers.get("referer", ""), str(request.base_url).rstrip("/")
-    path = referer[len(base):] if referer.startswith(base + "/") else ""
+    path = referer[len(base) :] if referer.startswith(base + "/") else ""
     return path if path.startswith("/") and not path.startswith("//") else ""
 
 
@@ -104,8 +115,15 @@ def _error_page(request: Request, status: int, code: str, message: str, fields: 
     principal = getattr(request.state, "principal", None)
     return Template(
         template_name="error.html",
-        context={"status": status, "code": code, "message": message, "fields": fields, "principal": principal,
-                 "locale": current_locale.get(), "back": _same_site_referer(request)},
+        context={
+            "status": status,
+            "code": code,
+            "message": message,
+            "fields": fields,
+            "principal": principal,
+            "locale": current_locale.get(),
+            "back": _same_site_referer(request),
+        },
         status_code=status,
     )
 
@@ -156,7 +174,9 @@ def unique_violation_handler(request: Request, exc: Exception) -> Response:
 
     if type(exc).__name__ == "IntegrityError" and "UNIQUE constraint failed" not in text:
         # SQLite's other integrity errors (a missing referenced row, a NULL): the input, not a race.
-        return domain_error_handler(request, Invalid("Invalid request", {"_form": "refers to something that does not exist"}))
+        return domain_error_handler(
+            request, Invalid("Invalid request", {"_form": "refers to something that does not exist"})
+        )
     name = getattr(exc, "constraint_name", None) or ""
     field = UNIQUE_FIELDS.get(name, "")
     if not field and "UNIQUE constraint failed:" in text:  # SQLite: "... failed: match.need_id, match.offer_id"
@@ -164,8 +184,9 @@ def unique_violation_handler(request: Request, exc: Exception) -> Response:
     if not field and "Key (" in text:  # PostgreSQL: "Key (username)=(x) already exists."
         field = text.split("Key (", 1)[1].split(")", 1)[0].split(",")[-1].strip()
 
-    return domain_error_handler(request, Conflict("Already exists", {field or "_form": "already exists"},
-                                                  code="duplicate"))
+    return domain_error_handler(
+        request, Conflict("Already exists", {field or "_form": "already exists"}, code="duplicate")
+    )
 
 
 def _unique_errors() -> tuple[type[Exception], ...]:
@@ -223,8 +244,12 @@ async def provide_principal(request: Request) -> Principal:
     if principal is None:
         raise NotAuthenticated("Log in first")
     path = request.url.path
-    if principal.must_change_password and not is_api(request) and not path.startswith(
-            _OPEN_WITH_ONE_TIME_PASSWORD) and path != f"/accounts/{principal.account_id}":
+    if (
+        principal.must_change_password
+        and not is_api(request)
+        and not path.startswith(_OPEN_WITH_ONE_TIME_PASSWORD)
+        and path != f"/accounts/{principal.account_id}"
+    ):
         raise MustChangePassword("Choose your own password first")
     return principal
 

@@ -64,7 +64,7 @@ def ngettext(singular: str, plural: str, n: int, locale: str | None = None) -> s
 
 
 def relative_time(delta: timedelta, locale: str | None = None) -> str:
-    """"3 hours", "2 days" in the locale's words (Babel), rounded to the largest sensible unit."""
+    """ "3 hours", "2 days" in the locale's words (Babel), rounded to the largest sensible unit."""
     return format_timedelta(delta, threshold=2, format="short", locale=babel_locale(locale or current_locale.get()))
 
 

@@ -10,15 +10,17 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType
 ENVELOPE = Schema(
     type=OpenAPIType.OBJECT,
     required=["error"],
-    properties={"error": Schema(
-        type=OpenAPIType.OBJECT,
-        required=["code", "message", "fields"],
-        properties={
-            "code": Schema(type=OpenAPIType.STRING),
-            "message": Schema(type=OpenAPIType.STRING),
-            "fields": Schema(type=OpenAPIType.OBJECT, additional_properties=Schema(type=OpenAPIType.STRING)),
-        },
-    )},
+    properties={
+        "error": Schema(
+            type=OpenAPIType.OBJECT,
+            required=["code", "message", "fields"],
+            properties={
+                "code": Schema(type=OpenAPIType.STRING),
+                "message": Schema(type=OpenAPIType.STRING),
+                "fields": Schema(type=OpenAPIType.OBJECT, additional_properties=Schema(type=OpenAPIType.STRING)),
+            },
+        )
+    },
     description="The error envelope: a code, a message and {field: reason}",
 )
 

@@ -33,7 +33,7 @@ class PageRequest:
 
     def page_of(self, items: list[Any]) -> Page[Any]:
         """One page of a list already in hand (filtered in Python for scope)."""
-        return self.page(items[self.offset:self.offset + self.limit], len(items))
+        return self.page(items[self.offset : self.offset + self.limit], len(items))
 
 
 def encode_cursor(offset: int) -> str:

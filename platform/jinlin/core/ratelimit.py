@@ -51,11 +51,11 @@ def _client(url: str) -> Any:
     return _redis_clients[key]
 
 
-async def _allow_redis(url: str, key: str, capacity: int, rate: float, cost: int, now: float,
-                       per_seconds: float) -> bool:
+async def _allow_redis(
+    url: str, key: str, capacity: int, rate: float, cost: int, now: float, per_seconds: float
+) -> bool:
     client = _client(url)
-    taken = await client.eval(_LUA, 1, KEY_PREFIX + key, capacity, rate, cost, now,
-                              int(per_seconds * 1000) + 1000)
+    taken = await client.eval(_LUA, 1, KEY_PREFIX + key, capacity, rate, cost, now, int(per_seconds * 1000) + 1000)
     return bool(taken)
 
 
@@ -64,7 +64,10 @@ async def _allow_db(key: str, capacity: int, rate: float, cost: int, now: float,
 
     await RateBucket.raw(
         "INSERT INTO rate_bucket (name, tokens, stamp, idle_at) VALUES ({}, {}, {}, {}) ON CONFLICT (name) DO NOTHING",
-        key, float(capacity), now, now + per_seconds,
+        key,
+        float(capacity),
+        now,
+        now + per_seconds,
     )
     # The refill never goes backwards: a parallel attempt that read the clock earlier adds nothing.
     gained = "(CASE WHEN {} > stamp THEN ({} - stamp) * {} ELSE 0 END)"
@@ -74,7 +77,14 @@ async def _allow_db(key: str, capacity: int, rate: float, cost: int, now: float,
     rows = await RateBucket.raw(
         f"UPDATE rate_bucket SET tokens = {refilled} - {{}}, stamp = CASE WHEN {{}} > stamp THEN {{}} ELSE stamp END, "
         f"idle_at = {{}} WHERE name = {{}} AND {refilled} >= {{}} RETURNING name",
-        *refill_args, float(cost), now, now, now + per_seconds, key, *refill_args, float(cost),
+        *refill_args,
+        float(cost),
+        now,
+        now,
+        now + per_seconds,
+        key,
+        *refill_args,
+        float(cost),
     )
     return bool(rows)
 
@@ -107,7 +117,11 @@ async def refund(key: str, *, capacity: int, cost: int = 1) -> None:
 
     await RateBucket.raw(
         "UPDATE rate_bucket SET tokens = CASE WHEN tokens + {} > {} THEN {} ELSE tokens + {} END WHERE name = {}",
-        float(cost), float(capacity), float(capacity), float(cost), key,
+        float(cost),
+        float(capacity),
+        float(capacity),
+        float(cost),
+        key,
     )
 
 

@@ -55,8 +55,9 @@ MIN_PASSWORD = 10
 @cache
 def _common_passwords() -> frozenset[str]:
     path = Path(__file__).with_name("common_passwords.txt")
-    return frozenset(line.strip().lower() for line in path.read_text().splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def password_problem(password: str, username: str = "") -> str | None:

@@ -142,8 +142,9 @@ def _proxies(env: dict[str, str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv
     try:
         return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in raw.split(",") if p.strip())
     except ValueError as exc:
-        raise SettingsError(f"JINLIN_TRUSTED_PROXIES: expected addresses or networks separated by commas ({exc})") \
-            from exc
+        raise SettingsError(
+            f"JINLIN_TRUSTED_PROXIES: expected addresses or networks separated by commas ({exc})"
+        ) from exc
 
 
 def _time_zone(env: dict[str, str]) -> str:
@@ -216,8 +217,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         report_reminder_shares=_shares(env, "JINLIN_REPORT_REMINDER_SHARES", (0.5, 0.9)),
         run_reaper_bound_s=_int(env, "JINLIN_RUN_REAPER_BOUND_S", 120, minimum=2),
         pii_keys=_pii_keys(env, var_dir),
-        pii_hash_key=_decode_key("JINLIN_PII_HASH_KEY",
-                                 env.get("JINLIN_PII_HASH_KEY") or _keys_from_var(var_dir, "pii_hash_key")),
+        pii_hash_key=_decode_key(
+            "JINLIN_PII_HASH_KEY", env.get("JINLIN_PII_HASH_KEY") or _keys_from_var(var_dir, "pii_hash_key")
+        ),
         pii_retention_days=_int(env, "JINLIN_PII_RETENTION_DAYS", 1095),
     )
 

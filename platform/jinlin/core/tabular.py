@@ -38,8 +38,10 @@ class ImportRejected(Invalid):
         from jinlin.core.i18n import translate
 
         # in the reader's language, in the API too: a county office reads these lists row by row
-        errors = [RowError(e.row, e.column, translate(e.reason, **e.params) if e.params else field_message(e.reason))
-                  for e in errors]
+        errors = [
+            RowError(e.row, e.column, translate(e.reason, **e.params) if e.params else field_message(e.reason))
+            for e in errors
+        ]
         fields: dict[str, str] = {}
         for e in errors[:50]:  # every problem of a row, not just its last
             key = f"row {e.row}"
@@ -136,8 +138,9 @@ def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]
     return out
 
 
-def row_body(number: int, values: dict[str, Any], struct: type[msgspec.Struct], headers: dict[str, str],
-             errors: list[RowError]) -> Any | None:
+def row_body(
+    number: int, values: dict[str, Any], struct: type[msgspec.Struct], headers: dict[str, str], errors: list[RowError]
+) -> Any | None:
     """One parsed row as the API's own request Struct, so an import accepts exactly what the API accepts
     (lengths, ranges, dates, NUL); a refusal becomes a RowError under the column's header."""
     from jinlin.core.forms import split_validation_error
@@ -159,7 +162,7 @@ IMPORT_BATCH = 50
 
 def batches(items: Sequence[Any], size: int = IMPORT_BATCH) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 async def yield_to_writers() -> None:

@@ -19,14 +19,23 @@ async def prune_body() -> dict[str, int]:
     from jinlin.notifications.tables import Notification
 
     now = clock.now()
-    tokens = await AuthToken.delete().where(
-        (AuthToken.expires_at < now - TOKEN_GRACE) | (AuthToken.revoked_at < now - TOKEN_GRACE)
-    ).returning(AuthToken.id)
+    tokens = (
+        await AuthToken.delete()
+        .where((AuthToken.expires_at < now - TOKEN_GRACE) | (AuthToken.revoked_at < now - TOKEN_GRACE))
+        .returning(AuthToken.id)
+    )
     failures = await LoginFailure.delete().where(LoginFailure.at < now - timedelta(hours=1)).returning(LoginFailure.id)
-    read = await Notification.delete().where(Notification.read_at < now - READ_NOTIFICATIONS_KEPT) \
+    read = (
+        await Notification.delete()
+        .where(Notification.read_at < now - READ_NOTIFICATIONS_KEPT)
         .returning(Notification.id)
-    return {"rate_buckets": await ratelimit.prune(), "auth_tokens": len(tokens), "login_failures": len(failures),
-            "notifications": len(read)}
+    )
+    return {
+        "rate_buckets": await ratelimit.prune(),
+        "auth_tokens": len(tokens),
+        "login_failures": len(failures),
+        "notifications": len(read),
+    }
 
 
 @celery_app.task(name="jinlin.core.tasks.prune", acks_late=True)

@@ -12,19 +12,36 @@ from jinlin.fairness.schemas import CommunityHelpOut, FairnessOut, FairnessSumma
 
 
 def community_out(c: service.CommunityHelp, weakest: set[int]) -> CommunityHelpOut:
-    return CommunityHelpOut(id=c.id, name=c.name, weakness_index=c.weakness, population=c.population,
-                            needs=c.needs, help=c.help, help_per_1000=c.help_per_1000, met_share=c.met_share,
-                            red_orange=c.red_orange, red_orange_met=c.red_orange_met, twinned=c.twinned,
-                            weakest=c.id in weakest)
+    return CommunityHelpOut(
+        id=c.id,
+        name=c.name,
+        weakness_index=c.weakness,
+        population=c.population,
+        needs=c.needs,
+        help=c.help,
+        help_per_1000=c.help_per_1000,
+        met_share=c.met_share,
+        red_orange=c.red_orange,
+        red_orange_met=c.red_orange_met,
+        twinned=c.twinned,
+        weakest=c.id in weakest,
+    )
 
 
 def fairness_out(f: service.Fairness) -> FairnessOut:
     weakest = set(f.weakest_ids)
-    return FairnessOut(area_id=f.area["id"], area_name=f.area["name"], period=f.period,
-                       weakest_share=f.weakest_share, average_share=f.average_share, gini=f.gini,
-                       weakest_count=len(f.weakest_ids), weakest_twinned=f.weakest_twinned,
-                       least_helped=[community_out(c, weakest) for c in f.least_helped],
-                       communities=[community_out(c, weakest) for c in f.communities])
+    return FairnessOut(
+        area_id=f.area["id"],
+        area_name=f.area["name"],
+        period=f.period,
+        weakest_share=f.weakest_share,
+        average_share=f.average_share,
+        gini=f.gini,
+        weakest_count=len(f.weakest_ids),
+        weakest_twinned=f.weakest_twinned,
+        least_helped=[community_out(c, weakest) for c in f.least_helped],
+        communities=[community_out(c, weakest) for c in f.communities],
+    )
 
 
 def summary(f: service.Fairness) -> FairnessSummary:
@@ -32,8 +49,9 @@ def summary(f: service.Fairness) -> FairnessSummary:
 
 
 @get("/fairness", tags=["reports"])
-async def fairness(principal: NamedDependency[Principal], area_id: FromQuery[int | None] = None,
-                   period: FromQuery[str | None] = None) -> FairnessOut:
+async def fairness(
+    principal: NamedDependency[Principal], area_id: FromQuery[int | None] = None, period: FromQuery[str | None] = None
+) -> FairnessOut:
     """The fairness figures of an area (county and street staff) for a period (YYYY, YYYY-Qn, YYYY-MM)."""
     return fairness_out(await service.fairness(principal, area_id, period))
 

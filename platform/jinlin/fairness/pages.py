@@ -15,8 +15,9 @@ from jinlin.fairness import service
 
 
 @get("/fairness", include_in_schema=False)
-async def fairness_page(principal: NamedDependency[Principal], area_id: FromQuery[int | None] = None,
-                        period: FromQuery[str | None] = None) -> Template:
+async def fairness_page(
+    principal: NamedDependency[Principal], area_id: FromQuery[int | None] = None, period: FromQuery[str | None] = None
+) -> Template:
     f = await service.fairness(principal, area_id, period)
     return render("fairness/index.html", principal, f=f, weakest=set(f.weakest_ids))
 

@@ -73,7 +73,7 @@ def quartile_size(n: int) -> int:
 
 def weakest_quartile(rows: list[CommunityHelp]) -> list[CommunityHelp]:
     """The ⌈n/4⌉ weakest communities (ties: by name, then id, so the choice is stable)."""
-    return sorted(rows, key=lambda r: (-r.weakness, r.name, r.id))[:quartile_size(len(rows))]
+    return sorted(rows, key=lambda r: (-r.weakness, r.name, r.id))[: quartile_size(len(rows))]
 
 
 def gini(values: list[float]) -> float | None:
@@ -95,17 +95,22 @@ def share(met: float, asked: int) -> float | None:
 def _met(extra: str = "0") -> str:
     """SQL: the share (0-1) of a need's quantity that is met, with ``extra`` more quantity promised."""
     best = "(CASE WHEN n.quantity_done > n.quantity_matched THEN n.quantity_done ELSE n.quantity_matched END)"
-    return (f"(CASE WHEN n.status IN ('resolved', 'closed') THEN 1.0 WHEN {best} + {extra} >= n.quantity THEN 1.0 "
-            f"ELSE 1.0 * ({best} + {extra}) / n.quantity END)")
+    return (
+        f"(CASE WHEN n.status IN ('resolved', 'closed') THEN 1.0 WHEN {best} + {extra} >= n.quantity THEN 1.0 "
+        f"ELSE 1.0 * ({best} + {extra}) / n.quantity END)"
+    )
 
 
-async def _needs_by_community(path: str, start: datetime, end: datetime,
-                              run_id: int | None = None) -> dict[int, dict[str, Any]]:
+async def _needs_by_community(
+    path: str, start: datetime, end: datetime, run_id: int | None = None
+) -> dict[int, dict[str, Any]]:
     proposals, extra, args = "", "0", [f"{path}%", start, end]
     if run_id is not None:
         # The run's proposals not yet accepted (accepted ones are in quantity_matched already).
-        proposals = ('LEFT JOIN (SELECT need_id, SUM(quantity) AS q FROM "match" WHERE run_id = {} '
-                     "AND status = 'proposed' GROUP BY need_id) p ON p.need_id = n.id ")
+        proposals = (
+            'LEFT JOIN (SELECT need_id, SUM(quantity) AS q FROM "match" WHERE run_id = {} '
+            "AND status = 'proposed' GROUP BY need_id) p ON p.need_id = n.id "
+        )
         extra, args = "COALESCE(p.q, 0)", [run_id, *args]
     rows = await Area.raw(
         f"SELECT n.community_id AS c, COUNT(*) AS needs, SUM({_met(extra)}) AS met, "
@@ -114,38 +119,50 @@ async def _needs_by_community(path: str, start: datetime, end: datetime,
         f'FROM "need" n {proposals}JOIN "organization" co ON co.id = n.community_id JOIN "area" ca ON ca.id = co.area '
         "WHERE ca.path LIKE {} AND n.published_at >= {} AND n.published_at < {} "
         "AND n.status NOT IN ('draft', 'cancelled') AND n.quantity > 0 GROUP BY n.community_id",
-        *args)
+        *args,
+    )
     return {r["c"]: r for r in rows}
 
 
 async def _communities(path: str, year: int) -> list[CommunityHelp]:
     from jinlin.orgs.tables import Organization
 
-    orgs = await Organization.select(Organization.id, Organization.name,
-                                     Organization.area.population.as_alias("area_population")).where(
-        (Organization.kind == "community") & Organization.area.path.like(f"{path}%")).order_by(Organization.id)
+    orgs = (
+        await Organization.select(
+            Organization.id, Organization.name, Organization.area.population.as_alias("area_population")
+        )
+        .where((Organization.kind == "community") & Organization.area.path.like(f"{path}%"))
+        .order_by(Organization.id)
+    )
     ids = [o["id"] for o in orgs]
     if not ids:
         return []
-    profiles = {p["community_id"]: p for p in await CommunityProfile.select().where(
-        CommunityProfile.community_id.is_in(ids))}
+    profiles = {
+        p["community_id"]: p for p in await CommunityProfile.select().where(CommunityProfile.community_id.is_in(ids))
+    }
     computed = await weakness.need_parts(ids)
-    twinned = {t["community_id"] for t in await Twinning.select(Twinning.community_id).where(
-        Twinning.community_id.is_in(ids) & ((Twinning.status == "active")
-                                            | ((Twinning.period == year) & (Twinning.status == "ended"))))}
+    twinned = {
+        t["community_id"]
+        for t in await Twinning.select(Twinning.community_id).where(
+            Twinning.community_id.is_in(ids)
+            & ((Twinning.status == "active") | ((Twinning.period == year) & (Twinning.status == "ended")))
+        )
+    }
     blank = {"population": 0, "grid_workers": 0, "funding_gap": 0, "facility_gap": 0.0}
     out = []
     for o in orgs:
         profile = profiles.get(o["id"], blank)
         population = profile["population"] or o["area_population"] or None
         index = weakness.index(weakness.parts(profile, computed.get(o["id"], {})))
-        out.append(CommunityHelp(id=o["id"], name=o["name"], weakness=index, population=population,
-                                 twinned=o["id"] in twinned))
+        out.append(
+            CommunityHelp(id=o["id"], name=o["name"], weakness=index, population=population, twinned=o["id"] in twinned)
+        )
     return out
 
 
-def combine(area: dict[str, Any], label: str, communities: list[CommunityHelp],
-            needs: dict[int, dict[str, Any]]) -> Fairness:
+def combine(
+    area: dict[str, Any], label: str, communities: list[CommunityHelp], needs: dict[int, dict[str, Any]]
+) -> Fairness:
     for c in communities:
         row = needs.get(c.id)
         if row:
@@ -155,11 +172,16 @@ def combine(area: dict[str, Any], label: str, communities: list[CommunityHelp],
     with_people = [c.help_per_1000 for c in communities if c.help_per_1000 is not None]
     least = sorted((c for c in communities if c.needs), key=lambda c: (c.met_share, -c.weakness, c.name))
     return Fairness(
-        area=area, period=label, communities=communities, weakest_ids=[c.id for c in weakest],
+        area=area,
+        period=label,
+        communities=communities,
+        weakest_ids=[c.id for c in weakest],
         weakest_share=share(sum(c.red_orange_met for c in weakest), sum(c.red_orange for c in weakest)),
         average_share=share(sum(c.red_orange_met for c in communities), sum(c.red_orange for c in communities)),
-        gini=gini(with_people), weakest_twinned=sum(1 for c in weakest if c.twinned),
-        least_helped=least[:LEAST_HELPED])
+        gini=gini(with_people),
+        weakest_twinned=sum(1 for c in weakest if c.twinned),
+        least_helped=least[:LEAST_HELPED],
+    )
 
 
 async def _area(principal: Principal, area_id: int | None) -> dict[str, Any]:

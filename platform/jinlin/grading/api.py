@@ -30,8 +30,9 @@ class RoundController(Controller):
     tags = ["grading"]
 
     @get("/")
-    async def list_rounds(self, principal: NamedDependency[Principal],
-                          paging: NamedDependency[PageRequest]) -> Page[RoundOut]:
+    async def list_rounds(
+        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest]
+    ) -> Page[RoundOut]:
         """The rounds of the caller's county, newest first."""
         return paging.page_of(await service.list_rounds(principal))
 
@@ -50,14 +51,16 @@ class RoundController(Controller):
         return await service.close_round(principal, round_id)
 
     @get("/{round_id:int}/assignments")
-    async def assignments(self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-                          round_id: FromPath[int]) -> Page[AssignmentOut]:
+    async def assignments(
+        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], round_id: FromPath[int]
+    ) -> Page[AssignmentOut]:
         """Who the caller's organisations grade (grading staff: all in their area)."""
         return paging.page_of(await service.list_assignments(principal, round_id))
 
     @get("/{round_id:int}/results")
-    async def results(self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-                      round_id: FromPath[int]) -> Page[ResultOut]:
+    async def results(
+        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], round_id: FromPath[int]
+    ) -> Page[ResultOut]:
         """Grades and ranks: every one in a grading staff member's area, else the caller's own organisations'."""
         return paging.page_of(await service.round_results(principal, round_id))
 
@@ -72,41 +75,47 @@ class AssignmentController(Controller):
     tags = ["grading"]
 
     @get("/{assignment_id:int}")
-    async def get_assignment(self, principal: NamedDependency[Principal],
-                             assignment_id: FromPath[int]) -> AssignmentOut:
+    async def get_assignment(
+        self, principal: NamedDependency[Principal], assignment_id: FromPath[int]
+    ) -> AssignmentOut:
         """One assignment with its evidence and suggested scores."""
         return (await service.get_assignment(principal, assignment_id))[0]
 
     @post("/{assignment_id:int}/grade")
-    async def grade(self, principal: NamedDependency[Principal], assignment_id: FromPath[int],
-                    data: JSONBody[GradeIn]) -> AssignmentOut:
+    async def grade(
+        self, principal: NamedDependency[Principal], assignment_id: FromPath[int], data: JSONBody[GradeIn]
+    ) -> AssignmentOut:
         """Grade once; scores that differ from the suggested ones need ``override_reason``."""
         return await service.grade(principal, assignment_id, data)
 
     @post("/{assignment_id:int}/reply")
-    async def reply(self, principal: NamedDependency[Principal], assignment_id: FromPath[int],
-                    data: JSONBody[ReplyIn]) -> OpinionOut:
+    async def reply(
+        self, principal: NamedDependency[Principal], assignment_id: FromPath[int], data: JSONBody[ReplyIn]
+    ) -> OpinionOut:
         """The graded organisation's one reply to the opinion (after the round has closed)."""
         return await service.reply(principal, assignment_id, data.body)
 
 
 @get("/organizations/{organization_id:int}/grading", tags=["grading"])
-async def organization_grading(principal: NamedDependency[Principal], organization_id: FromPath[int],
-                               round_id: FromQuery[int | None] = None) -> OrganizationGradingOut:
+async def organization_grading(
+    principal: NamedDependency[Principal], organization_id: FromPath[int], round_id: FromQuery[int | None] = None
+) -> OrganizationGradingOut:
     """An organisation's grade and the opinions addressed to it (latest round unless ``round_id``)."""
     return await service.organization_grading(principal, organization_id, round_id)
 
 
 @get("/grading-settings/{county_id:int}", tags=["grading"])
-async def get_settings(principal: NamedDependency[Principal], county_id: FromPath[int],
-                       year: FromQuery[int | None] = None) -> SettingsOut:
+async def get_settings(
+    principal: NamedDependency[Principal], county_id: FromPath[int], year: FromQuery[int | None] = None
+) -> SettingsOut:
     """The settings in force for ``year`` (default: this year)."""
     return await service.get_settings(principal, county_id, year)
 
 
 @put("/grading-settings/{county_id:int}", tags=["grading"])
-async def put_settings(principal: NamedDependency[Principal], county_id: FromPath[int],
-                       data: JSONBody[SettingsIn]) -> SettingsOut:
+async def put_settings(
+    principal: NamedDependency[Principal], county_id: FromPath[int], data: JSONBody[SettingsIn]
+) -> SettingsOut:
     """A new version of the settings, in force from ``year_from`` (never for a year already closed)."""
     return await service.put_settings(principal, county_id, data)
 

@@ -13,17 +13,31 @@ from jinlin.grading.tables import GradingRound, GradingSettings
 # Evidence components a rubric item can draw its suggested score from (jinlin.grading.evidence).
 COMPONENTS = ("ratings", "call_delay", "pledges_fulfilled", "on_time", "activity_hours", "twinning")
 DEFAULT_RUBRIC: list[dict[str, Any]] = [
-    {"key": "responsiveness", "label": "Responsiveness", "weight": 1.0,
-     "sources": ["call_delay", "pledges_fulfilled", "on_time"]},
+    {
+        "key": "responsiveness",
+        "label": "Responsiveness",
+        "weight": 1.0,
+        "sources": ["call_delay", "pledges_fulfilled", "on_time"],
+    },
     {"key": "quality", "label": "Quality", "weight": 1.0, "sources": ["ratings", "on_time"]},
-    {"key": "cooperation", "label": "Cooperation", "weight": 1.0,
-     "sources": ["activity_hours", "twinning", "pledges_fulfilled"]},
+    {
+        "key": "cooperation",
+        "label": "Cooperation",
+        "weight": 1.0,
+        "sources": ["activity_hours", "twinning", "pledges_fulfilled"],
+    },
 ]
 DEFAULT_THRESHOLDS = {"excellent": 4.5, "good": 3.5, "fair": 2.5}
 GRADES = ("excellent", "good", "fair", "poor")  # 优秀 良好 一般 较差
-DEFAULT_SCORECARD_WEIGHTS = {"response_rate": 1.0, "resolution_rate": 1.0, "on_time_rate": 1.0,
-                             "satisfaction_rate": 1.0, "calls_answered": 1.0, "twinning_active": 0.5,
-                             "grading": 2.0}
+DEFAULT_SCORECARD_WEIGHTS = {
+    "response_rate": 1.0,
+    "resolution_rate": 1.0,
+    "on_time_rate": 1.0,
+    "satisfaction_rate": 1.0,
+    "calls_answered": 1.0,
+    "twinning_active": 0.5,
+    "grading": 2.0,
+}
 
 
 @dataclass(frozen=True)
@@ -49,28 +63,41 @@ class Config:
 
 
 def _from_row(row: dict[str, Any]) -> Config:
-    return Config(rubric=row["rubric"] or [dict(i) for i in DEFAULT_RUBRIC],
-                  thresholds={**DEFAULT_THRESHOLDS, **(row["thresholds"] or {})},
-                  scorecard_weights=row["scorecard_weights"] or dict(DEFAULT_SCORECARD_WEIGHTS),
-                  show_grader=row["show_grader"], version_id=row["id"], year_from=row["year_from"])
+    return Config(
+        rubric=row["rubric"] or [dict(i) for i in DEFAULT_RUBRIC],
+        thresholds={**DEFAULT_THRESHOLDS, **(row["thresholds"] or {})},
+        scorecard_weights=row["scorecard_weights"] or dict(DEFAULT_SCORECARD_WEIGHTS),
+        show_grader=row["show_grader"],
+        version_id=row["id"],
+        year_from=row["year_from"],
+    )
 
 
 async def config_for(county_id: int, year: int) -> Config:
     """The version in force for ``year``: the latest one whose ``year_from`` is at most ``year``."""
-    row = await GradingSettings.select().where(
-        (GradingSettings.county == county_id) & (GradingSettings.year_from <= year)
-    ).order_by(GradingSettings.year_from, ascending=False).order_by(GradingSettings.id, ascending=False) \
-        .first().output(load_json=True)
+    row = (
+        await GradingSettings.select()
+        .where((GradingSettings.county == county_id) & (GradingSettings.year_from <= year))
+        .order_by(GradingSettings.year_from, ascending=False)
+        .order_by(GradingSettings.id, ascending=False)
+        .first()
+        .output(load_json=True)
+    )
     return _from_row(row) if row else Config()
 
 
 async def history(county_id: int) -> list[dict[str, Any]]:
-    return await GradingSettings.select().where(GradingSettings.county == county_id) \
-        .order_by(GradingSettings.year_from, ascending=False).order_by(GradingSettings.id, ascending=False) \
+    return (
+        await GradingSettings.select()
+        .where(GradingSettings.county == county_id)
+        .order_by(GradingSettings.year_from, ascending=False)
+        .order_by(GradingSettings.id, ascending=False)
         .output(load_json=True)
+    )
 
 
 async def closed_years(county_id: int) -> set[int]:
     rows = await GradingRound.select(GradingRound.year).where(
-        (GradingRound.county == county_id) & (GradingRound.status == "closed"))
+        (GradingRound.county == county_id) & (GradingRound.status == "closed")
+    )
     return {r["year"] for r in rows}

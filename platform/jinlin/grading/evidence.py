@@ -55,39 +55,63 @@ async def collect(county_path: str, start: datetime, end: datetime, year: int) -
     def at(c: int, u: int) -> PairEvidence:
         return out.setdefault((c, u), PairEvidence())
 
-    for r in await _raw(_sql(
-        'SELECT r.community AS c, r.organization AS u FROM "registration" r '
-        'JOIN "organization" uo ON uo.id = r.organization {community_join} '
-        f"AND r.kind = 'unit' AND uo.kind IN {_UNITS} AND r.registered_at < {{}} "
-        "AND (r.ended_at IS NULL OR r.ended_at >= {}) GROUP BY r.community, r.organization", "r.community"),
-            like, end, start):
+    for r in await _raw(
+        _sql(
+            'SELECT r.community AS c, r.organization AS u FROM "registration" r '
+            'JOIN "organization" uo ON uo.id = r.organization {community_join} '
+            f"AND r.kind = 'unit' AND uo.kind IN {_UNITS} AND r.registered_at < {{}} "
+            "AND (r.ended_at IS NULL OR r.ended_at >= {}) GROUP BY r.community, r.organization",
+            "r.community",
+        ),
+        like,
+        end,
+        start,
+    ):
         at(r["c"], r["u"]).basis.add("registered")
-    for r in await _raw(_sql(
-        'SELECT k.issuer_id AS c, cr.organization_id AS u, COUNT(*) AS n, SUM(cr.delay_s) AS delay, '
-        "SUM(CASE WHEN cr.status = 'matched' THEN 1 ELSE 0 END) AS matched "
-        'FROM "call_response" cr JOIN "call" k ON k.id = cr.call_id JOIN "organization" uo ON uo.id = cr.organization_id '
-        f"{{community_join}} AND uo.kind IN {_UNITS} AND cr.status <> 'withdrawn' "
-        "AND cr.created_at >= {} AND cr.created_at < {} GROUP BY k.issuer_id, cr.organization_id", "k.issuer_id"),
-            like, start, end):
+    for r in await _raw(
+        _sql(
+            "SELECT k.issuer_id AS c, cr.organization_id AS u, COUNT(*) AS n, SUM(cr.delay_s) AS delay, "
+            "SUM(CASE WHEN cr.status = 'matched' THEN 1 ELSE 0 END) AS matched "
+            'FROM "call_response" cr JOIN "call" k ON k.id = cr.call_id JOIN "organization" uo ON uo.id = cr.organization_id '
+            f"{{community_join}} AND uo.kind IN {_UNITS} AND cr.status <> 'withdrawn' "
+            "AND cr.created_at >= {} AND cr.created_at < {} GROUP BY k.issuer_id, cr.organization_id",
+            "k.issuer_id",
+        ),
+        like,
+        start,
+        end,
+    ):
         e = at(r["c"], r["u"])
         e.basis.add("called")
         e.pledges, e.pledge_delay_s, e.pledges_matched = int(r["n"]), int(r["delay"] or 0), int(r["matched"] or 0)
-    for r in await _raw(_sql(
-        'SELECT m.community_id AS c, m.provider_id AS u, COUNT(*) AS n, '
-        "SUM(CASE WHEN m.status = 'completed' AND (nd.resolve_by IS NULL OR m.completed_at <= nd.resolve_by) "
-        'THEN 1 ELSE 0 END) AS on_time FROM "match" m JOIN "need" nd ON nd.id = m.need_id '
-        'JOIN "organization" uo ON uo.id = m.provider_id '
-        f"{{community_join}} AND uo.kind IN {_UNITS} AND m.status IN ('accepted', 'in_progress', 'completed') "
-        "AND m.created_at >= {} AND m.created_at < {} GROUP BY m.community_id, m.provider_id", "m.community_id"),
-            like, start, end):
+    for r in await _raw(
+        _sql(
+            "SELECT m.community_id AS c, m.provider_id AS u, COUNT(*) AS n, "
+            "SUM(CASE WHEN m.status = 'completed' AND (nd.resolve_by IS NULL OR m.completed_at <= nd.resolve_by) "
+            'THEN 1 ELSE 0 END) AS on_time FROM "match" m JOIN "need" nd ON nd.id = m.need_id '
+            'JOIN "organization" uo ON uo.id = m.provider_id '
+            f"{{community_join}} AND uo.kind IN {_UNITS} AND m.status IN ('accepted', 'in_progress', 'completed') "
+            "AND m.created_at >= {} AND m.created_at < {} GROUP BY m.community_id, m.provider_id",
+            "m.community_id",
+        ),
+        like,
+        start,
+        end,
+    ):
         e = at(r["c"], r["u"])
         e.basis.add("matched")
         e.matches, e.matches_on_time = int(r["n"]), int(r["on_time"] or 0)
-    for r in await _raw(_sql(
-        'SELECT t.community_id AS c, t.helper_id AS u, MIN(t.status) AS status FROM "twinning" t '
-        'JOIN "organization" uo ON uo.id = t.helper_id '
-        f"{{community_join}} AND uo.kind IN {_UNITS} AND t.period = {{}} AND t.status IN ('active', 'ended') "
-        "GROUP BY t.community_id, t.helper_id", "t.community_id"), like, year):
+    for r in await _raw(
+        _sql(
+            'SELECT t.community_id AS c, t.helper_id AS u, MIN(t.status) AS status FROM "twinning" t '
+            'JOIN "organization" uo ON uo.id = t.helper_id '
+            f"{{community_join}} AND uo.kind IN {_UNITS} AND t.period = {{}} AND t.status IN ('active', 'ended') "
+            "GROUP BY t.community_id, t.helper_id",
+            "t.community_id",
+        ),
+        like,
+        year,
+    ):
         e = at(r["c"], r["u"])
         e.basis.add("twinned")
         e.twinning = r["status"]
@@ -98,9 +122,13 @@ async def collect(county_path: str, start: datetime, end: datetime, year: int) -
         'SELECT co.id AS c, act.organizer AS u, SUM(s.minutes) AS minutes FROM "signup" s '
         'JOIN "shift" sh ON sh.id = s.shift JOIN "activity" act ON act.id = sh.activity '
         'JOIN "area" aa ON aa.id = act.area JOIN "organization" co ON co.kind = \'community\' '
-        'JOIN "area" ca ON ca.id = co.area AND aa.path LIKE ca.path || \'%\' '
+        "JOIN \"area\" ca ON ca.id = co.area AND aa.path LIKE ca.path || '%' "
         "WHERE s.status = 'completed' AND s.minutes IS NOT NULL AND ca.path LIKE {} "
-        "AND sh.starts_at >= {} AND sh.starts_at < {} GROUP BY co.id, act.organizer", like, start, end):
+        "AND sh.starts_at >= {} AND sh.starts_at < {} GROUP BY co.id, act.organizer",
+        like,
+        start,
+        end,
+    ):
         if (r["c"], r["u"]) in out:
             out[(r["c"], r["u"])].minutes = int(r["minutes"] or 0)
     for r in await _raw(
@@ -109,12 +137,17 @@ async def collect(county_path: str, start: datetime, end: datetime, year: int) -
         "WHERE r.subject_type IN ('match', 'twinning') AND r.rater_organization_id IS NOT NULL "
         "AND r.ratee_organization_id IS NOT NULL AND r.created_at >= {} AND r.created_at < {} "
         # The blind rule: only ratings already visible (both sides rated, or the window closed) count.
-        "AND (r.window_closes_at <= {} OR EXISTS (SELECT 1 FROM \"rating\" o WHERE o.subject_type = r.subject_type "
+        'AND (r.window_closes_at <= {} OR EXISTS (SELECT 1 FROM "rating" o WHERE o.subject_type = r.subject_type '
         "AND o.subject_id = r.subject_id AND o.rater_side <> r.rater_side)) "
         "GROUP BY r.subject_type, r.rater_organization_id, r.ratee_organization_id",
-            start, end, clock.now()):
-        for pair, direction in (((r["rater"], r["ratee"]), "community_to_unit"),
-                                ((r["ratee"], r["rater"]), "unit_to_community")):
+        start,
+        end,
+        clock.now(),
+    ):
+        for pair, direction in (
+            ((r["rater"], r["ratee"]), "community_to_unit"),
+            ((r["ratee"], r["rater"]), "unit_to_community"),
+        ):
             if pair in out:
                 if r["st"] == "match":
                     out[pair].ratings[direction] = (int(r["n"]), int(r["total"]))
@@ -167,11 +200,14 @@ def evidence_view(e: PairEvidence, direction: str) -> dict[str, Any]:
     n, total = e.ratings.get(direction, (0, 0))
     return {
         "basis": sorted(e.basis),
-        "ratings": n, "rating_mean": round(total / n, 2) if n else None,
+        "ratings": n,
+        "rating_mean": round(total / n, 2) if n else None,
         "pledges": e.pledges if direction == "community_to_unit" else 0,
         "pledge_delay_h": round(e.pledge_delay_s / e.pledges / 3600, 1) if e.pledges else None,
         "pledges_matched": e.pledges_matched if direction == "community_to_unit" else 0,
-        "matches": e.matches, "matches_on_time": e.matches_on_time,
+        "matches": e.matches,
+        "matches_on_time": e.matches_on_time,
         "activity_hours": round(e.minutes / 60, 1) if direction == "community_to_unit" else 0,
-        "twinning": e.twinning, "components": components(e, direction),
+        "twinning": e.twinning,
+        "components": components(e, direction),
     }

@@ -40,10 +40,17 @@ def _float(raw: Any, field: str) -> float:
 
 async def _index(principal: Principal, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
     rounds = await service.list_rounds(principal)
-    return render("grading/index.html", principal, rounds=rounds, errors=errors or {}, status_code=status_code,
-                  may_open=principal.is_county_admin,
-                  orgs=sorted({(m.organization_id, m.organization_name) for m in principal.memberships
-                               if m.role in service.GRADER_ROLES}))
+    return render(
+        "grading/index.html",
+        principal,
+        rounds=rounds,
+        errors=errors or {},
+        status_code=status_code,
+        may_open=principal.is_county_admin,
+        orgs=sorted(
+            {(m.organization_id, m.organization_name) for m in principal.memberships if m.role in service.GRADER_ROLES}
+        ),
+    )
 
 
 @get("/grading", include_in_schema=False)
@@ -67,10 +74,16 @@ async def round_page(principal: NamedDependency[Principal], round_id: FromPath[i
     assignments = await service.list_assignments(principal, round_id)
     mine = [a for a in assignments if principal.acts_for(a.grader_id, service.GRADER_ROLES)]
     staff = bool(service.GRADING_STAFF & principal.roles)
-    return render("grading/round.html", principal, rnd=rnd, mine=mine, staff=staff,
-                  others=[a for a in assignments if a not in mine] if staff else [],
-                  results=await service.round_results(principal, round_id),
-                  may_close=principal.is_county_admin and rnd.status == "open")
+    return render(
+        "grading/round.html",
+        principal,
+        rnd=rnd,
+        mine=mine,
+        staff=staff,
+        others=[a for a in assignments if a not in mine] if staff else [],
+        results=await service.round_results(principal, round_id),
+        may_close=principal.is_county_admin and rnd.status == "open",
+    )
 
 
 @post("/grading/rounds/{round_id:int}/close", include_in_schema=False)
@@ -85,14 +98,32 @@ async def round_export(principal: NamedDependency[Principal], round_id: FromPath
     return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-async def _assignment(principal: Principal, assignment_id: int, *, values: dict[str, Any] | None = None,
-                      errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+async def _assignment(
+    principal: Principal,
+    assignment_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
     a, config, may_grade = await service.get_assignment(principal, assignment_id)
     reply = await service.reply_for(principal, assignment_id)
-    values = values or {**{f"score_{k}": v for k, v in (a.scores or a.suggested).items()}, "opinion": a.opinion,
-                        "override_reason": a.override_reason}
-    return render("grading/assignment.html", principal, a=a, rubric=config.rubric, may_grade=may_grade,
-                  reply=reply, values=values, errors=errors or {}, status_code=status_code)
+    values = values or {
+        **{f"score_{k}": v for k, v in (a.scores or a.suggested).items()},
+        "opinion": a.opinion,
+        "override_reason": a.override_reason,
+    }
+    return render(
+        "grading/assignment.html",
+        principal,
+        a=a,
+        rubric=config.rubric,
+        may_grade=may_grade,
+        reply=reply,
+        values=values,
+        errors=errors or {},
+        status_code=status_code,
+    )
 
 
 @get("/grading/assignments/{assignment_id:int}", include_in_schema=False)
@@ -101,14 +132,18 @@ async def assignment_page(principal: NamedDependency[Principal], assignment_id: 
 
 
 @post("/grading/assignments/{assignment_id:int}/grade", include_in_schema=False)
-async def grade(principal: NamedDependency[Principal], request: Request,
-                assignment_id: FromPath[int]) -> Template | Redirect:
+async def grade(
+    principal: NamedDependency[Principal], request: Request, assignment_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     try:
         _, config, _ = await service.get_assignment(principal, assignment_id)
         scores = {i["key"]: _int(form.get(f"score_{i['key']}"), f"score_{i['key']}", 1, 5) for i in config.rubric}
-        data = GradeIn(scores=scores, opinion=str(form.get("opinion") or "")[:2000],
-                       override_reason=str(form.get("override_reason") or "")[:1000])
+        data = GradeIn(
+            scores=scores,
+            opinion=str(form.get("opinion") or "")[:2000],
+            override_reason=str(form.get("override_reason") or "")[:1000],
+        )
         await service.grade(principal, assignment_id, data)
     except DomainError as exc:
         errors = {k.replace("scores.", "score_"): v for k, v in form_errors(exc).items()}
@@ -116,40 +151,65 @@ async def grade(principal: NamedDependency[Principal], request: Request,
     return redirect(f"/grading/assignments/{assignment_id}")
 
 
-async def _organization(principal: Principal, org_id: int, round_id: int | None = None, *,
-                        errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+async def _organization(
+    principal: Principal,
+    org_id: int,
+    round_id: int | None = None,
+    *,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
     data = await service.organization_grading(principal, org_id, round_id)
     return render("grading/organization.html", principal, g=data, errors=errors or {}, status_code=status_code)
 
 
 @get("/grading/organizations/{org_id:int}", include_in_schema=False)
-async def organization_page(principal: NamedDependency[Principal], org_id: FromPath[int],
-                            round_id: FromQuery[int | None] = None) -> Template:
+async def organization_page(
+    principal: NamedDependency[Principal], org_id: FromPath[int], round_id: FromQuery[int | None] = None
+) -> Template:
     return await _organization(principal, org_id, round_id)
 
 
 @post("/grading/assignments/{assignment_id:int}/reply", include_in_schema=False)
-async def reply(principal: NamedDependency[Principal], request: Request,
-                assignment_id: FromPath[int]) -> Template | Redirect:
+async def reply(
+    principal: NamedDependency[Principal], request: Request, assignment_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     org_id = _int(form.get("organization_id"), "organization_id", 1, 2**63 - 1)
     try:
         await service.reply(principal, assignment_id, ReplyIn(body=str(form.get("body") or "")[:2000]).body)
     except DomainError as exc:
-        return await _organization(principal, org_id, errors={f"body_{assignment_id}": exc.fields.get(
-            "body", exc.message)}, status_code=exc.status)
+        return await _organization(
+            principal,
+            org_id,
+            errors={f"body_{assignment_id}": exc.fields.get("body", exc.message)},
+            status_code=exc.status,
+        )
     return redirect(f"/grading/organizations/{org_id}")
 
 
-async def _settings(principal: Principal, *, values: dict[str, Any] | None = None,
-                    errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+async def _settings(
+    principal: Principal,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
     county = await service.county_area(principal)
     from jinlin.grading.config import history
 
     current = await service.get_settings(principal, county["id"])
-    return render("grading/settings.html", principal, county=county, s=current, grades=GRADES,
-                  history=await history(county["id"]), values=values or {}, errors=errors or {},
-                  status_code=status_code)
+    return render(
+        "grading/settings.html",
+        principal,
+        county=county,
+        s=current,
+        grades=GRADES,
+        history=await history(county["id"]),
+        values=values or {},
+        errors=errors or {},
+        status_code=status_code,
+    )
 
 
 @get("/grading/settings", include_in_schema=False)
@@ -163,14 +223,22 @@ async def settings_save(principal: NamedDependency[Principal], request: Request)
     try:
         county = await service.county_area(principal)
         current = await service.get_settings(principal, county["id"])
-        rubric = [{"key": i["key"], "label": i["label"], "sources": i.get("sources", []),
-                   "weight": _float(form.get(f"weight_{i['key']}", i["weight"]), f"weight_{i['key']}")}
-                  for i in current.rubric]
+        rubric = [
+            {
+                "key": i["key"],
+                "label": i["label"],
+                "sources": i.get("sources", []),
+                "weight": _float(form.get(f"weight_{i['key']}", i["weight"]), f"weight_{i['key']}"),
+            }
+            for i in current.rubric
+        ]
         data = SettingsIn(
             year_from=_int(form.get("year_from"), "year_from", 2000, 2100),
             thresholds={k: _float(form.get(f"threshold_{k}"), f"threshold_{k}") for k in GRADES[:-1]},
-            show_grader=form.get("show_grader") == "on", scorecard_weights=current.scorecard_weights,
-            rubric=[_rubric_item(i) for i in rubric])
+            show_grader=form.get("show_grader") == "on",
+            scorecard_weights=current.scorecard_weights,
+            rubric=[_rubric_item(i) for i in rubric],
+        )
         await service.put_settings(principal, county["id"], data)
     except DomainError as exc:
         return await _settings(principal, values=form, errors=form_errors(exc), status_code=exc.status)
@@ -194,8 +262,20 @@ async def organization_panel(principal: NamedDependency[Principal], org_id: From
     return render("grading/_org_panel.html", principal, g=await service.organization_grading(principal, org_id))
 
 
-ROUTES = [organization_panel, grading_index, open_round, round_page, close_round, round_export, assignment_page, grade,
-          organization_page, reply, settings_page, settings_save]
+ROUTES = [
+    organization_panel,
+    grading_index,
+    open_round,
+    round_page,
+    close_round,
+    round_export,
+    assignment_page,
+    grade,
+    organization_page,
+    reply,
+    settings_page,
+    settings_save,
+]
 NAV = [NavItem("Two-way grading", "/grading", STAFF_ROLES | UNIT_ROLES, order=82)]
 ORG_PANELS = [(kind, "grading/_org_section.html") for kind in sorted(UNIT_KINDS | {"community"})]
 

@@ -17,10 +17,28 @@ async def items(principal: Principal) -> list[WorkItem]:
     orgs = list(principal.org_ids(GRADER_ROLES))
     if not orgs:
         return []
-    rows = await GradingAssignment.select(
-        GradingAssignment.id, GradingAssignment.gradee.name.as_alias("gradee_name"),
-        GradingAssignment.round.year.as_alias("year"), GradingAssignment.suggested_score,
-    ).where(GradingAssignment.grader.is_in(orgs) & (GradingAssignment.status == "pending")
-            & (GradingAssignment.round.status == "open")).order_by(GradingAssignment.id).limit(20)
-    return [WorkItem(group="To grade", title=r["gradee_name"], href=f"/grading/assignments/{r['id']}",
-                     detail=translate("Grading round {year}", year=r["year"]), priority=60) for r in rows]
+    rows = (
+        await GradingAssignment.select(
+            GradingAssignment.id,
+            GradingAssignment.gradee.name.as_alias("gradee_name"),
+            GradingAssignment.round.year.as_alias("year"),
+            GradingAssignment.suggested_score,
+        )
+        .where(
+            GradingAssignment.grader.is_in(orgs)
+            & (GradingAssignment.status == "pending")
+            & (GradingAssignment.round.status == "open")
+        )
+        .order_by(GradingAssignment.id)
+        .limit(20)
+    )
+    return [
+        WorkItem(
+            group="To grade",
+            title=r["gradee_name"],
+            href=f"/grading/assignments/{r['id']}",
+            detail=translate("Grading round {year}", year=r["year"]),
+            priority=60,
+        )
+        for r in rows
+    ]

@@ -55,5 +55,12 @@ async def home_for(principal: Principal) -> Home:
     if subtree is not None and kind in ("area", "community"):
         counts["areas"] = await Area.count().where(subtree)
         counts["organizations"] = await Organization.count().where(Organization.area.path.like(f"{area['path']}%"))
-    return Home(kind=kind, membership=m, area=area, children=children, counts=counts, organization=org,
-                todo=grouped(await workbench.collect(principal)))
+    return Home(
+        kind=kind,
+        membership=m,
+        area=area,
+        children=children,
+        counts=counts,
+        organization=org,
+        todo=grouped(await workbench.collect(principal)),
+    )

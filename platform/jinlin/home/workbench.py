@@ -27,11 +27,18 @@ async def items(principal: Principal) -> list[WorkItem]:
         if not children:
             continue
         late = await Need.select(Need.area_id.path).where(
-            Need.area_id.path.like(f"{m.area_path}%") & overdue_clause(
-                now, open_clause=Need.status.is_in(list(OPEN_STATUSES)), respond_by=Need.respond_by,
-                responded_at=Need.responded_at, resolve_by=Need.resolve_by))
+            Need.area_id.path.like(f"{m.area_path}%")
+            & overdue_clause(
+                now,
+                open_clause=Need.status.is_in(list(OPEN_STATUSES)),
+                respond_by=Need.respond_by,
+                responded_at=Need.responded_at,
+                resolve_by=Need.resolve_by,
+            )
+        )
         new = await Need.select(Need.area_id.path).where(
-            Need.area_id.path.like(f"{m.area_path}%") & (Need.created_at >= now - WEEK))
+            Need.area_id.path.like(f"{m.area_path}%") & (Need.created_at >= now - WEEK)
+        )
         score = {c["id"]: [0, 0] for c in children}
         for rows, k in ((late, 0), (new, 1)):
             for r in rows:
@@ -40,9 +47,17 @@ async def items(principal: Principal) -> list[WorkItem]:
                         score[c["id"]][k] += 1
                         break
         ranked = sorted((c for c in children if score[c["id"]][0]), key=lambda c: (-score[c["id"]][0], c["name"]))
-        out += [WorkItem(group="Areas needing attention this week", title=c["name"],
-                         href=f"/needs?area_id={c['id']}", priority=35, colour="red",
-                         detail=translate("{late} overdue needs · {new} new this week", late=score[c["id"]][0],
-                                          new=score[c["id"]][1]))
-                for c in ranked[:WORST_SHOWN]]
+        out += [
+            WorkItem(
+                group="Areas needing attention this week",
+                title=c["name"],
+                href=f"/needs?area_id={c['id']}",
+                priority=35,
+                colour="red",
+                detail=translate(
+                    "{late} overdue needs · {new} new this week", late=score[c["id"]][0], new=score[c["id"]][1]
+                ),
+            )
+            for c in ranked[:WORST_SHOWN]
+        ]
     return out

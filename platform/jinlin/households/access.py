@@ -81,10 +81,14 @@ class Scope:
 
 async def scope_of(principal: Principal) -> Scope:
     now = clock.now()
-    grants = await AccessGrant.select(AccessGrant.id, AccessGrant.area.path.as_alias("path"),
-                                      AccessGrant.purpose).where(
-        (AccessGrant.account == principal.account_id) & AccessGrant.revoked_at.is_null()
-        & (AccessGrant.starts_at <= now) & (AccessGrant.ends_at > now))
+    grants = await AccessGrant.select(
+        AccessGrant.id, AccessGrant.area.path.as_alias("path"), AccessGrant.purpose
+    ).where(
+        (AccessGrant.account == principal.account_id)
+        & AccessGrant.revoked_at.is_null()
+        & (AccessGrant.starts_at <= now)
+        & (AccessGrant.ends_at > now)
+    )
     return Scope(
         account_id=principal.account_id,
         admin_community_ids=principal.org_ids(frozenset({"community_admin"})),
@@ -107,12 +111,29 @@ async def readable_household(principal: Principal, household_id: int) -> tuple[d
     return row, scope, basis
 
 
-async def log_access(principal: Principal, action: str, basis: str, purpose: str, *, household_id: int | None = None,
-                     resident_id: int | None = None, count: int = 1) -> None:
+async def log_access(
+    principal: Principal,
+    action: str,
+    basis: str,
+    purpose: str,
+    *,
+    household_id: int | None = None,
+    resident_id: int | None = None,
+    count: int = 1,
+) -> None:
     """One audit row of the access service; call inside the request's transaction."""
-    await RecordAccess.insert(RecordAccess(
-        at=clock.now(), account=principal.account_id, action=action, household=household_id, resident=resident_id,
-        basis=basis, purpose=purpose[:200], rows_seen=count))
+    await RecordAccess.insert(
+        RecordAccess(
+            at=clock.now(),
+            account=principal.account_id,
+            action=action,
+            household=household_id,
+            resident=resident_id,
+            basis=basis,
+            purpose=purpose[:200],
+            rows_seen=count,
+        )
+    )
 
 
 async def area_of(area_id: int) -> dict[str, Any] | None:
@@ -123,6 +144,9 @@ async def community_of_grid(community_area_id: int | None) -> int | None:
     """The community organisation whose area is the grid's parent."""
     from jinlin.orgs.tables import Organization
 
-    row = await Organization.select(Organization.id).where(
-        (Organization.kind == "community") & (Organization.area == community_area_id)).first()
+    row = (
+        await Organization.select(Organization.id)
+        .where((Organization.kind == "community") & (Organization.area == community_area_id))
+        .first()
+    )
     return row["id"] if row else None

@@ -48,27 +48,34 @@ class HouseholdController(Controller):
 
     @get("/")
     async def list_households(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        grid_id: FromQuery[int | None] = None, building: FromQuery[str | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        grid_id: FromQuery[int | None] = None,
+        building: FromQuery[str | None] = None,
         status: FromQuery[str | None] = "active",
     ) -> Page[HouseholdOut]:
         """Households you keep or were granted: address, counts, focus groups (no names)."""
         items = await service.list_households(principal, grid_id=grid_id, building=building, status=status)
-        return paging.page(items[paging.offset:paging.offset + paging.limit], len(items))
+        return paging.page(items[paging.offset : paging.offset + paging.limit], len(items))
 
     @post("/")
-    async def create_household(self, principal: NamedDependency[Principal], data: JSONBody[HouseholdIn]) -> HouseholdOut:
+    async def create_household(
+        self, principal: NamedDependency[Principal], data: JSONBody[HouseholdIn]
+    ) -> HouseholdOut:
         return await keeping.create_household(principal, data)
 
     @get("/{household_id:int}")
-    async def get_household(self, principal: NamedDependency[Principal], household_id: FromPath[int],
-                            purpose: FromQuery[Purpose] = "") -> HouseholdOut:
+    async def get_household(
+        self, principal: NamedDependency[Principal], household_id: FromPath[int], purpose: FromQuery[Purpose] = ""
+    ) -> HouseholdOut:
         """The full record with residents (ID numbers masked); each resident shown is audited."""
         return await service.get_household(principal, household_id, purpose)
 
     @patch("/{household_id:int}")
-    async def update_household(self, principal: NamedDependency[Principal], household_id: FromPath[int],
-                               data: JSONBody[HouseholdPatch]) -> HouseholdOut:
+    async def update_household(
+        self, principal: NamedDependency[Principal], household_id: FromPath[int], data: JSONBody[HouseholdPatch]
+    ) -> HouseholdOut:
         return await keeping.update_household(principal, household_id, data)
 
     @post("/{household_id:int}/move-out", status_code=200)
@@ -76,8 +83,9 @@ class HouseholdController(Controller):
         return await keeping.move_out_household(principal, household_id)
 
     @post("/{household_id:int}/residents")
-    async def add_resident(self, principal: NamedDependency[Principal], household_id: FromPath[int],
-                           data: JSONBody[ResidentIn]) -> ResidentOut:
+    async def add_resident(
+        self, principal: NamedDependency[Principal], household_id: FromPath[int], data: JSONBody[ResidentIn]
+    ) -> ResidentOut:
         return await keeping.add_resident(principal, household_id, data)
 
     @get("/counts")
@@ -86,21 +94,29 @@ class HouseholdController(Controller):
         return await counts.counts(principal, area_id)
 
     @get("/export.xlsx", media_type=XLSX)
-    async def export(self, principal: NamedDependency[Principal],
-                     community_id: FromQuery[int | None] = None) -> Response[bytes]:
+    async def export(
+        self, principal: NamedDependency[Principal], community_id: FromQuery[int | None] = None
+    ) -> Response[bytes]:
         content = await spreadsheet.export_households(principal, community_id)
-        return Response(content, media_type=XLSX,
-                        headers={"content-disposition": 'attachment; filename="households.xlsx"'})
+        return Response(
+            content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="households.xlsx"'}
+        )
 
     @get("/template.xlsx", media_type=XLSX)
     async def template(self, principal: NamedDependency[Principal]) -> Response[bytes]:
-        return Response(spreadsheet.template(), media_type=XLSX,
-                        headers={"content-disposition": 'attachment; filename="households-template.xlsx"'})
+        return Response(
+            spreadsheet.template(),
+            media_type=XLSX,
+            headers={"content-disposition": 'attachment; filename="households-template.xlsx"'},
+        )
 
     @post("/import")
-    async def import_households(self, principal: NamedDependency[Principal],
-                                data: MultipartBody[dict[str, UploadFile]],
-                                community_id: FromQuery[int | None] = None) -> ImportOut:
+    async def import_households(
+        self,
+        principal: NamedDependency[Principal],
+        data: MultipartBody[dict[str, UploadFile]],
+        community_id: FromQuery[int | None] = None,
+    ) -> ImportOut:
         count = await spreadsheet.import_households(principal, *await read_upload(data.get("file")), community_id)
         return ImportOut(imported=count)
 
@@ -110,13 +126,15 @@ class ResidentController(Controller):
     tags = ["households"]
 
     @get("/{resident_id:int}")
-    async def get_resident(self, principal: NamedDependency[Principal], resident_id: FromPath[int],
-                           purpose: FromQuery[Purpose] = "") -> ResidentOut:
+    async def get_resident(
+        self, principal: NamedDependency[Principal], resident_id: FromPath[int], purpose: FromQuery[Purpose] = ""
+    ) -> ResidentOut:
         return await service.get_resident(principal, resident_id, purpose)
 
     @patch("/{resident_id:int}")
-    async def update_resident(self, principal: NamedDependency[Principal], resident_id: FromPath[int],
-                              data: JSONBody[ResidentPatch]) -> ResidentOut:
+    async def update_resident(
+        self, principal: NamedDependency[Principal], resident_id: FromPath[int], data: JSONBody[ResidentPatch]
+    ) -> ResidentOut:
         return await keeping.update_resident(principal, resident_id, data)
 
     @post("/{resident_id:int}/move-out", status_code=200)
@@ -124,8 +142,9 @@ class ResidentController(Controller):
         return await keeping.move_out_resident(principal, resident_id)
 
     @post("/{resident_id:int}/reveal-id", status_code=200)
-    async def reveal(self, principal: NamedDependency[Principal], resident_id: FromPath[int],
-                     data: JSONBody[RevealIn]) -> RevealOut:
+    async def reveal(
+        self, principal: NamedDependency[Principal], resident_id: FromPath[int], data: JSONBody[RevealIn]
+    ) -> RevealOut:
         """The unmasked ID number, for a stated reason (audited)."""
         return await service.reveal_id(principal, resident_id, data.reason)
 
@@ -140,8 +159,7 @@ class GrantController(Controller):
     tags = ["households"]
 
     @get("/")
-    async def list_grants(self, principal: NamedDependency[Principal],
-                          community_id: FromQuery[int]) -> list[GrantOut]:
+    async def list_grants(self, principal: NamedDependency[Principal], community_id: FromQuery[int]) -> list[GrantOut]:
         return await grants.list_grants(principal, community_id)
 
     @post("/")
@@ -154,9 +172,12 @@ class GrantController(Controller):
 
 
 @get("/record-access", tags=["households"])
-async def record_access(principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-                        community_id: FromQuery[int], resident_id: FromQuery[int | None] = None,
-                        ) -> Page[RecordAccessOut]:
+async def record_access(
+    principal: NamedDependency[Principal],
+    paging: NamedDependency[PageRequest],
+    community_id: FromQuery[int],
+    resident_id: FromQuery[int | None] = None,
+) -> Page[RecordAccessOut]:
     """Who read the community's residents' records, when and why (community admins, county admins)."""
     return await ledger.access_ledger(principal, community_id, paging, resident_id)
 

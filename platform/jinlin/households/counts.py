@@ -19,9 +19,11 @@ async def counts(principal: Principal, area_id: int) -> CountsOut:
     in_area = Household.grid.path.like(f"{area['path']}%") | (Household.grid == area_id)
     households = await Household.select(Household.member_count).where(in_area & (Household.status == "active"))
     rows = await FocusMembership.select(
-        FocusMembership.grid, FocusMembership.grid.name.as_alias("grid_name"), FocusMembership.focus_group,
-        FocusMembership.household).where(
-        FocusMembership.grid.path.like(f"{area['path']}%") & (FocusMembership.resident.status == "active"))
+        FocusMembership.grid,
+        FocusMembership.grid.name.as_alias("grid_name"),
+        FocusMembership.focus_group,
+        FocusMembership.household,
+    ).where(FocusMembership.grid.path.like(f"{area['path']}%") & (FocusMembership.resident.status == "active"))
     residents: dict[tuple[int, str, str], int] = defaultdict(int)
     homes: dict[tuple[int, str, str], set[int]] = defaultdict(set)
     by_group: dict[str, int] = defaultdict(int)
@@ -31,7 +33,12 @@ async def counts(principal: Principal, area_id: int) -> CountsOut:
         homes[key].add(r["household"])
         by_group[r["focus_group"]] += 1
     return CountsOut(
-        area_id=area_id, households=len(households), residents=sum(h["member_count"] for h in households),
+        area_id=area_id,
+        households=len(households),
+        residents=sum(h["member_count"] for h in households),
         by_group=dict(sorted(by_group.items())),
-        rows=[GroupCount(area_id=k[0], area_name=k[1], focus_group=k[2], residents=n, households=len(homes[k]))
-              for k, n in sorted(residents.items())])
+        rows=[
+            GroupCount(area_id=k[0], area_name=k[1], focus_group=k[2], residents=n, households=len(homes[k]))
+            for k, n in sorted(residents.items())
+        ],
+    )

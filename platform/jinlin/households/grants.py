@@ -18,8 +18,16 @@ MAX_GRANT_DAYS = 366
 
 
 def _out(r: dict[str, Any]) -> GrantOut:
-    return GrantOut(id=r["id"], community_id=r["community"], area_id=r["area"], account_id=r["account"],
-                    purpose=r["purpose"], starts_at=r["starts_at"], ends_at=r["ends_at"], revoked_at=r["revoked_at"])
+    return GrantOut(
+        id=r["id"],
+        community_id=r["community"],
+        area_id=r["area"],
+        account_id=r["account"],
+        purpose=r["purpose"],
+        starts_at=r["starts_at"],
+        ends_at=r["ends_at"],
+        revoked_at=r["revoked_at"],
+    )
 
 
 async def _community_admin_of(principal: Principal, area_path: str) -> int:
@@ -43,20 +51,35 @@ async def create_grant(principal: Principal, data: GrantIn) -> GrantOut:
     if (data.ends_at - starts).days > MAX_GRANT_DAYS:
         raise Invalid("A grant lasts at most a year", {"ends_at": f"at most {MAX_GRANT_DAYS} days"})
     async with write_transaction():
-        row = AccessGrant(community=community_id, area=area["id"], account=data.account_id,
-                          purpose=data.purpose.strip(), starts_at=starts, ends_at=data.ends_at,
-                          granted_by=principal.account_id, created_at=now)
+        row = AccessGrant(
+            community=community_id,
+            area=area["id"],
+            account=data.account_id,
+            purpose=data.purpose.strip(),
+            starts_at=starts,
+            ends_at=data.ends_at,
+            granted_by=principal.account_id,
+            created_at=now,
+        )
         await row.save()
-        await record(principal, "grant", "access_grant", row.id,
-                     {"account_id": data.account_id, "area_id": area["id"], "purpose": data.purpose.strip()})
+        await record(
+            principal,
+            "grant",
+            "access_grant",
+            row.id,
+            {"account_id": data.account_id, "area_id": area["id"], "purpose": data.purpose.strip()},
+        )
     return await _stored(row.id)
 
 
 async def list_grants(principal: Principal, community_id: int) -> list[GrantOut]:
     if not principal.acts_for(community_id, frozenset({"community_admin"})):
         raise NotFound("Community not found")
-    rows = await AccessGrant.select().where(AccessGrant.community == community_id).order_by(AccessGrant.id,
-                                                                                            ascending=False)
+    rows = (
+        await AccessGrant.select()
+        .where(AccessGrant.community == community_id)
+        .order_by(AccessGrant.id, ascending=False)
+    )
     return [_out(r) for r in rows]
 
 
@@ -65,8 +88,11 @@ async def revoke_grant(principal: Principal, grant_id: int) -> GrantOut:
     if row is None or not principal.acts_for(row["community"], frozenset({"community_admin"})):
         raise NotFound("Grant not found")
     async with write_transaction():
-        changed = await AccessGrant.update({AccessGrant.revoked_at: clock.now()}).where(
-            (AccessGrant.id == grant_id) & AccessGrant.revoked_at.is_null()).returning(AccessGrant.id)
+        changed = (
+            await AccessGrant.update({AccessGrant.revoked_at: clock.now()})
+            .where((AccessGrant.id == grant_id) & AccessGrant.revoked_at.is_null())
+            .returning(AccessGrant.id)
+        )
         if not changed:
             raise WrongStatus("Grant", "revoked", "revoke")
         await record(principal, "revoke", "access_grant", grant_id, {})
@@ -80,9 +106,9 @@ async def _stored(grant_id: int) -> GrantOut:
     return _out(row)
 
 
-
-async def grant_form_choices(principal: Principal, community_id: int) -> tuple[list[tuple[int, str]],
-                                                                                list[tuple[int, str]]]:
+async def grant_form_choices(
+    principal: Principal, community_id: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(accounts of the community and its street, areas: the community and its grids) for the grant form."""
     from jinlin.accounts.tables import Membership
     from jinlin.areas.tables import Area
@@ -90,14 +116,22 @@ async def grant_form_choices(principal: Principal, community_id: int) -> tuple[l
 
     if not principal.acts_for(community_id, frozenset({"community_admin"})):
         raise NotFound("Community not found")
-    org = await Organization.select(Organization.area, Organization.area.parent.as_alias("street")).where(
-        Organization.id == community_id).first()
+    org = (
+        await Organization.select(Organization.area, Organization.area.parent.as_alias("street"))
+        .where(Organization.id == community_id)
+        .first()
+    )
     assert org is not None  # acts_for above: the principal's own community exists
     orgs = Organization.select(Organization.id).where(Organization.area.is_in([org["area"], org["street"]]))
     members = await Membership.select(Membership.account, Membership.account.display_name.as_alias("name")).where(
-        Membership.organization.is_in(orgs))
-    accounts = sorted({(m["account"], m["name"]) for m in members if m["account"] != principal.account_id},
-                      key=lambda a: a[1])
-    areas = await Area.select(Area.id, Area.name).where((Area.id == org["area"]) | (
-        (Area.parent == org["area"]) & (Area.level == "grid"))).order_by(Area.path)
+        Membership.organization.is_in(orgs)
+    )
+    accounts = sorted(
+        {(m["account"], m["name"]) for m in members if m["account"] != principal.account_id}, key=lambda a: a[1]
+    )
+    areas = (
+        await Area.select(Area.id, Area.name)
+        .where((Area.id == org["area"]) | ((Area.parent == org["area"]) & (Area.level == "grid")))
+        .order_by(Area.path)
+    )
     return accounts, [(a["id"], a["name"]) for a in areas]

@@ -31,8 +31,11 @@ async def _grid_of(community_id: int | None, grid_id: int) -> tuple[dict[str, An
     grid = await Area.select().where(Area.id == grid_id).first()
     if grid is None or grid["level"] != "grid":
         raise Invalid("Not a grid", {"grid_id": "must be a grid"})
-    community = await Organization.select(Organization.id).where(
-        (Organization.kind == "community") & (Organization.area == grid["parent"])).first()
+    community = (
+        await Organization.select(Organization.id)
+        .where((Organization.kind == "community") & (Organization.area == grid["parent"]))
+        .first()
+    )
     if community is None or (community_id is not None and community["id"] != community_id):
         raise Invalid("The grid belongs to no community", {"grid_id": "must be a grid of a community"})
     return grid, community["id"]
@@ -43,10 +46,15 @@ async def _check_party_member(party_member_id: int | None, community_id: int) ->
     from jinlin.orgs.tables import Registration
 
     if party_member_id is not None and not await Registration.exists().where(
-            (Registration.account == party_member_id) & (Registration.kind == "party_member")
-            & (Registration.community == community_id) & (Registration.status == "active")):
-        raise Invalid("Not a party member registered with the community",
-                      {"party_member_id": "not a party member registered with the community"})
+        (Registration.account == party_member_id)
+        & (Registration.kind == "party_member")
+        & (Registration.community == community_id)
+        & (Registration.status == "active")
+    ):
+        raise Invalid(
+            "Not a party member registered with the community",
+            {"party_member_id": "not a party member registered with the community"},
+        )
 
 
 async def create_household(principal: Principal, data: HouseholdIn) -> HouseholdOut:
@@ -59,9 +67,16 @@ async def create_household(principal: Principal, data: HouseholdIn) -> Household
         raise Invalid("Give the building or the door number", {"door": "required"})
     now = clock.now()
     async with write_transaction():
-        row = Household(community=community_id, grid=grid["id"], building=data.building.strip(),
-                        door=data.door.strip(), party_member=data.party_member_id, created_by=principal.account_id,
-                        created_at=now, updated_at=now)
+        row = Household(
+            community=community_id,
+            grid=grid["id"],
+            building=data.building.strip(),
+            door=data.door.strip(),
+            party_member=data.party_member_id,
+            created_by=principal.account_id,
+            created_at=now,
+            updated_at=now,
+        )
         await row.save()
         await record(principal, "create", "household", row.id, {"fields": ["building", "door", "grid"]})
     return await household_row_out(row.id)
@@ -81,15 +96,19 @@ async def _writable_household(principal: Principal, household_id: int) -> dict[s
 
 async def update_household(principal: Principal, household_id: int, data: HouseholdPatch) -> HouseholdOut:
     household = await _writable_household(principal, household_id)
-    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in msgspec.structs.asdict(data).items()
-              if v is not msgspec.UNSET}
+    values: dict[str, Any] = {
+        k: (v.strip() if isinstance(v, str) else v)
+        for k, v in msgspec.structs.asdict(data).items()
+        if v is not msgspec.UNSET
+    }
     if "party_member_id" in values:
         await _check_party_member(values["party_member_id"], household["community"])
         values["party_member"] = values.pop("party_member_id")
     if values:
         async with write_transaction():
-            await Household.update({**{getattr(Household, k): v for k, v in values.items()},
-                                    Household.updated_at: clock.now()}).where(Household.id == household_id)
+            await Household.update(
+                {**{getattr(Household, k): v for k, v in values.items()}, Household.updated_at: clock.now()}
+            ).where(Household.id == household_id)
             await record(principal, "update", "household", household_id, {"fields": sorted(values)})
     return await household_row_out(household_id)
 
@@ -99,13 +118,18 @@ async def move_out_household(principal: Principal, household_id: int) -> Househo
     await _writable_household(principal, household_id)
     now = clock.now()
     async with write_transaction():
-        changed = await Household.update({Household.status: "moved_out", Household.moved_out_at: now,
-                                          Household.updated_at: now}).where(
-            (Household.id == household_id) & (Household.status == "active")).returning(Household.id)
+        changed = (
+            await Household.update(
+                {Household.status: "moved_out", Household.moved_out_at: now, Household.updated_at: now}
+            )
+            .where((Household.id == household_id) & (Household.status == "active"))
+            .returning(Household.id)
+        )
         if not changed:
             raise WrongStatus("Household", "moved_out", "move out")
-        await Resident.update({Resident.status: "moved_out", Resident.moved_out_at: now, Resident.updated_at: now}) \
-            .where((Resident.household == household_id) & (Resident.status == "active"))
+        await Resident.update(
+            {Resident.status: "moved_out", Resident.moved_out_at: now, Resident.updated_at: now}
+        ).where((Resident.household == household_id) & (Resident.status == "active"))
         await record(principal, "move_out", "household", household_id, {"status": ["active", "moved_out"]})
     return await household_row_out(household_id)
 
@@ -135,14 +159,16 @@ def sealed_values(data: ResidentIn | ResidentPatch) -> dict[str, Any]:
 async def set_groups(resident_id: int, household: dict[str, Any], groups: Sequence[str]) -> None:
     await FocusMembership.delete().where(FocusMembership.resident == resident_id)
     for group in dict.fromkeys(groups):
-        await FocusMembership.insert(FocusMembership(resident=resident_id, household=household["id"],
-                                                     grid=household["grid"], focus_group=group))
+        await FocusMembership.insert(
+            FocusMembership(resident=resident_id, household=household["id"], grid=household["grid"], focus_group=group)
+        )
 
 
 async def recount(household_id: int) -> None:
     count = await Resident.count().where((Resident.household == household_id) & (Resident.status == "active"))
     await Household.update({Household.member_count: count}).where(
-        (Household.id == household_id) & (Household.status == "active"))
+        (Household.id == household_id) & (Household.status == "active")
+    )
 
 
 async def _check_extra_tags(household: dict[str, Any], tags: list[str]) -> None:
@@ -161,7 +187,8 @@ async def add_resident(principal: Principal, household_id: int, data: ResidentIn
     await _check_extra_tags(household, data.extra_tags)
     values = sealed_values(data)
     if values.get("id_hash") and await Resident.exists().where(
-            (Resident.id_hash == values["id_hash"]) & (Resident.status == "active")):
+        (Resident.id_hash == values["id_hash"]) & (Resident.status == "active")
+    ):
         raise Conflict("A resident with this ID number is already recorded", {"id_number": "already recorded"})
     now = clock.now()
     async with write_transaction():
@@ -185,8 +212,9 @@ async def update_resident(principal: Principal, resident_id: int, data: Resident
     changed = sorted(k for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET)
     async with write_transaction():
         if values:
-            await Resident.update({**{getattr(Resident, k): v for k, v in values.items()},
-                                         Resident.updated_at: clock.now()}).where(Resident.id == resident_id)
+            await Resident.update(
+                {**{getattr(Resident, k): v for k, v in values.items()}, Resident.updated_at: clock.now()}
+            ).where(Resident.id == resident_id)
         if data.focus_groups is not msgspec.UNSET:
             await set_groups(resident_id, household, data.focus_groups)
         await record(principal, "update", "resident", resident_id, {"fields": changed})
@@ -199,9 +227,11 @@ async def move_out_resident(principal: Principal, resident_id: int) -> ResidentO
         raise Forbidden("A grant is for reading; the grid's posts and the admins keep the records")
     now = clock.now()
     async with write_transaction():
-        changed = await Resident.update({Resident.status: "moved_out", Resident.moved_out_at: now,
-                                         Resident.updated_at: now}).where(
-            (Resident.id == resident_id) & (Resident.status == "active")).returning(Resident.id)
+        changed = (
+            await Resident.update({Resident.status: "moved_out", Resident.moved_out_at: now, Resident.updated_at: now})
+            .where((Resident.id == resident_id) & (Resident.status == "active"))
+            .returning(Resident.id)
+        )
         if not changed:
             raise WrongStatus("Resident", resident["status"], "move out")
         await recount(resident["household"])

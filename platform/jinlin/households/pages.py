@@ -42,12 +42,25 @@ async def _grids(principal: Principal) -> list[tuple[int, str]]:
     return [(r["id"], r["name"]) for r in rows]
 
 
-async def _list(principal: Principal, grid_id: int | None, status_code: int = 200, errors: dict | None = None,
-                values: dict | None = None) -> Template:
+async def _list(
+    principal: Principal,
+    grid_id: int | None,
+    status_code: int = 200,
+    errors: dict | None = None,
+    values: dict | None = None,
+) -> Template:
     households = await service.list_households(principal, grid_id=grid_id)
-    return render("households/list.html", principal, status_code=status_code, households=households,
-                  grids=await _grids(principal), grid_id=grid_id or "", errors=errors or {}, values=values or {},
-                  is_staff=bool(principal.community_ids))
+    return render(
+        "households/list.html",
+        principal,
+        status_code=status_code,
+        households=households,
+        grids=await _grids(principal),
+        grid_id=grid_id or "",
+        errors=errors or {},
+        values=values or {},
+        is_staff=bool(principal.community_ids),
+    )
 
 
 @get("/households", include_in_schema=False)
@@ -65,16 +78,31 @@ async def household_create(principal: NamedDependency[Principal], request: Reque
     return redirect(f"/households/{household.id}")
 
 
-async def _detail(principal: Principal, household_id: int, *, status_code: int = 200, errors: dict | None = None,
-                  values: dict | None = None, revealed: dict[int, str] | None = None) -> Template:
+async def _detail(
+    principal: Principal,
+    household_id: int,
+    *,
+    status_code: int = 200,
+    errors: dict | None = None,
+    values: dict | None = None,
+    revealed: dict[int, str] | None = None,
+) -> Template:
     from jinlin.visits.service import visits_of
 
     household = await service.get_household(principal, household_id)
     row, scope, _ = await access.readable_household(principal, household_id)
-    return render("households/detail.html", principal, status_code=status_code, household=household,
-                  visits=(await visits_of(principal, household_id))[:10],
-                  can_write=scope.can_write(row), groups=focus_options(), errors=errors or {},
-                  values=values or {}, revealed=revealed or {})
+    return render(
+        "households/detail.html",
+        principal,
+        status_code=status_code,
+        household=household,
+        visits=(await visits_of(principal, household_id))[:10],
+        can_write=scope.can_write(row),
+        groups=focus_options(),
+        errors=errors or {},
+        values=values or {},
+        revealed=revealed or {},
+    )
 
 
 @get("/households/{household_id:int}", include_in_schema=False)
@@ -83,11 +111,15 @@ async def household_page(principal: NamedDependency[Principal], household_id: Fr
 
 
 @post("/households/{household_id:int}/residents", include_in_schema=False)
-async def resident_create(principal: NamedDependency[Principal], household_id: FromPath[int],
-                          request: Request) -> Template | Redirect:
+async def resident_create(
+    principal: NamedDependency[Principal], household_id: FromPath[int], request: Request
+) -> Template | Redirect:
     form = await form_data(request)
-    raw: dict[str, Any] = {**form, "focus_groups": form_list(form.get("focus_groups")),
-                           "consent_contact": form.get("consent_contact") == "on"}
+    raw: dict[str, Any] = {
+        **form,
+        "focus_groups": form_list(form.get("focus_groups")),
+        "consent_contact": form.get("consent_contact") == "on",
+    }
     try:
         await keeping.add_resident(principal, household_id, convert_form(raw, ResidentIn))
     except DomainError as exc:
@@ -96,41 +128,66 @@ async def resident_create(principal: NamedDependency[Principal], household_id: F
 
 
 @post("/households/{household_id:int}/residents/{resident_id:int}/reveal", include_in_schema=False)
-async def resident_reveal(principal: NamedDependency[Principal], household_id: FromPath[int],
-                          resident_id: FromPath[int], request: Request) -> Template:
+async def resident_reveal(
+    principal: NamedDependency[Principal], household_id: FromPath[int], resident_id: FromPath[int], request: Request
+) -> Template:
     form = await form_data(request)
     try:
         revealed = await service.reveal_id(principal, resident_id, str(form.get("reason") or "").strip())
     except DomainError as exc:
         if exc.status == 404:
             raise
-        return await _detail(principal, household_id, status_code=exc.status,
-                             errors={f"reason-{resident_id}": "Give a reason"})
+        return await _detail(
+            principal, household_id, status_code=exc.status, errors={f"reason-{resident_id}": "Give a reason"}
+        )
     return await _detail(principal, household_id, revealed={resident_id: revealed.id_number})
 
 
-async def _edit(principal: Principal, household_id: int, resident_id: int, *, status_code: int = 200,
-                errors: dict | None = None, values: dict | None = None) -> Template:
+async def _edit(
+    principal: Principal,
+    household_id: int,
+    resident_id: int,
+    *,
+    status_code: int = 200,
+    errors: dict | None = None,
+    values: dict | None = None,
+) -> Template:
     resident = await service.get_resident(principal, resident_id, "edit")
     if resident.household_id != household_id:
         raise NotFound("Resident not found")
-    current = {"name": resident.name, "gender": resident.gender, "birth_year": resident.birth_year,
-               "relation": resident.relation, "phone": resident.phone, "focus_groups": resident.focus_groups,
-               "care_note": resident.care_note, "consent_contact": resident.consent_contact}
-    return render("households/resident_form.html", principal, status_code=status_code, resident=resident,
-                  household_id=household_id, groups=focus_options(), errors=errors or {},
-                  values=values or current)
+    current = {
+        "name": resident.name,
+        "gender": resident.gender,
+        "birth_year": resident.birth_year,
+        "relation": resident.relation,
+        "phone": resident.phone,
+        "focus_groups": resident.focus_groups,
+        "care_note": resident.care_note,
+        "consent_contact": resident.consent_contact,
+    }
+    return render(
+        "households/resident_form.html",
+        principal,
+        status_code=status_code,
+        resident=resident,
+        household_id=household_id,
+        groups=focus_options(),
+        errors=errors or {},
+        values=values or current,
+    )
 
 
 @get("/households/{household_id:int}/residents/{resident_id:int}/edit", include_in_schema=False)
-async def resident_edit(principal: NamedDependency[Principal], household_id: FromPath[int],
-                        resident_id: FromPath[int]) -> Template:
+async def resident_edit(
+    principal: NamedDependency[Principal], household_id: FromPath[int], resident_id: FromPath[int]
+) -> Template:
     return await _edit(principal, household_id, resident_id)
 
 
 @post("/households/{household_id:int}/residents/{resident_id:int}/edit", include_in_schema=False)
-async def resident_update(principal: NamedDependency[Principal], household_id: FromPath[int],
-                          resident_id: FromPath[int], request: Request) -> Template | Redirect:
+async def resident_update(
+    principal: NamedDependency[Principal], household_id: FromPath[int], resident_id: FromPath[int], request: Request
+) -> Template | Redirect:
     form = await form_data(request)
     raw: dict[str, Any] = {k: form.get(k) or "" for k in ("name", "gender", "relation", "phone", "care_note")}
     raw.update(focus_groups=form_list(form.get("focus_groups")), consent_contact=form.get("consent_contact") == "on")
@@ -143,8 +200,14 @@ async def resident_update(principal: NamedDependency[Principal], household_id: F
     except DomainError as exc:
         if exc.status == 404:
             raise
-        return await _edit(principal, household_id, resident_id, status_code=exc.status, errors=form_errors(exc),
-                           values={**raw, "id_number": ""})
+        return await _edit(
+            principal,
+            household_id,
+            resident_id,
+            status_code=exc.status,
+            errors=form_errors(exc),
+            values={**raw, "id_number": ""},
+        )
     return redirect(f"/households/{household_id}")
 
 
@@ -155,22 +218,29 @@ async def household_move_out(principal: NamedDependency[Principal], household_id
 
 
 @post("/households/{household_id:int}/residents/{resident_id:int}/move-out", include_in_schema=False)
-async def resident_move_out(principal: NamedDependency[Principal], household_id: FromPath[int],
-                            resident_id: FromPath[int]) -> Redirect:
+async def resident_move_out(
+    principal: NamedDependency[Principal], household_id: FromPath[int], resident_id: FromPath[int]
+) -> Redirect:
     await keeping.move_out_resident(principal, resident_id)
     return redirect(f"/households/{household_id}")
 
 
 @get("/households/export.xlsx", include_in_schema=False)
 async def households_export(principal: NamedDependency[Principal]) -> Response[bytes]:
-    return Response(await spreadsheet.export_households(principal), media_type=XLSX,
-                    headers={"content-disposition": 'attachment; filename="households.xlsx"'})
+    return Response(
+        await spreadsheet.export_households(principal),
+        media_type=XLSX,
+        headers={"content-disposition": 'attachment; filename="households.xlsx"'},
+    )
 
 
 @get("/households/template.xlsx", include_in_schema=False)
 async def households_template(principal: NamedDependency[Principal]) -> Response[bytes]:
-    return Response(spreadsheet.template(), media_type=XLSX,
-                    headers={"content-disposition": 'attachment; filename="households-template.xlsx"'})
+    return Response(
+        spreadsheet.template(),
+        media_type=XLSX,
+        headers={"content-disposition": 'attachment; filename="households-template.xlsx"'},
+    )
 
 
 @post("/households/import", include_in_schema=False)
@@ -179,8 +249,14 @@ async def households_import(principal: NamedDependency[Principal], request: Requ
     try:
         count = await spreadsheet.import_households(principal, *await read_upload(form.get("file")))
     except DomainError as exc:
-        return render("households/import_result.html", principal, status_code=exc.status,
-                      errors=getattr(exc, "errors", []), message=exc.message, imported=0)
+        return render(
+            "households/import_result.html",
+            principal,
+            status_code=exc.status,
+            errors=getattr(exc, "errors", []),
+            message=exc.message,
+            imported=0,
+        )
     return render("households/import_result.html", principal, errors=[], message="", imported=count)
 
 
@@ -191,13 +267,22 @@ def _admin_community(principal: Principal) -> int:
     return mine[0]
 
 
-async def _grants_page(principal: Principal, *, status_code: int = 200, errors: dict | None = None,
-                       values: dict | None = None) -> Template:
+async def _grants_page(
+    principal: Principal, *, status_code: int = 200, errors: dict | None = None, values: dict | None = None
+) -> Template:
     community_id = _admin_community(principal)
     accounts, areas = await grants.grant_form_choices(principal, community_id)
-    return render("households/grants.html", principal, status_code=status_code,
-                  grants=await grants.list_grants(principal, community_id), accounts=accounts, areas=areas,
-                  names=dict(accounts), errors=errors or {}, values=values or {})
+    return render(
+        "households/grants.html",
+        principal,
+        status_code=status_code,
+        grants=await grants.list_grants(principal, community_id),
+        accounts=accounts,
+        areas=areas,
+        names=dict(accounts),
+        errors=errors or {},
+        values=values or {},
+    )
 
 
 @get("/households/grants", include_in_schema=False)
@@ -226,9 +311,25 @@ async def grant_revoke(principal: NamedDependency[Principal], grant_id: FromPath
     return redirect("/households/grants")
 
 
-ROUTES = [grants_page, grant_create, grant_revoke, households_list, household_create, household_page, resident_create,
-          resident_edit, resident_update, resident_reveal, household_move_out,
-          resident_move_out, households_export, households_template, households_import]
-NAV = [NavItem("Households", "/households", COMMUNITY_ROLES, order=30),
-       NavItem("Access grants", "/households/grants", frozenset({"community_admin"}), order=33)]
+ROUTES = [
+    grants_page,
+    grant_create,
+    grant_revoke,
+    households_list,
+    household_create,
+    household_page,
+    resident_create,
+    resident_edit,
+    resident_update,
+    resident_reveal,
+    household_move_out,
+    resident_move_out,
+    households_export,
+    households_template,
+    households_import,
+]
+NAV = [
+    NavItem("Households", "/households", COMMUNITY_ROLES, order=30),
+    NavItem("Access grants", "/households/grants", frozenset({"community_admin"}), order=33),
+]
 TEMPLATE_GLOBALS = [("focus_label", lambda code: BENEFICIARY_LABELS.get(code, code))]

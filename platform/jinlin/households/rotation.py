@@ -20,8 +20,10 @@ BATCH = 500
 def _sealed_columns() -> list[tuple[type[Table], list[Any]]]:
     from jinlin.visits.tables import Visit
 
-    return [(Resident, [Resident.name_enc, Resident.phone_enc, Resident.id_number_enc, Resident.care_note_enc]),
-            (Visit, [Visit.findings_enc, Visit.follow_up_enc])]
+    return [
+        (Resident, [Resident.name_enc, Resident.phone_enc, Resident.id_number_enc, Resident.care_note_enc]),
+        (Visit, [Visit.findings_enc, Visit.follow_up_enc]),
+    ]
 
 
 async def rotate(ring: Keyring | None = None) -> int:
@@ -31,15 +33,22 @@ async def rotate(ring: Keyring | None = None) -> int:
     for table, columns in _sealed_columns():
         last_id = 0
         while True:
-            rows = await table.select(table._meta.primary_key, *columns).where(
-                table._meta.primary_key > last_id).order_by(table._meta.primary_key).limit(BATCH)
+            rows = (
+                await table.select(table._meta.primary_key, *columns)
+                .where(table._meta.primary_key > last_id)
+                .order_by(table._meta.primary_key)
+                .limit(BATCH)
+            )
             if not rows:
                 break
             last_id = rows[-1]["id"]
             async with write_transaction():
                 for row in rows:
-                    values = {c: ring.encrypt(ring.decrypt(row[c._meta.name])) for c in columns
-                              if not ring.is_current(row[c._meta.name])}
+                    values = {
+                        c: ring.encrypt(ring.decrypt(row[c._meta.name]))
+                        for c in columns
+                        if not ring.is_current(row[c._meta.name])
+                    }
                     if values:
                         await table.update(values).where(table._meta.primary_key == row["id"])
                         changed += len(values)

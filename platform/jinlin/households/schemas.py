@@ -8,8 +8,15 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-FocusCode = Literal["empty_nest_elderly", "disabled", "minimum_living_allowance", "floating_population",
-                    "rental_housing", "released_prisoner", "community_corrections"]
+FocusCode = Literal[
+    "empty_nest_elderly",
+    "disabled",
+    "minimum_living_allowance",
+    "floating_population",
+    "rental_housing",
+    "released_prisoner",
+    "community_corrections",
+]
 Gender = Literal["male", "female", ""]
 Place = Annotated[str, Meta(max_length=60)]
 Name = Annotated[str, Meta(min_length=1, max_length=40)]

@@ -25,9 +25,21 @@ from jinlin.households.schemas import ResidentIn
 from jinlin.households.tables import Household, Resident
 from jinlin.households.tags import county_tags
 
-H = {"grid": "网格", "building": "楼栋", "door": "门牌", "name": "姓名", "gender": "性别", "birth_year": "出生年份",
-     "relation": "与户主关系", "phone": "联系电话", "id_number": "身份证号", "focus_groups": "重点人群",
-     "extra_tags": "其他标签", "care_note": "关怀备注", "consent_contact": "同意联系"}
+H = {
+    "grid": "网格",
+    "building": "楼栋",
+    "door": "门牌",
+    "name": "姓名",
+    "gender": "性别",
+    "birth_year": "出生年份",
+    "relation": "与户主关系",
+    "phone": "联系电话",
+    "id_number": "身份证号",
+    "focus_groups": "重点人群",
+    "extra_tags": "其他标签",
+    "care_note": "关怀备注",
+    "consent_contact": "同意联系",
+}
 REQUIRED = [H["grid"], H["door"], H["name"]]
 GENDERS = {"男": "male", "女": "female", "male": "male", "female": "female", "": ""}
 GENDER_ZH = {"male": "男", "female": "女"}
@@ -41,10 +53,12 @@ async def _community_of_staff(principal: Principal, community_id: int | None) ->
     from jinlin.orgs.tables import Organization
 
     communities = await Organization.select(Organization.id, Organization.area.path).where(
-        Organization.kind == "community")
+        Organization.kind == "community"
+    )
     if community_id is None:
-        mine = candidates or sorted({c["id"] for c in communities for p in scope.post_paths
-                                     if p.startswith(c["area.path"])})
+        mine = candidates or sorted(
+            {c["id"] for c in communities for p in scope.post_paths if p.startswith(c["area.path"])}
+        )
         if not mine:
             raise Forbidden("Only the community's own staff import and export its households")
         if len(mine) > 1:
@@ -64,11 +78,15 @@ async def _community_of_staff(principal: Principal, community_id: int | None) ->
 async def export_households(principal: Principal, community_id: int | None = None) -> bytes:
     community_id, paths, _ = await _community_of_staff(principal, community_id)
     households = await access.household_select().where(
-        (Household.community == community_id) & (Household.status == "active"))
+        (Household.community == community_id) & (Household.status == "active")
+    )
     households = [h for h in households if any(h["grid.path"].startswith(p) for p in paths)]
     by_id = {h["id"]: h for h in households}
-    residents = await Resident.select().where(Resident.household.is_in(sorted(by_id) or [0])
-                                              & (Resident.status == "active")).order_by(Resident.id)
+    residents = (
+        await Resident.select()
+        .where(Resident.household.is_in(sorted(by_id) or [0]) & (Resident.status == "active"))
+        .order_by(Resident.id)
+    )
     groups = await service.focus_groups_of([r["id"] for r in residents])
     book = Workbook()
     sheet = book.active
@@ -77,19 +95,43 @@ async def export_households(principal: Principal, community_id: int | None = Non
     mark = f"{WATERMARK}：{principal.username}　导出时间：{clock.local(now, '%Y-%m-%d %H:%M')}　仅限本社区工作使用，不得外传"
     sheet.oddHeader.center.text = mark  # printed on every page as well
     sheet.append(list(H.values()))
-    for r in sorted(residents, key=lambda r: (by_id[r["household"]]["grid.name"], by_id[r["household"]]["building"],
-                                              by_id[r["household"]]["door"], r["id"])):
+    for r in sorted(
+        residents,
+        key=lambda r: (
+            by_id[r["household"]]["grid.name"],
+            by_id[r["household"]]["building"],
+            by_id[r["household"]]["door"],
+            r["id"],
+        ),
+    ):
         h, out = by_id[r["household"]], service.resident_out(r, groups[r["id"]])
-        sheet.append([h["grid.name"], h["building"], h["door"], out.name, GENDER_ZH.get(out.gender, ""),
-                      out.birth_year or "", out.relation, out.phone, out.id_number_masked,
-                      "、".join(beneficiary_zh(g) for g in out.focus_groups), "、".join(out.extra_tags),
-                      out.care_note, "是" if out.consent_contact else "否"])
+        sheet.append(
+            [
+                h["grid.name"],
+                h["building"],
+                h["door"],
+                out.name,
+                GENDER_ZH.get(out.gender, ""),
+                out.birth_year or "",
+                out.relation,
+                out.phone,
+                out.id_number_masked,
+                "、".join(beneficiary_zh(g) for g in out.focus_groups),
+                "、".join(out.extra_tags),
+                out.care_note,
+                "是" if out.consent_contact else "否",
+            ]
+        )
     sheet.append([])
     sheet.append([mark])
     async with write_transaction():
-        await access.log_access(principal, "export", "community_admin" if community_id in
-                                principal.org_ids(frozenset({"community_admin"})) else "grid_post",
-                                "export by template", count=len(residents))
+        await access.log_access(
+            principal,
+            "export",
+            "community_admin" if community_id in principal.org_ids(frozenset({"community_admin"})) else "grid_post",
+            "export by template",
+            count=len(residents),
+        )
         await record(principal, "export", "household", None, {"residents": len(residents)})
     import io
 
@@ -101,12 +143,32 @@ async def export_households(principal: Principal, community_id: int | None = Non
 def template() -> bytes:
     from jinlin.core.tabular import write_xlsx
 
-    return write_xlsx(list(H.values()), [["第一网格", "3号楼", "2单元301", "张某某", "女", 1948, "户主", "13800000000", "",
-                                          "空巢老人", "", "独居，行动不便", "是"]], title="households")
+    return write_xlsx(
+        list(H.values()),
+        [
+            [
+                "第一网格",
+                "3号楼",
+                "2单元301",
+                "张某某",
+                "女",
+                1948,
+                "户主",
+                "13800000000",
+                "",
+                "空巢老人",
+                "",
+                "独居，行动不便",
+                "是",
+            ]
+        ],
+        title="households",
+    )
 
 
-def _parse(number: int, raw: dict[str, str], grids: dict[str, dict[str, Any]], tags: list[str],
-           errors: list[RowError]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def _parse(
+    number: int, raw: dict[str, str], grids: dict[str, dict[str, Any]], tags: list[str], errors: list[RowError]
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
     get = lambda key: (raw.get(H[key]) or "").strip()  # noqa: E731
     bad = len(errors)
     grid = grids.get(get("grid"))
@@ -130,9 +192,17 @@ def _parse(number: int, raw: dict[str, str], grids: dict[str, dict[str, Any]], t
     if get("gender") not in GENDERS:
         errors.append(RowError(number, H["gender"], "must be 男 or 女"))
     id_number = get("id_number")
-    values = {"name": get("name"), "gender": GENDERS.get(get("gender"), ""), "relation": get("relation"),
-              "phone": get("phone"), "id_number": "" if "*" in id_number else id_number, "focus_groups": groups,
-              "extra_tags": extra, "care_note": get("care_note"), "consent_contact": bool(consent)}
+    values = {
+        "name": get("name"),
+        "gender": GENDERS.get(get("gender"), ""),
+        "relation": get("relation"),
+        "phone": get("phone"),
+        "id_number": "" if "*" in id_number else id_number,
+        "focus_groups": groups,
+        "extra_tags": extra,
+        "care_note": get("care_note"),
+        "consent_contact": bool(consent),
+    }
     if get("birth_year"):
         try:
             values["birth_year"] = int(float(get("birth_year")))
@@ -150,8 +220,9 @@ def _parse(number: int, raw: dict[str, str], grids: dict[str, dict[str, Any]], t
     return {"grid": grid, "building": get("building"), "door": get("door")}, values
 
 
-async def import_households(principal: Principal, filename: str, content: bytes,
-                            community_id: int | None = None) -> int:
+async def import_households(
+    principal: Principal, filename: str, content: bytes, community_id: int | None = None
+) -> int:
     """Create the households and residents of a template; one bad row and nothing is imported."""
     community_id, paths, community_path = await _community_of_staff(principal, community_id)
     table = read_table(filename, content)
@@ -179,19 +250,34 @@ async def import_households(principal: Principal, filename: str, content: bytes,
             place, values = item
             key = (place["grid"]["id"], place["building"], place["door"])
             if key not in homes:
-                existing = await access.household_select().where(
-                    (Household.grid == key[0]) & (Household.building == key[1]) & (Household.door == key[2])
-                    & (Household.status == "active")).first()
+                existing = (
+                    await access.household_select()
+                    .where(
+                        (Household.grid == key[0])
+                        & (Household.building == key[1])
+                        & (Household.door == key[2])
+                        & (Household.status == "active")
+                    )
+                    .first()
+                )
                 if existing is None:
-                    row = Household(community=community_id, grid=key[0], building=key[1], door=key[2],
-                                    created_by=principal.account_id, created_at=now, updated_at=now)
+                    row = Household(
+                        community=community_id,
+                        grid=key[0],
+                        building=key[1],
+                        door=key[2],
+                        created_by=principal.account_id,
+                        created_at=now,
+                        updated_at=now,
+                    )
                     await row.save()
                     existing = {"id": row.id, "grid": key[0]}
                 homes[key] = existing
             household = homes[key]
             resident = msgspec.convert(values, ResidentIn)
-            person = Resident(household=household["id"], created_at=now, updated_at=now,
-                              **keeping.sealed_values(resident))
+            person = Resident(
+                household=household["id"], created_at=now, updated_at=now, **keeping.sealed_values(resident)
+            )
             await person.save()
             await keeping.set_groups(person.id, household, resident.focus_groups)
             count += 1

@@ -28,8 +28,13 @@ class Household(Table):
     grid = ForeignKey(references=Area, index=True, help_text="the grid (网格) the household belongs to")
     building = Varchar(length=60, default="", help_text="楼栋, e.g. 3号楼")
     door = Varchar(length=60, default="", help_text="门牌, e.g. 2单元301")
-    party_member = ForeignKey(references=Account, null=True, default=None, index=True,
-                              help_text="the registered party member who visits it (党员联户)")
+    party_member = ForeignKey(
+        references=Account,
+        null=True,
+        default=None,
+        index=True,
+        help_text="the registered party member who visits it (党员联户)",
+    )
     status = Varchar(length=12, choices=RecordStatus, default="active", index=True)
     member_count = Integer(default=0, help_text="residents living here; kept after moving out")
     moved_out_at = Timestamptz(null=True, default=None)

@@ -29,8 +29,11 @@ async def set_county_tags(principal: Principal, county_id: int, tags: list[str])
         raise Forbidden("Only the county's admins set its tags")
     clean = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
     async with write_transaction():
-        updated = await CountyTags.update({CountyTags.tags: clean, CountyTags.updated_at: clock.now()}).where(
-            CountyTags.county == county_id).returning(CountyTags.id)
+        updated = (
+            await CountyTags.update({CountyTags.tags: clean, CountyTags.updated_at: clock.now()})
+            .where(CountyTags.county == county_id)
+            .returning(CountyTags.id)
+        )
         if not updated:
             await CountyTags.insert(CountyTags(county=county_id, tags=clean, updated_at=clock.now()))
         await record(principal, "update", "county_tags", county_id, {"tags": clean})

@@ -20,41 +20,59 @@ class MatchController(Controller):
 
     @get("/")
     async def list_matches(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        status: FromQuery[str | None] = None, need_id: FromQuery[int | None] = None,
-        offer_id: FromQuery[int | None] = None, organization_id: FromQuery[int | None] = None,
-        run_id: FromQuery[int | None] = None, source: FromQuery[Literal["run", "manual", "call"] | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        status: FromQuery[str | None] = None,
+        need_id: FromQuery[int | None] = None,
+        offer_id: FromQuery[int | None] = None,
+        organization_id: FromQuery[int | None] = None,
+        run_id: FromQuery[int | None] = None,
+        source: FromQuery[Literal["run", "manual", "call"] | None] = None,
     ) -> Page[MatchOut]:
-        return await service.list_matches(principal, paging, status=status, need_id=need_id, offer_id=offer_id,
-                                          organization_id=organization_id, run_id=run_id, source=source)
+        return await service.list_matches(
+            principal,
+            paging,
+            status=status,
+            need_id=need_id,
+            offer_id=offer_id,
+            organization_id=organization_id,
+            run_id=run_id,
+            source=source,
+        )
 
     @post("/")
     async def propose(self, principal: NamedDependency[Principal], data: JSONBody[MatchIn]) -> MatchOut:
-        return await service.create_match(principal, data.need_id, data.offer_id, data.quantity, "manual",
-                                          reasons=data.reasons)
+        return await service.create_match(
+            principal, data.need_id, data.offer_id, data.quantity, "manual", reasons=data.reasons
+        )
 
     @get("/{match_id:int}")
     async def get_match(self, principal: NamedDependency[Principal], match_id: FromPath[int]) -> MatchOut:
         return await service.get_match(principal, match_id)
 
     @post("/{match_id:int}/accept", status_code=200)
-    async def accept(self, principal: NamedDependency[Principal], match_id: FromPath[int],
-                     data: JSONBody[SideIn | None] = None) -> MatchOut:
+    async def accept(
+        self, principal: NamedDependency[Principal], match_id: FromPath[int], data: JSONBody[SideIn | None] = None
+    ) -> MatchOut:
         return await service.accept_match(principal, match_id, data.side if data else None)
 
     @post("/{match_id:int}/decline", status_code=200)
-    async def decline(self, principal: NamedDependency[Principal], match_id: FromPath[int],
-                      data: JSONBody[SideIn | None] = None) -> MatchOut:
+    async def decline(
+        self, principal: NamedDependency[Principal], match_id: FromPath[int], data: JSONBody[SideIn | None] = None
+    ) -> MatchOut:
         return await service.decline_match(principal, match_id, data.side if data else None)
 
     @post("/{match_id:int}/cancel", status_code=200)
-    async def cancel(self, principal: NamedDependency[Principal], match_id: FromPath[int],
-                     data: JSONBody[SideIn | None] = None) -> MatchOut:
+    async def cancel(
+        self, principal: NamedDependency[Principal], match_id: FromPath[int], data: JSONBody[SideIn | None] = None
+    ) -> MatchOut:
         return await service.cancel_match(principal, match_id, data.side if data else None)
 
     @post("/{match_id:int}/start", status_code=200)
-    async def start(self, principal: NamedDependency[Principal], match_id: FromPath[int],
-                    data: JSONBody[SideIn | None] = None) -> MatchOut:
+    async def start(
+        self, principal: NamedDependency[Principal], match_id: FromPath[int], data: JSONBody[SideIn | None] = None
+    ) -> MatchOut:
         return await service.start_match(principal, match_id, data.side if data else None)
 
     @post("/{match_id:int}/complete", status_code=200)
@@ -66,8 +84,9 @@ class MatchController(Controller):
         return await rating.match_ratings(principal, match_id)
 
     @post("/{match_id:int}/ratings")
-    async def rate(self, principal: NamedDependency[Principal], match_id: FromPath[int],
-                   data: JSONBody[RatingIn]) -> RatingOut:
+    async def rate(
+        self, principal: NamedDependency[Principal], match_id: FromPath[int], data: JSONBody[RatingIn]
+    ) -> RatingOut:
         return await rating.rate_match(principal, match_id, data)
 
 

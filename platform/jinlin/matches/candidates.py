@@ -39,8 +39,12 @@ def _point(area: dict[str, Any] | None) -> tuple[float | None, float | None]:
     return (area["lat"], area["lon"]) if area else (None, None)
 
 
-def covers(offer: dict[str, Any], need_area: dict[str, Any], service: dict[int, dict[str, Any]],
-           org_area: dict[str, Any] | None) -> tuple[bool, float | None]:
+def covers(
+    offer: dict[str, Any],
+    need_area: dict[str, Any],
+    service: dict[int, dict[str, Any]],
+    org_area: dict[str, Any] | None,
+) -> tuple[bool, float | None]:
     ids = [int(i) for i in as_list(offer["service_area_ids"])]
     distance = _km(_point(org_area), _point(need_area))
     if not ids and offer["radius_km"] is None:
@@ -55,7 +59,8 @@ def covers(offer: dict[str, Any], need_area: dict[str, Any], service: dict[int, 
 async def candidate_offers(principal: Principal, need_id: int, limit: int = 20) -> list[dict[str, Any]]:
     need = await needs.get_visible_row(principal, need_id)
     rows = await Offer.select(*Offer.all_columns(), Offer.organization_id.name, Offer.organization_id.area).where(
-        (Offer.category == need["category"]) & (Offer.status == "published") & (Offer.capacity_left > 0))
+        (Offer.category == need["category"]) & (Offer.status == "published") & (Offer.capacity_left > 0)
+    )
     service_ids = {int(i) for r in rows for i in as_list(r["service_area_ids"])}
     areas = await _areas(service_ids | {r["organization_id.area"] for r in rows} | {need["area_id"]})
     need_area = areas[need["area_id"]]
@@ -65,8 +70,7 @@ async def candidate_offers(principal: Principal, need_id: int, limit: int = 20) 
             continue
         ok, distance = covers(r, need_area, areas, areas.get(r["organization_id.area"]))
         if ok:
-            out.append({"offer": offers.to_out(r),
-                        "distance_km": None if distance is None else round(distance, 1)})
+            out.append({"offer": offers.to_out(r), "distance_km": None if distance is None else round(distance, 1)})
     out.sort(key=lambda c: (c["distance_km"] if c["distance_km"] is not None else 1e9, -c["offer"].capacity_left))
     return out[:limit]
 
@@ -74,12 +78,14 @@ async def candidate_offers(principal: Principal, need_id: int, limit: int = 20) 
 async def candidate_needs(principal: Principal, organization_id: int, limit: int = 30) -> list[dict[str, Any]]:
     """Needs near us that we could meet: across the organisation's published offers."""
     my_offers = await Offer.select(*Offer.all_columns(), Offer.organization_id.area).where(
-        (Offer.organization_id == organization_id) & (Offer.status == "published") & (Offer.capacity_left > 0))
+        (Offer.organization_id == organization_id) & (Offer.status == "published") & (Offer.capacity_left > 0)
+    )
     if not my_offers:
         return []
     categories = sorted({o["category"] for o in my_offers})
-    rows = await needs._select().where(Need.category.is_in(categories) & Need.status.is_in(["published", "matched",
-                                                                                           "in_progress"]))
+    rows = await needs._select().where(
+        Need.category.is_in(categories) & Need.status.is_in(["published", "matched", "in_progress"])
+    )
     rows = [r for r in rows if r["quantity"] > r["quantity_matched"]]
     service_ids = {int(i) for o in my_offers for i in as_list(o["service_area_ids"])}
     areas = await _areas(service_ids | {o["organization_id.area"] for o in my_offers} | {r["area_id"] for r in rows})
@@ -95,9 +101,19 @@ async def candidate_needs(principal: Principal, organization_id: int, limit: int
                 matching.append(o)
                 best = distance if best is None or (distance is not None and distance < best) else best
         if matching:
-            out.append({"need": needs.to_out(r), "offers": [offers.to_out(o) for o in matching],
-                        "distance_km": None if best is None else round(best, 1)})
+            out.append(
+                {
+                    "need": needs.to_out(r),
+                    "offers": [offers.to_out(o) for o in matching],
+                    "distance_km": None if best is None else round(best, 1),
+                }
+            )
     far = 1e9
-    out.sort(key=lambda c: (COLOUR_RANK.get(c["need"].colour, 9), c["need"].resolve_by.timestamp()
-                            if c["need"].resolve_by else far, c["distance_km"] if c["distance_km"] is not None else far))
+    out.sort(
+        key=lambda c: (
+            COLOUR_RANK.get(c["need"].colour, 9),
+            c["need"].resolve_by.timestamp() if c["need"].resolve_by else far,
+            c["distance_km"] if c["distance_km"] is not None else far,
+        )
+    )
     return out[:limit]

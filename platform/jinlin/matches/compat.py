@@ -19,8 +19,11 @@ def goods_item(category: str | None, item: str | None) -> str | None:
 
 def rows_compatible(need: dict[str, Any], offer: dict[str, Any]) -> bool:
     return need["category"] == offer["category"] and compatible(
-        need["unit"] or None, goods_item(need["category"], need.get("item")),
-        offer["unit"] or None, goods_item(offer["category"], offer.get("item")))
+        need["unit"] or None,
+        goods_item(need["category"], need.get("item")),
+        offer["unit"] or None,
+        goods_item(offer["category"], offer.get("item")),
+    )
 
 
 def why_incompatible(need: dict[str, Any], offer: dict[str, Any]) -> dict[str, str]:
@@ -30,7 +33,8 @@ def why_incompatible(need: dict[str, Any], offer: dict[str, Any]) -> dict[str, s
     nu, ou = canonical_unit(need["unit"] or None), canonical_unit(offer["unit"] or None)
     if nu is not None and ou is not None and nu != ou:
         return {"offer_id": f"counts in {offer['unit']}, the need in {need['unit']}"}
-    if not compatible(None, goods_item(need["category"], need.get("item")),
-                      None, goods_item(offer["category"], offer.get("item"))):
+    if not compatible(
+        None, goods_item(need["category"], need.get("item")), None, goods_item(offer["category"], offer.get("item"))
+    ):
         return {"offer_id": f"offers {offer.get('item') or 'no named item'}, the need asks for {need.get('item')}"}
     return {}

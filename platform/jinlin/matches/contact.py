@@ -21,16 +21,32 @@ async def counterparts(principal: Principal, match_id: int) -> list[dict[str, An
     others = [(side, org_id) for side, org_id in wanted.items() if side not in mine]
     if not others:
         return []
-    orgs = {o["id"]: o for o in await Organization.select(
-        Organization.id, Organization.name, Organization.contact_name, Organization.contact_phone).where(
-        Organization.id.is_in([org_id for _, org_id in others]))}
-    return [{"side": side, "name": orgs[org_id]["name"], "contact_name": orgs[org_id]["contact_name"],
-             "contact_phone": orgs[org_id]["contact_phone"]} for side, org_id in others if org_id in orgs]
+    orgs = {
+        o["id"]: o
+        for o in await Organization.select(
+            Organization.id, Organization.name, Organization.contact_name, Organization.contact_phone
+        ).where(Organization.id.is_in([org_id for _, org_id in others]))
+    }
+    return [
+        {
+            "side": side,
+            "name": orgs[org_id]["name"],
+            "contact_name": orgs[org_id]["contact_name"],
+            "contact_phone": orgs[org_id]["contact_phone"],
+        }
+        for side, org_id in others
+        if org_id in orgs
+    ]
 
 
 def timeline(match: Any) -> list[tuple[str, Any]]:
     """(msgid, time) of each step that happened, in order."""
-    steps = [("Proposed", match.created_at), ("Accepted by the community", match.community_accepted_at),
-             ("Accepted by the provider", match.provider_accepted_at), ("Work started", match.started_at),
-             ("Completed", match.completed_at), ("Match ended", match.ended_at)]
+    steps = [
+        ("Proposed", match.created_at),
+        ("Accepted by the community", match.community_accepted_at),
+        ("Accepted by the provider", match.provider_accepted_at),
+        ("Work started", match.started_at),
+        ("Completed", match.completed_at),
+        ("Match ended", match.ended_at),
+    ]
     return sorted(((label, at) for label, at in steps if at is not None), key=lambda s: s[1])

@@ -21,8 +21,9 @@ MATCH_STATUSES = ["proposed", "accepted", "in_progress", "completed", "declined"
 
 
 @get("/matches", include_in_schema=False)
-async def matches_list(principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-                       status: FromQuery[str | None] = None) -> Template:
+async def matches_list(
+    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], status: FromQuery[str | None] = None
+) -> Template:
     page = await service.list_matches(principal, paging, status=status)
     return render("matches/list.html", principal, page=page, statuses=MATCH_STATUSES, status=status or "")
 
@@ -40,31 +41,44 @@ async def match_page(principal: NamedDependency[Principal], match_id: FromPath[i
     match = await service.get_match(principal, match_id)
     sides = service.sides_of(principal, await service.get_row(match_id))
     ratings = await rating.match_ratings(principal, match_id)
-    return render("matches/detail.html", principal, match=match, sides=sides, ratings=ratings,
-                  rated_sides={r.rater_side for r in ratings.items},
-                  counterparts=await contact.counterparts(principal, match_id), timeline=contact.timeline(match))
+    return render(
+        "matches/detail.html",
+        principal,
+        match=match,
+        sides=sides,
+        ratings=ratings,
+        rated_sides={r.rater_side for r in ratings.items},
+        counterparts=await contact.counterparts(principal, match_id),
+        timeline=contact.timeline(match),
+    )
 
 
 @post("/matches/{match_id:int}/rate", include_in_schema=False)
 async def rate(principal: NamedDependency[Principal], match_id: FromPath[int], request: Request) -> Redirect:
     form = await form_data(request)
     dimensions = {k: form.get(k) for k in ("timeliness", "quality", "communication")}
-    data = convert_form({"score": form.get("score"), "comment": form.get("comment"), "dimensions": dimensions},
-                        RatingIn)
+    data = convert_form(
+        {"score": form.get("score"), "comment": form.get("comment"), "dimensions": dimensions}, RatingIn
+    )
     await rating.rate_match(principal, match_id, data)
     return redirect(f"/matches/{match_id}")
 
 
 @post("/matches/{match_id:int}/{action:str}", include_in_schema=False)
-async def match_action(principal: NamedDependency[Principal], match_id: FromPath[int], action: FromPath[str],
-                       request: Request) -> Redirect:
+async def match_action(
+    principal: NamedDependency[Principal], match_id: FromPath[int], action: FromPath[str], request: Request
+) -> Redirect:
     form = await form_data(request)
     side = form.get("side") or None
     if action == "complete":
         await service.complete_match(principal, match_id)
     else:
-        fn = {"accept": service.accept_match, "decline": service.decline_match, "cancel": service.cancel_match,
-              "start": service.start_match}.get(action)
+        fn = {
+            "accept": service.accept_match,
+            "decline": service.decline_match,
+            "cancel": service.cancel_match,
+            "start": service.start_match,
+        }.get(action)
         if fn is None:
             raise NotFound("No such action")
         await fn(principal, match_id, side)

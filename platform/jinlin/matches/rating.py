@@ -15,10 +15,15 @@ from jinlin.ratings.service import RatingView, Scores
 
 def _out(view: RatingView) -> RatingOut:
     return RatingOut(
-        id=view.id, rater_side=view.rater_side, rater_organization_id=view.rater_organization_id,
-        ratee_organization_id=view.ratee_organization_id, score=view.score,
+        id=view.id,
+        rater_side=view.rater_side,
+        rater_organization_id=view.rater_organization_id,
+        ratee_organization_id=view.ratee_organization_id,
+        score=view.score,
         dimensions=DimensionsOut(timeliness=view.timeliness, quality=view.quality, communication=view.communication),
-        comment=view.comment, visible=view.visible, created_at=view.created_at,
+        comment=view.comment,
+        visible=view.visible,
+        created_at=view.created_at,
     )
 
 
@@ -27,19 +32,32 @@ async def rate_match(principal: Principal, match_id: int, data: RatingIn) -> Rat
     side = _pick_side(principal, row, data.side, "rate")
     if row["status"] != "completed":
         raise WrongStatus("match", row["status"], "rate")
-    rater, ratee = (row["community_id"], row["provider_id"]) if side == "community" else \
-        (row["provider_id"], row["community_id"])
-    scores = Scores(score=data.score, timeliness=data.dimensions.timeliness, quality=data.dimensions.quality,
-                    communication=data.dimensions.communication, comment=data.comment)
+    rater, ratee = (
+        (row["community_id"], row["provider_id"]) if side == "community" else (row["provider_id"], row["community_id"])
+    )
+    scores = Scores(
+        score=data.score,
+        timeliness=data.dimensions.timeliness,
+        quality=data.dimensions.quality,
+        communication=data.dimensions.communication,
+        comment=data.comment,
+    )
     window = await rating_window_days(row)
     async with write_transaction():
         rating_id = await ratings.add_rating(
-            principal, subject_type="match", subject_id=match_id, rater_side=side, scores=scores,
-            completed_at=row["completed_at"], rater_organization_id=rater, ratee_organization_id=ratee,
-            rater_account_id=principal.account_id, window_days=window)
+            principal,
+            subject_type="match",
+            subject_id=match_id,
+            rater_side=side,
+            scores=scores,
+            completed_at=row["completed_at"],
+            rater_organization_id=rater,
+            ratee_organization_id=ratee,
+            rater_account_id=principal.account_id,
+            window_days=window,
+        )
         await _notify_side(row, _other(side), "match_rated", "The other side rated “{need}”; rate them to see it")
-        await record(principal, "rate", "match", match_id, {"side": side},
-                     summary=row["need_id.title"])
+        await record(principal, "rate", "match", match_id, {"side": side}, summary=row["need_id.title"])
     views = await ratings.ratings_for("match", match_id, {side})
     return _out(next(v for v in views if v.id == rating_id))
 

@@ -21,22 +21,29 @@ PROPOSAL_TTL = timedelta(days=7)
 
 async def expire_stale_proposals_body() -> int:
     now = clock.now()
-    stale = await Match.select(Match.id).where(
-        (Match.status == "proposed") & (Match.created_at < now - PROPOSAL_TTL)).order_by(Match.id)
+    stale = (
+        await Match.select(Match.id)
+        .where((Match.status == "proposed") & (Match.created_at < now - PROPOSAL_TTL))
+        .order_by(Match.id)
+    )
     expired = 0
     for item in stale:
         row = await get_row(item["id"])
         async with write_transaction():
-            ended = await Match.update({Match.status: "expired", Match.ended_at: now, Match.updated_at: now}).where(
-                (Match.id == row["id"]) & (Match.status == "proposed")).returning(Match.provider_accepted_at)
+            ended = (
+                await Match.update({Match.status: "expired", Match.ended_at: now, Match.updated_at: now})
+                .where((Match.id == row["id"]) & (Match.status == "proposed"))
+                .returning(Match.provider_accepted_at)
+            )
             if not ended:
                 continue  # accepted or ended meanwhile
             if ended[0]["provider_accepted_at"] is not None:
                 await _release(row)
             for side in ("community", "provider"):
                 await _notify_side(row, side, "match_expired", "The proposal for “{need}” expired unanswered")
-            await record(None, "expire", "match", row["id"], {"status": ["proposed", "expired"]},
-                         summary=row["need_id.title"])
+            await record(
+                None, "expire", "match", row["id"], {"status": ["proposed", "expired"]}, summary=row["need_id.title"]
+            )
         expired += 1
     return expired
 

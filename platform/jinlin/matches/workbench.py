@@ -26,23 +26,53 @@ async def items(principal: Principal) -> list[WorkItem]:
     if units:
         sides.append(Match.provider_id.is_in(units) & Match.provider_accepted_at.is_null())
     waiting = sides[0] if len(sides) == 1 else sides[0] | sides[1]
-    cols = (Match.id, Match.quantity, Match.need_id.title, Match.need_id.unit, Match.offer_id.organization_id.name,
-            Match.community_id.name, Match.community_id, Match.provider_id, Match.need_id.resolve_by)
+    cols = (
+        Match.id,
+        Match.quantity,
+        Match.need_id.title,
+        Match.need_id.unit,
+        Match.offer_id.organization_id.name,
+        Match.community_id.name,
+        Match.community_id,
+        Match.provider_id,
+        Match.need_id.resolve_by,
+    )
     proposals = await Match.select(*cols).where((Match.status == "proposed") & waiting).order_by(Match.id).limit(SHOWN)
-    out = [WorkItem(group="Proposals waiting for your side", title=r["need_id.title"], href=f"/matches/{r['id']}",
-                    due_at=r["need_id.resolve_by"], priority=20,
-                    detail=f"{r['quantity']} {r['need_id.unit']} · "
-                           f"{r['offer_id.organization_id.name'] if r['community_id'] in community else r['community_id.name']}")
-               for r in proposals]
+    out = [
+        WorkItem(
+            group="Proposals waiting for your side",
+            title=r["need_id.title"],
+            href=f"/matches/{r['id']}",
+            due_at=r["need_id.resolve_by"],
+            priority=20,
+            detail=f"{r['quantity']} {r['need_id.unit']} · "
+            f"{r['offer_id.organization_id.name'] if r['community_id'] in community else r['community_id.name']}",
+        )
+        for r in proposals
+    ]
     since = clock.now() - RATE_WITHIN
-    done = await Match.select(*cols).where((Match.status == "completed") & (Match.completed_at >= since) & (
-        Match.community_id.is_in(community or [0]) | Match.provider_id.is_in(units or [0]))).limit(200)
+    done = (
+        await Match.select(*cols)
+        .where(
+            (Match.status == "completed")
+            & (Match.completed_at >= since)
+            & (Match.community_id.is_in(community or [0]) | Match.provider_id.is_in(units or [0]))
+        )
+        .limit(200)
+    )
     if done:
-        rated = {(r["subject_id"], r["rater_side"]) for r in await Rating.select(Rating.subject_id, Rating.rater_side)
-                 .where((Rating.subject_type == "match") & Rating.subject_id.is_in([r["id"] for r in done]))}
+        rated = {
+            (r["subject_id"], r["rater_side"])
+            for r in await Rating.select(Rating.subject_id, Rating.rater_side).where(
+                (Rating.subject_type == "match") & Rating.subject_id.is_in([r["id"] for r in done])
+            )
+        }
         for r in done:
             side = "community" if r["community_id"] in community else "provider"
             if (r["id"], side) not in rated and len(out) < 2 * SHOWN:
-                out.append(WorkItem(group="Ratings still to give", title=r["need_id.title"],
-                                    href=f"/matches/{r['id']}", priority=60))
+                out.append(
+                    WorkItem(
+                        group="Ratings still to give", title=r["need_id.title"], href=f"/matches/{r['id']}", priority=60
+                    )
+                )
     return out

@@ -36,8 +36,9 @@ class MeetingController(Controller):
         return await service.open_items(grid_id)
 
     @get("/by-month")
-    async def by_month(self, principal: NamedDependency[Principal], community_id: FromQuery[int],
-                       month: FromQuery[str]) -> list[GridMonth]:
+    async def by_month(
+        self, principal: NamedDependency[Principal], community_id: FromQuery[int], month: FromQuery[str]
+    ) -> list[GridMonth]:
         """Each grid's meetings in a month; ``missed`` flags a grid without one once the month is over."""
         return await service.meetings_by_month(principal, community_id, month)
 
@@ -51,8 +52,9 @@ class ActionItemController(Controller):
         return await service.finish_item(principal, item_id)
 
     @post("/{item_id:int}/need", status_code=200)
-    async def need(self, principal: NamedDependency[Principal], item_id: FromPath[int],
-                   data: JSONBody[ItemNeedIn]) -> ActionItemOut:
+    async def need(
+        self, principal: NamedDependency[Principal], item_id: FromPath[int], data: JSONBody[ItemNeedIn]
+    ) -> ActionItemOut:
         """Turn the item into a published need (its title only, never personal data)."""
         return await service.item_to_need(principal, item_id, data)
 

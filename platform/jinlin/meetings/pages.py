@@ -29,8 +29,11 @@ def _shift(month: str, by: int) -> str:
 
 
 @get("/meetings", include_in_schema=False)
-async def month_page(principal: NamedDependency[Principal], community_id: FromQuery[int | None] = None,
-                     month: FromQuery[str | None] = None) -> Template:
+async def month_page(
+    principal: NamedDependency[Principal],
+    community_id: FromQuery[int | None] = None,
+    month: FromQuery[str | None] = None,
+) -> Template:
     if community_id is None:
         mine = sorted(principal.community_ids)
         if not mine:
@@ -39,17 +42,40 @@ async def month_page(principal: NamedDependency[Principal], community_id: FromQu
     month = month or local_date(clock.now()).strftime("%Y-%m")
     grids = await service.meetings_by_month(principal, community_id, month)
     holdable = [g for g in grids if await service.can_hold_grid(principal, g.grid_id)]
-    return render("meetings/month.html", principal, grids=grids, month=month, community_id=community_id,
-                  previous=_shift(month, -1), following=_shift(month, 1), holdable={g.grid_id for g in holdable},
-                  minutes=principal.acts_for(community_id, COMMUNITY_ROLES))
+    return render(
+        "meetings/month.html",
+        principal,
+        grids=grids,
+        month=month,
+        community_id=community_id,
+        previous=_shift(month, -1),
+        following=_shift(month, 1),
+        holdable={g.grid_id for g in holdable},
+        minutes=principal.acts_for(community_id, COMMUNITY_ROLES),
+    )
 
 
-async def _form(principal: Principal, grid_id: int, *, status_code: int = 200, errors: dict | None = None,
-                values: dict | None = None) -> Template:
+async def _form(
+    principal: Principal,
+    grid_id: int,
+    *,
+    status_code: int = 200,
+    errors: dict | None = None,
+    values: dict | None = None,
+) -> Template:
     grid, posts, items = await service.meeting_form(principal, grid_id)
     defaults = {"held_on": local_date(clock.now()).isoformat()}
-    return render("meetings/form.html", principal, status_code=status_code, grid=grid, posts=posts,
-                  open_items=items, errors=errors or {}, values={**defaults, **(values or {})}, rows=NEW_ITEM_ROWS)
+    return render(
+        "meetings/form.html",
+        principal,
+        status_code=status_code,
+        grid=grid,
+        posts=posts,
+        open_items=items,
+        errors=errors or {},
+        values={**defaults, **(values or {})},
+        rows=NEW_ITEM_ROWS,
+    )
 
 
 @get("/meetings/new", include_in_schema=False)
@@ -65,11 +91,21 @@ async def meeting_submit(principal: NamedDependency[Principal], request: Request
     for n in range(NEW_ITEM_ROWS):
         title = str(form.get(f"item_title_{n}") or "").strip()
         if title:
-            items.append({"title": title, "due_on": form.get(f"item_due_{n}") or None,
-                          "owner_id": form.get(f"item_owner_{n}") or None})
-    raw = {"grid_id": grid_id, "held_on": form.get("held_on"), "topics": form.get("topics"),
-           "decisions": form.get("decisions"), "attendee_post_ids": form_list(form.get("attendee_post_ids")),
-           "action_items": items}
+            items.append(
+                {
+                    "title": title,
+                    "due_on": form.get(f"item_due_{n}") or None,
+                    "owner_id": form.get(f"item_owner_{n}") or None,
+                }
+            )
+    raw = {
+        "grid_id": grid_id,
+        "held_on": form.get("held_on"),
+        "topics": form.get("topics"),
+        "decisions": form.get("decisions"),
+        "attendee_post_ids": form_list(form.get("attendee_post_ids")),
+        "action_items": items,
+    }
     try:
         meeting = await service.hold_meeting(principal, convert_form(raw, MeetingIn))
     except DomainError as exc:
@@ -80,23 +116,32 @@ async def meeting_submit(principal: NamedDependency[Principal], request: Request
 
 
 @get("/meetings/{meeting_id:int}", include_in_schema=False)
-async def meeting_page(principal: NamedDependency[Principal], meeting_id: FromPath[int],
-                       error: FromQuery[str | None] = None) -> Template:
+async def meeting_page(
+    principal: NamedDependency[Principal], meeting_id: FromPath[int], error: FromQuery[str | None] = None
+) -> Template:
     meeting = await service.get_meeting(principal, meeting_id)
-    return render("meetings/detail.html", principal, meeting=meeting, categories=options(CATEGORY_LABELS),
-                  can_hold=await service.can_hold_grid(principal, meeting.grid_id), error=error)
+    return render(
+        "meetings/detail.html",
+        principal,
+        meeting=meeting,
+        categories=options(CATEGORY_LABELS),
+        can_hold=await service.can_hold_grid(principal, meeting.grid_id),
+        error=error,
+    )
 
 
 @post("/meetings/{meeting_id:int}/items/{item_id:int}/done", include_in_schema=False)
-async def item_done(principal: NamedDependency[Principal], meeting_id: FromPath[int],
-                    item_id: FromPath[int]) -> Redirect:
+async def item_done(
+    principal: NamedDependency[Principal], meeting_id: FromPath[int], item_id: FromPath[int]
+) -> Redirect:
     await service.finish_item(principal, item_id)
     return redirect(f"/meetings/{meeting_id}")
 
 
 @post("/meetings/{meeting_id:int}/items/{item_id:int}/need", include_in_schema=False)
-async def item_need(principal: NamedDependency[Principal], meeting_id: FromPath[int], item_id: FromPath[int],
-                    request: Request) -> Redirect | Template:
+async def item_need(
+    principal: NamedDependency[Principal], meeting_id: FromPath[int], item_id: FromPath[int], request: Request
+) -> Redirect | Template:
     form = await form_data(request)
     try:
         await service.item_to_need(principal, item_id, convert_form(form, ItemNeedIn))
@@ -104,8 +149,16 @@ async def item_need(principal: NamedDependency[Principal], meeting_id: FromPath[
         if exc.status == 404:
             raise
         meeting = await service.get_meeting(principal, meeting_id)
-        return render("meetings/detail.html", principal, status_code=exc.status, meeting=meeting,
-                      categories=options(CATEGORY_LABELS), can_hold=True, errors=form_errors(exc), error=exc.message)
+        return render(
+            "meetings/detail.html",
+            principal,
+            status_code=exc.status,
+            meeting=meeting,
+            categories=options(CATEGORY_LABELS),
+            can_hold=True,
+            errors=form_errors(exc),
+            error=exc.message,
+        )
     return redirect(f"/meetings/{meeting_id}")
 
 

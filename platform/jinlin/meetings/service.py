@@ -47,10 +47,18 @@ async def grid_posts(grid: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _item_out(r: dict[str, Any], now) -> ActionItemOut:
-    return ActionItemOut(id=r["id"], meeting_id=r["meeting"], title=r["title"], owner_id=r["owner"],
-                         owner_name=r.get("owner.display_name") or "", due_on=r["due_on"], status=r["status"],
-                         overdue=r["status"] == "open" and visit_overdue(now, r["due_on"]), need_id=r["need"],
-                         done_at=r["done_at"])
+    return ActionItemOut(
+        id=r["id"],
+        meeting_id=r["meeting"],
+        title=r["title"],
+        owner_id=r["owner"],
+        owner_name=r.get("owner.display_name") or "",
+        due_on=r["due_on"],
+        status=r["status"],
+        overdue=r["status"] == "open" and visit_overdue(now, r["due_on"]),
+        need_id=r["need"],
+        done_at=r["done_at"],
+    )
 
 
 def _items():
@@ -60,8 +68,9 @@ def _items():
 async def open_items(grid_id: int) -> list[ActionItemOut]:
     """The grid's open action items: what the next meeting opens with."""
     now = clock.now()
-    rows = await _items().where((ActionItem.grid == grid_id) & (ActionItem.status == "open")).order_by(
-        ActionItem.due_on)
+    rows = (
+        await _items().where((ActionItem.grid == grid_id) & (ActionItem.status == "open")).order_by(ActionItem.due_on)
+    )
     return [_item_out(r, now) for r in rows]
 
 
@@ -70,14 +79,26 @@ async def _out(meeting_id: int) -> MeetingOut:
     assert m is not None  # callers have found or just written it
     now = clock.now()
     raised = await _items().where(ActionItem.meeting == meeting_id).order_by(ActionItem.id)
-    carried = await _items().where((ActionItem.last_meeting == meeting_id) & (ActionItem.meeting != meeting_id)) \
+    carried = (
+        await _items()
+        .where((ActionItem.last_meeting == meeting_id) & (ActionItem.meeting != meeting_id))
         .order_by(ActionItem.due_on)
+    )
     from jinlin.catalog.codes import as_list
 
-    return MeetingOut(id=m["id"], community_id=m["community"], grid_id=m["grid"], grid_name=m["grid.name"],
-                      held_on=m["held_on"], attendees=[Attendee(**a) for a in as_list(m["attendees"])],
-                      topics=m["topics"], decisions=m["decisions"], action_items=[_item_out(r, now) for r in raised],
-                      carried_over=[_item_out(r, now) for r in carried], created_at=m["created_at"])
+    return MeetingOut(
+        id=m["id"],
+        community_id=m["community"],
+        grid_id=m["grid"],
+        grid_name=m["grid.name"],
+        held_on=m["held_on"],
+        attendees=[Attendee(**a) for a in as_list(m["attendees"])],
+        topics=m["topics"],
+        decisions=m["decisions"],
+        action_items=[_item_out(r, now) for r in raised],
+        carried_over=[_item_out(r, now) for r in carried],
+        created_at=m["created_at"],
+    )
 
 
 async def hold_meeting(principal: Principal, data: MeetingIn) -> MeetingOut:
@@ -90,27 +111,54 @@ async def hold_meeting(principal: Principal, data: MeetingIn) -> MeetingOut:
     unknown = [pid for pid in data.attendee_post_ids if pid not in posts]
     if unknown:
         raise Invalid("Attendees come from the grid's posts", {"attendee_post_ids": "not a post of this grid"})
-    attendees = [{"post_id": pid, "account_id": posts[pid]["account"],
-                  "name": posts[pid]["account_name"] or posts[pid]["contact_name"], "kind": posts[pid]["kind"]}
-                 for pid in dict.fromkeys(data.attendee_post_ids)]
+    attendees = [
+        {
+            "post_id": pid,
+            "account_id": posts[pid]["account"],
+            "name": posts[pid]["account_name"] or posts[pid]["contact_name"],
+            "kind": posts[pid]["kind"],
+        }
+        for pid in dict.fromkeys(data.attendee_post_ids)
+    ]
     owners = {i.owner_id for i in data.action_items if i.owner_id is not None}
     if owners and len(await Account.select(Account.id).where(Account.id.is_in(sorted(owners)))) != len(owners):
         raise Invalid("No such account", {"action_items": "owner is not an account"})
     now = clock.now()
     async with write_transaction():
-        meeting = Meeting(community=community_id, grid=grid["id"], held_on=data.held_on, attendees=attendees,
-                          topics=data.topics.strip(), decisions=data.decisions.strip(),
-                          created_by=principal.account_id, created_at=now)
+        meeting = Meeting(
+            community=community_id,
+            grid=grid["id"],
+            held_on=data.held_on,
+            attendees=attendees,
+            topics=data.topics.strip(),
+            decisions=data.decisions.strip(),
+            created_by=principal.account_id,
+            created_at=now,
+        )
         await meeting.save()
         # Carry over: the grid's open items are now on this meeting's agenda.
         await ActionItem.update({ActionItem.last_meeting: meeting.id}).where(
-            (ActionItem.grid == grid["id"]) & (ActionItem.status == "open"))
+            (ActionItem.grid == grid["id"]) & (ActionItem.status == "open")
+        )
         for item in data.action_items:
-            await ActionItem.insert(ActionItem(meeting=meeting.id, last_meeting=meeting.id, grid=grid["id"],
-                                               title=item.title.strip(), owner=item.owner_id, due_on=item.due_on,
-                                               created_at=now))
-        await record(principal, "create", "meeting", meeting.id,
-                     {"grid_id": grid["id"], "held_on": data.held_on, "action_items": len(data.action_items)})
+            await ActionItem.insert(
+                ActionItem(
+                    meeting=meeting.id,
+                    last_meeting=meeting.id,
+                    grid=grid["id"],
+                    title=item.title.strip(),
+                    owner=item.owner_id,
+                    due_on=item.due_on,
+                    created_at=now,
+                )
+            )
+        await record(
+            principal,
+            "create",
+            "meeting",
+            meeting.id,
+            {"grid_id": grid["id"], "held_on": data.held_on, "action_items": len(data.action_items)},
+        )
     return await _out(meeting.id)
 
 
@@ -139,8 +187,11 @@ async def _writable_item(principal: Principal, item_id: int) -> tuple[dict[str, 
 async def finish_item(principal: Principal, item_id: int) -> ActionItemOut:
     await _writable_item(principal, item_id)
     async with write_transaction():
-        changed = await ActionItem.update({ActionItem.status: "done", ActionItem.done_at: clock.now()}).where(
-            (ActionItem.id == item_id) & (ActionItem.status == "open")).returning(ActionItem.id)
+        changed = (
+            await ActionItem.update({ActionItem.status: "done", ActionItem.done_at: clock.now()})
+            .where((ActionItem.id == item_id) & (ActionItem.status == "open"))
+            .returning(ActionItem.id)
+        )
         if not changed:
             raise WrongStatus("Action item", "done", "finish")
         await record(principal, "finish", "action_item", item_id, {"status": ["open", "done"]})
@@ -158,10 +209,22 @@ async def item_to_need(principal: Principal, item_id: int, data: ItemNeedIn) -> 
     title = (data.title or item["title"]).strip()[:120]
     await refuse_personal_data(title, grid_id=grid["id"], field="title")
     async with write_transaction():
-        need = await create_need(principal, NeedIn(community_id=community_id, area_id=grid["id"], title=title,
-                                                   category=data.category, quantity=1, publish=True))
-        changed = await ActionItem.update({ActionItem.need: need.id}).where(
-            (ActionItem.id == item_id) & ActionItem.need.is_null()).returning(ActionItem.id)
+        need = await create_need(
+            principal,
+            NeedIn(
+                community_id=community_id,
+                area_id=grid["id"],
+                title=title,
+                category=data.category,
+                quantity=1,
+                publish=True,
+            ),
+        )
+        changed = (
+            await ActionItem.update({ActionItem.need: need.id})
+            .where((ActionItem.id == item_id) & ActionItem.need.is_null())
+            .returning(ActionItem.id)
+        )
         if not changed:
             raise WrongStatus("Action item", "already a need", "make a need")
         await record(principal, "make_need", "action_item", item_id, {"need_id": need.id})
@@ -186,17 +249,26 @@ async def meetings_by_month(principal: Principal, community_id: int, month: str)
     from jinlin.areas.tables import Area
     from jinlin.orgs.tables import Organization
 
-    community = await Organization.select(Organization.area, Organization.area.path).where(
-        (Organization.id == community_id) & (Organization.kind == "community")).first()
-    if community is None or not (principal.acts_for(community_id, COMMUNITY_ROLES)
-                                 or principal.covers_area(community["area.path"])):
+    community = (
+        await Organization.select(Organization.area, Organization.area.path)
+        .where((Organization.id == community_id) & (Organization.kind == "community"))
+        .first()
+    )
+    if community is None or not (
+        principal.acts_for(community_id, COMMUNITY_ROLES) or principal.covers_area(community["area.path"])
+    ):
         raise NotFound("Community not found")
     start, end = _month_range(month)
-    grids = await Area.select(Area.id, Area.name).where((Area.parent == community["area"]) & (Area.level == "grid")) \
+    grids = (
+        await Area.select(Area.id, Area.name)
+        .where((Area.parent == community["area"]) & (Area.level == "grid"))
         .order_by(Area.name)
-    rows = await Meeting.select(Meeting.id, Meeting.grid).where(
-        (Meeting.community == community_id) & (Meeting.held_on >= start) & (Meeting.held_on < end)).order_by(
-        Meeting.held_on)
+    )
+    rows = (
+        await Meeting.select(Meeting.id, Meeting.grid)
+        .where((Meeting.community == community_id) & (Meeting.held_on >= start) & (Meeting.held_on < end))
+        .order_by(Meeting.held_on)
+    )
     over = local_date(clock.now()) >= end
     out = []
     for g in grids:
@@ -209,8 +281,12 @@ async def recent_meetings(principal: Principal, grid_id: int, limit: int = 12) -
     grid, community_id = await _grid(grid_id)
     if not await _can_read(principal, grid, community_id):
         raise NotFound("Grid not found")
-    rows = await Meeting.select(Meeting.id).where(Meeting.grid == grid_id).order_by(Meeting.held_on, ascending=False) \
+    rows = (
+        await Meeting.select(Meeting.id)
+        .where(Meeting.grid == grid_id)
+        .order_by(Meeting.held_on, ascending=False)
         .limit(limit)
+    )
     return [await _out(r["id"]) for r in rows]
 
 
@@ -224,8 +300,9 @@ async def can_hold_grid(principal: Principal, grid_id: int) -> bool:
     return await _can_hold(principal, grid, community_id)
 
 
-async def meeting_form(principal: Principal, grid_id: int) -> tuple[dict[str, Any], list[dict[str, Any]],
-                                                                     list[ActionItemOut]]:
+async def meeting_form(
+    principal: Principal, grid_id: int
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[ActionItemOut]]:
     """What the form of a new meeting needs: the grid, its posts (attendees) and the open items it opens with."""
     grid, community_id = await _grid(grid_id)
     if not await _can_hold(principal, grid, community_id):

@@ -22,14 +22,28 @@ class NeedController(Controller):
 
     @get("/")
     async def list_needs(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        status: FromQuery[str | None] = None, category: FromQuery[str | None] = None,
-        colour: FromQuery[str | None] = None, area_id: FromQuery[int | None] = None,
-        community_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        status: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        colour: FromQuery[str | None] = None,
+        area_id: FromQuery[int | None] = None,
+        community_id: FromQuery[int | None] = None,
+        q: FromQuery[str | None] = None,
         overdue: FromQuery[bool | None] = None,
     ) -> Page[NeedOut]:
-        return await service.list_needs(principal, paging, status=status, category=category, colour=colour,
-                                        area_id=area_id, community_id=community_id, q=q, overdue=overdue)
+        return await service.list_needs(
+            principal,
+            paging,
+            status=status,
+            category=category,
+            colour=colour,
+            area_id=area_id,
+            community_id=community_id,
+            q=q,
+            overdue=overdue,
+        )
 
     @post("/")
     async def create_need(self, principal: NamedDependency[Principal], data: JSONBody[NeedIn]) -> NeedOut:
@@ -63,18 +77,24 @@ class NeedController(Controller):
 
     @get("/export.xlsx", media_type=XLSX)
     async def export(
-        self, principal: NamedDependency[Principal], status: FromQuery[str | None] = None,
-        category: FromQuery[str | None] = None, colour: FromQuery[str | None] = None,
-        area_id: FromQuery[int | None] = None, community_id: FromQuery[int | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        status: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        colour: FromQuery[str | None] = None,
+        area_id: FromQuery[int | None] = None,
+        community_id: FromQuery[int | None] = None,
     ) -> Response[bytes]:
-        content = await spreadsheet.export_needs(principal, status=status, category=category, colour=colour,
-                                                 area_id=area_id, community_id=community_id)
-        return Response(content, media_type=XLSX,
-                        headers={"content-disposition": 'attachment; filename="needs.xlsx"'})
+        content = await spreadsheet.export_needs(
+            principal, status=status, category=category, colour=colour, area_id=area_id, community_id=community_id
+        )
+        return Response(content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="needs.xlsx"'})
 
     @post("/import")
     async def import_needs(
-        self, principal: NamedDependency[Principal], data: MultipartBody[dict[str, UploadFile]],
+        self,
+        principal: NamedDependency[Principal],
+        data: MultipartBody[dict[str, UploadFile]],
         community_id: FromQuery[int | None] = None,
     ) -> ImportResult:
         ids = await spreadsheet.import_needs(principal, *await read_upload(data.get("file")), community_id)

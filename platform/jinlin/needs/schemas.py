@@ -10,11 +10,36 @@ from msgspec import Meta
 
 from jinlin.core.schemas import Body
 
-CategoryCode = Literal["elder_care", "disability_support", "child_care", "education", "health", "legal_aid",
-                       "home_repair", "environment", "safety", "culture_sports", "employment", "psychological",
-                       "funding", "venue", "materials", "other"]
-BeneficiaryCode = Literal["empty_nest_elderly", "disabled", "minimum_living_allowance", "low_income", "floating_population", "rental_housing",
-                          "released_prisoner", "community_corrections", "children", "other"]
+CategoryCode = Literal[
+    "elder_care",
+    "disability_support",
+    "child_care",
+    "education",
+    "health",
+    "legal_aid",
+    "home_repair",
+    "environment",
+    "safety",
+    "culture_sports",
+    "employment",
+    "psychological",
+    "funding",
+    "venue",
+    "materials",
+    "other",
+]
+BeneficiaryCode = Literal[
+    "empty_nest_elderly",
+    "disabled",
+    "minimum_living_allowance",
+    "low_income",
+    "floating_population",
+    "rental_housing",
+    "released_prisoner",
+    "community_corrections",
+    "children",
+    "other",
+]
 ColourCode = Literal["red", "orange", "yellow", "green"]
 Title = Annotated[str, Meta(min_length=1, max_length=120)]
 Description = Annotated[str, Meta(max_length=2000)]

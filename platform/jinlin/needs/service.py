@@ -34,29 +34,54 @@ ACTIVE_MATCH_STATUSES = ("proposed", "accepted", "in_progress")
 def is_overdue(row: dict[str, Any], now: datetime | None = None) -> bool:
     """限时办结 for a need in hand: ``core.deadlines``' rule, where "responded" means a first match was
     proposed (``responded_at``). ``overdue_clause`` is the same rule for queries."""
-    return deadlines.is_overdue(now or clock.now(), is_open=row["status"] in OPEN_STATUSES,
-                                respond_by=row["respond_by"], responded_at=row.get("responded_at"),
-                                resolve_by=row["resolve_by"])
+    return deadlines.is_overdue(
+        now or clock.now(),
+        is_open=row["status"] in OPEN_STATUSES,
+        respond_by=row["respond_by"],
+        responded_at=row.get("responded_at"),
+        resolve_by=row["resolve_by"],
+    )
 
 
 def overdue_clause(now: datetime | None = None) -> Combinable:
-    return deadlines.overdue_clause(now or clock.now(), open_clause=Need.status.is_in(list(OPEN_STATUSES)),
-                                    respond_by=Need.respond_by, responded_at=Need.responded_at,
-                                    resolve_by=Need.resolve_by)
+    return deadlines.overdue_clause(
+        now or clock.now(),
+        open_clause=Need.status.is_in(list(OPEN_STATUSES)),
+        respond_by=Need.respond_by,
+        responded_at=Need.responded_at,
+        resolve_by=Need.resolve_by,
+    )
 
 
 def to_out(row: dict[str, Any]) -> NeedOut:
     return NeedOut(
-        id=row["id"], community_id=row["community_id"], area_id=row["area_id"], title=row["title"],
-        description=row["description"], category=row["category"], quantity=row["quantity"], unit=row["unit"],
-        splittable=row["splittable"], urgency=row["urgency"], importance=row["importance"], colour=row["colour"],
-        respond_by=row["respond_by"], resolve_by=row["resolve_by"],
-        beneficiary_groups=as_list(row["beneficiary_groups"]), status=row["status"],
-        quantity_matched=row["quantity_matched"], quantity_done=row["quantity_done"],
-        quantity_open=max(row["quantity"] - row["quantity_matched"], 0), published_at=row["published_at"],
-        resolved_at=row["resolved_at"], created_at=row["created_at"], updated_at=row["updated_at"],
-        community_name=row.get("community_id.name") or "", area_name=row.get("area_id.name") or "",
-        overdue=is_overdue(row), item=row.get("item") or "",
+        id=row["id"],
+        community_id=row["community_id"],
+        area_id=row["area_id"],
+        title=row["title"],
+        description=row["description"],
+        category=row["category"],
+        quantity=row["quantity"],
+        unit=row["unit"],
+        splittable=row["splittable"],
+        urgency=row["urgency"],
+        importance=row["importance"],
+        colour=row["colour"],
+        respond_by=row["respond_by"],
+        resolve_by=row["resolve_by"],
+        beneficiary_groups=as_list(row["beneficiary_groups"]),
+        status=row["status"],
+        quantity_matched=row["quantity_matched"],
+        quantity_done=row["quantity_done"],
+        quantity_open=max(row["quantity"] - row["quantity_matched"], 0),
+        published_at=row["published_at"],
+        resolved_at=row["resolved_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        community_name=row.get("community_id.name") or "",
+        area_name=row.get("area_id.name") or "",
+        overdue=is_overdue(row),
+        item=row.get("item") or "",
     )
 
 
@@ -111,8 +136,11 @@ async def get_need(principal: Principal, need_id: int) -> NeedOut:
 
 
 async def _check_place(community_id: int, area_id: int | None) -> tuple[dict[str, Any], dict[str, Any]]:
-    community = await Organization.select(*Organization.all_columns(), Organization.area.path).where(
-        Organization.id == community_id).first()
+    community = (
+        await Organization.select(*Organization.all_columns(), Organization.area.path)
+        .where(Organization.id == community_id)
+        .first()
+    )
     if community is None or community["kind"] != "community":
         raise Invalid("Not a community", {"community_id": "must be a community"})
     area = await Area.select().where(Area.id == (area_id or community["area"])).first()
@@ -138,15 +166,25 @@ def _check_deadlines(respond_by: datetime | None, resolve_by: datetime | None) -
 async def _insert(principal: Principal, data: NeedIn, area: dict[str, Any], policy) -> int:
     now = clock.now()
     values: dict[str, Any] = {
-        "community_id": data.community_id, "area_id": area["id"], "title": data.title.strip(),
-        "description": data.description, "category": data.category, "quantity": data.quantity, "unit": data.unit.strip(),
+        "community_id": data.community_id,
+        "area_id": area["id"],
+        "title": data.title.strip(),
+        "description": data.description,
+        "category": data.category,
+        "quantity": data.quantity,
+        "unit": data.unit.strip(),
         "item": data.item.strip(),
-        "splittable": data.splittable, "urgency": data.urgency, "importance": data.importance,
-        "colour": data.colour, "colour_set": data.colour is not None,
-        "respond_by": data.respond_by, "resolve_by": data.resolve_by,
+        "splittable": data.splittable,
+        "urgency": data.urgency,
+        "importance": data.importance,
+        "colour": data.colour,
+        "colour_set": data.colour is not None,
+        "respond_by": data.respond_by,
+        "resolve_by": data.resolve_by,
         "deadlines_set": data.respond_by is not None or data.resolve_by is not None,
         "beneficiary_groups": list(dict.fromkeys(data.beneficiary_groups)),
-        "status": "published" if data.publish else "draft", "published_at": now if data.publish else None,
+        "status": "published" if data.publish else "draft",
+        "published_at": now if data.publish else None,
     }
     _derive(values, policy, now)
     if values["deadlines_set"]:
@@ -214,8 +252,7 @@ async def update_need(principal: Principal, need_id: int, patch: NeedPatch) -> N
         audit: dict[str, Any] = diff(before, changes)
         if reason:
             audit["reason"] = reason
-        await record(principal, "set_by_hand" if by_hand else "update", "need", need_id, audit,
-                     summary=before["title"])
+        await record(principal, "set_by_hand" if by_hand else "update", "need", need_id, audit, summary=before["title"])
     return to_out(await get_row(need_id))
 
 
@@ -228,9 +265,13 @@ async def _check_consistent_with_matches(need_id: int, before: dict[str, Any], c
     from jinlin.matches.tables import Match
 
     fixed = [k for k in MATCHED_ON if k in changes and changes[k] != before.get(k)]
-    if fixed and await Match.exists().where((Match.need_id == need_id) & Match.status.is_in(list(ACTIVE_MATCH_STATUSES))):
-        raise Conflict("The need has live matches: cancel them before changing what they were made for",
-                       {k: "fixed while matches are live" for k in fixed})
+    if fixed and await Match.exists().where(
+        (Match.need_id == need_id) & Match.status.is_in(list(ACTIVE_MATCH_STATUSES))
+    ):
+        raise Conflict(
+            "The need has live matches: cancel them before changing what they were made for",
+            {k: "fixed while matches are live" for k in fixed},
+        )
 
 
 async def derived_preview(principal: Principal, need_id: int, urgency: int, importance: int) -> dict[str, Any]:
@@ -244,8 +285,14 @@ async def derived_preview(principal: Principal, need_id: int, urgency: int, impo
     return {"colour": colour, "respond_by": respond_by, "resolve_by": resolve_by}
 
 
-async def _transition(principal: Principal, need_id: int, action: str, allowed: tuple[str, ...], new_status: str,
-                      extra: dict[Any, Any] | None = None) -> NeedOut:
+async def _transition(
+    principal: Principal,
+    need_id: int,
+    action: str,
+    allowed: tuple[str, ...],
+    new_status: str,
+    extra: dict[Any, Any] | None = None,
+) -> NeedOut:
     row = await get_visible_row(principal, need_id)
     if not can_manage(principal, row):
         raise Forbidden("Only the community's staff change its needs")
@@ -260,14 +307,15 @@ async def _transition(principal: Principal, need_id: int, action: str, allowed: 
             if not row["deadlines_set"]:
                 values[Need.respond_by], values[Need.resolve_by] = policy.deadlines(row["colour"], now)
         if action == "cancel" and await Match.exists().where(
-                (Match.need_id == need_id) & Match.status.is_in(list(ACTIVE_MATCH_STATUSES))):
+            (Match.need_id == need_id) & Match.status.is_in(list(ACTIVE_MATCH_STATUSES))
+        ):
             raise Conflict("Cancel or finish its matches first", {"status": row["status"]})
-        done = await Need.update(values).where((Need.id == need_id) & Need.status.is_in(list(allowed))) \
-            .returning(Need.id)
+        done = (
+            await Need.update(values).where((Need.id == need_id) & Need.status.is_in(list(allowed))).returning(Need.id)
+        )
         if not done:
             raise WrongStatus("need", (await get_row(need_id))["status"], action)
-        await record(principal, action, "need", need_id, {"status": [row["status"], new_status]},
-                     summary=row["title"])
+        await record(principal, action, "need", need_id, {"status": [row["status"], new_status]}, summary=row["title"])
     return to_out(await get_row(need_id))
 
 
@@ -281,8 +329,7 @@ async def cancel_need(principal: Principal, need_id: int) -> NeedOut:
 
 async def resolve_need(principal: Principal, need_id: int) -> NeedOut:
     """Resolved by hand (done some other way, or with less than asked)."""
-    return await _transition(principal, need_id, "resolve", OPEN_STATUSES, "resolved",
-                             {Need.resolved_at: clock.now()})
+    return await _transition(principal, need_id, "resolve", OPEN_STATUSES, "resolved", {Need.resolved_at: clock.now()})
 
 
 async def close_need(principal: Principal, need_id: int) -> NeedOut:
@@ -290,19 +337,42 @@ async def close_need(principal: Principal, need_id: int) -> NeedOut:
 
 
 async def list_needs(
-    principal: Principal, paging: PageRequest, *, status: str | None = None, category: str | None = None,
-    colour: str | None = None, area_id: int | None = None, community_id: int | None = None,
-    q: str | None = None, overdue: bool | None = None,
+    principal: Principal,
+    paging: PageRequest,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    colour: str | None = None,
+    area_id: int | None = None,
+    community_id: int | None = None,
+    q: str | None = None,
+    overdue: bool | None = None,
 ) -> Page[NeedOut]:
-    rows, total = await query_needs(principal, paging, status=status, category=category, colour=colour,
-                                    area_id=area_id, community_id=community_id, q=q, overdue=overdue)
+    rows, total = await query_needs(
+        principal,
+        paging,
+        status=status,
+        category=category,
+        colour=colour,
+        area_id=area_id,
+        community_id=community_id,
+        q=q,
+        overdue=overdue,
+    )
     return paging.page([to_out(r) for r in rows], total)
 
 
 async def query_needs(
-    principal: Principal, paging: PageRequest | None, *, status: str | None = None, category: str | None = None,
-    colour: str | None = None, area_id: int | None = None, community_id: int | None = None,
-    q: str | None = None, overdue: bool | None = None,
+    principal: Principal,
+    paging: PageRequest | None,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    colour: str | None = None,
+    area_id: int | None = None,
+    community_id: int | None = None,
+    q: str | None = None,
+    overdue: bool | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Visible needs, filtered, soonest deadline first (rows; ``paging=None`` means all, for exports)."""
     where = []

@@ -38,10 +38,24 @@ from jinlin.needs.schemas import NeedIn
 from jinlin.needs.service import _check_place, _insert, query_needs
 from jinlin.orgs.tables import Organization
 
-H = {"id": "编号", "title": "标题", "category": "类别", "quantity": "数量", "unit": "单位", "splittable": "可拆分",
-     "urgency": "紧急程度", "importance": "重要程度", "colour": "分色", "area": "地点", "beneficiary_groups": "受益群体",
-     "description": "描述", "respond_by": "响应时限", "resolve_by": "办结时限", "status": "状态",
-     "quantity_matched": "已匹配数量"}
+H = {
+    "id": "编号",
+    "title": "标题",
+    "category": "类别",
+    "quantity": "数量",
+    "unit": "单位",
+    "splittable": "可拆分",
+    "urgency": "紧急程度",
+    "importance": "重要程度",
+    "colour": "分色",
+    "area": "地点",
+    "beneficiary_groups": "受益群体",
+    "description": "描述",
+    "respond_by": "响应时限",
+    "resolve_by": "办结时限",
+    "status": "状态",
+    "quantity_matched": "已匹配数量",
+}
 REQUIRED = [H["title"], H["category"], H["quantity"]]
 
 
@@ -54,10 +68,27 @@ def _fmt(value: Any) -> str:
 
 async def export_needs(principal: Principal, **filters: Any) -> bytes:
     rows, _ = await query_needs(principal, None, **filters)
-    body = [[r["id"], r["title"], category_zh(r["category"]), r["quantity"], r["unit"], "是" if r["splittable"] else "否",
-             r["urgency"], r["importance"], colour_zh(r["colour"]), r["area_id.name"] or "",
-             "、".join(beneficiary_zh(b) for b in as_list(r["beneficiary_groups"])), r["description"],
-             _fmt(r["respond_by"]), _fmt(r["resolve_by"]), zh(r["status"]), r["quantity_matched"]] for r in rows]
+    body = [
+        [
+            r["id"],
+            r["title"],
+            category_zh(r["category"]),
+            r["quantity"],
+            r["unit"],
+            "是" if r["splittable"] else "否",
+            r["urgency"],
+            r["importance"],
+            colour_zh(r["colour"]),
+            r["area_id.name"] or "",
+            "、".join(beneficiary_zh(b) for b in as_list(r["beneficiary_groups"])),
+            r["description"],
+            _fmt(r["respond_by"]),
+            _fmt(r["resolve_by"]),
+            zh(r["status"]),
+            r["quantity_matched"],
+        ]
+        for r in rows
+    ]
     headers = [clock.zoned(h) if k in TIME_COLUMNS else h for k, h in H.items()]
     return write_xlsx(headers, body, title="需求清单")
 
@@ -69,7 +100,9 @@ def _int(raw: str, column: str, number: int, errors: list[RowError], low: int, h
             raise ValueError
         return int(value)
     except ValueError:
-        errors.append(RowError(number, column, "must be a whole number from {low} to {high}", {"low": low, "high": high}))
+        errors.append(
+            RowError(number, column, "must be a whole number from {low} to {high}", {"low": low, "high": high})
+        )
         return None
 
 
@@ -99,7 +132,9 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, int], errors: list
     if get("area"):
         out["area_id"] = areas.get(get("area"))
         if out["area_id"] is None:
-            errors.append(RowError(number, H["area"], "no place named {value} in the community", {"value": get("area")}))
+            errors.append(
+                RowError(number, H["area"], "no place named {value} in the community", {"value": get("area")})
+            )
     groups = []
     for text in split_list(get("beneficiary_groups")):
         code = beneficiary_code(text)
@@ -126,15 +161,22 @@ async def import_needs(principal: Principal, filename: str, content: bytes, comm
     table = await read_rows(filename, content)
     if table:
         check_headers(table[0][1].keys(), REQUIRED)
-    areas = {r["name"]: r["id"] for r in await Area.select(Area.id, Area.name).where(
-        Area.path.like(f"{community['area.path']}%"))} if community else {}
+    areas = (
+        {
+            r["name"]: r["id"]
+            for r in await Area.select(Area.id, Area.name).where(Area.path.like(f"{community['area.path']}%"))
+        }
+        if community
+        else {}
+    )
     errors: list[RowError] = []
 
     def validate() -> list[NeedIn]:
         rows = [(n, _parse(n, raw, areas, errors)) for n, raw in table]
         bad = {e.row for e in errors}
-        return [row_body(n, {"community_id": community_id, **row}, NeedIn, H, errors) for n, row in rows
-                if n not in bad]
+        return [
+            row_body(n, {"community_id": community_id, **row}, NeedIn, H, errors) for n, row in rows if n not in bad
+        ]
 
     bodies = await asyncio.to_thread(validate)  # thousands of rows: off the event loop
     if errors:
@@ -147,6 +189,12 @@ async def import_needs(principal: Principal, filename: str, content: bytes, comm
                 ids.append(await _insert(principal, data, area, await policy_for_area(area["id"])))
         await yield_to_writers()
     async with write_transaction():
-        await record(principal, "import", "need", None, {"imported": len(ids), "file": filename},
-                     summary=f"{len(ids)} needs from {filename}")
+        await record(
+            principal,
+            "import",
+            "need",
+            None,
+            {"imported": len(ids), "file": filename},
+            summary=f"{len(ids)} needs from {filename}",
+        )
     return ids

@@ -34,15 +34,29 @@ async def items(principal: Principal) -> list[WorkItem]:
     for p in paths[1:]:
         in_scope = in_scope | Need.area_id.path.like(f"{p}%")
     due = (Need.resolve_by < soon) | ((Need.respond_by < soon) & Need.responded_at.is_null())
-    rows = await Need.select(*Need.all_columns(), Need.community_id.name).where(
-        in_scope & Need.status.is_in(list(OPEN_STATUSES)) & due).order_by(Need.resolve_by).limit(200)
+    rows = (
+        await Need.select(*Need.all_columns(), Need.community_id.name)
+        .where(in_scope & Need.status.is_in(list(OPEN_STATUSES)) & due)
+        .order_by(Need.resolve_by)
+        .limit(200)
+    )
     out = []
     for r in sorted(rows, key=lambda r: (COLOUR_RANK.get(r["colour"], 9), _due(r) or soon))[:SHOWN]:
         late = is_overdue(r, now)
-        out.append(WorkItem(
-            group="Overdue needs" if late else "Needs due soon", title=r["title"], href=f"/needs/{r['id']}",
-            due_at=_due(r), colour=r["colour"], priority=10 if late else 30,
-            detail=translate("{community} · {open} of {quantity} open", community=r["community_id.name"] or "",
-                             open=max(r["quantity"] - r["quantity_matched"], 0), quantity=r["quantity"]),
-        ))
+        out.append(
+            WorkItem(
+                group="Overdue needs" if late else "Needs due soon",
+                title=r["title"],
+                href=f"/needs/{r['id']}",
+                due_at=_due(r),
+                colour=r["colour"],
+                priority=10 if late else 30,
+                detail=translate(
+                    "{community} · {open} of {quantity} open",
+                    community=r["community_id.name"] or "",
+                    open=max(r["quantity"] - r["quantity_matched"], 0),
+                    quantity=r["quantity"],
+                ),
+            )
+        )
     return out

@@ -51,10 +51,22 @@ async def list_notifications(
     principal: NamedDependency[Principal], paging: NamedDependency[PageRequest]
 ) -> Page[NotificationOut]:
     rows, total = await service.list_notifications(principal, paging)
-    items = [NotificationOut(id=r["id"], kind=r["kind"], text=r["text"], link=r["link"], object_type=r["object_type"],
-                             object_id=r["object_id"], organization_id=r["organization"], account_id=r["account"],
-                             created_at=r["created_at"], read_at=r["read_at"],
-                             group_count=r["group_count"]) for r in rows]
+    items = [
+        NotificationOut(
+            id=r["id"],
+            kind=r["kind"],
+            text=r["text"],
+            link=r["link"],
+            object_type=r["object_type"],
+            object_id=r["object_id"],
+            organization_id=r["organization"],
+            account_id=r["account"],
+            created_at=r["created_at"],
+            read_at=r["read_at"],
+            group_count=r["group_count"],
+        )
+        for r in rows
+    ]
     return paging.page(items, total)
 
 
@@ -103,8 +115,9 @@ async def unsubscribe(data: JSONBody[UnsubscribeIn]) -> UnsubscribeOut:
 
 
 @get("/notifications/deliveries", tags=["notifications"])
-async def my_deliveries(principal: NamedDependency[Principal],
-                        paging: NamedDependency[PageRequest]) -> Page[DeliveryOut]:
+async def my_deliveries(
+    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest]
+) -> Page[DeliveryOut]:
     rows, total = await logbook.my_deliveries(principal, paging)
     return paging.page(msgspec.convert(rows, list[DeliveryOut]), total)
 
@@ -120,17 +133,33 @@ async def list_robots(principal: NamedDependency[Principal], organization_id: Fr
 
 
 @post("/organizations/{organization_id:int}/robots", tags=["notifications"], status_code=201)
-async def add_robot(principal: NamedDependency[Principal], organization_id: FromPath[int],
-                    data: JSONBody[RobotIn]) -> RobotOut:
+async def add_robot(
+    principal: NamedDependency[Principal], organization_id: FromPath[int], data: JSONBody[RobotIn]
+) -> RobotOut:
     row = await robots.add_robot(principal, organization_id, data.kind, data.token, data.secret, data.kinds)
     return msgspec.convert(row, RobotOut)
 
 
 @delete("/organizations/{organization_id:int}/robots/{robot_id:int}", tags=["notifications"], status_code=204)
-async def remove_robot(principal: NamedDependency[Principal], organization_id: FromPath[int],
-                       robot_id: FromPath[int]) -> None:
+async def remove_robot(
+    principal: NamedDependency[Principal], organization_id: FromPath[int], robot_id: FromPath[int]
+) -> None:
     await robots.remove_robot(principal, organization_id, robot_id)
 
 
-ROUTES = [list_notifications, unread_count, read_all, get_preferences, put_preferences, list_contacts, add_contact,
-          verify_contact, unsubscribe, my_deliveries, delivery_stats, list_robots, add_robot, remove_robot]
+ROUTES = [
+    list_notifications,
+    unread_count,
+    read_all,
+    get_preferences,
+    put_preferences,
+    list_contacts,
+    add_contact,
+    verify_contact,
+    unsubscribe,
+    my_deliveries,
+    delivery_stats,
+    list_robots,
+    add_robot,
+    remove_robot,
+]

@@ -64,10 +64,18 @@ def _code_hash(code: str, contact_key: str) -> str:
 
 
 async def list_contacts(principal: Principal) -> list[dict[str, Any]]:
-    rows = await ContactPoint.select(ContactPoint.id, ContactPoint.channel, ContactPoint.address,
-                                     ContactPoint.verified_at).where(ContactPoint.account == principal.account_id)
-    return [{"id": r["id"], "channel": r["channel"], "address": mask_address(r["channel"], r["address"]),
-             "verified": r["verified_at"] is not None} for r in rows]
+    rows = await ContactPoint.select(
+        ContactPoint.id, ContactPoint.channel, ContactPoint.address, ContactPoint.verified_at
+    ).where(ContactPoint.account == principal.account_id)
+    return [
+        {
+            "id": r["id"],
+            "channel": r["channel"],
+            "address": mask_address(r["channel"], r["address"]),
+            "verified": r["verified_at"] is not None,
+        }
+        for r in rows
+    ]
 
 
 async def start_verification(principal: Principal, channel: str, address: str) -> dict[str, Any]:
@@ -75,31 +83,59 @@ async def start_verification(principal: Principal, channel: str, address: str) -
     address = _normalise(channel, address)
     if channel not in enabled_channels():
         raise Conflict("This channel is not set up on this server", {"channel": channel}, code="channel_disabled")
-    if not (await allow(f"verify:account:{principal.account_id}", capacity=5, per_seconds=3600)
-            and await allow(f"verify:address:{address}", capacity=3, per_seconds=3600)):
+    if not (
+        await allow(f"verify:account:{principal.account_id}", capacity=5, per_seconds=3600)
+        and await allow(f"verify:address:{address}", capacity=3, per_seconds=3600)
+    ):
         raise RateLimited("Too many codes requested; try again later", {"address": "too many codes"})
     code = f"{secrets.randbelow(1_000_000):06d}"
     key = f"{principal.account_id}:{channel}"
     now = clock.now()
     async with write_transaction():
         existing = await ContactPoint.select(ContactPoint.id).where(ContactPoint.key == key).first()
-        values = {ContactPoint.address: address, ContactPoint.verified_at: None, ContactPoint.code_attempts: 0,
-                  ContactPoint.code_hash: _code_hash(code, key), ContactPoint.code_expires_at: now + CODE_TTL}
+        values = {
+            ContactPoint.address: address,
+            ContactPoint.verified_at: None,
+            ContactPoint.code_attempts: 0,
+            ContactPoint.code_hash: _code_hash(code, key),
+            ContactPoint.code_expires_at: now + CODE_TTL,
+        }
         if existing:
             await ContactPoint.update(values).where(ContactPoint.id == existing["id"])
             contact_id = existing["id"]
         else:
-            row = ContactPoint(account=principal.account_id, channel=channel, key=key, address=address,
-                               code_hash=values[ContactPoint.code_hash], code_expires_at=now + CODE_TTL)
+            row = ContactPoint(
+                account=principal.account_id,
+                channel=channel,
+                key=key,
+                address=address,
+                code_hash=values[ContactPoint.code_hash],
+                code_expires_at=now + CODE_TTL,
+            )
             await row.save()
             contact_id = row.id
         # The code travels in the delivery row until sent (then cleared): sending is never inline.
-        code_delivery = await Delivery.insert(Delivery(
-            key=f"verify:{contact_id}:{secrets.token_hex(6)}", account=principal.account_id, kind="verification_code",
-            channel=channel, recipient=mask_address(channel, address), status="queued", urgent=True, payload=code,
-            created_at=now, updated_at=now)).returning(Delivery.id)
-        await record(principal, "start_verification", "contact_point", contact_id,
-                     {"channel": channel, "address": mask_address(channel, address)})
+        code_delivery = await Delivery.insert(
+            Delivery(
+                key=f"verify:{contact_id}:{secrets.token_hex(6)}",
+                account=principal.account_id,
+                kind="verification_code",
+                channel=channel,
+                recipient=mask_address(channel, address),
+                status="queued",
+                urgent=True,
+                payload=code,
+                created_at=now,
+                updated_at=now,
+            )
+        ).returning(Delivery.id)
+        await record(
+            principal,
+            "start_verification",
+            "contact_point",
+            contact_id,
+            {"channel": channel, "address": mask_address(channel, address)},
+        )
     kick([code_delivery[0]["id"]])
     return {"id": contact_id, "channel": channel, "address": mask_address(channel, address), "verified": False}
 
@@ -115,10 +151,12 @@ async def verify(principal: Principal, channel: str, code: str) -> dict[str, Any
             raise Conflict("The code has expired; ask for a new one", {"code": "expired"}, code="code_expired")
         if not hmac.compare_digest(row["code_hash"], _code_hash(code.strip(), key)):
             await ContactPoint.update({ContactPoint.code_attempts: ContactPoint.code_attempts + 1}).where(
-                ContactPoint.id == row["id"])
+                ContactPoint.id == row["id"]
+            )
             raise Invalid("Wrong code", {"code": "wrong verification code"})
-        await ContactPoint.update({ContactPoint.verified_at: now, ContactPoint.code_hash: "",
-                                   ContactPoint.code_expires_at: None}).where(ContactPoint.id == row["id"])
+        await ContactPoint.update(
+            {ContactPoint.verified_at: now, ContactPoint.code_hash: "", ContactPoint.code_expires_at: None}
+        ).where(ContactPoint.id == row["id"])
         await record(principal, "verify", "contact_point", row["id"], {"channel": channel})
     return {"id": row["id"], "channel": channel, "address": mask_address(channel, row["address"]), "verified": True}
 
@@ -141,10 +179,14 @@ async def preferences(principal: Principal) -> dict[str, Any]:
             digest, chosen = stored[kind]["digest"], True
         else:
             (channels, digest), chosen = kinds.defaults_for(kind, principal.roles), False
-        out.append({"kind": kind, "label": kinds.label(kind), "channels": list(channels), "digest": digest,
-                    "chosen": chosen})
-    return {"kinds": out, "quiet_hours": profile["quiet_hours"] if profile else True,
-            "available_channels": enabled_channels()}
+        out.append(
+            {"kind": kind, "label": kinds.label(kind), "channels": list(channels), "digest": digest, "chosen": chosen}
+        )
+    return {
+        "kinds": out,
+        "quiet_hours": profile["quiet_hours"] if profile else True,
+        "available_channels": enabled_channels(),
+    }
 
 
 async def set_preferences(principal: Principal, items: list[dict[str, Any]], quiet_hours: bool | None) -> None:
@@ -159,24 +201,37 @@ async def set_preferences(principal: Principal, items: list[dict[str, Any]], qui
             await _store_preference(principal.account_id, item["kind"], item["channels"], item["digest"])
         if quiet_hours is not None:
             await _store_profile(principal.account_id, quiet_hours)
-        await record(principal, "update", "delivery_preferences", principal.account_id,
-                     {"kinds": [i["kind"] for i in items], "quiet_hours": quiet_hours})
+        await record(
+            principal,
+            "update",
+            "delivery_preferences",
+            principal.account_id,
+            {"kinds": [i["kind"] for i in items], "quiet_hours": quiet_hours},
+        )
 
 
 async def _store_preference(account_id: int, kind: str, channels: list[str], digest: bool) -> None:
     key = f"{account_id}:{kind}"
     value = ",".join(c for c in PERSON_CHANNELS if c in channels)
-    updated = await Preference.update({Preference.channels: value, Preference.digest: digest,
-                                       Preference.updated_at: clock.now()}).where(Preference.key == key) \
+    updated = (
+        await Preference.update(
+            {Preference.channels: value, Preference.digest: digest, Preference.updated_at: clock.now()}
+        )
+        .where(Preference.key == key)
         .returning(Preference.id)
+    )
     if not updated:
-        await Preference.insert(Preference(account=account_id, kind=kind, key=key, channels=value, digest=digest,
-                                           updated_at=clock.now()))
+        await Preference.insert(
+            Preference(account=account_id, kind=kind, key=key, channels=value, digest=digest, updated_at=clock.now())
+        )
 
 
 async def _store_profile(account_id: int, quiet_hours: bool) -> None:
-    updated = await DeliveryProfile.update({DeliveryProfile.quiet_hours: quiet_hours}).where(
-        DeliveryProfile.account == account_id).returning(DeliveryProfile.id)
+    updated = (
+        await DeliveryProfile.update({DeliveryProfile.quiet_hours: quiet_hours})
+        .where(DeliveryProfile.account == account_id)
+        .returning(DeliveryProfile.id)
+    )
     if not updated:
         await DeliveryProfile.insert(DeliveryProfile(account=account_id, quiet_hours=quiet_hours))
 
@@ -206,8 +261,7 @@ def quiet_hours_end(moment: datetime) -> datetime:
 
 
 async def wants_quiet(account_id: int) -> bool:
-    row = await DeliveryProfile.select(DeliveryProfile.quiet_hours).where(DeliveryProfile.account == account_id) \
-        .first()
+    row = await DeliveryProfile.select(DeliveryProfile.quiet_hours).where(DeliveryProfile.account == account_id).first()
     return row["quiet_hours"] if row else True
 
 
@@ -239,12 +293,21 @@ async def unsubscribe(token: str) -> dict[str, Any]:
     async with write_transaction():
         await _store_preference(account_id, kind, [c for c in channels if c != channel], digest)
         # Anything of this kind still waiting for this channel stays unsent.
-        await Delivery.update({Delivery.status: "skipped", Delivery.error: "unsubscribed",
-                               Delivery.updated_at: clock.now()}).where(
-            (Delivery.account == account_id) & (Delivery.kind == kind) & (Delivery.channel == channel)
-            & Delivery.status.is_in(["queued", "digest"]))
+        await Delivery.update(
+            {Delivery.status: "skipped", Delivery.error: "unsubscribed", Delivery.updated_at: clock.now()}
+        ).where(
+            (Delivery.account == account_id)
+            & (Delivery.kind == kind)
+            & (Delivery.channel == channel)
+            & Delivery.status.is_in(["queued", "digest"])
+        )
         from types import SimpleNamespace
 
-        await record(SimpleNamespace(account_id=account_id, username=""), "unsubscribe", "delivery_preferences",
-                     account_id, {"kind": kind, "channel": channel})
+        await record(
+            SimpleNamespace(account_id=account_id, username=""),
+            "unsubscribe",
+            "delivery_preferences",
+            account_id,
+            {"kind": kind, "channel": channel},
+        )
     return {"kind": kind, "label": kinds.label(kind), "channel": channel}

@@ -47,16 +47,22 @@ def backoff_s(attempts: int) -> int:
 async def plan_pending() -> list[int]:
     """Plan deliveries for new notifications; returns the ids of deliveries to send now."""
     now = clock.now()
-    rows = await Notification.select().where(
-        Notification.dispatched_at.is_null() & (Notification.created_at >= now - STALE_AFTER)
-    ).order_by(Notification.id).limit(PLAN_BATCH)
+    rows = (
+        await Notification.select()
+        .where(Notification.dispatched_at.is_null() & (Notification.created_at >= now - STALE_AFTER))
+        .order_by(Notification.id)
+        .limit(PLAN_BATCH)
+    )
     if not rows:
         return []
     ready: list[int] = []
     async with write_transaction():
-        claimed = {r["id"] for r in await Notification.update({Notification.dispatched_at: now}).where(
-            Notification.id.is_in([r["id"] for r in rows]) & Notification.dispatched_at.is_null()
-        ).returning(Notification.id)}
+        claimed = {
+            r["id"]
+            for r in await Notification.update({Notification.dispatched_at: now})
+            .where(Notification.id.is_in([r["id"] for r in rows]) & Notification.dispatched_at.is_null())
+            .returning(Notification.id)
+        }
         for row in rows:
             if row["id"] in claimed:
                 ready += await _plan_one(row, now)
@@ -84,7 +90,8 @@ async def _plan_one(row: dict[str, Any], now) -> list[int]:
     contacts = defaultdict(dict)
     if accounts and available:
         for c in await ContactPoint.select(ContactPoint.account, ContactPoint.channel, ContactPoint.address).where(
-                ContactPoint.account.is_in(accounts) & ContactPoint.verified_at.is_not_null()):
+            ContactPoint.account.is_in(accounts) & ContactPoint.verified_at.is_not_null()
+        ):
             contacts[c["account"]][c["channel"]] = c["address"]
     for account_id in accounts:
         if not contacts.get(account_id):
@@ -97,13 +104,28 @@ async def _plan_one(row: dict[str, Any], now) -> list[int]:
             status, not_before = "queued", None
             if digest and not urgent:
                 status = "digest"
-            elif channel == "sms" and not urgent and choices.in_quiet_hours(now) \
-                    and await choices.wants_quiet(account_id):
+            elif (
+                channel == "sms"
+                and not urgent
+                and choices.in_quiet_hours(now)
+                and await choices.wants_quiet(account_id)
+            ):
                 not_before = choices.quiet_hours_end(now)
-            new_id = await _insert(Delivery(
-                key=f"n{nid}:{channel}:a{account_id}", notification=nid, account=account_id, kind=kind,
-                channel=channel, recipient=choices.mask_address(channel, address), status=status, urgent=urgent,
-                not_before=not_before, created_at=now, updated_at=now))
+            new_id = await _insert(
+                Delivery(
+                    key=f"n{nid}:{channel}:a{account_id}",
+                    notification=nid,
+                    account=account_id,
+                    kind=kind,
+                    channel=channel,
+                    recipient=choices.mask_address(channel, address),
+                    status=status,
+                    urgent=urgent,
+                    not_before=not_before,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             if new_id and status == "queued" and not_before is None:
                 ready.append(new_id)
     if row["organization"] is not None:
@@ -111,10 +133,20 @@ async def _plan_one(row: dict[str, Any], now) -> list[int]:
             wanted = [k for k in robot["kinds"].split(",") if k]
             if wanted and kind not in wanted:
                 continue
-            new_id = await _insert(Delivery(
-                key=f"n{nid}:{robot['kind']}:r{robot['id']}", notification=nid, robot=robot["id"], kind=kind,
-                channel=robot["kind"], recipient=f"{robot['kind']} #{robot['id']}", status="queued", urgent=urgent,
-                created_at=now, updated_at=now))
+            new_id = await _insert(
+                Delivery(
+                    key=f"n{nid}:{robot['kind']}:r{robot['id']}",
+                    notification=nid,
+                    robot=robot["id"],
+                    kind=kind,
+                    channel=robot["kind"],
+                    recipient=f"{robot['kind']} #{robot['id']}",
+                    status="queued",
+                    urgent=urgent,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             if new_id:
                 ready.append(new_id)
     return ready
@@ -125,19 +157,29 @@ async def _plan_one(row: dict[str, Any], now) -> list[int]:
 
 async def _claim(delivery_id: int) -> dict[str, Any] | None:
     now = clock.now()
-    rows = await Delivery.update({Delivery.status: "sending", Delivery.attempts: Delivery.attempts + 1,
-                                  Delivery.updated_at: now}).where(
-        (Delivery.id == delivery_id) & (Delivery.status == "queued")
-        & (Delivery.not_before.is_null() | (Delivery.not_before <= now))
-    ).returning(*Delivery.all_columns())
+    rows = (
+        await Delivery.update(
+            {Delivery.status: "sending", Delivery.attempts: Delivery.attempts + 1, Delivery.updated_at: now}
+        )
+        .where(
+            (Delivery.id == delivery_id)
+            & (Delivery.status == "queued")
+            & (Delivery.not_before.is_null() | (Delivery.not_before <= now))
+        )
+        .returning(*Delivery.all_columns())
+    )
     return rows[0] if rows else None
 
 
-async def _finish(row: dict[str, Any], outcome: str, *, provider_id: str = "", error: str = "",
-                  retry_in: int | None = None) -> None:
+async def _finish(
+    row: dict[str, Any], outcome: str, *, provider_id: str = "", error: str = "", retry_in: int | None = None
+) -> None:
     now = clock.now()
-    values: dict[Any, Any] = {Delivery.updated_at: now, Delivery.provider_id: provider_id[:120],
-                              Delivery.error: error[:255]}
+    values: dict[Any, Any] = {
+        Delivery.updated_at: now,
+        Delivery.provider_id: provider_id[:120],
+        Delivery.error: error[:255],
+    }
     if outcome == "sent":
         values |= {Delivery.status: "sent", Delivery.sent_at: now, Delivery.payload: ""}
     elif retry_in is not None:
@@ -148,13 +190,19 @@ async def _finish(row: dict[str, Any], outcome: str, *, provider_id: str = "", e
         values[Delivery.attempts] = Delivery.attempts - 1
     async with write_transaction():
         await Delivery.update(values).where((Delivery.id == row["id"]) & (Delivery.status == "sending"))
-        await DeliveryAttempt.insert(DeliveryAttempt(delivery=row["id"], at=now, outcome=outcome,
-                                                     provider_id=provider_id[:120], error=error[:255]))
+        await DeliveryAttempt.insert(
+            DeliveryAttempt(
+                delivery=row["id"], at=now, outcome=outcome, provider_id=provider_id[:120], error=error[:255]
+            )
+        )
 
 
 async def _address(row: dict[str, Any]) -> str:
-    contact = await ContactPoint.select(ContactPoint.address).where(
-        ContactPoint.key == f"{row['account']}:{row['channel']}").first()
+    contact = (
+        await ContactPoint.select(ContactPoint.address)
+        .where(ContactPoint.key == f"{row['account']}:{row['channel']}")
+        .first()
+    )
     if contact is None:
         raise PermanentFailure("the address was removed")
     return contact["address"]
@@ -167,7 +215,8 @@ async def _rate_ok(row: dict[str, Any]) -> bool:
     if row["robot"]:
         per_hour = 1200  # DingTalk allows 20 a minute per robot
     if row["kind"] != "verification_code" and not await allow(
-            f"deliver:{row['channel']}:{who}", capacity=per_hour, per_seconds=3600):
+        f"deliver:{row['channel']}:{who}", capacity=per_hour, per_seconds=3600
+    ):
         return False
     return await allow(f"deliver:{row['channel']}", capacity=s.per_channel_per_minute, per_seconds=60)
 
@@ -186,8 +235,9 @@ async def send_delivery(delivery_id: int) -> int | None:
             robot = await Robot.select().where(Robot.id == row["robot"]).first()
             if robot is None or not robot["active"]:
                 raise PermanentFailure("the robot was removed")
-            provider_id = await robot_adapters.robot(robot["kind"], channel_settings(), robot["token"],
-                                                     robot["secret"]).send("", message)
+            provider_id = await robot_adapters.robot(
+                robot["kind"], channel_settings(), robot["token"], robot["secret"]
+            ).send("", message)
         else:
             provider_id = await person_channel(row["channel"]).send(await _address(row), message)
     except TemporaryFailure as exc:
@@ -213,18 +263,29 @@ async def give_up_interrupted() -> int:
     """A delivery left ``sending`` (its worker died mid-send) is marked failed, never sent again: the provider
     may already have delivered it, and twice is worse than a visible failure."""
     now = clock.now()
-    done = await Delivery.update({Delivery.status: "failed", Delivery.updated_at: now, Delivery.payload: "",
-                                  Delivery.error: "interrupted while sending; not retried (it may have gone out)"}) \
-        .where((Delivery.status == "sending") & (Delivery.updated_at < now - INTERRUPTED_AFTER)) \
+    done = (
+        await Delivery.update(
+            {
+                Delivery.status: "failed",
+                Delivery.updated_at: now,
+                Delivery.payload: "",
+                Delivery.error: "interrupted while sending; not retried (it may have gone out)",
+            }
+        )
+        .where((Delivery.status == "sending") & (Delivery.updated_at < now - INTERRUPTED_AFTER))
         .returning(Delivery.id)
+    )
     return len(done)
 
 
 async def due_deliveries(limit: int = 200) -> list[int]:
     now = clock.now()
-    rows = await Delivery.select(Delivery.id).where(
-        (Delivery.status == "queued") & (Delivery.not_before.is_null() | (Delivery.not_before <= now))
-    ).order_by(Delivery.id).limit(limit)
+    rows = (
+        await Delivery.select(Delivery.id)
+        .where((Delivery.status == "queued") & (Delivery.not_before.is_null() | (Delivery.not_before <= now)))
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
     return [r["id"] for r in rows]
 
 
@@ -240,7 +301,8 @@ async def send_digests() -> list[int]:
     if cutoff > local:
         cutoff -= timedelta(days=1)
     waiting = await Delivery.select(Delivery.id, Delivery.account, Delivery.channel, Delivery.recipient).where(
-        (Delivery.status == "digest") & (Delivery.created_at <= cutoff))
+        (Delivery.status == "digest") & (Delivery.created_at <= cutoff)
+    )
     groups: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     for w in waiting:
         groups[(w["account"], w["channel"])].append(w)
@@ -248,14 +310,23 @@ async def send_digests() -> list[int]:
     ready = []
     for (account_id, channel), items in groups.items():
         async with write_transaction():
-            digest_id = await _insert(Delivery(
-                key=f"digest:{day}:{channel}:a{account_id}", account=account_id, kind="digest", channel=channel,
-                recipient=items[0]["recipient"], status="queued", created_at=now, updated_at=now))
+            digest_id = await _insert(
+                Delivery(
+                    key=f"digest:{day}:{channel}:a{account_id}",
+                    account=account_id,
+                    kind="digest",
+                    channel=channel,
+                    recipient=items[0]["recipient"],
+                    status="queued",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             if digest_id is None:
                 continue  # today's digest went already; these wait for tomorrow's
-            await Delivery.update({Delivery.status: "digested", Delivery.digest: digest_id,
-                                   Delivery.updated_at: now}).where(
-                Delivery.id.is_in([i["id"] for i in items]) & (Delivery.status == "digest"))
+            await Delivery.update(
+                {Delivery.status: "digested", Delivery.digest: digest_id, Delivery.updated_at: now}
+            ).where(Delivery.id.is_in([i["id"] for i in items]) & (Delivery.status == "digest"))
             ready.append(digest_id)
     return ready
 

@@ -35,8 +35,9 @@ KINDS: dict[str, KindDefaults] = {
     "rated": KindDefaults("low", ("email",), digest=True, label="Someone rated our work"),
     "twinning_rated": KindDefaults("low", ("email",), digest=True, label="A twinning was rated"),
     "twinning_proposed": KindDefaults("normal", ("email",), label="A twinning was proposed"),
-    "party_member_registered": KindDefaults("low", ("email",), digest=True,
-                                            label="A party member reported to our community"),
+    "party_member_registered": KindDefaults(
+        "low", ("email",), digest=True, label="A party member reported to our community"
+    ),
     "team_join_requested": KindDefaults("low", ("email",), digest=True, label="Someone asks to join our team"),
     "need_red": KindDefaults("high", ("sms", "email"), label="A red (most urgent) need"),
     "escalation": KindDefaults("high", ("sms", "email"), label="An overdue item was escalated to me"),

@@ -11,8 +11,18 @@ from jinlin.core.pagination import PageRequest
 from jinlin.notifications import kinds
 from jinlin.notifications.tables import Delivery
 
-PUBLIC_COLUMNS = (Delivery.id, Delivery.kind, Delivery.channel, Delivery.recipient, Delivery.status,
-                  Delivery.attempts, Delivery.provider_id, Delivery.error, Delivery.created_at, Delivery.sent_at)
+PUBLIC_COLUMNS = (
+    Delivery.id,
+    Delivery.kind,
+    Delivery.channel,
+    Delivery.recipient,
+    Delivery.status,
+    Delivery.attempts,
+    Delivery.provider_id,
+    Delivery.error,
+    Delivery.created_at,
+    Delivery.sent_at,
+)
 
 
 def _out(row: dict[str, Any]) -> dict[str, Any]:
@@ -21,8 +31,13 @@ def _out(row: dict[str, Any]) -> dict[str, Any]:
 
 async def my_deliveries(principal: Principal, paging: PageRequest) -> tuple[list[dict[str, Any]], int]:
     where = Delivery.account == principal.account_id
-    rows = await Delivery.select(*PUBLIC_COLUMNS).where(where).order_by(Delivery.id, ascending=False) \
-        .limit(paging.limit).offset(paging.offset)
+    rows = (
+        await Delivery.select(*PUBLIC_COLUMNS)
+        .where(where)
+        .order_by(Delivery.id, ascending=False)
+        .limit(paging.limit)
+        .offset(paging.offset)
+    )
     return [_out(r) for r in rows], await Delivery.count().where(where)
 
 
@@ -34,8 +49,15 @@ async def statistics(principal: Principal) -> dict[str, Any]:
     channels: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
         channels[r["channel"]][r["status"]] = int(r["n"])
-    failures = await Delivery.select(*PUBLIC_COLUMNS).where(Delivery.status == "failed") \
-        .order_by(Delivery.id, ascending=False).limit(50)
-    return {"channels": [{"channel": c, "counts": counts, "total": sum(counts.values())}
-                         for c, counts in sorted(channels.items())],
-            "failures": [_out(f) for f in failures]}
+    failures = (
+        await Delivery.select(*PUBLIC_COLUMNS)
+        .where(Delivery.status == "failed")
+        .order_by(Delivery.id, ascending=False)
+        .limit(50)
+    )
+    return {
+        "channels": [
+            {"channel": c, "counts": counts, "total": sum(counts.values())} for c, counts in sorted(channels.items())
+        ],
+        "failures": [_out(f) for f in failures],
+    }

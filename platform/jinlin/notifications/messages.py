@@ -20,17 +20,29 @@ async def message_for(row: dict[str, Any]) -> Message:
     locale = await recipients_locale(row["account"])
     base = channel_settings().public_url
     if row["kind"] == "verification_code":
-        body = translate("Your Jinlin verification code is {code}. It is valid for 10 minutes.", locale,
-                         code=row["payload"])
-        return Message(subject=SUBJECT_PREFIX + translate("Verification code", locale), body=body,
-                       template="verification_code", params={"code": row["payload"]}, locale=locale)
+        body = translate(
+            "Your Jinlin verification code is {code}. It is valid for 10 minutes.", locale, code=row["payload"]
+        )
+        return Message(
+            subject=SUBJECT_PREFIX + translate("Verification code", locale),
+            body=body,
+            template="verification_code",
+            params={"code": row["payload"]},
+            locale=locale,
+        )
     if row["kind"] == "digest":
         lines = await digest_lines(row["id"], locale)
         subject = translate("Your daily digest: {count} notices", locale, count=len(lines))
         body = "\n".join(f"• {line}" for line in lines)
-        return Message(subject=SUBJECT_PREFIX + subject, body=body, link=f"{base}/notifications",
-                       unsubscribe_url=f"{base}/notifications/preferences", template="digest",
-                       params={"count": str(len(lines))}, locale=locale)
+        return Message(
+            subject=SUBJECT_PREFIX + subject,
+            body=body,
+            link=f"{base}/notifications",
+            unsubscribe_url=f"{base}/notifications/preferences",
+            template="digest",
+            params={"count": str(len(lines))},
+            locale=locale,
+        )
     note = await Notification.select().where(Notification.id == row["notification"]).first()
     if note is None:
         from jinlin.channels.base import PermanentFailure
@@ -42,9 +54,15 @@ async def message_for(row: dict[str, Any]) -> Message:
         token = choices.unsubscribe_token(row["account"], row["kind"], row["channel"])
         unsubscribe = f"{base}/notifications/unsubscribe?token={token}"
     params = {**params_of(note), "count": str(note["group_count"])}
-    return Message(subject=SUBJECT_PREFIX + (text if len(text) <= 60 else text[:59] + "…"), body=text,
-                   link=f"{base}{note['link']}" if note["link"] else "", unsubscribe_url=unsubscribe,
-                   template=row["kind"], params=params, locale=locale)
+    return Message(
+        subject=SUBJECT_PREFIX + (text if len(text) <= 60 else text[:59] + "…"),
+        body=text,
+        link=f"{base}{note['link']}" if note["link"] else "",
+        unsubscribe_url=unsubscribe,
+        template=row["kind"],
+        params=params,
+        locale=locale,
+    )
 
 
 async def digest_lines(digest_id: int, locale: str) -> list[str]:

@@ -45,11 +45,18 @@ async def open_notification(principal: NamedDependency[Principal], notification_
     return redirect(safe_next(link) if link else "/notifications")
 
 
-async def _preferences(principal: Principal, *, errors: dict[str, str] | None = None, status_code: int = 200,
-                       saved: str = "") -> Template:
-    return render("notifications/preferences.html", principal, status_code=status_code, errors=errors or {},
-                  prefs=await choices.preferences(principal), contacts=await choices.list_contacts(principal),
-                  saved=saved)
+async def _preferences(
+    principal: Principal, *, errors: dict[str, str] | None = None, status_code: int = 200, saved: str = ""
+) -> Template:
+    return render(
+        "notifications/preferences.html",
+        principal,
+        status_code=status_code,
+        errors=errors or {},
+        prefs=await choices.preferences(principal),
+        contacts=await choices.list_contacts(principal),
+        saved=saved,
+    )
 
 
 @get("/notifications/preferences", include_in_schema=False)
@@ -60,8 +67,10 @@ async def preferences_page(principal: NamedDependency[Principal], saved: FromQue
 @post("/notifications/preferences", include_in_schema=False)
 async def save_preferences(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
     form = await form_data(request)
-    items = [{"kind": kind, "channels": form_list(form.get(f"channels_{kind}")),
-              "digest": form.get(f"digest_{kind}") == "1"} for kind in kinds.KINDS]
+    items = [
+        {"kind": kind, "channels": form_list(form.get(f"channels_{kind}")), "digest": form.get(f"digest_{kind}") == "1"}
+        for kind in kinds.KINDS
+    ]
     try:
         await choices.set_preferences(principal, items, form.get("quiet_hours") == "1")
     except DomainError as exc:
@@ -113,8 +122,9 @@ async def unsubscribe_page(maybe_principal: NamedDependency[Principal | None], t
     except DomainError as exc:
         errors = form_errors(exc)
     # A page, not an API: a broken link still answers 200 with the reason; the POST refuses it.
-    return render("notifications/unsubscribe.html", maybe_principal, token=token[:200], what=what, done=False,
-                  errors=errors)
+    return render(
+        "notifications/unsubscribe.html", maybe_principal, token=token[:200], what=what, done=False, errors=errors
+    )
 
 
 @post("/notifications/unsubscribe", include_in_schema=False)
@@ -123,17 +133,37 @@ async def unsubscribe_post(maybe_principal: NamedDependency[Principal | None], r
     try:
         what = await choices.unsubscribe(token)
     except DomainError as exc:
-        return render("notifications/unsubscribe.html", maybe_principal, token=token, what=None, done=False,
-                      errors=form_errors(exc), status_code=exc.status)
+        return render(
+            "notifications/unsubscribe.html",
+            maybe_principal,
+            token=token,
+            what=None,
+            done=False,
+            errors=form_errors(exc),
+            status_code=exc.status,
+        )
     return render("notifications/unsubscribe.html", maybe_principal, token=token, what=what, done=True)
 
 
-async def _robots(principal: Principal, organization_id: int, *, errors: dict[str, str] | None = None,
-                  values: dict[str, Any] | None = None, status_code: int = 200) -> Template:
-    return render("notifications/robots.html", principal, status_code=status_code, errors=errors or {},
-                  values=values or {}, organization_id=organization_id,
-                  robots=await robots.list_robots(principal, organization_id), robot_kinds=ROBOT_KINDS,
-                  kinds=[(k, kinds.label(k)) for k in kinds.KINDS])
+async def _robots(
+    principal: Principal,
+    organization_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        "notifications/robots.html",
+        principal,
+        status_code=status_code,
+        errors=errors or {},
+        values=values or {},
+        organization_id=organization_id,
+        robots=await robots.list_robots(principal, organization_id),
+        robot_kinds=ROBOT_KINDS,
+        kinds=[(k, kinds.label(k)) for k in kinds.KINDS],
+    )
 
 
 @get("/organizations/{organization_id:int}/robots", include_in_schema=False)
@@ -142,24 +172,30 @@ async def robots_page(principal: NamedDependency[Principal], organization_id: Fr
 
 
 @post("/organizations/{organization_id:int}/robots", include_in_schema=False)
-async def add_robot_page(principal: NamedDependency[Principal], organization_id: FromPath[int],
-                         request: Request) -> Template | Redirect:
+async def add_robot_page(
+    principal: NamedDependency[Principal], organization_id: FromPath[int], request: Request
+) -> Template | Redirect:
     form = await form_data(request)
     try:
-        await robots.add_robot(principal, organization_id, str(form.get("kind", "")), str(form.get("token", "")),
-                               str(form.get("secret", "")), [k for k in form_list(form.get("kinds"))
-                                                              if k in kinds.KINDS])
+        await robots.add_robot(
+            principal,
+            organization_id,
+            str(form.get("kind", "")),
+            str(form.get("token", "")),
+            str(form.get("secret", "")),
+            [k for k in form_list(form.get("kinds")) if k in kinds.KINDS],
+        )
     except DomainError as exc:
         # The secret and the token are never echoed back into the form.
         keep = {"kind": form.get("kind", ""), "kinds": form_list(form.get("kinds"))}
-        return await _robots(principal, organization_id, errors=form_errors(exc), values=keep,
-                             status_code=exc.status)
+        return await _robots(principal, organization_id, errors=form_errors(exc), values=keep, status_code=exc.status)
     return redirect(f"/organizations/{organization_id}/robots")
 
 
 @post("/organizations/{organization_id:int}/robots/{robot_id:int}/remove", include_in_schema=False)
-async def remove_robot_page(principal: NamedDependency[Principal], organization_id: FromPath[int],
-                            robot_id: FromPath[int]) -> Redirect:
+async def remove_robot_page(
+    principal: NamedDependency[Principal], organization_id: FromPath[int], robot_id: FromPath[int]
+) -> Redirect:
     await robots.remove_robot(principal, organization_id, robot_id)
     return redirect(f"/organizations/{organization_id}/robots")
 
@@ -169,10 +205,26 @@ def bell_count() -> str:
     return ""
 
 
-ROUTES = [notifications_page, bell, mark_read, open_notification, preferences_page, save_preferences,
-          add_contact_page, verify_contact_page, deliveries_page, stats_page, unsubscribe_page, unsubscribe_post,
-          robots_page, add_robot_page, remove_robot_page]
-NAV = [NavItem("Notifications", "/notifications", frozenset(), order=90),
-       NavItem("Delivery statistics", "/notifications/delivery-stats", frozenset({"county_admin"}), order=91)]
+ROUTES = [
+    notifications_page,
+    bell,
+    mark_read,
+    open_notification,
+    preferences_page,
+    save_preferences,
+    add_contact_page,
+    verify_contact_page,
+    deliveries_page,
+    stats_page,
+    unsubscribe_page,
+    unsubscribe_post,
+    robots_page,
+    add_robot_page,
+    remove_robot_page,
+]
+NAV = [
+    NavItem("Notifications", "/notifications", frozenset(), order=90),
+    NavItem("Delivery statistics", "/notifications/delivery-stats", frozenset({"county_admin"}), order=91),
+]
 TEMPLATE_GLOBALS = [("bell_count", bell_count)]
 ORG_PANELS = [("*", "notifications/_org_robots.html")]

@@ -23,10 +23,16 @@ def _check(principal: Principal, organization_id: int) -> None:
 
 def _out(row: dict[str, Any]) -> dict[str, Any]:
     # The token and the secret stay out: only whether they are set, and the token's last characters.
-    return {"id": row["id"], "organization_id": row["organization"], "kind": row["kind"],
-            "token_hint": "…" + row["token"][-4:] if len(row["token"]) > 8 else "…",
-            "signed": bool(row["secret"]), "kinds": [k for k in row["kinds"].split(",") if k],
-            "active": row["active"], "created_at": row["created_at"]}
+    return {
+        "id": row["id"],
+        "organization_id": row["organization"],
+        "kind": row["kind"],
+        "token_hint": "…" + row["token"][-4:] if len(row["token"]) > 8 else "…",
+        "signed": bool(row["secret"]),
+        "kinds": [k for k in row["kinds"].split(",") if k],
+        "active": row["active"],
+        "created_at": row["created_at"],
+    }
 
 
 async def list_robots(principal: Principal, organization_id: int) -> list[dict[str, Any]]:
@@ -35,8 +41,9 @@ async def list_robots(principal: Principal, organization_id: int) -> list[dict[s
     return [_out(r) for r in rows]
 
 
-async def add_robot(principal: Principal, organization_id: int, kind: str, token: str, secret: str,
-                    notice_kinds: list[str]) -> dict[str, Any]:
+async def add_robot(
+    principal: Principal, organization_id: int, kind: str, token: str, secret: str, notice_kinds: list[str]
+) -> dict[str, Any]:
     _check(principal, organization_id)
     if kind not in ROBOT_KINDS:
         raise Invalid("Unknown robot", {"kind": f"one of {', '.join(ROBOT_KINDS)}"})
@@ -48,8 +55,14 @@ async def add_robot(principal: Principal, organization_id: int, kind: str, token
     if kind in ("dingtalk", "feishu") and not secret.strip():
         raise Invalid("A signing secret is required", {"secret": "signing (加签/签名校验) is required"})
     async with write_transaction():
-        row = Robot(organization=organization_id, kind=kind, token=token, secret=secret.strip(),
-                    kinds=",".join(notice_kinds)[:500], created_at=clock.now())
+        row = Robot(
+            organization=organization_id,
+            kind=kind,
+            token=token,
+            secret=secret.strip(),
+            kinds=",".join(notice_kinds)[:500],
+            created_at=clock.now(),
+        )
         await row.save()
         await record(principal, "create", "robot", row.id, {"kind": kind, "organization_id": organization_id})
     return _out((await Robot.select().where(Robot.id == row.id))[0])
@@ -58,11 +71,16 @@ async def add_robot(principal: Principal, organization_id: int, kind: str, token
 async def remove_robot(principal: Principal, organization_id: int, robot_id: int) -> None:
     _check(principal, organization_id)
     async with write_transaction():
-        done = await Robot.update({Robot.active: False}).where(
-            (Robot.id == robot_id) & (Robot.organization == organization_id) & (Robot.active == True)  # noqa: E712
-        ).returning(Robot.id)
+        done = (
+            await Robot.update({Robot.active: False})
+            .where(
+                (Robot.id == robot_id) & (Robot.organization == organization_id) & (Robot.active == True)  # noqa: E712
+            )
+            .returning(Robot.id)
+        )
         if not done:
             raise NotFound("Robot not found")
         await Delivery.update({Delivery.status: "skipped", Delivery.error: "robot removed"}).where(
-            (Delivery.robot == robot_id) & (Delivery.status == "queued"))
+            (Delivery.robot == robot_id) & (Delivery.status == "queued")
+        )
         await record(principal, "delete", "robot", robot_id, {"active": [True, False]})

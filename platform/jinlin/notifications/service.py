@@ -18,9 +18,19 @@ from jinlin.notifications.tables import Notification
 
 
 async def notify(
-    *, kind: str, title: str, organization_id: int | None = None, account_id: int | None = None,
-    params: dict[str, Any] | None = None, link: str = "", object_type: str = "", object_id: int | None = None,
-    group_key: str = "", group_title: str = "", group_link: str = "", urgency: str = "",
+    *,
+    kind: str,
+    title: str,
+    organization_id: int | None = None,
+    account_id: int | None = None,
+    params: dict[str, Any] | None = None,
+    link: str = "",
+    object_type: str = "",
+    object_id: int | None = None,
+    group_key: str = "",
+    group_title: str = "",
+    group_link: str = "",
+    urgency: str = "",
 ) -> None:
     """Notify an organisation (every member sees it) or one account. ``title`` is an English msgid.
 
@@ -32,20 +42,39 @@ async def notify(
     if organization_id is None and account_id is None:
         raise ValueError("notify needs an organisation or an account")
     if group_key:
-        recipient = (Notification.organization == organization_id) if organization_id is not None \
+        recipient = (
+            (Notification.organization == organization_id)
+            if organization_id is not None
             else (Notification.account == account_id)
-        bumped = await Notification.update({Notification.group_count: Notification.group_count + 1}).where(
-            recipient & (Notification.group_key == group_key) & Notification.read_at.is_null()
-            & Notification.dispatched_at.is_null()
-        ).returning(Notification.id)
+        )
+        bumped = (
+            await Notification.update({Notification.group_count: Notification.group_count + 1})
+            .where(
+                recipient
+                & (Notification.group_key == group_key)
+                & Notification.read_at.is_null()
+                & Notification.dispatched_at.is_null()
+            )
+            .returning(Notification.id)
+        )
         if bumped:
             return
-    await Notification.insert(Notification(
-        organization=organization_id, account=account_id, kind=kind, title=title,
-        params=json.dumps(params or {}, ensure_ascii=False), link=group_link or link if group_key else link,
-        object_type=object_type, object_id=object_id, created_at=clock.now(), group_key=group_key,
-        group_title=group_title, urgency=urgency,
-    ))
+    await Notification.insert(
+        Notification(
+            organization=organization_id,
+            account=account_id,
+            kind=kind,
+            title=title,
+            params=json.dumps(params or {}, ensure_ascii=False),
+            link=group_link or link if group_key else link,
+            object_type=object_type,
+            object_id=object_id,
+            created_at=clock.now(),
+            group_key=group_key,
+            group_title=group_title,
+            urgency=urgency,
+        )
+    )
 
 
 def text_of(row: dict[str, Any], locale: str | None = None) -> str:
@@ -69,8 +98,13 @@ async def unread_count(principal: Principal) -> int:
 
 
 async def list_notifications(principal: Principal, paging: PageRequest) -> tuple[list[dict[str, Any]], int]:
-    rows = await Notification.select().where(_mine(principal)).order_by(Notification.id, ascending=False) \
-        .limit(paging.limit).offset(paging.offset)
+    rows = (
+        await Notification.select()
+        .where(_mine(principal))
+        .order_by(Notification.id, ascending=False)
+        .limit(paging.limit)
+        .offset(paging.offset)
+    )
     total = await Notification.count().where(_mine(principal))
     for row in rows:
         row["text"] = text_of(row)
@@ -79,18 +113,24 @@ async def list_notifications(principal: Principal, paging: PageRequest) -> tuple
 
 async def mark_all_read(principal: Principal) -> int:
     # Read state is per notification, not per member: reading an organisation's notification marks it for all.
-    updated = await Notification.update({Notification.read_at: clock.now()}).where(
-        _mine(principal) & Notification.read_at.is_null()
-    ).returning(Notification.id)
+    updated = (
+        await Notification.update({Notification.read_at: clock.now()})
+        .where(_mine(principal) & Notification.read_at.is_null())
+        .returning(Notification.id)
+    )
     return len(updated)
 
 
 async def open_notification(principal: Principal, notification_id: int) -> str:
     """Mark one notice read and say where it points ("" when nowhere)."""
-    row = await Notification.select(Notification.link).where(
-        _mine(principal) & (Notification.id == notification_id)).first()
+    row = (
+        await Notification.select(Notification.link)
+        .where(_mine(principal) & (Notification.id == notification_id))
+        .first()
+    )
     if row is None:
         raise NotFound("Notification not found")
     await Notification.update({Notification.read_at: clock.now()}).where(
-        (Notification.id == notification_id) & Notification.read_at.is_null())
+        (Notification.id == notification_id) & Notification.read_at.is_null()
+    )
     return row["link"]

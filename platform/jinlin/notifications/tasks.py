@@ -8,8 +8,7 @@ from jinlin.notifications import delivery
 MAX_RETRIES = delivery.MAX_ATTEMPTS
 
 
-@celery_app.task(name="jinlin.notifications.tasks.send_delivery", bind=True, acks_late=True,
-                 max_retries=MAX_RETRIES)
+@celery_app.task(name="jinlin.notifications.tasks.send_delivery", bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def send_delivery(self, delivery_id: int) -> None:
     retry_in = run_body(send_delivery_body, delivery_id)
     if retry_in is not None:
@@ -35,7 +34,6 @@ async def deliver_notifications_body() -> int:
     for delivery_id in due:
         await dispatch(send_delivery, send_delivery_body, delivery_id)
     return len(due)
-
 
 
 @celery_app.task(name="jinlin.notifications.tasks.prune_deliveries", acks_late=True)

@@ -22,13 +22,18 @@ class OfferController(Controller):
 
     @get("/")
     async def list_offers(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        status: FromQuery[str | None] = None, category: FromQuery[str | None] = None,
-        area_id: FromQuery[int | None] = None, organization_id: FromQuery[int | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        status: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        area_id: FromQuery[int | None] = None,
+        organization_id: FromQuery[int | None] = None,
         q: FromQuery[str | None] = None,
     ) -> Page[OfferOut]:
-        return await service.list_offers(principal, paging, status=status, category=category, area_id=area_id,
-                                         organization_id=organization_id, q=q)
+        return await service.list_offers(
+            principal, paging, status=status, category=category, area_id=area_id, organization_id=organization_id, q=q
+        )
 
     @post("/")
     async def create_offer(self, principal: NamedDependency[Principal], data: JSONBody[OfferIn]) -> OfferOut:
@@ -58,18 +63,23 @@ class OfferController(Controller):
 
     @get("/export.xlsx", media_type=XLSX)
     async def export(
-        self, principal: NamedDependency[Principal], status: FromQuery[str | None] = None,
-        category: FromQuery[str | None] = None, area_id: FromQuery[int | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        status: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        area_id: FromQuery[int | None] = None,
         organization_id: FromQuery[int | None] = None,
     ) -> Response[bytes]:
-        content = await spreadsheet.export_offers(principal, status=status, category=category, area_id=area_id,
-                                                  organization_id=organization_id)
-        return Response(content, media_type=XLSX,
-                        headers={"content-disposition": 'attachment; filename="offers.xlsx"'})
+        content = await spreadsheet.export_offers(
+            principal, status=status, category=category, area_id=area_id, organization_id=organization_id
+        )
+        return Response(content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="offers.xlsx"'})
 
     @post("/import")
     async def import_offers(
-        self, principal: NamedDependency[Principal], data: MultipartBody[dict[str, UploadFile]],
+        self,
+        principal: NamedDependency[Principal],
+        data: MultipartBody[dict[str, UploadFile]],
         organization_id: FromQuery[int | None] = None,
     ) -> ImportResult:
         ids = await spreadsheet.import_offers(principal, *await read_upload(data.get("file")), organization_id)

@@ -41,25 +41,51 @@ async def _areas() -> list[tuple[int, str]]:
 
 @get("/offers", include_in_schema=False)
 async def offers_list(
-    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], status: FromQuery[str | None] = None,
-    category: FromQuery[str | None] = None, area_id: FromQuery[int | None] = None, mine: FromQuery[bool | None] = None,
+    principal: NamedDependency[Principal],
+    paging: NamedDependency[PageRequest],
+    status: FromQuery[str | None] = None,
+    category: FromQuery[str | None] = None,
+    area_id: FromQuery[int | None] = None,
+    mine: FromQuery[bool | None] = None,
 ) -> Template:
     organization_id = sorted(principal.unit_ids)[0] if mine and principal.unit_ids else None
-    page = await service.list_offers(principal, paging, status=status or ("" if mine else "published"),
-                                     category=category, area_id=area_id, organization_id=organization_id)
-    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("category", category), ("area_id", area_id),
-                                              ("mine", "1" if mine else None)) if v)
-    return render("offers/list.html", principal, page=page, categories=options(CATEGORY_LABELS),
-                  statuses=OFFER_STATUSES, filters={"status": status or "", "category": category or "",
-                                                    "mine": mine}, query=query, can_post=bool(principal.unit_ids))
+    page = await service.list_offers(
+        principal,
+        paging,
+        status=status or ("" if mine else "published"),
+        category=category,
+        area_id=area_id,
+        organization_id=organization_id,
+    )
+    query = "&".join(
+        f"{k}={v}"
+        for k, v in (("status", status), ("category", category), ("area_id", area_id), ("mine", "1" if mine else None))
+        if v
+    )
+    return render(
+        "offers/list.html",
+        principal,
+        page=page,
+        categories=options(CATEGORY_LABELS),
+        statuses=OFFER_STATUSES,
+        filters={"status": status or "", "category": category or "", "mine": mine},
+        query=query,
+        can_post=bool(principal.unit_ids),
+    )
 
 
 @get("/offers/new", include_in_schema=False)
 async def offer_form(principal: NamedDependency[Principal]) -> Template:
     units = _units(principal)
     values: dict[str, Any] = {"capacity": 1, "organization_id": units[0][0] if units else ""}
-    return render("offers/form.html", principal, values=values, units=units, areas=await _areas(),
-                  categories=options(CATEGORY_LABELS))
+    return render(
+        "offers/form.html",
+        principal,
+        values=values,
+        units=units,
+        areas=await _areas(),
+        categories=options(CATEGORY_LABELS),
+    )
 
 
 @post("/offers/new", include_in_schema=False)
@@ -69,9 +95,16 @@ async def offer_submit(principal: NamedDependency[Principal], request: Request) 
     try:
         offer = await service.create_offer(principal, convert_form(raw, OfferIn))
     except DomainError as exc:
-        return render("offers/form.html", principal, status_code=exc.status, errors=form_errors(exc),
-                      values=kept_values(raw, OfferIn), units=_units(principal), areas=await _areas(),
-                      categories=options(CATEGORY_LABELS))
+        return render(
+            "offers/form.html",
+            principal,
+            status_code=exc.status,
+            errors=form_errors(exc),
+            values=kept_values(raw, OfferIn),
+            units=_units(principal),
+            areas=await _areas(),
+            categories=options(CATEGORY_LABELS),
+        )
     return redirect(f"/offers/{offer.id}")
 
 
@@ -82,18 +115,31 @@ async def offer_page(principal: NamedDependency[Principal], offer_id: FromPath[i
     manage = service.can_manage(principal, row)
     near = []
     if manage:
-        near = [c for c in await candidates.candidate_needs(principal, offer.organization_id)
-                if any(o.id == offer_id for o in c["offers"])]
+        near = [
+            c
+            for c in await candidates.candidate_needs(principal, offer.organization_id)
+            if any(o.id == offer_id for o in c["offers"])
+        ]
     names = await area_names(offer.service_area_ids)
     rows, _ = await matches.query_matches(principal, None, offer_id=offer_id)
-    return render("offers/detail.html", principal, offer=offer, manage=manage, near=near,
-                  area_names=[names.get(i, str(i)) for i in offer.service_area_ids],
-                  matches=[matches.to_out(r) for r in rows])
+    return render(
+        "offers/detail.html",
+        principal,
+        offer=offer,
+        manage=manage,
+        near=near,
+        area_names=[names.get(i, str(i)) for i in offer.service_area_ids],
+        matches=[matches.to_out(r) for r in rows],
+    )
 
 
 @post("/offers/{offer_id:int}/{action:str}", include_in_schema=False)
-async def offer_action(principal: NamedDependency[Principal], offer_id: FromPath[int], action: FromPath[str]) -> Redirect:
-    fn = {"publish": service.publish_offer, "pause": service.pause_offer, "withdraw": service.withdraw_offer}.get(action)
+async def offer_action(
+    principal: NamedDependency[Principal], offer_id: FromPath[int], action: FromPath[str]
+) -> Redirect:
+    fn = {"publish": service.publish_offer, "pause": service.pause_offer, "withdraw": service.withdraw_offer}.get(
+        action
+    )
     if fn is None:
         raise NotFound("No such action")
     await fn(principal, offer_id)
@@ -102,12 +148,16 @@ async def offer_action(principal: NamedDependency[Principal], offer_id: FromPath
 
 @get("/offers/export.xlsx", include_in_schema=False)
 async def offers_export(
-    principal: NamedDependency[Principal], status: FromQuery[str | None] = None,
-    category: FromQuery[str | None] = None, area_id: FromQuery[int | None] = None, mine: FromQuery[bool | None] = None,
+    principal: NamedDependency[Principal],
+    status: FromQuery[str | None] = None,
+    category: FromQuery[str | None] = None,
+    area_id: FromQuery[int | None] = None,
+    mine: FromQuery[bool | None] = None,
 ) -> Response[bytes]:
     organization_id = sorted(principal.unit_ids)[0] if mine and principal.unit_ids else None
-    content = await spreadsheet.export_offers(principal, status=status, category=category, area_id=area_id,
-                                              organization_id=organization_id)
+    content = await spreadsheet.export_offers(
+        principal, status=status, category=category, area_id=area_id, organization_id=organization_id
+    )
     return Response(content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="offers.xlsx"'})
 
 
@@ -117,8 +167,14 @@ async def offers_import(principal: NamedDependency[Principal], request: Request)
     try:
         ids = await spreadsheet.import_offers(principal, *await read_upload(form.get("file")), None)
     except DomainError as exc:
-        return render("needs/import_result.html", principal, status_code=exc.status,
-                      errors=getattr(exc, "errors", []), message=exc.message, imported=0)
+        return render(
+            "needs/import_result.html",
+            principal,
+            status_code=exc.status,
+            errors=getattr(exc, "errors", []),
+            message=exc.message,
+            imported=0,
+        )
     return render("needs/import_result.html", principal, errors=[], message="", imported=len(ids))
 
 

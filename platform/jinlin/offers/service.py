@@ -23,19 +23,31 @@ EDITABLE = ("draft", "published", "paused", "exhausted")
 
 def to_out(row: dict[str, Any]) -> OfferOut:
     return OfferOut(
-        id=row["id"], organization_id=row["organization_id"], title=row["title"], description=row["description"],
-        category=row["category"], capacity=row["capacity"], unit=row["unit"], capacity_left=row["capacity_left"],
-        service_area_ids=[int(i) for i in as_list(row["service_area_ids"])], radius_km=row["radius_km"],
-        available_from=row["available_from"], available_until=row["available_until"],
-        skills=as_list(row["skills"]), status=row["status"], created_at=row["created_at"],
-        updated_at=row["updated_at"], organization_name=row.get("organization_id.name") or "",
+        id=row["id"],
+        organization_id=row["organization_id"],
+        title=row["title"],
+        description=row["description"],
+        category=row["category"],
+        capacity=row["capacity"],
+        unit=row["unit"],
+        capacity_left=row["capacity_left"],
+        service_area_ids=[int(i) for i in as_list(row["service_area_ids"])],
+        radius_km=row["radius_km"],
+        available_from=row["available_from"],
+        available_until=row["available_until"],
+        skills=as_list(row["skills"]),
+        status=row["status"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        organization_name=row.get("organization_id.name") or "",
         item=row.get("item") or "",
     )
 
 
 def _select():
-    return Offer.select(*Offer.all_columns(), Offer.organization_id.name, Offer.organization_id.area.id,
-                        Offer.organization_id.area.path)
+    return Offer.select(
+        *Offer.all_columns(), Offer.organization_id.name, Offer.organization_id.area.id, Offer.organization_id.area.path
+    )
 
 
 async def get_row(offer_id: int) -> dict[str, Any]:
@@ -91,8 +103,14 @@ async def create_offer(principal: Principal, data: OfferIn) -> OfferOut:
     await _check(values)
     now = clock.now()
     async with write_transaction():
-        offer = Offer(capacity_left=data.capacity, status="published" if publish else "draft",
-                      created_by=principal.account_id, created_at=now, updated_at=now, **values)
+        offer = Offer(
+            capacity_left=data.capacity,
+            status="published" if publish else "draft",
+            created_by=principal.account_id,
+            created_at=now,
+            updated_at=now,
+            **values,
+        )
         await offer.save()
         await record(principal, "create", "offer", offer.id, values, summary=data.title)
     return to_out(await get_row(offer.id))
@@ -112,11 +130,14 @@ async def update_offer(principal: Principal, offer_id: int, patch: OfferPatch) -
     if fixed:
         from jinlin.matches.tables import Match
 
-        if await Match.exists().where((Match.offer_id == offer_id)
-                                      & Match.status.is_in(["proposed", "accepted", "in_progress"])):
+        if await Match.exists().where(
+            (Match.offer_id == offer_id) & Match.status.is_in(["proposed", "accepted", "in_progress"])
+        ):
             # what live matches were made for stays as it was (they were checked against it)
-            raise Conflict("The offer has live matches: cancel them before changing what they were made for",
-                           {k: "fixed while matches are live" for k in fixed})
+            raise Conflict(
+                "The offer has live matches: cancel them before changing what they were made for",
+                {k: "fixed while matches are live" for k in fixed},
+            )
     values = {getattr(Offer, k): v for k, v in changes.items()}
     where = (Offer.id == offer_id) & Offer.status.is_in(list(EDITABLE))
     if "capacity" in changes:
@@ -138,24 +159,31 @@ async def update_offer(principal: Principal, offer_id: int, patch: OfferPatch) -
 async def _sync_exhausted(offer_id: int) -> None:
     """published ⇄ exhausted as capacity_left reaches or leaves 0 (inside the caller's transaction)."""
     await Offer.update({Offer.status: "exhausted"}).where(
-        (Offer.id == offer_id) & (Offer.status == "published") & (Offer.capacity_left <= 0))
+        (Offer.id == offer_id) & (Offer.status == "published") & (Offer.capacity_left <= 0)
+    )
     await Offer.update({Offer.status: "published"}).where(
-        (Offer.id == offer_id) & (Offer.status == "exhausted") & (Offer.capacity_left > 0))
+        (Offer.id == offer_id) & (Offer.status == "exhausted") & (Offer.capacity_left > 0)
+    )
 
 
-async def _transition(principal: Principal, offer_id: int, action: str, allowed: tuple[str, ...],
-                      new_status: str) -> OfferOut:
+async def _transition(
+    principal: Principal, offer_id: int, action: str, allowed: tuple[str, ...], new_status: str
+) -> OfferOut:
     row = await get_visible_row(principal, offer_id)
     if not can_manage(principal, row):
         raise Forbidden("Only the unit's liaison or the team's leader changes its offers")
     async with write_transaction():
-        done = await Offer.update({Offer.status: new_status, Offer.updated_at: clock.now()}).where(
-            (Offer.id == offer_id) & Offer.status.is_in(list(allowed))).returning(Offer.id)
+        done = (
+            await Offer.update({Offer.status: new_status, Offer.updated_at: clock.now()})
+            .where((Offer.id == offer_id) & Offer.status.is_in(list(allowed)))
+            .returning(Offer.id)
+        )
         if not done:
             raise WrongStatus("offer", (await get_row(offer_id))["status"], action)
         await _sync_exhausted(offer_id)
-        await record(principal, action, "offer", offer_id, {"status": [row["status"], new_status]},
-                     summary=row["title"])
+        await record(
+            principal, action, "offer", offer_id, {"status": [row["status"], new_status]}, summary=row["title"]
+        )
     return to_out(await get_row(offer_id))
 
 
@@ -169,13 +197,20 @@ async def pause_offer(principal: Principal, offer_id: int) -> OfferOut:
 
 async def withdraw_offer(principal: Principal, offer_id: int) -> OfferOut:
     """Withdrawing stops new matches; matches already accepted go on."""
-    return await _transition(principal, offer_id, "withdraw", ("draft", "published", "paused", "exhausted"),
-                             "withdrawn")
+    return await _transition(
+        principal, offer_id, "withdraw", ("draft", "published", "paused", "exhausted"), "withdrawn"
+    )
 
 
 async def query_offers(
-    principal: Principal, paging: PageRequest | None, *, status: str | None = None, category: str | None = None,
-    area_id: int | None = None, organization_id: int | None = None, q: str | None = None,
+    principal: Principal,
+    paging: PageRequest | None,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    area_id: int | None = None,
+    organization_id: int | None = None,
+    q: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     where = []
     mine = list(principal.org_ids())
@@ -211,4 +246,5 @@ async def offers_with_room(organization_ids: list[int]) -> list[dict[str, Any]]:
     if not organization_ids:
         return []
     return await Offer.select(Offer.id, Offer.title, Offer.capacity_left, Offer.unit).where(
-        Offer.organization_id.is_in(organization_ids) & (Offer.status == "published") & (Offer.capacity_left > 0))
+        Offer.organization_id.is_in(organization_ids) & (Offer.status == "published") & (Offer.capacity_left > 0)
+    )

@@ -29,9 +29,21 @@ from jinlin.offers.schemas import OfferIn
 from jinlin.offers.service import query_offers
 from jinlin.offers.tables import Offer
 
-H = {"id": "编号", "title": "标题", "category": "类别", "capacity": "数量", "unit": "单位", "capacity_left": "剩余数量",
-     "service_areas": "服务区域", "radius_km": "服务半径(公里)", "available_from": "开始时间",
-     "available_until": "结束时间", "skills": "技能", "description": "描述", "status": "状态"}
+H = {
+    "id": "编号",
+    "title": "标题",
+    "category": "类别",
+    "capacity": "数量",
+    "unit": "单位",
+    "capacity_left": "剩余数量",
+    "service_areas": "服务区域",
+    "radius_km": "服务半径(公里)",
+    "available_from": "开始时间",
+    "available_until": "结束时间",
+    "skills": "技能",
+    "description": "描述",
+    "status": "状态",
+}
 REQUIRED = [H["title"], H["category"], H["capacity"]]
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y/%m/%d %H:%M", "%Y/%m/%d")
 
@@ -46,13 +58,29 @@ def _fmt(value: datetime | None) -> str:
 async def export_offers(principal: Principal, **filters: Any) -> bytes:
     rows, _ = await query_offers(principal, None, **filters)
     area_ids = {int(i) for r in rows for i in as_list(r["service_area_ids"])}
-    names = {a["id"]: a["name"] for a in await Area.select(Area.id, Area.name).where(Area.id.is_in(list(area_ids)))} \
-        if area_ids else {}
-    body = [[r["id"], r["title"], category_zh(r["category"]), r["capacity"], r["unit"], r["capacity_left"],
-             "、".join(names.get(int(i), str(i)) for i in as_list(r["service_area_ids"])),
-             r["radius_km"] if r["radius_km"] is not None else "", _fmt(r["available_from"]),
-             _fmt(r["available_until"]), "、".join(as_list(r["skills"])), r["description"], zh(r["status"])]
-            for r in rows]
+    names = (
+        {a["id"]: a["name"] for a in await Area.select(Area.id, Area.name).where(Area.id.is_in(list(area_ids)))}
+        if area_ids
+        else {}
+    )
+    body = [
+        [
+            r["id"],
+            r["title"],
+            category_zh(r["category"]),
+            r["capacity"],
+            r["unit"],
+            r["capacity_left"],
+            "、".join(names.get(int(i), str(i)) for i in as_list(r["service_area_ids"])),
+            r["radius_km"] if r["radius_km"] is not None else "",
+            _fmt(r["available_from"]),
+            _fmt(r["available_until"]),
+            "、".join(as_list(r["skills"])),
+            r["description"],
+            zh(r["status"]),
+        ]
+        for r in rows
+    ]
     headers = [clock.zoned(h) if k in TIME_COLUMNS else h for k, h in H.items()]
     return write_xlsx(headers, body, title="资源清单")
 
@@ -86,8 +114,14 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, list[int]], errors
     for name in split_list(get("service_areas")):
         found = areas.get(name, [])
         if len(found) != 1:
-            errors.append(RowError(number, H["service_areas"],
-                                   "no area named {name}" if not found else "{name} is ambiguous", {"name": name}))
+            errors.append(
+                RowError(
+                    number,
+                    H["service_areas"],
+                    "no area named {name}" if not found else "{name} is ambiguous",
+                    {"name": name},
+                )
+            )
         else:
             ids.append(found[0])
     out["service_area_ids"] = ids
@@ -136,13 +170,26 @@ async def import_offers(principal: Principal, filename: str, content: bytes, org
     for batch in batches(rows):
         async with write_transaction():
             for row in batch:
-                offer = Offer(organization_id=organization_id, capacity_left=row["capacity"], status="draft",
-                              created_by=principal.account_id, created_at=now, updated_at=now, **row)
+                offer = Offer(
+                    organization_id=organization_id,
+                    capacity_left=row["capacity"],
+                    status="draft",
+                    created_by=principal.account_id,
+                    created_at=now,
+                    updated_at=now,
+                    **row,
+                )
                 await offer.save()
                 ids.append(offer.id)
                 await record(principal, "create", "offer", offer.id, msgspec.to_builtins(row), summary=row["title"])
         await yield_to_writers()
     async with write_transaction():
-        await record(principal, "import", "offer", None, {"imported": len(ids), "file": filename},
-                     summary=f"{len(ids)} offers from {filename}")
+        await record(
+            principal,
+            "import",
+            "offer",
+            None,
+            {"imported": len(ids), "file": filename},
+            summary=f"{len(ids)} offers from {filename}",
+        )
     return ids

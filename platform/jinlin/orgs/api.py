@@ -25,8 +25,12 @@ class OrganizationController(Controller):
 
     @get("/")
     async def list_organizations(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        kind: FromQuery[Kind | None] = None, area_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        kind: FromQuery[Kind | None] = None,
+        area_id: FromQuery[int | None] = None,
+        q: FromQuery[str | None] = None,
     ) -> Page[OrganizationOut]:
         return await service.list_organizations(principal, paging, kind=kind, area_id=area_id, q=q)
 
@@ -54,7 +58,10 @@ class OrganizationController(Controller):
 
     @get("/{org_id:int}/registrations")
     async def list_registrations(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], org_id: FromPath[int],
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        org_id: FromPath[int],
         status: FromQuery[str | None] = None,
     ) -> Page[RegistrationOut]:
         return await service.list_registrations(principal, org_id, paging, status=status)

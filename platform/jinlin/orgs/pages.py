@@ -34,31 +34,55 @@ async def _area_choices(principal: Principal) -> list[dict[str, Any]]:
 
 @get("/organizations", include_in_schema=False)
 async def org_list(
-    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], kind: FromQuery[str | None] = None,
-    area_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
+    principal: NamedDependency[Principal],
+    paging: NamedDependency[PageRequest],
+    kind: FromQuery[str | None] = None,
+    area_id: FromQuery[int | None] = None,
+    q: FromQuery[str | None] = None,
 ) -> Template:
-    page = await service.list_organizations(principal, paging, kind=kind if kind in KINDS else None,
-                                            area_id=area_id, q=q or None)
+    page = await service.list_organizations(
+        principal, paging, kind=kind if kind in KINDS else None, area_id=area_id, q=q or None
+    )
     base = "/organizations?" + "&".join(f"{k}={v}" for k, v in (("kind", kind), ("area_id", area_id), ("q", q)) if v)
-    return render("orgs/list.html", principal, page=page, kinds=KINDS, kind=kind or "", area_id=area_id or "",
-                  q=q or "", base=base, can_create=principal.has_role("county_admin", "street_admin", "community_admin"))
+    return render(
+        "orgs/list.html",
+        principal,
+        page=page,
+        kinds=KINDS,
+        kind=kind or "",
+        area_id=area_id or "",
+        q=q or "",
+        base=base,
+        can_create=principal.has_role("county_admin", "street_admin", "community_admin"),
+    )
 
 
-async def _detail(principal: Principal, org_id: int, *, status_code: int = 200, errors: dict | None = None,
-                  form: dict | None = None) -> Template:
+async def _detail(
+    principal: Principal, org_id: int, *, status_code: int = 200, errors: dict | None = None, form: dict | None = None
+) -> Template:
     row = await service.visible_row(principal, org_id)
     org = service.to_out(principal, row)
     registrations = await service.list_registrations(principal, org_id, PageRequest(limit=200))
     roster = [r for r in registrations.items if r.community_id == org_id]
     own = [r for r in registrations.items if r.community_id != org_id]
     may_register = org.kind in UNIT_KINDS and (
-        principal.acts_for(org_id, UNIT_ROLES) or principal.has_role("county_admin", "street_admin", "community_admin",
-                                                                     "community_staff"))
-    return render("orgs/detail.html", principal, status_code=status_code, org=org, roster=roster, own=own,
-                  members=await service.list_members(principal, org_id), can_edit=service.can_edit(principal, row),
-                  may_register=may_register,
-                  communities=await service.communities_for_choice(principal) if may_register else [],
-                  errors=errors or {}, form=form or {})
+        principal.acts_for(org_id, UNIT_ROLES)
+        or principal.has_role("county_admin", "street_admin", "community_admin", "community_staff")
+    )
+    return render(
+        "orgs/detail.html",
+        principal,
+        status_code=status_code,
+        org=org,
+        roster=roster,
+        own=own,
+        members=await service.list_members(principal, org_id),
+        can_edit=service.can_edit(principal, row),
+        may_register=may_register,
+        communities=await service.communities_for_choice(principal) if may_register else [],
+        errors=errors or {},
+        form=form or {},
+    )
 
 
 @get("/organizations/{org_id:int}", include_in_schema=False)
@@ -77,8 +101,16 @@ async def org_create(request: Request, principal: NamedDependency[Principal]) ->
     try:
         created = await service.create_organization(principal, convert_form(raw, OrganizationIn))
     except DomainError as exc:
-        return render("orgs/form.html", principal, status_code=exc.status, org=None, form=raw, kinds=KINDS,
-                      areas=await _area_choices(principal), errors=form_errors(exc))
+        return render(
+            "orgs/form.html",
+            principal,
+            status_code=exc.status,
+            org=None,
+            form=raw,
+            kinds=KINDS,
+            areas=await _area_choices(principal),
+            errors=form_errors(exc),
+        )
     return redirect(f"/organizations/{created.id}")
 
 
@@ -90,7 +122,9 @@ async def org_edit(principal: NamedDependency[Principal], org_id: FromPath[int])
 
 
 @post("/organizations/{org_id:int}/edit", include_in_schema=False)
-async def org_update(request: Request, principal: NamedDependency[Principal], org_id: FromPath[int]) -> Template | Redirect:
+async def org_update(
+    request: Request, principal: NamedDependency[Principal], org_id: FromPath[int]
+) -> Template | Redirect:
     raw = await form_data(request)
     org = await service.get_organization(principal, org_id)
     try:
@@ -103,13 +137,23 @@ async def org_update(request: Request, principal: NamedDependency[Principal], or
             patch = msgspec.structs.replace(patch, **blanks)
         await service.update_organization(principal, org_id, patch)
     except DomainError as exc:
-        return render("orgs/form.html", principal, status_code=exc.status, org=org, form=raw, kinds=KINDS,
-                      areas=await _area_choices(principal), errors=form_errors(exc))
+        return render(
+            "orgs/form.html",
+            principal,
+            status_code=exc.status,
+            org=org,
+            form=raw,
+            kinds=KINDS,
+            areas=await _area_choices(principal),
+            errors=form_errors(exc),
+        )
     return redirect(f"/organizations/{org_id}")
 
 
 @post("/organizations/{org_id:int}/register", include_in_schema=False)
-async def org_register(request: Request, principal: NamedDependency[Principal], org_id: FromPath[int]) -> Template | Redirect:
+async def org_register(
+    request: Request, principal: NamedDependency[Principal], org_id: FromPath[int]
+) -> Template | Redirect:
     raw = await form_data(request)
     try:
         await service.register(principal, org_id, convert_form({**raw, "kind": "unit"}, RegistrationIn))
@@ -119,8 +163,9 @@ async def org_register(request: Request, principal: NamedDependency[Principal], 
 
 
 @post("/registrations/{registration_id:int}/end", include_in_schema=False)
-async def registration_end(request: Request, principal: NamedDependency[Principal],
-                           registration_id: FromPath[int]) -> Redirect:
+async def registration_end(
+    request: Request, principal: NamedDependency[Principal], registration_id: FromPath[int]
+) -> Redirect:
     raw = await form_data(request)
     reg = await service.end_registration(principal, registration_id)
     back = raw.get("back")
@@ -145,5 +190,8 @@ def _id_name_options(rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
     return [(r["id"], r["name"]) for r in rows]
 
 
-TEMPLATE_FILTERS = [("org_kind_option", _org_kind_option), ("area_option", _area_option),
-                    ("id_name_options", _id_name_options)]
+TEMPLATE_FILTERS = [
+    ("org_kind_option", _org_kind_option),
+    ("area_option", _area_option),
+    ("id_name_options", _id_name_options),
+]

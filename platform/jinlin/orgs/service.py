@@ -89,8 +89,11 @@ def can_register(principal: Principal, org: dict[str, Any], community: dict[str,
 
 # -- reading -------------------------------------------------------------------------------------
 def _columns() -> list[Any]:
-    return [*Organization.all_columns(), Organization.area.name.as_alias("area_name"),
-            Organization.area.path.as_alias("area_path")]
+    return [
+        *Organization.all_columns(),
+        Organization.area.name.as_alias("area_name"),
+        Organization.area.path.as_alias("area_path"),
+    ]
 
 
 async def get_row(org_id: int) -> dict[str, Any]:
@@ -111,10 +114,17 @@ def to_out(principal: Principal, row: dict[str, Any]) -> OrganizationOut:
     masked = not can_see_phone(principal, row)
     phone = row["contact_phone"] or ""
     return OrganizationOut(
-        id=row["id"], name=row["name"], kind=row["kind"], area_id=row["area"], area_name=row["area_name"] or "",
-        contact_name=row["contact_name"], contact_phone=mask_phone(phone) if masked else phone,
-        contact_phone_masked=masked and bool(phone), description=row["description"],
-        created_at=row["created_at"], updated_at=row["updated_at"],
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        area_id=row["area"],
+        area_name=row["area_name"] or "",
+        contact_name=row["contact_name"],
+        contact_phone=mask_phone(phone) if masked else phone,
+        contact_phone_masked=masked and bool(phone),
+        description=row["description"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -123,7 +133,11 @@ async def get_organization(principal: Principal, org_id: int) -> OrganizationOut
 
 
 async def list_organizations(
-    principal: Principal, paging: PageRequest, *, kind: str | None = None, area_id: int | None = None,
+    principal: Principal,
+    paging: PageRequest,
+    *,
+    kind: str | None = None,
+    area_id: int | None = None,
     q: str | None = None,
 ) -> Page[OrganizationOut]:
     where: list[Any] = []
@@ -148,10 +162,17 @@ async def list_organizations(
 async def list_members(principal: Principal, org_id: int) -> list[dict[str, Any]]:
     """The accounts with a role in an organisation (for its detail page)."""
     await visible_row(principal, org_id)
-    return await Membership.select(
-        Membership.account.id.as_alias("account_id"), Membership.account.username.as_alias("username"),
-        Membership.account.display_name.as_alias("display_name"), Membership.role,
-    ).where(Membership.organization == org_id).order_by(Membership.role).order_by(Membership.id)
+    return (
+        await Membership.select(
+            Membership.account.id.as_alias("account_id"),
+            Membership.account.username.as_alias("username"),
+            Membership.account.display_name.as_alias("display_name"),
+            Membership.role,
+        )
+        .where(Membership.organization == org_id)
+        .order_by(Membership.role)
+        .order_by(Membership.id)
+    )
 
 
 # -- changing ------------------------------------------------------------------------------------
@@ -168,9 +189,16 @@ async def create_organization(principal: Principal, data: OrganizationIn) -> Org
         raise Forbidden("You may not add this kind of organisation in this area")
     async with write_transaction():
         now = clock.now()
-        org = Organization(name=data.name, kind=data.kind, area=data.area_id, contact_name=data.contact_name,
-                           contact_phone=data.contact_phone, description=data.description, created_at=now,
-                           updated_at=now)
+        org = Organization(
+            name=data.name,
+            kind=data.kind,
+            area=data.area_id,
+            contact_name=data.contact_name,
+            contact_phone=data.contact_phone,
+            description=data.description,
+            created_at=now,
+            updated_at=now,
+        )
         await org.save()
         await record(principal, "create", "organization", org.id, msgspec.structs.asdict(data), summary=data.name)
     return to_out(principal, await get_row(org.id))
@@ -198,18 +226,29 @@ async def update_organization(principal: Principal, org_id: int, patch: Organiza
 
 # -- 报到 ----------------------------------------------------------------------------------------
 def _registration_columns() -> list[Any]:
-    return [*Registration.all_columns(), Registration.community.name.as_alias("community_name"),
-            Registration.organization.name.as_alias("organization_name"),
-            Registration.account.display_name.as_alias("account_display"),
-            Registration.account.username.as_alias("account_username")]
+    return [
+        *Registration.all_columns(),
+        Registration.community.name.as_alias("community_name"),
+        Registration.organization.name.as_alias("organization_name"),
+        Registration.account.display_name.as_alias("account_display"),
+        Registration.account.username.as_alias("account_username"),
+    ]
 
 
 def registration_out(row: dict[str, Any]) -> RegistrationOut:
     account_name = (row["account_display"] or row["account_username"]) if row["account"] else None
     return RegistrationOut(
-        id=row["id"], community_id=row["community"], community_name=row["community_name"] or "", kind=row["kind"],
-        organization_id=row["organization"], organization_name=row["organization_name"], account_id=row["account"],
-        account_name=account_name, note=row["note"], status=row["status"], registered_at=row["registered_at"],
+        id=row["id"],
+        community_id=row["community"],
+        community_name=row["community_name"] or "",
+        kind=row["kind"],
+        organization_id=row["organization"],
+        organization_name=row["organization_name"],
+        account_id=row["account"],
+        account_name=account_name,
+        note=row["note"],
+        status=row["status"],
+        registered_at=row["registered_at"],
         ended_at=row["ended_at"],
     )
 
@@ -239,19 +278,34 @@ async def register(principal: Principal, org_id: int, data: RegistrationIn) -> R
     if not allowed:
         raise Forbidden("You may not register this organisation")
     async with write_transaction():
-        same = (Registration.community == community["id"]) & (Registration.organization == org_id) & (
-            Registration.kind == data.kind) & (Registration.status == "active")
+        same = (
+            (Registration.community == community["id"])
+            & (Registration.organization == org_id)
+            & (Registration.kind == data.kind)
+            & (Registration.status == "active")
+        )
         if account_id is not None:
             same = same & (Registration.account == account_id)
         if await Registration.exists().where(same):
             raise Conflict("Already registered with this community", {"community_id": "already registered"})
-        reg = Registration(community=community["id"], kind=data.kind, organization=org_id, account=account_id,
-                           note=data.note, status="active", registered_at=clock.now())
+        reg = Registration(
+            community=community["id"],
+            kind=data.kind,
+            organization=org_id,
+            account=account_id,
+            note=data.note,
+            status="active",
+            registered_at=clock.now(),
+        )
         await reg.save()
-        await record(principal, "register", "registration", reg.id,
-                     {"community_id": community["id"], "organization_id": org_id, "kind": data.kind,
-                      "account_id": account_id},
-                     summary=f"{org['name']} → {community['name']}")
+        await record(
+            principal,
+            "register",
+            "registration",
+            reg.id,
+            {"community_id": community["id"], "organization_id": org_id, "kind": data.kind, "account_id": account_id},
+            summary=f"{org['name']} → {community['name']}",
+        )
     return await _registration(reg.id)
 
 
@@ -271,12 +325,20 @@ async def list_registrations(
     if not (principal.covers_area(row["area_path"]) or principal.acts_for(org_id)):
         # Another community's roster (party members' names included) is not a unit's to read: only the
         # caller's own registrations on it.
-        where = where & (Registration.organization.is_in(list(principal.org_ids()) or [-1])
-                         | (Registration.account == principal.account_id))
+        where = where & (
+            Registration.organization.is_in(list(principal.org_ids()) or [-1])
+            | (Registration.account == principal.account_id)
+        )
     if status:
         where = where & (Registration.status == status)
-    rows = await Registration.select(*_registration_columns()).where(where).order_by(
-        Registration.registered_at, ascending=False).order_by(Registration.id).limit(paging.limit).offset(paging.offset)
+    rows = (
+        await Registration.select(*_registration_columns())
+        .where(where)
+        .order_by(Registration.registered_at, ascending=False)
+        .order_by(Registration.id)
+        .limit(paging.limit)
+        .offset(paging.offset)
+    )
     return paging.page([registration_out(r) for r in rows], await Registration.count().where(where))
 
 
@@ -288,18 +350,29 @@ async def end_registration(principal: Principal, reg_id: int) -> RegistrationOut
     org = await get_row(row["organization"]) if row["organization"] else None
     if not (can_see(principal, community) or (org is not None and can_see(principal, org))):
         raise NotFound("Registration not found")
-    allowed = (org is not None and can_register(principal, org, community)) or row["account"] == principal.account_id \
+    allowed = (
+        (org is not None and can_register(principal, org, community))
+        or row["account"] == principal.account_id
         or can_register(principal, {"id": -1}, community)
+    )
     if not allowed:
         raise Forbidden("You may not end this registration")
     async with write_transaction():
-        ended = await Registration.update({Registration.status: "ended", Registration.ended_at: clock.now()}).where(
-            (Registration.id == reg_id) & (Registration.status == "active")
-        ).returning(Registration.id)
+        ended = (
+            await Registration.update({Registration.status: "ended", Registration.ended_at: clock.now()})
+            .where((Registration.id == reg_id) & (Registration.status == "active"))
+            .returning(Registration.id)
+        )
         if not ended:
             raise WrongStatus("Registration", row["status"], "end")
-        await record(principal, "end", "registration", reg_id, {"status": ["active", "ended"]},
-                     summary=f"{org['name'] if org else ''} → {community['name']}")
+        await record(
+            principal,
+            "end",
+            "registration",
+            reg_id,
+            {"status": ["active", "ended"]},
+            summary=f"{org['name'] if org else ''} → {community['name']}",
+        )
     return await _registration(reg_id)
 
 
@@ -312,8 +385,11 @@ async def communities_for_choice(principal: Principal) -> list[dict[str, Any]]:
     return await query.order_by(Organization.name)
 
 
-
 async def organizations_of_kind(kind: str, *, limit: int = 500) -> list[dict[str, Any]]:
     """Public names of organisations of one kind (pickers: communities to report to, teams to join)."""
-    return await Organization.select(Organization.id, Organization.name, Organization.area.name.as_alias("area")) \
-        .where(Organization.kind == kind).order_by(Organization.name).limit(limit)
+    return (
+        await Organization.select(Organization.id, Organization.name, Organization.area.name.as_alias("area"))
+        .where(Organization.kind == kind)
+        .order_by(Organization.name)
+        .limit(limit)
+    )

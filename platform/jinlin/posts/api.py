@@ -21,14 +21,18 @@ Status = Literal["current", "ended", "all"]
 
 @get("/posts", tags=["posts"])
 async def list_posts(
-    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-    area_id: FromQuery[int | None] = None, kind: FromQuery[Kind | None] = None,
-    department: FromQuery[str | None] = None, account_id: FromQuery[int | None] = None,
+    principal: NamedDependency[Principal],
+    paging: NamedDependency[PageRequest],
+    area_id: FromQuery[int | None] = None,
+    kind: FromQuery[Kind | None] = None,
+    department: FromQuery[str | None] = None,
+    account_id: FromQuery[int | None] = None,
     status: FromQuery[Status] = "current",
 ) -> Page[PostOut]:
     """Posts (岗位) visible to you; ``area_id`` means the whole subtree."""
-    return await service.list_posts(principal, paging, area_id=area_id, kind=kind, department=department,
-                                    account_id=account_id, status=status)
+    return await service.list_posts(
+        principal, paging, area_id=area_id, kind=kind, department=department, account_id=account_id, status=status
+    )
 
 
 @post("/posts", tags=["posts"])
@@ -50,7 +54,9 @@ async def end_post(principal: NamedDependency[Principal], post_id: FromPath[int]
 
 @get("/areas/{area_id:int}/posts", tags=["posts"])
 async def area_posts(
-    principal: NamedDependency[Principal], paging: NamedDependency[PageRequest], area_id: FromPath[int],
+    principal: NamedDependency[Principal],
+    paging: NamedDependency[PageRequest],
+    area_id: FromPath[int],
     status: FromQuery[Status] = "current",
 ) -> Page[PostOut]:
     """The posts on exactly this area."""
@@ -58,14 +64,16 @@ async def area_posts(
 
 
 @post("/areas/{area_id:int}/posts", tags=["posts"])
-async def assign_on_area(principal: NamedDependency[Principal], area_id: FromPath[int],
-                         data: JSONBody[PostIn]) -> PostOut:
+async def assign_on_area(
+    principal: NamedDependency[Principal], area_id: FromPath[int], data: JSONBody[PostIn]
+) -> PostOut:
     return await service.assign(principal, data, area_id=area_id)
 
 
 @put("/areas/{area_id:int}/duty-card", tags=["posts"], status_code=200)
-async def update_card(principal: NamedDependency[Principal], area_id: FromPath[int],
-                      data: JSONBody[CardIn]) -> dict[str, str]:
+async def update_card(
+    principal: NamedDependency[Principal], area_id: FromPath[int], data: JSONBody[CardIn]
+) -> dict[str, str]:
     """Service hours and notice on a grid's, compound's or building's public duty card."""
     return await service.update_card(principal, area_id, data)
 
@@ -79,20 +87,34 @@ async def area_workload(principal: NamedDependency[Principal], area_id: FromPath
 @get("/organizations/{org_id:int}/service-record", tags=["posts"])
 async def service_record(principal: NamedDependency[Principal], org_id: FromPath[int]) -> list[ServiceRecordOut]:
     """A unit's 报到 registrations (its own and its party members'), each with what was done under it."""
-    return [ServiceRecordOut(registration_id=i["registration"]["id"], community_id=i["registration"]["community"],
-                             community_name=i["registration"]["community_name"] or "", kind=i["registration"]["kind"],
-                             account_id=i["registration"]["account"], status=i["registration"]["status"],
-                             **dataclasses.asdict(i["outcome"]))
-            for i in await roster.unit_record(principal, org_id)]
+    return [
+        ServiceRecordOut(
+            registration_id=i["registration"]["id"],
+            community_id=i["registration"]["community"],
+            community_name=i["registration"]["community_name"] or "",
+            kind=i["registration"]["kind"],
+            account_id=i["registration"]["account"],
+            status=i["registration"]["status"],
+            **dataclasses.asdict(i["outcome"]),
+        )
+        for i in await roster.unit_record(principal, org_id)
+    ]
 
 
 @get("/organizations/{org_id:int}/service-report.xlsx", tags=["posts"], media_type=XLSX)
-async def service_report(principal: NamedDependency[Principal], org_id: FromPath[int], year: FromQuery[int],
-                         quarter: FromQuery[int | None] = None) -> Response:
+async def service_report(
+    principal: NamedDependency[Principal],
+    org_id: FromPath[int],
+    year: FromQuery[int],
+    quarter: FromQuery[int | None] = None,
+) -> Response:
     """The unit's and its party members' service per community, for a quarter or a year (XLSX)."""
     content = await roster.service_report_xlsx(principal, org_id, year, quarter)
-    return Response(content, media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="service-{org_id}-{year}.xlsx"'})
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="service-{org_id}-{year}.xlsx"'},
+    )
 
 
 @get("/post-policies/{county_id:int}", tags=["posts"])
@@ -101,11 +123,24 @@ async def get_policy(principal: NamedDependency[Principal], county_id: FromPath[
 
 
 @put("/post-policies/{county_id:int}", tags=["posts"], status_code=200)
-async def set_policy(principal: NamedDependency[Principal], county_id: FromPath[int],
-                     data: JSONBody[PolicyIn]) -> PolicyOut:
+async def set_policy(
+    principal: NamedDependency[Principal], county_id: FromPath[int], data: JSONBody[PolicyIn]
+) -> PolicyOut:
     """The county's 下沉 departments and 分设 thresholds (county admins)."""
     return await policy.set_policy(principal, county_id, data)
 
 
-ROUTES = [service_record, service_report, area_workload, list_posts, create_post, get_post, end_post, area_posts, assign_on_area, update_card, get_policy,
-          set_policy]
+ROUTES = [
+    service_record,
+    service_report,
+    area_workload,
+    list_posts,
+    create_post,
+    get_post,
+    end_post,
+    area_posts,
+    assign_on_area,
+    update_card,
+    get_policy,
+    set_policy,
+]

@@ -25,8 +25,7 @@ from jinlin.posts import policy, service
 from jinlin.posts.tables import Post
 
 # The posts shown on a card, from the area itself up to its community (who serves here).
-SHOWN_ABOVE = {"building": ("compound", "grid", "community"), "compound": ("grid", "community"),
-               "grid": ("community",)}
+SHOWN_ABOVE = {"building": ("compound", "grid", "community"), "compound": ("grid", "community"), "grid": ("community",)}
 
 
 def card_path(area_id: int) -> str:
@@ -59,8 +58,11 @@ async def duty_card(maybe_principal: Principal | None, area_id: int) -> dict[str
     path = {r["id"]: r for r in await Area.select(Area.id, Area.name, Area.level, Area.path).where(Area.id.is_in(ids))}
     crumbs = [path[i] for i in ids if i in path]
     shown_ids = [area_id] + [c["id"] for c in crumbs if c["level"] in SHOWN_ABOVE[area["level"]]]
-    rows = await Post.select(*service._columns()).where(Post.area.is_in(shown_ids) & Post.ends_at.is_null()) \
+    rows = (
+        await Post.select(*service._columns())
+        .where(Post.area.is_in(shown_ids) & Post.ends_at.is_null())
         .order_by(Post.id)
+    )
     pol = await policy.policy(ids[0])
     groups = []
     for level_area in [area, *reversed([c for c in crumbs if c["id"] in shown_ids[1:]])]:
@@ -71,26 +73,50 @@ async def duty_card(maybe_principal: Principal | None, area_id: int) -> dict[str
     calls: list[dict[str, Any]] = []
     activities: list[dict[str, Any]] = []
     if community is not None:
-        org_ids = [o["id"] for o in await Organization.select(Organization.id).where(
-            (Organization.area == community["id"]) & (Organization.kind == "community"))]
+        org_ids = [
+            o["id"]
+            for o in await Organization.select(Organization.id).where(
+                (Organization.area == community["id"]) & (Organization.kind == "community")
+            )
+        ]
         if org_ids:
-            calls = await Call.select(Call.id, Call.title, Call.respond_by).where(
-                Call.issuer_id.is_in(org_ids) & (Call.status == "open")).order_by(Call.id, ascending=False).limit(5)
-        upcoming = await Shift.select(Shift.activity, Shift.starts_at).where(
-            Shift.activity.area.path.like(f"{community['path']}%") & (Shift.activity.status == "published")
-            & (Shift.starts_at >= clock.now())).order_by(Shift.starts_at).limit(20)
+            calls = (
+                await Call.select(Call.id, Call.title, Call.respond_by)
+                .where(Call.issuer_id.is_in(org_ids) & (Call.status == "open"))
+                .order_by(Call.id, ascending=False)
+                .limit(5)
+            )
+        upcoming = (
+            await Shift.select(Shift.activity, Shift.starts_at)
+            .where(
+                Shift.activity.area.path.like(f"{community['path']}%")
+                & (Shift.activity.status == "published")
+                & (Shift.starts_at >= clock.now())
+            )
+            .order_by(Shift.starts_at)
+            .limit(20)
+        )
         first: dict[int, Any] = {}
         for s in upcoming:
             first.setdefault(s["activity"], s["starts_at"])
         if first:
-            titles = {a["id"]: a["title"] for a in await Activity.select(Activity.id, Activity.title).where(
-                Activity.id.is_in(list(first)))}
+            titles = {
+                a["id"]: a["title"]
+                for a in await Activity.select(Activity.id, Activity.title).where(Activity.id.is_in(list(first)))
+            }
             activities = [{"id": i, "title": titles.get(i, ""), "starts_at": t} for i, t in list(first.items())[:5]]
     text = {"service_hours": "", "notice": ""}
     for level_area in [area, *reversed(crumbs)]:  # a building without its own text shows its grid's
         text = await service.card_text(level_area["id"])
         if text["service_hours"] or text["notice"] or level_area["level"] == "grid":
             break
-    return {"area": area, "crumbs": crumbs, "groups": groups, "text": text,
-            "calls": calls, "activities": activities, "report_href": f"/report/{area_id}",
-            "can_edit": maybe_principal is not None and service.can_staff(maybe_principal, area["path"])}
+    return {
+        "area": area,
+        "crumbs": crumbs,
+        "groups": groups,
+        "text": text,
+        "calls": calls,
+        "activities": activities,
+        "report_href": f"/report/{area_id}",
+        "can_edit": maybe_principal is not None and service.can_staff(maybe_principal, area["path"]),
+    }

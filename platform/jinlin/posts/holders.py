@@ -36,8 +36,7 @@ async def enclosing_area(area_id: int, level: str) -> dict[str, Any] | None:
 async def grid_worker_accounts(grid_id: int) -> list[int]:
     """Accounts on a grid-worker post of this grid (the people a report or visit list goes to)."""
     rows = await Post.select(Post.account).where(
-        (Post.area == grid_id) & _current() & Post.kind.is_in(sorted(GRID_WORKER_KINDS))
-        & Post.account.is_not_null()
+        (Post.area == grid_id) & _current() & Post.kind.is_in(sorted(GRID_WORKER_KINDS)) & Post.account.is_not_null()
     )
     return sorted({r["account"] for r in rows})
 

@@ -16,14 +16,29 @@ from jinlin.posts import policy, service
 from jinlin.posts.schemas import PostIn
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = {"area_code": "区域编码", "kind": "岗位", "department": "部门", "username": "账号",
-           "contact_name": "姓名", "contact_phone": "电话", "note": "备注"}
-KIND_NAMES_ZH = {"网格总长": "grid_chief", "网格工作组组长": "grid_group_leader", "专职网格员": "full_time_grid_worker",
-                 "兼职网格员": "part_time_grid_worker", "小区党支部书记": "compound_party_secretary",
-                 "楼栋长": "building_head", "下沉人员": "department_staff"}
-EXAMPLE = [("E01-C1-G1", "专职网格员", "", "grid", "", "", ""),
-           ("E01-C1-G1", "下沉人员", "民政", "", "王民政", "13800001234", "每周二驻格"),
-           ("E01-C1-G1-Q1-B1", "楼栋长", "", "", "李大姐", "13900005678", "")]
+HEADERS = {
+    "area_code": "区域编码",
+    "kind": "岗位",
+    "department": "部门",
+    "username": "账号",
+    "contact_name": "姓名",
+    "contact_phone": "电话",
+    "note": "备注",
+}
+KIND_NAMES_ZH = {
+    "网格总长": "grid_chief",
+    "网格工作组组长": "grid_group_leader",
+    "专职网格员": "full_time_grid_worker",
+    "兼职网格员": "part_time_grid_worker",
+    "小区党支部书记": "compound_party_secretary",
+    "楼栋长": "building_head",
+    "下沉人员": "department_staff",
+}
+EXAMPLE = [
+    ("E01-C1-G1", "专职网格员", "", "grid", "", "", ""),
+    ("E01-C1-G1", "下沉人员", "民政", "", "王民政", "13800001234", "每周二驻格"),
+    ("E01-C1-G1-Q1-B1", "楼栋长", "", "", "李大姐", "13900005678", ""),
+]
 
 
 def template_xlsx() -> bytes:
@@ -39,18 +54,29 @@ async def import_posts(principal: Principal, filename: str, content: bytes) -> l
     codes = sorted({raw.get(HEADERS["area_code"], "").strip() for _, raw in table} - {""})
     areas = {a["code"]: a for a in await Area.select().where(Area.code.is_in(codes))} if codes else {}
     names = sorted({raw.get(HEADERS["username"], "").strip() for _, raw in table} - {""})
-    accounts = {a["username"]: a["id"] for a in await Account.select(Account.id, Account.username).where(
-        Account.username.is_in(names) & (Account.active == True))} if names else {}  # noqa: E712
+    accounts = (
+        {
+            a["username"]: a["id"]
+            for a in await Account.select(Account.id, Account.username).where(
+                Account.username.is_in(names) & (Account.active == True)  # noqa: E712 (a Piccolo column comparison)
+            )
+        }
+        if names
+        else {}
+    )
     errors: list[RowError] = []
     rows: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     for number, raw in table:
+
         def cell(key: str, _raw: dict[str, str] = raw) -> str:
             return _raw.get(HEADERS[key], "").strip()
 
         area = areas.get(cell("area_code"))
         if area is None:
-            errors.append(RowError(number, HEADERS["area_code"], "no area with code {code}", {"code": cell("area_code")}))
+            errors.append(
+                RowError(number, HEADERS["area_code"], "no area with code {code}", {"code": cell("area_code")})
+            )
             continue
         if not service.can_staff(principal, area["path"]):
             errors.append(RowError(number, HEADERS["area_code"], "outside what you staff"))
@@ -64,9 +90,17 @@ async def import_posts(principal: Principal, filename: str, content: bytes) -> l
             errors.append(RowError(number, HEADERS["username"], "no active account {name}", {"name": username}))
             continue
         try:
-            data = msgspec.convert({"kind": kind, "department": department, "account_id": accounts.get(username),
-                                    "contact_name": cell("contact_name"), "contact_phone": cell("contact_phone"),
-                                    "note": cell("note")}, PostIn)
+            data = msgspec.convert(
+                {
+                    "kind": kind,
+                    "department": department,
+                    "account_id": accounts.get(username),
+                    "contact_name": cell("contact_name"),
+                    "contact_phone": cell("contact_phone"),
+                    "note": cell("note"),
+                },
+                PostIn,
+            )
             values = await service.validate(data, area)
         except msgspec.ValidationError as exc:
             where = str(exc).partition(" - at `$.")[2].rstrip("`") or "kind"

@@ -39,11 +39,14 @@ async def policy(county_id: int) -> PolicyOut:
     row = await PostPolicy.select().where(PostPolicy.county == county_id).output(load_json=True).first()
     departments = [Department(**d) for d in (row["departments"] if row else [])] or [
         Department(code=c, zh=DEFAULT_DEPARTMENT_LABELS[c][0], en=DEFAULT_DEPARTMENT_LABELS[c][1])
-        for c in DEFAULT_DEPARTMENTS]
-    return PolicyOut(county_id=county_id, departments=departments,
-                     split_population=row["split_population"] if row else DEFAULT_SPLIT_POPULATION,
-                     split_residents_per_worker=row["split_residents_per_worker"] if row
-                     else DEFAULT_SPLIT_RESIDENTS_PER_WORKER)
+        for c in DEFAULT_DEPARTMENTS
+    ]
+    return PolicyOut(
+        county_id=county_id,
+        departments=departments,
+        split_population=row["split_population"] if row else DEFAULT_SPLIT_POPULATION,
+        split_residents_per_worker=row["split_residents_per_worker"] if row else DEFAULT_SPLIT_RESIDENTS_PER_WORKER,
+    )
 
 
 def department_label(pol: PolicyOut, code: str) -> str:
@@ -73,17 +76,26 @@ async def set_policy(principal: Principal, county_id: int, data: PolicyIn) -> Po
         changes["departments"] = [msgspec.structs.asdict(d) for d in changes["departments"]]
     async with write_transaction():
         values = {**msgspec.structs.asdict(before), **changes}
-        values["departments"] = [d if isinstance(d, dict) else msgspec.structs.asdict(d)
-                                 for d in values["departments"]]
-        fields = {PostPolicy.departments: values["departments"], PostPolicy.split_population: values[
-            "split_population"], PostPolicy.split_residents_per_worker: values["split_residents_per_worker"],
-            PostPolicy.updated_by: principal.account_id, PostPolicy.updated_at: clock.now()}
+        values["departments"] = [d if isinstance(d, dict) else msgspec.structs.asdict(d) for d in values["departments"]]
+        fields = {
+            PostPolicy.departments: values["departments"],
+            PostPolicy.split_population: values["split_population"],
+            PostPolicy.split_residents_per_worker: values["split_residents_per_worker"],
+            PostPolicy.updated_by: principal.account_id,
+            PostPolicy.updated_at: clock.now(),
+        }
         if await PostPolicy.exists().where(PostPolicy.county == county_id):
             await PostPolicy.update(fields).where(PostPolicy.county == county_id)
         else:
             await PostPolicy.insert(PostPolicy(county=county_id, **{c._meta.name: v for c, v in fields.items()}))
-        await record(principal, "update", "post_policy", county_id,
-                     diff(msgspec.to_builtins(before), changes), summary="posts policy")
+        await record(
+            principal,
+            "update",
+            "post_policy",
+            county_id,
+            diff(msgspec.to_builtins(before), changes),
+            summary="posts policy",
+        )
     return await policy(county_id)
 
 
@@ -95,7 +107,9 @@ def parse_departments(text: str) -> list[dict[str, str]]:
         if not parts:
             continue
         if len(parts) < 3:
-            raise Invalid("Each department needs a code, a Chinese and an English label",
-                          {"departments": f"line {number}: code, Chinese label, English label"})
+            raise Invalid(
+                "Each department needs a code, a Chinese and an English label",
+                {"departments": f"line {number}: code, Chinese label, English label"},
+            )
         out.append({"code": parts[0], "zh": parts[1], "en": parts[2]})
     return out

@@ -10,8 +10,15 @@ from msgspec import Meta
 
 from jinlin.core.schemas import Body
 
-Kind = Literal["grid_chief", "grid_group_leader", "full_time_grid_worker", "part_time_grid_worker",
-               "compound_party_secretary", "building_head", "department_staff"]
+Kind = Literal[
+    "grid_chief",
+    "grid_group_leader",
+    "full_time_grid_worker",
+    "part_time_grid_worker",
+    "compound_party_secretary",
+    "building_head",
+    "department_staff",
+]
 Phone = Annotated[str, Meta(max_length=20, pattern=r"^(\+?[0-9][0-9 -]{4,18})?$")]
 Code = Annotated[str, Meta(max_length=40, pattern=r"^([a-z][a-z0-9_]{1,39})?$")]
 

@@ -28,9 +28,12 @@ from jinlin.posts.tables import POST_LEVEL, DutyCard, Post
 STAFFING_ROLES = frozenset({"county_admin", "street_admin", "community_admin"})
 # Post kinds as the pages name them (English msgids, translated in posts.po).
 KIND_LABELS = {
-    "grid_chief": "Grid chief", "grid_group_leader": "Grid group leader",
-    "full_time_grid_worker": "Full-time grid worker", "part_time_grid_worker": "Part-time grid worker",
-    "compound_party_secretary": "Compound party secretary", "building_head": "Building head",
+    "grid_chief": "Grid chief",
+    "grid_group_leader": "Grid group leader",
+    "full_time_grid_worker": "Full-time grid worker",
+    "part_time_grid_worker": "Part-time grid worker",
+    "compound_party_secretary": "Compound party secretary",
+    "building_head": "Building head",
     "department_staff": "Department staff",
 }
 
@@ -62,9 +65,15 @@ def _visible_clause(principal: Principal) -> Any | None:
 
 # -- reading -------------------------------------------------------------------------------------
 def _columns() -> list[Any]:
-    return [*Post.all_columns(), Post.area.name.as_alias("area_name"), Post.area.path.as_alias("area_path"),
-            Post.area.level.as_alias("area_level"), Post.account.display_name.as_alias("account_name"),
-            Post.account.username.as_alias("account_username"), Post.account.phone.as_alias("account_phone")]
+    return [
+        *Post.all_columns(),
+        Post.area.name.as_alias("area_name"),
+        Post.area.path.as_alias("area_path"),
+        Post.area.level.as_alias("area_level"),
+        Post.account.display_name.as_alias("account_name"),
+        Post.account.username.as_alias("account_username"),
+        Post.account.phone.as_alias("account_phone"),
+    ]
 
 
 def holder_name(row: dict[str, Any]) -> str:
@@ -77,12 +86,21 @@ def to_out(principal: Principal | None, row: dict[str, Any], pol: PolicyOut | No
     phone = (row["account_phone"] if row["account"] is not None else row["contact_phone"]) or ""
     shown = sees_phone(principal, row)
     return PostOut(
-        id=row["id"], area_id=row["area"], area_name=row["area_name"] or "", area_level=row["area_level"] or "",
-        kind=row["kind"], department=row["department"],
+        id=row["id"],
+        area_id=row["area"],
+        area_name=row["area_name"] or "",
+        area_level=row["area_level"] or "",
+        kind=row["kind"],
+        department=row["department"],
         department_label=department_label(pol, row["department"]) if pol and row["department"] else row["department"],
-        account_id=row["account"], holder_name=holder_name(row), phone=phone if shown else mask_phone(phone),
-        phone_masked=bool(phone) and not shown, note=row["note"] if principal is not None else "",
-        photo_url=row["photo_url"], starts_at=row["starts_at"], ends_at=row["ends_at"],
+        account_id=row["account"],
+        holder_name=holder_name(row),
+        phone=phone if shown else mask_phone(phone),
+        phone_masked=bool(phone) and not shown,
+        note=row["note"] if principal is not None else "",
+        photo_url=row["photo_url"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
         current=row["ends_at"] is None,
     )
 
@@ -109,8 +127,14 @@ async def get_post(principal: Principal, post_id: int) -> PostOut:
 
 
 async def list_posts(
-    principal: Principal, paging: PageRequest | None, *, area_id: int | None = None, kind: str | None = None,
-    department: str | None = None, account_id: int | None = None, status: str = "current",
+    principal: Principal,
+    paging: PageRequest | None,
+    *,
+    area_id: int | None = None,
+    kind: str | None = None,
+    department: str | None = None,
+    account_id: int | None = None,
+    status: str = "current",
     exact_area: bool = False,
 ) -> Page[PostOut]:
     """Posts visible to the caller; ``area_id`` means the whole subtree (only that area with ``exact_area``)."""
@@ -154,12 +178,16 @@ def _check_photo(url: str) -> None:
 async def validate(data: PostIn, area: dict[str, Any]) -> dict[str, Any]:
     """The row a valid assignment inserts; raises Invalid naming the field otherwise."""
     if POST_LEVEL[data.kind] != area["level"]:
-        raise Invalid("This post does not sit on this level of area",
-                      {"kind": f"a {data.kind} post sits on a {POST_LEVEL[data.kind]}, not a {area['level']}"})
+        raise Invalid(
+            "This post does not sit on this level of area",
+            {"kind": f"a {data.kind} post sits on a {POST_LEVEL[data.kind]}, not a {area['level']}"},
+        )
     pol = await policy(await county_of(area["path"]))
     if data.kind == "department_staff":
         if data.department not in {d.code for d in pol.departments}:
-            raise Invalid("Choose one of the county's departments", {"department": "not one of the county's departments"})
+            raise Invalid(
+                "Choose one of the county's departments", {"department": "not one of the county's departments"}
+            )
     elif data.department:
         raise Invalid("Only department staff name a department", {"department": "only for department staff"})
     if (data.account_id is None) == (not data.contact_name.strip()):
@@ -170,17 +198,32 @@ async def validate(data: PostIn, area: dict[str, Any]) -> dict[str, Any]:
         if not await Account.exists().where((Account.id == data.account_id) & (Account.active == True)):  # noqa: E712
             raise Invalid("No such account", {"account_id": "no such active account"})
     _check_photo(data.photo_url)
-    return {"area": area["id"], "kind": data.kind, "department": data.department, "account": data.account_id,
-            "contact_name": data.contact_name.strip(), "contact_phone": data.contact_phone.strip(),
-            "note": data.note, "photo_url": data.photo_url, "starts_at": data.starts_at or clock.now()}
+    return {
+        "area": area["id"],
+        "kind": data.kind,
+        "department": data.department,
+        "account": data.account_id,
+        "contact_name": data.contact_name.strip(),
+        "contact_phone": data.contact_phone.strip(),
+        "note": data.note,
+        "photo_url": data.photo_url,
+        "starts_at": data.starts_at or clock.now(),
+    }
 
 
 async def insert_post(principal: Principal, values: dict[str, Any]) -> int:
     """Insert one post inside the caller's transaction (the same holder twice on one post is a conflict)."""
-    same = (Post.area == values["area"]) & (Post.kind == values["kind"]) & (
-        Post.department == values["department"]) & Post.ends_at.is_null()
-    same = same & (Post.account == values["account"] if values["account"] is not None
-                   else Post.contact_name == values["contact_name"])
+    same = (
+        (Post.area == values["area"])
+        & (Post.kind == values["kind"])
+        & (Post.department == values["department"])
+        & Post.ends_at.is_null()
+    )
+    same = same & (
+        Post.account == values["account"]
+        if values["account"] is not None
+        else Post.contact_name == values["contact_name"]
+    )
     if await Post.exists().where(same):
         raise Conflict("This person already holds this post here", {"account_id": "already on this post"})
     post = Post(**values, created_by=principal.account_id, created_at=clock.now())
@@ -213,12 +256,21 @@ async def end_post(principal: Principal, post_id: int, note: str = "") -> PostOu
             raise NotFound("Post not found")
         raise Forbidden("This area is outside what you staff")
     async with write_transaction():
-        done = await Post.update({Post.ends_at: clock.now()}).where(
-            (Post.id == post_id) & Post.ends_at.is_null()).returning(Post.id)
+        done = (
+            await Post.update({Post.ends_at: clock.now()})
+            .where((Post.id == post_id) & Post.ends_at.is_null())
+            .returning(Post.id)
+        )
         if not done:
             raise WrongStatus("The post", "ended", "end")
-        await record(principal, "end", "post", post_id, {"ends_at": [None, clock.now().isoformat()], "note": note},
-                     summary=f"{row['kind']} @ {row['area_name']}")
+        await record(
+            principal,
+            "end",
+            "post",
+            post_id,
+            {"ends_at": [None, clock.now().isoformat()], "note": note},
+            summary=f"{row['kind']} @ {row['area_name']}",
+        )
     return to_out(principal, await _post_row(post_id), await policy(await county_of(row["area_path"])))
 
 
@@ -240,8 +292,12 @@ async def update_card(principal: Principal, area_id: int, data: CardIn) -> dict[
     before = await card_text(area_id)
     after = {"service_hours": data.service_hours.strip(), "notice": data.notice.strip()}
     async with write_transaction():
-        values = {DutyCard.service_hours: after["service_hours"], DutyCard.notice: after["notice"],
-                  DutyCard.updated_by: principal.account_id, DutyCard.updated_at: clock.now()}
+        values = {
+            DutyCard.service_hours: after["service_hours"],
+            DutyCard.notice: after["notice"],
+            DutyCard.updated_by: principal.account_id,
+            DutyCard.updated_at: clock.now(),
+        }
         if await DutyCard.exists().where(DutyCard.area == area_id):
             await DutyCard.update(values).where(DutyCard.area == area_id)
         else:
@@ -252,22 +308,26 @@ async def update_card(principal: Principal, area_id: int, data: CardIn) -> dict[
 
 async def account_id_for(username: str) -> int:
     """The account a page form names by username."""
-    row = await Account.select(Account.id).where((Account.username == username.strip()) & (
-        Account.active == True)).first()  # noqa: E712
+    row = (
+        await Account.select(Account.id)
+        .where((Account.username == username.strip()) & (Account.active == True))  # noqa: E712 (a Piccolo column comparison)
+        .first()
+    )
     if row is None:
         raise Invalid("No such account", {"username": "no active account with this username"})
     return row["id"]
 
 
-async def area_posts(principal: Principal, paging: PageRequest | None, area_id: int,
-                     status: str = "current") -> Page[PostOut]:
+async def area_posts(
+    principal: Principal, paging: PageRequest | None, area_id: int, status: str = "current"
+) -> Page[PostOut]:
     """The posts on exactly one area: all of them for staff covering it, a holder's own for the holder."""
     area = await area_row(area_id)
     if can_read_area(principal, area["path"]):
         return await list_posts(principal, paging, area_id=area_id, status=status, exact_area=True)
-    own = await list_posts(principal, paging, area_id=area_id, account_id=principal.account_id, status=status,
-                           exact_area=True)
+    own = await list_posts(
+        principal, paging, area_id=area_id, account_id=principal.account_id, status=status, exact_area=True
+    )
     if not own.total:
         raise NotFound("Area not found")
     return own
-

@@ -58,7 +58,9 @@ class Post(Table):
     contact_name = Varchar(length=60, default="", help_text="a holder without an account")
     contact_phone = Varchar(length=30, default="")
     note = Text(default="")
-    photo_url = Varchar(length=300, default="", help_text="optional photo on the duty card (a same-site path or https URL)")
+    photo_url = Varchar(
+        length=300, default="", help_text="optional photo on the duty card (a same-site path or https URL)"
+    )
     starts_at = Timestamptz(default=TimestamptzNow())
     ends_at = Timestamptz(null=True, default=None, index=True)
     created_by = ForeignKey(references=Account, null=True, default=None)

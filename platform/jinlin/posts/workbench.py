@@ -17,6 +17,15 @@ async def items(principal: Principal) -> list[WorkItem]:
     for community in await member_feed(principal):
         detail = translate("Needs of {community}, where you registered", community=community["name"])
         for need in community["needs"]:
-            out.append(WorkItem(group="Your registered communities", title=need["title"], href=f"/needs/{need['id']}",
-                                due_at=need["resolve_by"], colour=need["colour"], detail=detail, priority=70))
+            out.append(
+                WorkItem(
+                    group="Your registered communities",
+                    title=need["title"],
+                    href=f"/needs/{need['id']}",
+                    due_at=need["resolve_by"],
+                    colour=need["colour"],
+                    detail=detail,
+                    priority=70,
+                )
+            )
     return out

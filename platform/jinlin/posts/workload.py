@@ -21,8 +21,12 @@ from jinlin.posts.tables import GRID_WORKER_KINDS, Post
 
 OPEN_NEED_STATUSES = ("published", "matched", "in_progress")
 # The post each level must have; an area without one is listed as an empty post.
-REQUIRED_POST = {"community": ("grid_chief",), "grid": tuple(sorted(GRID_WORKER_KINDS)),
-                 "compound": ("compound_party_secretary",), "building": ("building_head",)}
+REQUIRED_POST = {
+    "community": ("grid_chief",),
+    "grid": tuple(sorted(GRID_WORKER_KINDS)),
+    "compound": ("compound_party_secretary",),
+    "building": ("building_head",),
+}
 
 
 @dataclass
@@ -79,8 +83,9 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 1) if b else None
 
 
-def split_reasons(residents: int, per_worker: float | None, full_time: int, pop_limit: int,
-                  per_worker_limit: int) -> list[str]:
+def split_reasons(
+    residents: int, per_worker: float | None, full_time: int, pop_limit: int, per_worker_limit: int
+) -> list[str]:
     """Why a community should be split (社区分设): above either threshold; at it is not above."""
     reasons = []
     if residents > pop_limit:
@@ -96,11 +101,17 @@ async def _need_counts(paths: dict[int, str]) -> tuple[dict[int, int], dict[int,
         return {}, {}
     now = clock.now()
     open_clause = Need.status.is_in(list(OPEN_NEED_STATUSES))
-    late = overdue_clause(now, open_clause=open_clause, respond_by=Need.respond_by, responded_at=Need.responded_at,
-                          resolve_by=Need.resolve_by)
+    late = overdue_clause(
+        now,
+        open_clause=open_clause,
+        respond_by=Need.respond_by,
+        responded_at=Need.responded_at,
+        resolve_by=Need.resolve_by,
+    )
     root = min(paths.values(), key=len).rsplit("/", 2)[0] + "/"
     rows_open = await Need.select(Need.area_id.path.as_alias("path")).where(
-        open_clause & Need.area_id.path.like(f"{root}%"))
+        open_clause & Need.area_id.path.like(f"{root}%")
+    )
     rows_late = await Need.select(Need.area_id.path.as_alias("path")).where(late & Need.area_id.path.like(f"{root}%"))
 
     def count(rows: list[dict[str, Any]]) -> dict[int, int]:
@@ -121,14 +132,16 @@ async def workload(root_id: int) -> Workload:
     if root is None:
         raise NotFound("Area not found")
     rows = await Area.select(Area.id, Area.name, Area.level, Area.parent, Area.path, Area.population).where(
-        Area.path.like(f"{root['path']}%"))
+        Area.path.like(f"{root['path']}%")
+    )
     areas = {r["id"]: r for r in rows}
     children: dict[int, list[int]] = {}
     for r in rows:
         if r["parent"] is not None:
             children.setdefault(r["parent"], []).append(r["id"])
     posts = await Post.select(Post.area, Post.kind, Post.account, Post.contact_name).where(
-        Post.area.path.like(f"{root['path']}%") & Post.ends_at.is_null())
+        Post.area.path.like(f"{root['path']}%") & Post.ends_at.is_null()
+    )
     on_area: dict[int, list[dict[str, Any]]] = {}
     for p in posts:
         on_area.setdefault(p["area"], []).append(p)
@@ -136,22 +149,44 @@ async def workload(root_id: int) -> Workload:
     grids = [r for r in rows if r["level"] == "grid"]
     open_n, late_n = await _need_counts({g["id"]: g["path"] for g in grids})
     communities: dict[int, CommunityLoad] = {}
-    orgs = {o["area"]: o["id"] for o in await Organization.select(Organization.id, Organization.area).where(
-        (Organization.kind == "community") & Organization.area.is_in([r["id"] for r in rows if r["level"] == "community"]
-                                                                     or [-1]))}
+    orgs = {
+        o["area"]: o["id"]
+        for o in await Organization.select(Organization.id, Organization.area).where(
+            (Organization.kind == "community")
+            & Organization.area.is_in([r["id"] for r in rows if r["level"] == "community"] or [-1])
+        )
+    }
     for r in sorted(rows, key=lambda r: r["path"]):
         if r["level"] == "community":
-            communities.setdefault(r["id"], CommunityLoad(
-                id=r["id"], name=r["name"], organization_id=orgs.get(r["id"]),
-                residents=_residents(r["id"], areas, children), grids=0, full_time_workers=0,
-                residents_per_full_time_worker=None, open_needs=0, overdue_needs=0, split_flag=False,
-                split_reasons=[]))
+            communities.setdefault(
+                r["id"],
+                CommunityLoad(
+                    id=r["id"],
+                    name=r["name"],
+                    organization_id=orgs.get(r["id"]),
+                    residents=_residents(r["id"], areas, children),
+                    grids=0,
+                    full_time_workers=0,
+                    residents_per_full_time_worker=None,
+                    open_needs=0,
+                    overdue_needs=0,
+                    split_flag=False,
+                    split_reasons=[],
+                ),
+            )
     empty: list[dict[str, Any]] = []
     for r in sorted(rows, key=lambda r: r["path"]):
         if r["level"] in REQUIRED_POST and not any(
-                p["kind"] in REQUIRED_POST[r["level"]] for p in on_area.get(r["id"], [])):
-            empty.append({"area_id": r["id"], "name": r["name"], "level": r["level"],
-                          "kind": REQUIRED_POST[r["level"]][-1] if r["level"] != "grid" else "full_time_grid_worker"})
+            p["kind"] in REQUIRED_POST[r["level"]] for p in on_area.get(r["id"], [])
+        ):
+            empty.append(
+                {
+                    "area_id": r["id"],
+                    "name": r["name"],
+                    "level": r["level"],
+                    "kind": REQUIRED_POST[r["level"]][-1] if r["level"] != "grid" else "full_time_grid_worker",
+                }
+            )
     for g in grids:
         held = on_area.get(g["id"], [])
         workers = [p for p in held if p["kind"] in GRID_WORKER_KINDS]
@@ -159,16 +194,24 @@ async def workload(root_id: int) -> Workload:
         residents = _residents(g["id"], areas, children)
         inside = [areas[i] for i in areas if areas[i]["path"].startswith(g["path"]) and areas[i]["level"] == "building"]
         load = GridLoad(
-            id=g["id"], name=g["name"], community_id=g["parent"], residents=residents,
+            id=g["id"],
+            name=g["name"],
+            community_id=g["parent"],
+            residents=residents,
             people_on_post=len({p["account"] or f"c:{p['contact_name']}" for p in held}),
-            grid_workers=len(workers), full_time_workers=full_time,
+            grid_workers=len(workers),
+            full_time_workers=full_time,
             residents_per_full_time_worker=_ratio(residents, full_time),
-            open_needs=open_n.get(g["id"], 0), overdue_needs=late_n.get(g["id"], 0),
+            open_needs=open_n.get(g["id"], 0),
+            overdue_needs=late_n.get(g["id"], 0),
             open_needs_per_worker=_ratio(open_n.get(g["id"], 0), len(workers)),
             overdue_needs_per_worker=_ratio(late_n.get(g["id"], 0), len(workers)),
             no_grid_worker=not workers,
-            buildings_without_head=[{"id": b["id"], "name": b["name"]} for b in inside if not any(
-                p["kind"] == "building_head" for p in on_area.get(b["id"], []))],
+            buildings_without_head=[
+                {"id": b["id"], "name": b["name"]}
+                for b in inside
+                if not any(p["kind"] == "building_head" for p in on_area.get(b["id"], []))
+            ],
         )
         community = communities.get(g["parent"])
         if community is not None:
@@ -179,14 +222,34 @@ async def workload(root_id: int) -> Workload:
             community.overdue_needs += load.overdue_needs
     for c in communities.values():
         c.residents_per_full_time_worker = _ratio(c.residents, c.full_time_workers)
-        c.split_reasons = split_reasons(c.residents, c.residents_per_full_time_worker, c.full_time_workers,
-                                        pol.split_population, pol.split_residents_per_worker)
+        c.split_reasons = split_reasons(
+            c.residents,
+            c.residents_per_full_time_worker,
+            c.full_time_workers,
+            pol.split_population,
+            pol.split_residents_per_worker,
+        )
         c.split_flag = bool(c.split_reasons)
-    ranked = sorted(communities.values(), key=lambda c: (
-        -(c.residents_per_full_time_worker if c.residents_per_full_time_worker is not None
-          else float("inf") if c.residents else 0), c.name))
-    return Workload(root=root, split_population=pol.split_population,
-                    split_residents_per_worker=pol.split_residents_per_worker, communities=ranked, empty_posts=empty)
+    ranked = sorted(
+        communities.values(),
+        key=lambda c: (
+            -(
+                c.residents_per_full_time_worker
+                if c.residents_per_full_time_worker is not None
+                else float("inf")
+                if c.residents
+                else 0
+            ),
+            c.name,
+        ),
+    )
+    return Workload(
+        root=root,
+        split_population=pol.split_population,
+        split_residents_per_worker=pol.split_residents_per_worker,
+        communities=ranked,
+        empty_posts=empty,
+    )
 
 
 async def workload_for(principal: Principal, area_id: int) -> Workload:
@@ -200,8 +263,9 @@ async def community_figures(community_org_ids: list[int]) -> dict[int, dict[str,
     """Population and full-time grid workers per community organisation (for the weakness index)."""
     if not community_org_ids:
         return {}
-    orgs = await Organization.select(Organization.id, Organization.area, Organization.area.path.as_alias("path"))\
-        .where(Organization.id.is_in(community_org_ids) & (Organization.kind == "community"))
+    orgs = await Organization.select(Organization.id, Organization.area, Organization.area.path.as_alias("path")).where(
+        Organization.id.is_in(community_org_ids) & (Organization.kind == "community")
+    )
     out: dict[int, dict[str, int]] = {}
     loads: dict[int, Workload] = {}
     for o in orgs:

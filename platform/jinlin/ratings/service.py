@@ -30,8 +30,11 @@ class Scores:
     comment: str = ""
 
     def check(self) -> None:
-        errors = {k: "must be between 1 and 5" for k in ("score", "timeliness", "quality", "communication")
-                  if not 1 <= getattr(self, k) <= 5}
+        errors = {
+            k: "must be between 1 and 5"
+            for k in ("score", "timeliness", "quality", "communication")
+            if not 1 <= getattr(self, k) <= 5
+        }
         if len(self.comment) > 1000:
             errors["comment"] = "at most 1000 characters"
         if errors:
@@ -64,9 +67,18 @@ def rater_key(subject_type: str, subject_id: int, rater_side: str) -> str:
 
 
 async def add_rating(
-    actor: Any, *, subject_type: str, subject_id: int, rater_side: str, scores: Scores, completed_at: datetime,
-    rater_organization_id: int | None = None, ratee_organization_id: int | None = None,
-    rater_account_id: int | None = None, ratee_account_id: int | None = None, window_days: int = DEFAULT_WINDOW_DAYS,
+    actor: Any,
+    *,
+    subject_type: str,
+    subject_id: int,
+    rater_side: str,
+    scores: Scores,
+    completed_at: datetime,
+    rater_organization_id: int | None = None,
+    ratee_organization_id: int | None = None,
+    rater_account_id: int | None = None,
+    ratee_account_id: int | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> int:
     """Insert one side's rating (inside the caller's transaction). A second one by that side: Conflict.
 
@@ -81,13 +93,25 @@ async def add_rating(
     if await Rating.exists().where(Rating.rater_key == key):
         raise Conflict("This side has already rated", {"rating": "already rated"}, code="already_rated")
     # The unique rater_key also stops two concurrent first ratings (the loser's transaction fails).
-    rows = await Rating.insert(Rating(
-        subject_type=subject_type, subject_id=subject_id, rater_side=rater_side, rater_key=key,
-        rater_organization_id=rater_organization_id, ratee_organization_id=ratee_organization_id,
-        rater_account_id=rater_account_id, ratee_account_id=ratee_account_id, score=scores.score,
-        timeliness=scores.timeliness, quality=scores.quality, communication=scores.communication,
-        comment=scores.comment.strip(), window_closes_at=closes, created_at=now,
-    )).returning(Rating.id)
+    rows = await Rating.insert(
+        Rating(
+            subject_type=subject_type,
+            subject_id=subject_id,
+            rater_side=rater_side,
+            rater_key=key,
+            rater_organization_id=rater_organization_id,
+            ratee_organization_id=ratee_organization_id,
+            rater_account_id=rater_account_id,
+            ratee_account_id=ratee_account_id,
+            score=scores.score,
+            timeliness=scores.timeliness,
+            quality=scores.quality,
+            communication=scores.communication,
+            comment=scores.comment.strip(),
+            window_closes_at=closes,
+            created_at=now,
+        )
+    ).returning(Rating.id)
     return rows[0]["id"]
 
 
@@ -104,20 +128,32 @@ def visible_to(row: dict[str, Any], sides_rated: set[str], viewer_sides: set[str
 
 
 async def ratings_for(subject_type: str, subject_id: int, viewer_sides: set[str], sides: int = 2) -> list[RatingView]:
-    rows = await Rating.select().where((Rating.subject_type == subject_type) & (Rating.subject_id == subject_id)) \
+    rows = (
+        await Rating.select()
+        .where((Rating.subject_type == subject_type) & (Rating.subject_id == subject_id))
         .order_by(Rating.id)
+    )
     rated = {r["rater_side"] for r in rows}
     out = []
     for r in rows:
         shown = visible_to(r, rated, viewer_sides, sides)
-        out.append(RatingView(
-            id=r["id"], rater_side=r["rater_side"], rater_organization_id=r["rater_organization_id"],
-            ratee_organization_id=r["ratee_organization_id"], rater_account_id=r["rater_account_id"],
-            ratee_account_id=r["ratee_account_id"], visible=shown,
-            score=r["score"] if shown else None, timeliness=r["timeliness"] if shown else None,
-            quality=r["quality"] if shown else None, communication=r["communication"] if shown else None,
-            comment=r["comment"] if shown else None, created_at=r["created_at"],
-        ))
+        out.append(
+            RatingView(
+                id=r["id"],
+                rater_side=r["rater_side"],
+                rater_organization_id=r["rater_organization_id"],
+                ratee_organization_id=r["ratee_organization_id"],
+                rater_account_id=r["rater_account_id"],
+                ratee_account_id=r["ratee_account_id"],
+                visible=shown,
+                score=r["score"] if shown else None,
+                timeliness=r["timeliness"] if shown else None,
+                quality=r["quality"] if shown else None,
+                communication=r["communication"] if shown else None,
+                comment=r["comment"] if shown else None,
+                created_at=r["created_at"],
+            )
+        )
     return out
 
 
@@ -153,7 +189,8 @@ async def reputations(organization_ids: list[int]) -> dict[int, Reputation]:
     ids = list({r["subject_id"] for r in rows})
     if ids:
         for other in await Rating.select(Rating.subject_type, Rating.subject_id, Rating.rater_side).where(
-                Rating.subject_id.is_in(ids)):
+            Rating.subject_id.is_in(ids)
+        ):
             key = (other["subject_type"], other["subject_id"])
             if key in sides:
                 sides[key].add(other["rater_side"])
@@ -162,9 +199,11 @@ async def reputations(organization_ids: list[int]) -> dict[int, Reputation]:
         if is_public(r, sides[(r["subject_type"], r["subject_id"])]):
             public[r["ratee_organization_id"]].append(r["score"])
     return {
-        org_id: Reputation(score=round(bayesian_average(scores), 2), count=len(scores),
-                           mean=round(sum(scores) / len(scores), 2))
-        if scores else Reputation(score=PRIOR_MEAN, count=0, mean=None)
+        org_id: Reputation(
+            score=round(bayesian_average(scores), 2), count=len(scores), mean=round(sum(scores) / len(scores), 2)
+        )
+        if scores
+        else Reputation(score=PRIOR_MEAN, count=0, mean=None)
         for org_id, scores in public.items()
     }
 

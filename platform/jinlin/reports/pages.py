@@ -15,7 +15,8 @@ from jinlin.reports.service import kpi_report
 
 @get("/reports", include_in_schema=False)
 async def kpi_page(
-    principal: NamedDependency[Principal], area_id: FromQuery[int | None] = None,
+    principal: NamedDependency[Principal],
+    area_id: FromQuery[int | None] = None,
     period: FromQuery[str | None] = None,
 ) -> Template:
     report = await kpi_report(principal, area_id=area_id, period=period)

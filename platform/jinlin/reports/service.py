@@ -70,12 +70,16 @@ class Report:
     path: str = ""  # the area path the report covers (the community's for an organisation)
 
 
-async def _scope(principal: Principal, area_id: int | None, organization_id: int | None
-                 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, str]:
+async def _scope(
+    principal: Principal, area_id: int | None, organization_id: int | None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, str]:
     """The area (or community) reported on, and the area path that bounds it; 404 outside one's scope."""
     if organization_id is not None:
-        org = await Organization.select(*Organization.all_columns(), Organization.area.path.as_alias("area_path")) \
-            .where(Organization.id == organization_id).first()
+        org = (
+            await Organization.select(*Organization.all_columns(), Organization.area.path.as_alias("area_path"))
+            .where(Organization.id == organization_id)
+            .first()
+        )
         if org is None or not (principal.covers_area(org["area_path"]) or principal.acts_for(organization_id)):
             raise NotFound("Organization not found")
         return None, org, org["area_path"]
@@ -119,14 +123,14 @@ OVERDUE_LISTED = 100
 
 
 def _add(k: Kpis, row: dict[str, Any]) -> None:
-    for name in ("published", "responded", "responded_on_time", "resolved", "resolved_on_time", "ratings",
-                 "satisfied"):
+    for name in ("published", "responded", "responded_on_time", "resolved", "resolved_on_time", "ratings", "satisfied"):
         if name in row:
             setattr(k, name, getattr(k, name) + int(row[name] or 0))
 
 
-async def kpi_report(principal: Principal, *, area_id: int | None = None, organization_id: int | None = None,
-                     period: str | None = None) -> Report:
+async def kpi_report(
+    principal: Principal, *, area_id: int | None = None, organization_id: int | None = None, period: str | None = None
+) -> Report:
     area, org, path = await _scope(principal, area_id, organization_id)
     span = parse_period(period)
     # One community, or every community under the area's path.
@@ -135,10 +139,16 @@ async def kpi_report(principal: Principal, *, area_id: int | None = None, organi
     need_rows = await Need.raw(_NEED_COUNTS % (inner_sql, scope_sql), span.start, span.end, *inner_args, scope_arg)
     # Only public ratings count (both sides rated, or the window closed: ratings.service.is_public), or one
     # new blind rating would leak through the figure.
-    rating_rows = await Need.raw(_RATING_COUNTS % scope_sql, SATISFIED_SCORE, span.start, span.end, scope_arg,
-                                 clock.now())
-    children = [] if area is None else await Area.select(Area.id, Area.name, Area.level, Area.path) \
-        .where(Area.parent == area["id"]).order_by(Area.name)
+    rating_rows = await Need.raw(
+        _RATING_COUNTS % scope_sql, SATISFIED_SCORE, span.start, span.end, scope_arg, clock.now()
+    )
+    children = (
+        []
+        if area is None
+        else await Area.select(Area.id, Area.name, Area.level, Area.path)
+        .where(Area.parent == area["id"])
+        .order_by(Area.name)
+    )
     total = Kpis()
     per_child = {c["id"]: Kpis() for c in children}
     for row in [*need_rows, *rating_rows]:
@@ -147,13 +157,36 @@ async def kpi_report(principal: Principal, *, area_id: int | None = None, organi
             if row["path"].startswith(c["path"]):
                 _add(per_child[c["id"]], row)
                 break
-    overdue_where = overdue_clause() & ((Need.community_id == org["id"]) if org else
-                                        Need.community_id.area.path.like(f"{path}%"))
+    overdue_where = overdue_clause() & (
+        (Need.community_id == org["id"]) if org else Need.community_id.area.path.like(f"{path}%")
+    )
     overdue_count = await Need.count().where(overdue_where)
-    overdue = await Need.select(
-        Need.id, Need.title, Need.colour, Need.status, Need.community_id, Need.community_id.name.as_alias("community"),
-        Need.respond_by, Need.resolve_by, Need.published_at, Need.responded_at, Need.resolved_at,
-    ).where(overdue_where).order_by(Need.resolve_by).order_by(Need.id).limit(OVERDUE_LISTED)
-    return Report(period=span, area=area, organization=org, total=total,
-                  by_child=[(c, per_child[c["id"]]) for c in children], overdue=overdue, overdue_count=overdue_count,
-                  path=path)
+    overdue = (
+        await Need.select(
+            Need.id,
+            Need.title,
+            Need.colour,
+            Need.status,
+            Need.community_id,
+            Need.community_id.name.as_alias("community"),
+            Need.respond_by,
+            Need.resolve_by,
+            Need.published_at,
+            Need.responded_at,
+            Need.resolved_at,
+        )
+        .where(overdue_where)
+        .order_by(Need.resolve_by)
+        .order_by(Need.id)
+        .limit(OVERDUE_LISTED)
+    )
+    return Report(
+        period=span,
+        area=area,
+        organization=org,
+        total=total,
+        by_child=[(c, per_child[c["id"]]) for c in children],
+        overdue=overdue,
+        overdue_count=overdue_count,
+        path=path,
+    )

@@ -20,6 +20,8 @@ MAX_ID = 2**31 - 1  # ids are 32-bit serials on PostgreSQL; a bigger one names n
 
 def storable(value: int | None) -> bool:
     return value is not None and 1 <= value <= MAX_ID
+
+
 LEVEL_ADMIN = {"community": "community_admin", "street": "street_admin", "county": "county_admin"}
 
 

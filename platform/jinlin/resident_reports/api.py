@@ -71,69 +71,99 @@ class ReportController(Controller):
 
     @get("/")
     async def list_reports(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        status: FromQuery[str | None] = None, colour: FromQuery[str | None] = None,
-        overdue: FromQuery[bool | None] = None, mine: FromQuery[bool] = False, escalated: FromQuery[bool] = False,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        status: FromQuery[str | None] = None,
+        colour: FromQuery[str | None] = None,
+        overdue: FromQuery[bool | None] = None,
+        mine: FromQuery[bool] = False,
+        escalated: FromQuery[bool] = False,
         area_id: FromQuery[int | None] = None,
     ) -> Page[ReportOut]:
-        return await service.list_reports(principal, paging, status=status, colour=colour, overdue=overdue,
-                                          mine=mine, escalated=escalated, area_id=area_id)
+        return await service.list_reports(
+            principal,
+            paging,
+            status=status,
+            colour=colour,
+            overdue=overdue,
+            mine=mine,
+            escalated=escalated,
+            area_id=area_id,
+        )
 
     @get("/{report_id:int}")
     async def get_report(self, principal: NamedDependency[Principal], report_id: FromPath[int]) -> ReportOut:
         return await service.get_report(principal, report_id)
 
     @get("/{report_id:int}/photos/{photo_id:int}", media_type="image/jpeg")
-    async def photo(self, principal: NamedDependency[Principal], report_id: FromPath[int],
-                    photo_id: FromPath[int]) -> Response[bytes]:
+    async def photo(
+        self, principal: NamedDependency[Principal], report_id: FromPath[int], photo_id: FromPath[int]
+    ) -> Response[bytes]:
         data = await service.photo_file(principal, report_id, photo_id)
         return Response(data, media_type="image/jpeg", headers={"cache-control": "private, no-store"})
 
     @post("/{report_id:int}/accept", status_code=200)
-    async def accept(self, principal: NamedDependency[Principal], report_id: FromPath[int],
-                     data: JSONBody[TriageIn | None] = None) -> ReportOut:
+    async def accept(
+        self, principal: NamedDependency[Principal], report_id: FromPath[int], data: JSONBody[TriageIn | None] = None
+    ) -> ReportOut:
         return await service.accept(principal, report_id, data)
 
     @post("/{report_id:int}/triage", status_code=200)
-    async def triage(self, principal: NamedDependency[Principal], report_id: FromPath[int],
-                     data: JSONBody[TriageIn]) -> ReportOut:
+    async def triage(
+        self, principal: NamedDependency[Principal], report_id: FromPath[int], data: JSONBody[TriageIn]
+    ) -> ReportOut:
         return await service.triage(principal, report_id, data)
 
     @post("/{report_id:int}/resolve", status_code=200)
-    async def resolve(self, principal: NamedDependency[Principal], report_id: FromPath[int],
-                      data: JSONBody[ResolveIn]) -> ReportOut:
+    async def resolve(
+        self, principal: NamedDependency[Principal], report_id: FromPath[int], data: JSONBody[ResolveIn]
+    ) -> ReportOut:
         return await service.resolve(principal, report_id, data)
 
     @post("/{report_id:int}/refer", status_code=200)
-    async def refer(self, principal: NamedDependency[Principal], report_id: FromPath[int],
-                    data: JSONBody[ToNeedIn]) -> ReportOut:
+    async def refer(
+        self, principal: NamedDependency[Principal], report_id: FromPath[int], data: JSONBody[ToNeedIn]
+    ) -> ReportOut:
         return await service.to_need(principal, report_id, data)
 
     @post("/{report_id:int}/transfer", status_code=200)
-    async def transfer(self, principal: NamedDependency[Principal], report_id: FromPath[int],
-                       data: JSONBody[HandOverIn]) -> ReportOut:
+    async def transfer(
+        self, principal: NamedDependency[Principal], report_id: FromPath[int], data: JSONBody[HandOverIn]
+    ) -> ReportOut:
         return await service.transfer(principal, report_id, data)
 
     @post("/{report_id:int}/reassign", status_code=200)
-    async def reassign(self, principal: NamedDependency[Principal], report_id: FromPath[int],
-                       data: JSONBody[HandOverIn]) -> ReportOut:
+    async def reassign(
+        self, principal: NamedDependency[Principal], report_id: FromPath[int], data: JSONBody[HandOverIn]
+    ) -> ReportOut:
         return await service.reassign(principal, report_id, data)
 
     @post("/{report_id:int}/chase", status_code=200)
-    async def chase(self, principal: NamedDependency[Principal], report_id: FromPath[int],
-                    data: JSONBody[ChaseIn]) -> ReportOut:
+    async def chase(
+        self, principal: NamedDependency[Principal], report_id: FromPath[int], data: JSONBody[ChaseIn]
+    ) -> ReportOut:
         return await service.chase(principal, report_id, data)
 
     @get("/kpis")
-    async def kpis(self, principal: NamedDependency[Principal], area_id: FromQuery[int | None] = None,
-                   period: FromQuery[str | None] = None, by: FromQuery[str] = "grid") -> KpiTableOut:
+    async def kpis(
+        self,
+        principal: NamedDependency[Principal],
+        area_id: FromQuery[int | None] = None,
+        period: FromQuery[str | None] = None,
+        by: FromQuery[str] = "grid",
+    ) -> KpiTableOut:
         table = await kpis.kpi_table(principal, area_id=area_id, period=period, group=by)
         return KpiTableOut(
-            period=table.period.label, area_id=table.area["id"], by=table.group, counts=asdict(table.total),
+            period=table.period.label,
+            area_id=table.area["id"],
+            by=table.group,
+            counts=asdict(table.total),
             rates=table.total.rates,
             ranking=[KpiGroupOut(id=i, name=n, counts=asdict(k), rates=k.rates) for i, n, k in table.rows],
             hours_by_colour=table.hours_by_colour,
-            trend=[{"month": label, **rates} for label, rates in table.trend], overdue=table.overdue,
+            trend=[{"month": label, **rates} for label, rates in table.trend],
+            overdue=table.overdue,
         )
 
 

@@ -51,20 +51,35 @@ async def _place(area_id: int) -> dict[str, Any]:
     street = await enclosing_area(area_id, "street")
     org = None
     if community:
-        org = await Organization.select(Organization.id).where(
-            (Organization.area == community["id"]) & (Organization.kind == "community")).order_by(Organization.id).first()
-    return {"grid": grid["id"] if grid else None, "community_area": community["id"] if community else None,
-            "street_area": street["id"] if street else None, "community": org["id"] if org else None}
+        org = (
+            await Organization.select(Organization.id)
+            .where((Organization.area == community["id"]) & (Organization.kind == "community"))
+            .order_by(Organization.id)
+            .first()
+        )
+    return {
+        "grid": grid["id"] if grid else None,
+        "community_area": community["id"] if community else None,
+        "street_area": street["id"] if street else None,
+        "community": org["id"] if org else None,
+    }
 
 
 async def _original(area_id: int, category: str) -> dict[str, Any] | None:
     """An earlier report of the same problem at the same place within 24 h (a near-duplicate links to it)."""
     since = clock.now() - DUPLICATE_WINDOW
-    return await ResidentReport.select(ResidentReport.id, ResidentReport.status).where(
-        (ResidentReport.area == area_id) & (ResidentReport.category == category)
-        & (ResidentReport.created_at >= since) & ResidentReport.duplicate_of.is_null()
-        & ResidentReport.status.is_in([*OPEN_STATUSES, "resolved"])
-    ).order_by(ResidentReport.id).first()
+    return (
+        await ResidentReport.select(ResidentReport.id, ResidentReport.status)
+        .where(
+            (ResidentReport.area == area_id)
+            & (ResidentReport.category == category)
+            & (ResidentReport.created_at >= since)
+            & ResidentReport.duplicate_of.is_null()
+            & ResidentReport.status.is_in([*OPEN_STATUSES, "resolved"])
+        )
+        .order_by(ResidentReport.id)
+        .first()
+    )
 
 
 async def _check_limits(address: str, phone: str | None) -> None:
@@ -98,23 +113,56 @@ async def file_report(data: ReportIn, photo_bytes: list[bytes], address: str) ->
             original = await _original(area["id"], data.category)
             queue = "grid" if workers else "community"
             report = ResidentReport(
-                code=new_code(), area=area["id"], category=data.category, description=data.description.strip(),
-                status="merged" if original else "submitted", level=queue, queue=queue, colour=colour,
-                urgency=urgency, importance=importance, round_started_at=now,
-                respond_by=None if original else respond_by, resolve_by=None if original else resolve_by,
-                duplicate_of=original["id"] if original else None, created_at=now, updated_at=now, **place)
+                code=new_code(),
+                area=area["id"],
+                category=data.category,
+                description=data.description.strip(),
+                status="merged" if original else "submitted",
+                level=queue,
+                queue=queue,
+                colour=colour,
+                urgency=urgency,
+                importance=importance,
+                round_started_at=now,
+                respond_by=None if original else respond_by,
+                resolve_by=None if original else resolve_by,
+                duplicate_of=original["id"] if original else None,
+                created_at=now,
+                updated_at=now,
+                **place,
+            )
             await report.save()
             if data.phone:
                 await ReportContact.insert(ReportContact(report=report.id, phone=data.phone, consent_at=now))
             for name, e in zip(names, encoded, strict=True):
-                await ReportPhoto.insert(ReportPhoto(report=report.id, stage="report", file_name=name,
-                                                     size=len(e.data), width=e.width, height=e.height, created_at=now))
-            await record(None, "file", "resident_report", report.id,
-                         {"category": data.category, "area_id": area["id"], "queue": queue,
-                          "duplicate_of": original["id"] if original else None}, summary=f"#{report.id}")
+                await ReportPhoto.insert(
+                    ReportPhoto(
+                        report=report.id,
+                        stage="report",
+                        file_name=name,
+                        size=len(e.data),
+                        width=e.width,
+                        height=e.height,
+                        created_at=now,
+                    )
+                )
+            await record(
+                None,
+                "file",
+                "resident_report",
+                report.id,
+                {
+                    "category": data.category,
+                    "area_id": area["id"],
+                    "queue": queue,
+                    "duplicate_of": original["id"] if original else None,
+                },
+                summary=f"#{report.id}",
+            )
             if original:
-                await ReportEvent.insert(ReportEvent(report=original["id"], kind="duplicate", at=now,
-                                                     reason=f"#{report.id}"))
+                await ReportEvent.insert(
+                    ReportEvent(report=original["id"], kind="duplicate", at=now, reason=f"#{report.id}")
+                )
             else:
                 await _dispatch(report.id, data.category, place, workers, queue, now)
     except Exception:
@@ -123,19 +171,25 @@ async def file_report(data: ReportIn, photo_bytes: list[bytes], address: str) ->
     return FiledOut(code=report.code, status=report.status, duplicate=original is not None)
 
 
-async def _dispatch(report_id: int, category: str, place: dict[str, Any], workers: list[int], queue: str,
-                    now) -> None:
+async def _dispatch(report_id: int, category: str, place: dict[str, Any], workers: list[int], queue: str, now) -> None:
     """派单: to each grid worker on post, or to the community's duty queue when the grid is unstaffed."""
-    common: dict[str, Any] = {"kind": "report_new", "title": "New resident report #{id} ({category})",
-              "params": {"id": report_id, "category": category}, "link": f"/resident-reports/{report_id}",
-              "object_type": "resident_report", "object_id": report_id}
+    common: dict[str, Any] = {
+        "kind": "report_new",
+        "title": "New resident report #{id} ({category})",
+        "params": {"id": report_id, "category": category},
+        "link": f"/resident-reports/{report_id}",
+        "object_type": "resident_report",
+        "object_id": report_id,
+    }
     for account_id in workers:
-        await ReportEvent.insert(ReportEvent(report=report_id, kind="dispatch", to_account=account_id, level="grid",
-                                             at=now))
+        await ReportEvent.insert(
+            ReportEvent(report=report_id, kind="dispatch", to_account=account_id, level="grid", at=now)
+        )
         await notify(account_id=account_id, **common)
     if queue == "community":
-        await ReportEvent.insert(ReportEvent(report=report_id, kind="dispatch", level="community",
-                                             reason="grid unstaffed", at=now))
+        await ReportEvent.insert(
+            ReportEvent(report=report_id, kind="dispatch", level="community", reason="grid unstaffed", at=now)
+        )
         if place["community"]:
             await notify(organization_id=place["community"], **common)
 
@@ -144,8 +198,13 @@ async def _by_code(code: str) -> dict[str, Any]:
     code = code.strip().upper()
     if not code or len(code) > 16 or not all(c in CODE_ALPHABET for c in code):
         raise NotFound("No report with this tracking code")
-    row = await ResidentReport.select(*ResidentReport.all_columns(), ResidentReport.area.name,
-                                      ResidentReport.owner.display_name).where(ResidentReport.code == code).first()
+    row = (
+        await ResidentReport.select(
+            *ResidentReport.all_columns(), ResidentReport.area.name, ResidentReport.owner.display_name
+        )
+        .where(ResidentReport.code == code)
+        .first()
+    )
     if row is None:
         raise NotFound("No report with this tracking code")
     return row
@@ -156,14 +215,27 @@ async def track(code: str) -> TrackOut:
     own = await _by_code(code)
     row = own
     if own["duplicate_of"]:
-        row = await ResidentReport.select(*ResidentReport.all_columns(), ResidentReport.area.name,
-                                          ResidentReport.owner.display_name).where(
-            ResidentReport.id == own["duplicate_of"]).first() or own
+        row = (
+            await ResidentReport.select(
+                *ResidentReport.all_columns(), ResidentReport.area.name, ResidentReport.owner.display_name
+            )
+            .where(ResidentReport.id == own["duplicate_of"])
+            .first()
+            or own
+        )
     return TrackOut(
-        code=own["code"], status=row["status"], category=own["category"], area_name=own.get("area.name") or "",
-        handler=row.get("owner.display_name") or "", respond_by=row["respond_by"], resolve_by=row["resolve_by"],
-        resolved_at=row["resolved_at"], resolution_note=row["resolution_note"], satisfaction=own["satisfaction"],
-        can_rate=own["status"] == "resolved", reopen_count=row["reopen_count"],
+        code=own["code"],
+        status=row["status"],
+        category=own["category"],
+        area_name=own.get("area.name") or "",
+        handler=row.get("owner.display_name") or "",
+        respond_by=row["respond_by"],
+        resolve_by=row["resolve_by"],
+        resolved_at=row["resolved_at"],
+        resolution_note=row["resolution_note"],
+        satisfaction=own["satisfaction"],
+        can_rate=own["status"] == "resolved",
+        reopen_count=row["reopen_count"],
     )
 
 
@@ -172,27 +244,50 @@ async def rate(code: str, data: RatingIn) -> TrackOut:
     row = await _by_code(code)
     now = clock.now()
     reopen = data.satisfaction == "unsatisfied" and row["reopen_count"] == 0
-    values: dict[Any, Any] = {ResidentReport.satisfaction: data.satisfaction,
-                              ResidentReport.rating_comment: data.comment.strip(), ResidentReport.rated_at: now,
-                              ResidentReport.updated_at: now}
+    values: dict[Any, Any] = {
+        ResidentReport.satisfaction: data.satisfaction,
+        ResidentReport.rating_comment: data.comment.strip(),
+        ResidentReport.rated_at: now,
+        ResidentReport.updated_at: now,
+    }
     if reopen:
         policy = await policy_for_area(row["area"])
         _, resolve_by = policy.deadlines(row["colour"], now)
-        values.update({ResidentReport.status: "accepted", ResidentReport.reopen_count: 1,
-                       ResidentReport.round_started_at: now, ResidentReport.resolve_by: resolve_by,
-                       ResidentReport.resolved_at: None, ResidentReport.level: row["queue"]})
+        values.update(
+            {
+                ResidentReport.status: "accepted",
+                ResidentReport.reopen_count: 1,
+                ResidentReport.round_started_at: now,
+                ResidentReport.resolve_by: resolve_by,
+                ResidentReport.resolved_at: None,
+                ResidentReport.level: row["queue"],
+            }
+        )
     else:
         values.update({ResidentReport.status: "closed", ResidentReport.closed_at: now})
     async with write_transaction():
-        done = await ResidentReport.update(values).where(
-            (ResidentReport.id == row["id"]) & (ResidentReport.status == "resolved")).returning(ResidentReport.id)
+        done = (
+            await ResidentReport.update(values)
+            .where((ResidentReport.id == row["id"]) & (ResidentReport.status == "resolved"))
+            .returning(ResidentReport.id)
+        )
         if not done:
             raise WrongStatus("report", (await _by_code(code))["status"], "rate")
-        await ReportEvent.insert(ReportEvent(report=row["id"], kind="reopen" if reopen else "rate", at=now,
-                                             reason=data.satisfaction))
-        await record(None, "reopen" if reopen else "rate", "resident_report", row["id"],
-                     {"satisfaction": data.satisfaction}, summary=f"#{row['id']}")
+        await ReportEvent.insert(
+            ReportEvent(report=row["id"], kind="reopen" if reopen else "rate", at=now, reason=data.satisfaction)
+        )
+        await record(
+            None,
+            "reopen" if reopen else "rate",
+            "resident_report",
+            row["id"],
+            {"satisfaction": data.satisfaction},
+            summary=f"#{row['id']}",
+        )
         if reopen:
-            await notify_handlers({**row, "status": "accepted"}, kind="report_reopened",
-                                  title="Report #{id} ({category}) was reopened: the resident is not satisfied")
+            await notify_handlers(
+                {**row, "status": "accepted"},
+                kind="report_reopened",
+                title="Report #{id} ({category}) was reopened: the resident is not satisfied",
+            )
     return await track(code)

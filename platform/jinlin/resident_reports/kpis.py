@@ -90,8 +90,10 @@ def _where() -> str:
 
 
 async def _rows(select: str, group_by: str, start: datetime, end: datetime, path: str) -> list[dict[str, Any]]:
-    sql = (f"SELECT {select} FROM resident_report r JOIN area a ON a.id = r.area WHERE {_where()}"
-           f"{' GROUP BY ' + group_by if group_by else ''}")
+    sql = (
+        f"SELECT {select} FROM resident_report r JOIN area a ON a.id = r.area WHERE {_where()}"
+        f"{' GROUP BY ' + group_by if group_by else ''}"
+    )
     return await ResidentReport.raw(sql, start, end, f"{path}%")
 
 
@@ -110,8 +112,10 @@ async def _names(group: str, ids: list[int]) -> dict[int, str]:
     if group == "worker":
         from jinlin.accounts.tables import Account
 
-        return {r["id"]: r["display_name"] for r in await Account.select(Account.id, Account.display_name)
-                .where(Account.id.is_in(ids))}
+        return {
+            r["id"]: r["display_name"]
+            for r in await Account.select(Account.id, Account.display_name).where(Account.id.is_in(ids))
+        }
     return {r["id"]: r["name"] for r in await Area.select(Area.id, Area.name).where(Area.id.is_in(ids))}
 
 
@@ -138,8 +142,9 @@ def _months(period: Period) -> list[Period]:
     return out
 
 
-async def kpi_table(principal: Principal, *, area_id: int | None = None, period: str | None = None,
-                    group: str = "grid") -> KpiTable:
+async def kpi_table(
+    principal: Principal, *, area_id: int | None = None, period: str | None = None, group: str = "grid"
+) -> KpiTable:
     if group not in GROUPS:
         raise Invalid("Bad grouping", {"by": "one of worker, grid, community, street"})
     if area_id is None:
@@ -159,24 +164,37 @@ async def kpi_table(principal: Principal, *, area_id: int | None = None, period:
     select = ", ".join([f"{key} AS key", *(f"{expr} AS {name}" for name, expr in COUNTS.items())])
     grouped = [r for r in await _rows(select, key, span.start, span.end, path) if r["key"] is not None]
     names = await _names(group, [int(r["key"]) for r in grouped])
-    rows: list[tuple[int | None, str, ReportKpis]] = [(int(r["key"]), names.get(int(r["key"]), ""), _kpis(r)) for r in grouped]
+    rows: list[tuple[int | None, str, ReportKpis]] = [
+        (int(r["key"]), names.get(int(r["key"]), ""), _kpis(r)) for r in grouped
+    ]
     # Ranking: most resolved on time first, then the best response rate, then by name (stable).
-    rows.sort(key=lambda t: (-(t[2].rates["on_time_rate"] or 0), -(t[2].rates["resolution_rate"] or 0),
-                             -(t[2].rates["response_rate"] or 0), t[1]))
-    timing = ", ".join([
-        "r.colour AS colour",
-        f"AVG(CASE WHEN r.responded_at IS NOT NULL THEN {_seconds('r.responded_at', 'r.created_at')} END) AS respond_s",
-        f"AVG(CASE WHEN r.first_resolved_at IS NOT NULL THEN {_seconds('r.first_resolved_at', 'r.created_at')} END)"
-        " AS resolve_s",
-    ])
+    rows.sort(
+        key=lambda t: (
+            -(t[2].rates["on_time_rate"] or 0),
+            -(t[2].rates["resolution_rate"] or 0),
+            -(t[2].rates["response_rate"] or 0),
+            t[1],
+        )
+    )
+    timing = ", ".join(
+        [
+            "r.colour AS colour",
+            f"AVG(CASE WHEN r.responded_at IS NOT NULL THEN {_seconds('r.responded_at', 'r.created_at')} END) AS respond_s",
+            f"AVG(CASE WHEN r.first_resolved_at IS NOT NULL THEN {_seconds('r.first_resolved_at', 'r.created_at')} END)"
+            " AS resolve_s",
+        ]
+    )
     hours = {}
     for r in await _rows(timing, "r.colour", span.start, span.end, path):
-        hours[r["colour"]] = {k: round(float(r[f"{k}_s"]) / 3600, 2) if r[f"{k}_s"] is not None else None
-                              for k in ("respond", "resolve")}
+        hours[r["colour"]] = {
+            k: round(float(r[f"{k}_s"]) / 3600, 2) if r[f"{k}_s"] is not None else None for k in ("respond", "resolve")
+        }
     trend = [(m.label, (await totals(m.start, m.end, path)).rates) for m in _months(span)]
     from jinlin.resident_reports.service import overdue_where
 
-    overdue = await ResidentReport.count().where(overdue_where() & ResidentReport.area.path.like(f"{path}%")
-                                                 & ResidentReport.duplicate_of.is_null())
-    return KpiTable(period=span, area=area, group=group, total=total, rows=rows, hours_by_colour=hours, trend=trend,
-                    overdue=overdue)
+    overdue = await ResidentReport.count().where(
+        overdue_where() & ResidentReport.area.path.like(f"{path}%") & ResidentReport.duplicate_of.is_null()
+    )
+    return KpiTable(
+        period=span, area=area, group=group, total=total, rows=rows, hours_by_colour=hours, trend=trend, overdue=overdue
+    )

@@ -32,9 +32,12 @@ async def place_for_form(area_id: int) -> dict[str, Any]:
     label = " › ".join(names[i] for i in ids[1:] if i in names)  # the county is implied
     choices: list[tuple[int, str]] = []
     if area["level"] not in REPORTABLE_LEVELS:
-        rows = await Area.select(Area.id, Area.name, Area.path).where(
-            Area.path.like(f"{area['path']}%") & Area.level.is_in(list(REPORTABLE_LEVELS))
-        ).order_by(Area.path).limit(MAX_CHOICES)
+        rows = (
+            await Area.select(Area.id, Area.name, Area.path)
+            .where(Area.path.like(f"{area['path']}%") & Area.level.is_in(list(REPORTABLE_LEVELS)))
+            .order_by(Area.path)
+            .limit(MAX_CHOICES)
+        )
         below = await Area.select(Area.id, Area.name).where(Area.path.like(f"{area['path']}%")).limit(5000)
         all_names = {r["id"]: r["name"] for r in below}
         start = len(ids)
@@ -48,10 +51,14 @@ async def handlers_of(report: ReportOut) -> list[tuple[int, str]]:
     ids = set(await grid_worker_accounts(report.grid_id)) if report.grid_id else set()
     if report.community_id:
         rows = await Membership.select(Membership.account).where(
-            (Membership.organization == report.community_id) & Membership.role.is_in(sorted(COMMUNITY_ROLES)))
+            (Membership.organization == report.community_id) & Membership.role.is_in(sorted(COMMUNITY_ROLES))
+        )
         ids.update(r["account"] for r in rows)
     if not ids:
         return []
-    rows = await Account.select(Account.id, Account.display_name).where(Account.id.is_in(sorted(ids))) \
+    rows = (
+        await Account.select(Account.id, Account.display_name)
+        .where(Account.id.is_in(sorted(ids)))
         .order_by(Account.display_name)
+    )
     return [(r["id"], r["display_name"]) for r in rows]

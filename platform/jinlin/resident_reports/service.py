@@ -45,19 +45,32 @@ HANDLING = ("accepted", "referred")
 
 def overdue(row: dict[str, Any], now: datetime | None = None) -> bool:
     """限时办结 for reports: core.deadlines' rule with "responded" meaning accepted."""
-    return is_overdue(now or clock.now(), is_open=row["status"] in OPEN_STATUSES, respond_by=row["respond_by"],
-                      responded_at=row["responded_at"], resolve_by=row["resolve_by"])
+    return is_overdue(
+        now or clock.now(),
+        is_open=row["status"] in OPEN_STATUSES,
+        respond_by=row["respond_by"],
+        responded_at=row["responded_at"],
+        resolve_by=row["resolve_by"],
+    )
 
 
 def overdue_where(now: datetime | None = None):
-    return overdue_clause(now or clock.now(), open_clause=ResidentReport.status.is_in(list(OPEN_STATUSES)),
-                          respond_by=ResidentReport.respond_by, responded_at=ResidentReport.responded_at,
-                          resolve_by=ResidentReport.resolve_by)
+    return overdue_clause(
+        now or clock.now(),
+        open_clause=ResidentReport.status.is_in(list(OPEN_STATUSES)),
+        respond_by=ResidentReport.respond_by,
+        responded_at=ResidentReport.responded_at,
+        resolve_by=ResidentReport.resolve_by,
+    )
 
 
 def _select():
-    return ResidentReport.select(*ResidentReport.all_columns(), ResidentReport.area.name, ResidentReport.area.path,
-                                 ResidentReport.owner.display_name)
+    return ResidentReport.select(
+        *ResidentReport.all_columns(),
+        ResidentReport.area.name,
+        ResidentReport.area.path,
+        ResidentReport.owner.display_name,
+    )
 
 
 async def get_row(report_id: int) -> dict[str, Any]:
@@ -76,30 +89,71 @@ async def get_visible_row(principal: Principal, report_id: int) -> dict[str, Any
     return row
 
 
-def to_out(row: dict[str, Any], *, phone: str | None = None, photo_ids: list[int] | None = None,
-           events: list[EventOut] | None = None) -> ReportOut:
+def to_out(
+    row: dict[str, Any],
+    *,
+    phone: str | None = None,
+    photo_ids: list[int] | None = None,
+    events: list[EventOut] | None = None,
+) -> ReportOut:
     return ReportOut(
-        id=row["id"], code=row["code"], area_id=row["area"], area_name=row.get("area.name") or "",
-        grid_id=row["grid"], community_id=row["community"], category=row["category"],
-        description=row["description"], status=row["status"], level=row["level"], queue=row["queue"],
-        colour=row["colour"], urgency=row["urgency"], importance=row["importance"], triaged=row["triaged"],
-        owner_id=row["owner"], owner_name=row.get("owner.display_name") or "", respond_by=row["respond_by"],
-        resolve_by=row["resolve_by"], responded_at=row["responded_at"], resolved_at=row["resolved_at"],
-        overdue=overdue(row), need_id=row["need"], duplicate_of=row["duplicate_of"],
-        reopen_count=row["reopen_count"], chase_count=row["chase_count"],
-        escalation_count=row["escalation_count"], satisfaction=row["satisfaction"],
-        rating_comment=row["rating_comment"], resolution_note=row["resolution_note"], created_at=row["created_at"],
-        phone=phone, photo_ids=photo_ids or [], events=events or [],
+        id=row["id"],
+        code=row["code"],
+        area_id=row["area"],
+        area_name=row.get("area.name") or "",
+        grid_id=row["grid"],
+        community_id=row["community"],
+        category=row["category"],
+        description=row["description"],
+        status=row["status"],
+        level=row["level"],
+        queue=row["queue"],
+        colour=row["colour"],
+        urgency=row["urgency"],
+        importance=row["importance"],
+        triaged=row["triaged"],
+        owner_id=row["owner"],
+        owner_name=row.get("owner.display_name") or "",
+        respond_by=row["respond_by"],
+        resolve_by=row["resolve_by"],
+        responded_at=row["responded_at"],
+        resolved_at=row["resolved_at"],
+        overdue=overdue(row),
+        need_id=row["need"],
+        duplicate_of=row["duplicate_of"],
+        reopen_count=row["reopen_count"],
+        chase_count=row["chase_count"],
+        escalation_count=row["escalation_count"],
+        satisfaction=row["satisfaction"],
+        rating_comment=row["rating_comment"],
+        resolution_note=row["resolution_note"],
+        created_at=row["created_at"],
+        phone=phone,
+        photo_ids=photo_ids or [],
+        events=events or [],
     )
 
 
 async def events_of(report_id: int) -> list[EventOut]:
-    rows = await ReportEvent.select(*ReportEvent.all_columns(), ReportEvent.actor.display_name,
-                                    ReportEvent.to_account.display_name) \
-        .where(ReportEvent.report == report_id).order_by(ReportEvent.at).order_by(ReportEvent.id)
-    return [EventOut(kind=r["kind"], at=r["at"], actor_name=r.get("actor.display_name") or "",
-                     to_account_name=r.get("to_account.display_name") or "", level=r["level"], reason=r["reason"])
-            for r in rows]
+    rows = (
+        await ReportEvent.select(
+            *ReportEvent.all_columns(), ReportEvent.actor.display_name, ReportEvent.to_account.display_name
+        )
+        .where(ReportEvent.report == report_id)
+        .order_by(ReportEvent.at)
+        .order_by(ReportEvent.id)
+    )
+    return [
+        EventOut(
+            kind=r["kind"],
+            at=r["at"],
+            actor_name=r.get("actor.display_name") or "",
+            to_account_name=r.get("to_account.display_name") or "",
+            level=r["level"],
+            reason=r["reason"],
+        )
+        for r in rows
+    ]
 
 
 async def get_report(principal: Principal, report_id: int) -> ReportOut:
@@ -109,13 +163,22 @@ async def get_report(principal: Principal, report_id: int) -> ReportOut:
     if await access.sees_personal_data(principal, row):
         contact = await ReportContact.select(ReportContact.phone).where(ReportContact.report == report_id).first()
         phone = contact["phone"] if contact else None
-        photo_ids = [p["id"] for p in await ReportPhoto.select(ReportPhoto.id).where(
-            ReportPhoto.report == report_id).order_by(ReportPhoto.id)]
+        photo_ids = [
+            p["id"]
+            for p in await ReportPhoto.select(ReportPhoto.id)
+            .where(ReportPhoto.report == report_id)
+            .order_by(ReportPhoto.id)
+        ]
         if phone or photo_ids:
             async with write_transaction():
-                await record(principal, "view_personal_data", "resident_report", report_id,
-                             {"fields": [f for f, v in (("phone", phone), ("photos", photo_ids)) if v]},
-                             summary=f"#{report_id}")
+                await record(
+                    principal,
+                    "view_personal_data",
+                    "resident_report",
+                    report_id,
+                    {"fields": [f for f, v in (("phone", phone), ("photos", photo_ids)) if v]},
+                    summary=f"#{report_id}",
+                )
     return to_out(row, phone=phone, photo_ids=photo_ids, events=await events_of(report_id))
 
 
@@ -127,8 +190,14 @@ async def photo_file(principal: Principal, report_id: int, photo_id: int) -> byt
     if photo is None or not await access.sees_personal_data(principal, row):
         raise NotFound("Photo not found")
     async with write_transaction():
-        await record(principal, "view_personal_data", "resident_report", report_id, {"fields": ["photo"],
-                     "photo_id": photo_id}, summary=f"#{report_id}")
+        await record(
+            principal,
+            "view_personal_data",
+            "resident_report",
+            report_id,
+            {"fields": ["photo"], "photo_id": photo_id},
+            summary=f"#{report_id}",
+        )
     try:
         return photos.read(photo["file_name"])
     except OSError as exc:  # the file was lost (a restored backup without the photo volume)
@@ -149,8 +218,15 @@ async def _visible_clause(principal: Principal):
 
 
 async def list_reports(
-    principal: Principal, paging: PageRequest | None, *, status: str | None = None, colour: str | None = None,
-    overdue: bool | None = None, mine: bool = False, escalated: bool = False, area_id: int | None = None,
+    principal: Principal,
+    paging: PageRequest | None,
+    *,
+    status: str | None = None,
+    colour: str | None = None,
+    overdue: bool | None = None,
+    mine: bool = False,
+    escalated: bool = False,
+    area_id: int | None = None,
 ) -> Page[ReportOut]:
     """Visible reports, soonest deadline first; phones masked (only for those who may see them at all)."""
     from jinlin.areas.tables import Area
@@ -170,8 +246,11 @@ async def list_reports(
     if mine:
         where.append(ResidentReport.owner == principal.account_id)
     if escalated:
-        where.append((ResidentReport.level != "grid") & (ResidentReport.queue != ResidentReport.level)
-                     & ResidentReport.status.is_in(list(OPEN_STATUSES)))
+        where.append(
+            (ResidentReport.level != "grid")
+            & (ResidentReport.queue != ResidentReport.level)
+            & ResidentReport.status.is_in(list(OPEN_STATUSES))
+        )
     if area_id is not None:
         if not access.storable(area_id):
             raise Invalid("No such area", {"area_id": "no such area"})
@@ -181,8 +260,10 @@ async def list_reports(
         where.append(ResidentReport.area.path.like(f"{root['path']}%"))
     query = _select().order_by(ResidentReport.resolve_by).order_by(ResidentReport.id)
     rows, total = await fetch_filtered(query, ResidentReport, where, paging)
-    phones = {c["report"]: c["phone"] for c in await ReportContact.select().where(
-        ReportContact.report.is_in([r["id"] for r in rows] or [0]))}
+    phones = {
+        c["report"]: c["phone"]
+        for c in await ReportContact.select().where(ReportContact.report.is_in([r["id"] for r in rows] or [0]))
+    }
     items = []
     allowed: dict[tuple[Any, Any, Any], bool] = {}  # the rule depends only on these; one lookup per grid
     for row in rows:
@@ -198,26 +279,55 @@ async def list_reports(
 # -- acting ---------------------------------------------------------------------------------------
 
 
-async def _event(report_id: int, kind: str, principal: Principal | None, *, to_account: int | None = None,
-                 level: str = "", reason: str = "") -> None:
-    await ReportEvent.insert(ReportEvent(report=report_id, kind=kind, actor=principal.account_id if principal else None,
-                                         to_account=to_account, level=level, reason=reason, at=clock.now()))
+async def _event(
+    report_id: int,
+    kind: str,
+    principal: Principal | None,
+    *,
+    to_account: int | None = None,
+    level: str = "",
+    reason: str = "",
+) -> None:
+    await ReportEvent.insert(
+        ReportEvent(
+            report=report_id,
+            kind=kind,
+            actor=principal.account_id if principal else None,
+            to_account=to_account,
+            level=level,
+            reason=reason,
+            at=clock.now(),
+        )
+    )
 
 
-async def _change(principal: Principal, row: dict[str, Any], action: str, values: dict[Any, Any], where,
-                  *, to_account: int | None = None, reason: str = "") -> None:
+async def _change(
+    principal: Principal,
+    row: dict[str, Any],
+    action: str,
+    values: dict[Any, Any],
+    where,
+    *,
+    to_account: int | None = None,
+    reason: str = "",
+) -> None:
     """The conditional update of one action, with its event and audit row; 409 naming the status if lost."""
     now = clock.now()
-    done = await ResidentReport.update({**values, ResidentReport.updated_at: now}).where(
-        (ResidentReport.id == row["id"]) & where).returning(ResidentReport.id)
+    done = (
+        await ResidentReport.update({**values, ResidentReport.updated_at: now})
+        .where((ResidentReport.id == row["id"]) & where)
+        .returning(ResidentReport.id)
+    )
     if not done:
         current = await get_row(row["id"])
         if current["status"] in OPEN_STATUSES and action in ("accept",) and current["owner"]:
             raise Conflict("Someone else has already accepted it", {"status": current["status"]})
         raise WrongStatus("report", current["status"], action)
     await _event(row["id"], action, principal, to_account=to_account, level=row["level"], reason=reason)
-    changes = {k._meta.name: v if isinstance(v, str | int | float | bool | datetime | None) else "+1"
-               for k, v in values.items()}
+    changes = {
+        k._meta.name: v if isinstance(v, str | int | float | bool | datetime | None) else "+1"
+        for k, v in values.items()
+    }
     await record(principal, action, "resident_report", row["id"], changes, summary=f"#{row['id']} {row['category']}")
 
 
@@ -234,8 +344,14 @@ async def _triage_values(row: dict[str, Any], data: TriageIn) -> dict[Any, Any]:
     importance = data.importance or row["importance"] or 2
     colour = policy.colour(urgency, importance) if data.urgency is not None else row["colour"]
     respond_by, resolve_by = policy.deadlines(colour, row["round_started_at"])
-    return {ResidentReport.urgency: urgency, ResidentReport.importance: importance, ResidentReport.colour: colour,
-            ResidentReport.triaged: True, ResidentReport.respond_by: respond_by, ResidentReport.resolve_by: resolve_by}
+    return {
+        ResidentReport.urgency: urgency,
+        ResidentReport.importance: importance,
+        ResidentReport.colour: colour,
+        ResidentReport.triaged: True,
+        ResidentReport.respond_by: respond_by,
+        ResidentReport.resolve_by: resolve_by,
+    }
 
 
 async def accept(principal: Principal, report_id: int, data: TriageIn | None = None) -> ReportOut:
@@ -243,14 +359,22 @@ async def accept(principal: Principal, report_id: int, data: TriageIn | None = N
     row = await get_visible_row(principal, report_id)
     if not await access.can_handle(principal, row) and row["owner"] != principal.account_id:
         raise Forbidden("Only the grid's posts and the community's staff accept reports")
-    values: dict[Any, Any] = {ResidentReport.status: "accepted", ResidentReport.owner: principal.account_id,
-                              ResidentReport.responded_at: clock.now()}
+    values: dict[Any, Any] = {
+        ResidentReport.status: "accepted",
+        ResidentReport.owner: principal.account_id,
+        ResidentReport.responded_at: clock.now(),
+    }
     if data is not None and (data.urgency is not None or data.importance is not None):
         values.update(await _triage_values(row, data))
     async with write_transaction():
-        await _change(principal, row, "accept", values,
-                      (ResidentReport.status == "submitted")
-                      & (ResidentReport.owner.is_null() | (ResidentReport.owner == principal.account_id)))
+        await _change(
+            principal,
+            row,
+            "accept",
+            values,
+            (ResidentReport.status == "submitted")
+            & (ResidentReport.owner.is_null() | (ResidentReport.owner == principal.account_id)),
+        )
     return await get_report(principal, report_id)
 
 
@@ -265,13 +389,19 @@ async def triage(principal: Principal, report_id: int, data: TriageIn) -> Report
     _owner_only(principal, row)
     values = await _triage_values(row, data)
     async with write_transaction():
-        await _change(principal, row, "triage", values, ResidentReport.status.is_in(list(HANDLING))
-                      & (ResidentReport.owner == principal.account_id))
+        await _change(
+            principal,
+            row,
+            "triage",
+            values,
+            ResidentReport.status.is_in(list(HANDLING)) & (ResidentReport.owner == principal.account_id),
+        )
     return await get_report(principal, report_id)
 
 
-async def resolve(principal: Principal, report_id: int, data: ResolveIn, photo_bytes: list[bytes] | None = None
-                  ) -> ReportOut:
+async def resolve(
+    principal: Principal, report_id: int, data: ResolveIn, photo_bytes: list[bytes] | None = None
+) -> ReportOut:
     """Resolved in the grid, with a note and optional photos; the resident rates it next."""
     row = await get_visible_row(principal, report_id)
     _owner_only(principal, row)
@@ -280,19 +410,36 @@ async def resolve(principal: Principal, report_id: int, data: ResolveIn, photo_b
         raise Invalid("Too many photos", {"photos": "at most 3 photos"})
     encoded = [photos.check_and_encode(b) for b in photo_bytes]
     now = clock.now()
-    values: dict[Any, Any] = {ResidentReport.status: "resolved", ResidentReport.resolved_at: now,
-                              ResidentReport.resolution_note: data.note.strip()}
+    values: dict[Any, Any] = {
+        ResidentReport.status: "resolved",
+        ResidentReport.resolved_at: now,
+        ResidentReport.resolution_note: data.note.strip(),
+    }
     if row["first_resolved_at"] is None:
         values[ResidentReport.first_resolved_at] = now
         values[ResidentReport.first_resolved_on_time] = row["resolve_by"] is None or now <= row["resolve_by"]
     names = [photos.store(e) for e in encoded]
     try:
         async with write_transaction():
-            await _change(principal, row, "resolve", values, ResidentReport.status.is_in(list(HANDLING))
-                          & (ResidentReport.owner == principal.account_id))
+            await _change(
+                principal,
+                row,
+                "resolve",
+                values,
+                ResidentReport.status.is_in(list(HANDLING)) & (ResidentReport.owner == principal.account_id),
+            )
             for name, e in zip(names, encoded, strict=True):
-                await ReportPhoto.insert(ReportPhoto(report=report_id, stage="resolution", file_name=name,
-                                                     size=len(e.data), width=e.width, height=e.height, created_at=now))
+                await ReportPhoto.insert(
+                    ReportPhoto(
+                        report=report_id,
+                        stage="resolution",
+                        file_name=name,
+                        size=len(e.data),
+                        width=e.width,
+                        height=e.height,
+                        created_at=now,
+                    )
+                )
     except Exception:
         photos.discard(names)
         raise
@@ -312,12 +459,28 @@ async def to_need(principal: Principal, report_id: int, data: ToNeedIn) -> Repor
     if row["status"] not in ("accepted",):
         raise WrongStatus("report", row["status"], "refer")
     async with write_transaction():
-        need = await create_need(principal, NeedIn(
-            community_id=row["community"], area_id=row["area"], title=data.title.strip(),
-            description=f"群众反馈 #{row['id']}", category=data.category, quantity=data.quantity, unit=data.unit,
-            urgency=row["urgency"] or 2, importance=row["importance"] or 2, publish=True))
-        await _change(principal, row, "refer", {ResidentReport.status: "referred", ResidentReport.need: need.id},
-                      (ResidentReport.status == "accepted") & (ResidentReport.owner == principal.account_id))
+        need = await create_need(
+            principal,
+            NeedIn(
+                community_id=row["community"],
+                area_id=row["area"],
+                title=data.title.strip(),
+                description=f"群众反馈 #{row['id']}",
+                category=data.category,
+                quantity=data.quantity,
+                unit=data.unit,
+                urgency=row["urgency"] or 2,
+                importance=row["importance"] or 2,
+                publish=True,
+            ),
+        )
+        await _change(
+            principal,
+            row,
+            "refer",
+            {ResidentReport.status: "referred", ResidentReport.need: need.id},
+            (ResidentReport.status == "accepted") & (ResidentReport.owner == principal.account_id),
+        )
     return await get_report(principal, report_id)
 
 
@@ -328,8 +491,10 @@ async def _check_handler(row: dict[str, Any], account_id: int) -> None:
     if account_id in await access.grid_posts(row):
         return
     if row["community"] and await Membership.exists().where(
-            (Membership.account == account_id) & (Membership.organization == row["community"])
-            & Membership.role.is_in(sorted(COMMUNITY_ROLES))):
+        (Membership.account == account_id)
+        & (Membership.organization == row["community"])
+        & Membership.role.is_in(sorted(COMMUNITY_ROLES))
+    ):
         return
     if not await Account.exists().where(Account.id == account_id):
         raise Invalid("No such account", {"account_id": "no such account"})
@@ -344,12 +509,24 @@ async def transfer(principal: Principal, report_id: int, data: HandOverIn) -> Re
         raise Invalid("Hand it to someone else", {"account_id": "already yours"})
     await _check_handler(row, data.account_id)
     async with write_transaction():
-        await _change(principal, row, "transfer", {ResidentReport.owner: data.account_id},
-                      ResidentReport.status.is_in(list(HANDLING)) & (ResidentReport.owner == principal.account_id),
-                      to_account=data.account_id, reason=data.reason.strip())
-        await notify(kind="report_transferred", title="Report #{id} ({category}) was handed to you",
-                     account_id=data.account_id, params=_notice_params(row), link=f"/resident-reports/{report_id}",
-                     object_type="resident_report", object_id=report_id)
+        await _change(
+            principal,
+            row,
+            "transfer",
+            {ResidentReport.owner: data.account_id},
+            ResidentReport.status.is_in(list(HANDLING)) & (ResidentReport.owner == principal.account_id),
+            to_account=data.account_id,
+            reason=data.reason.strip(),
+        )
+        await notify(
+            kind="report_transferred",
+            title="Report #{id} ({category}) was handed to you",
+            account_id=data.account_id,
+            params=_notice_params(row),
+            link=f"/resident-reports/{report_id}",
+            object_type="resident_report",
+            object_id=report_id,
+        )
     return await get_report(principal, report_id)
 
 
@@ -360,19 +537,37 @@ async def reassign(principal: Principal, report_id: int, data: HandOverIn) -> Re
         raise Forbidden("Only a superior of the report's grid reassigns it")
     await _check_handler(row, data.account_id)
     async with write_transaction():
-        await _change(principal, row, "reassign", {ResidentReport.owner: data.account_id},
-                      ResidentReport.status.is_in(list(OPEN_STATUSES)), to_account=data.account_id,
-                      reason=data.reason.strip())
-        await notify(kind="report_reassigned", title="Report #{id} ({category}) was handed to you",
-                     account_id=data.account_id, params=_notice_params(row), link=f"/resident-reports/{report_id}",
-                     object_type="resident_report", object_id=report_id)
+        await _change(
+            principal,
+            row,
+            "reassign",
+            {ResidentReport.owner: data.account_id},
+            ResidentReport.status.is_in(list(OPEN_STATUSES)),
+            to_account=data.account_id,
+            reason=data.reason.strip(),
+        )
+        await notify(
+            kind="report_reassigned",
+            title="Report #{id} ({category}) was handed to you",
+            account_id=data.account_id,
+            params=_notice_params(row),
+            link=f"/resident-reports/{report_id}",
+            object_type="resident_report",
+            object_id=report_id,
+        )
     return await get_report(principal, report_id)
 
 
 async def notify_handlers(row: dict[str, Any], *, kind: str, title: str) -> None:
     """The owner, else the grid's posts, else the community (its duty queue)."""
-    common = {"kind": kind, "title": title, "params": _notice_params(row), "link": f"/resident-reports/{row['id']}",
-              "object_type": "resident_report", "object_id": row["id"]}
+    common = {
+        "kind": kind,
+        "title": title,
+        "params": _notice_params(row),
+        "link": f"/resident-reports/{row['id']}",
+        "object_type": "resident_report",
+        "object_id": row["id"],
+    }
     if row["owner"]:
         await notify(account_id=row["owner"], **common)
         return
@@ -389,8 +584,14 @@ async def chase(principal: Principal, report_id: int, data: ChaseIn) -> ReportOu
     if not access.supervises(principal, row):
         raise Forbidden("Only a superior of the report's grid chases it")
     async with write_transaction():
-        await _change(principal, row, "chase", {ResidentReport.chase_count: ResidentReport.chase_count + 1},
-                      ResidentReport.status.is_in(list(OPEN_STATUSES)), reason=data.note.strip())
+        await _change(
+            principal,
+            row,
+            "chase",
+            {ResidentReport.chase_count: ResidentReport.chase_count + 1},
+            ResidentReport.status.is_in(list(OPEN_STATUSES)),
+            reason=data.note.strip(),
+        )
         await notify_handlers(row, kind="report_chased", title="Report #{id} ({category}) was chased (催办)")
     return await get_report(principal, report_id)
 

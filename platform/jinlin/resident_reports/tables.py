@@ -61,8 +61,13 @@ class ResidentReport(Table):
     category = Varchar(length=20, choices=ReportCategory, index=True)
     description = Text(default="")
     status = Varchar(length=12, choices=ReportStatus, default="submitted", index=True)
-    level = Varchar(length=10, choices=ReportLevel, default="grid", index=True,
-                    help_text="who answers for it now: the grid, or the level it escalated to")
+    level = Varchar(
+        length=10,
+        choices=ReportLevel,
+        default="grid",
+        index=True,
+        help_text="who answers for it now: the grid, or the level it escalated to",
+    )
     queue = Varchar(length=10, default="grid", help_text="grid: its posts; community: the duty queue")
     urgency = Integer(null=True, default=None)
     importance = Integer(null=True, default=None)

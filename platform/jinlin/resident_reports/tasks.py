@@ -48,7 +48,8 @@ async def level_orgs(row: dict[str, Any], level: str) -> list[int]:
     if area_id is None:
         return []
     rows = await Membership.select(Membership.organization).where(
-        (Membership.role == LEVEL_ADMIN[level]) & (Membership.organization.area == area_id))
+        (Membership.role == LEVEL_ADMIN[level]) & (Membership.organization.area == area_id)
+    )
     return sorted({r["organization"] for r in rows})
 
 
@@ -56,8 +57,10 @@ def due_alerts(row: dict[str, Any], now: datetime, shares: tuple[float, ...]) ->
     """(key, kind, deadline name) of every alert this report is due, fired or not."""
     out = []
     start = row["round_started_at"]
-    deadlines = [("respond", row["respond_by"], row["responded_at"] is None),
-                 ("resolve", row["resolve_by"], row["status"] in OPEN_STATUSES)]
+    deadlines = [
+        ("respond", row["respond_by"], row["responded_at"] is None),
+        ("resolve", row["resolve_by"], row["status"] in OPEN_STATUSES),
+    ]
     for name, deadline, pending in deadlines:
         if deadline is None or not pending:
             continue
@@ -79,11 +82,17 @@ async def _fire(row: dict[str, Any], key: str, kind: str, deadline: str, now: da
             await ReportAlert.insert(ReportAlert(report=row["id"], key=key, kind=kind, fired_at=now))
             if kind == "remind":
                 share = key.rsplit(":", 1)[1]
-                title = ("Reminder: report #{id} ({category}) must be accepted soon" if deadline == "respond"
-                         else "Reminder: report #{id} ({category}) must be resolved soon")
+                title = (
+                    "Reminder: report #{id} ({category}) must be accepted soon"
+                    if deadline == "respond"
+                    else "Reminder: report #{id} ({category}) must be resolved soon"
+                )
                 await notify_handlers(row, kind="report_reminder", title=title)
-                await ReportEvent.insert(ReportEvent(report=row["id"], kind="remind", level=row["level"],
-                                                     reason=f"{deadline} {share}%", at=now))
+                await ReportEvent.insert(
+                    ReportEvent(
+                        report=row["id"], kind="remind", level=row["level"], reason=f"{deadline} {share}%", at=now
+                    )
+                )
                 return True
             await _escalate(row, deadline, now)
             return True
@@ -95,29 +104,50 @@ async def _fire(row: dict[str, Any], key: str, kind: str, deadline: str, now: da
 
 async def _escalate(row: dict[str, Any], deadline: str, now: datetime) -> None:
     target = next_level(row["level"])
-    await ReportEvent.insert(ReportEvent(report=row["id"], kind="escalate", level=target or row["level"],
-                                         reason=f"{deadline} overdue", at=now))
+    await ReportEvent.insert(
+        ReportEvent(
+            report=row["id"], kind="escalate", level=target or row["level"], reason=f"{deadline} overdue", at=now
+        )
+    )
     if target is None:  # already at the county: it stays on the county's 督办 list
         return
-    await ResidentReport.update({ResidentReport.level: target, ResidentReport.updated_at: now,
-                                 ResidentReport.escalation_count: ResidentReport.escalation_count + 1}).where(
-        ResidentReport.id == row["id"])
-    await record(None, "escalate", "resident_report", row["id"], {"level": [row["level"], target]},
-                 summary=f"#{row['id']} {deadline}")
+    await ResidentReport.update(
+        {
+            ResidentReport.level: target,
+            ResidentReport.updated_at: now,
+            ResidentReport.escalation_count: ResidentReport.escalation_count + 1,
+        }
+    ).where(ResidentReport.id == row["id"])
+    await record(
+        None,
+        "escalate",
+        "resident_report",
+        row["id"],
+        {"level": [row["level"], target]},
+        summary=f"#{row['id']} {deadline}",
+    )
     row["level"] = target
     for org_id in await level_orgs(row, target):
-        await notify(organization_id=org_id, kind="report_escalated",
-                     title="Overdue report #{id} ({category}) escalated to you (督办)",
-                     params={"id": row["id"], "category": row["category"]}, link=f"/resident-reports/{row['id']}",
-                     object_type="resident_report", object_id=row["id"])
+        await notify(
+            organization_id=org_id,
+            kind="report_escalated",
+            title="Overdue report #{id} ({category}) escalated to you (督办)",
+            params={"id": row["id"], "category": row["category"]},
+            link=f"/resident-reports/{row['id']}",
+            object_type="resident_report",
+            object_id=row["id"],
+        )
 
 
 async def enforce_deadlines_body(now: datetime | None = None) -> int:
     """Fire every due reminder and escalation once; returns how many fired in this run."""
     now = now or clock.now()
     shares = get_settings().report_reminder_shares
-    rows = await ResidentReport.select(*ResidentReport.all_columns(), ResidentReport.area.path).where(
-        ResidentReport.status.is_in(list(OPEN_STATUSES))).order_by(ResidentReport.id)
+    rows = (
+        await ResidentReport.select(*ResidentReport.all_columns(), ResidentReport.area.path)
+        .where(ResidentReport.status.is_in(list(OPEN_STATUSES)))
+        .order_by(ResidentReport.id)
+    )
     fired = 0
     for row in rows:
         # Escalate for the respond deadline before the resolve one, each one level.

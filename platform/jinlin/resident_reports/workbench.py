@@ -18,9 +18,15 @@ def _item(r: ReportOut, group: str, priority: int) -> WorkItem:
     detail = r.area_name
     if r.overdue:
         detail = f"{translate('Overdue')} · {detail}"
-    return WorkItem(group=group, title=f"#{r.id} {translate(report_label('category', r.category))}",
-                    href=f"/resident-reports/{r.id}", due_at=r.resolve_by if r.status != "submitted" else r.respond_by,
-                    colour=r.colour, detail=detail, priority=priority - 10 if r.overdue else priority)
+    return WorkItem(
+        group=group,
+        title=f"#{r.id} {translate(report_label('category', r.category))}",
+        href=f"/resident-reports/{r.id}",
+        due_at=r.resolve_by if r.status != "submitted" else r.respond_by,
+        colour=r.colour,
+        detail=detail,
+        priority=priority - 10 if r.overdue else priority,
+    )
 
 
 async def items(principal: Principal) -> list[WorkItem]:

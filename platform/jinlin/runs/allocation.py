@@ -67,8 +67,9 @@ def _location(areas: dict[int, dict[str, Any]], area_id: int | None) -> matching
 
 async def _held_by_live_proposals(run_area_path: str) -> tuple[dict[int, int], dict[int, int], list[int]]:
     """Quantities held by live proposals: (per need, per offer), and the superseded proposal ids."""
-    rows = await Match.select(Match.id, Match.need_id, Match.offer_id, Match.quantity, Match.source,
-                              Match.run_id).where(Match.status.is_in(list(LIVE_MATCH_STATUSES)))
+    rows = await Match.select(
+        Match.id, Match.need_id, Match.offer_id, Match.quantity, Match.source, Match.run_id
+    ).where(Match.status.is_in(list(LIVE_MATCH_STATUSES)))
     run_ids = {r["run_id"] for r in rows if r["source"] == "run" and r["run_id"] is not None}
     unpublished: dict[int, str] = {}
     if run_ids:
@@ -99,13 +100,19 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
     path = run["area_path"]
     areas = await _areas()
     need_held, offer_held, superseded = await _held_by_live_proposals(path)
-    need_rows = await Need.select().where(
-        Need.status.is_in(list(OPEN_NEED_STATUSES)) & Need.area_id.path.like(f"{path}%")
-    ).order_by(Need.id).output(load_json=True)
+    need_rows = (
+        await Need.select()
+        .where(Need.status.is_in(list(OPEN_NEED_STATUSES)) & Need.area_id.path.like(f"{path}%"))
+        .order_by(Need.id)
+        .output(load_json=True)
+    )
     now = clock.now()
-    offer_rows = await Offer.select(*Offer.all_columns(), Offer.organization_id.area.as_alias("org_area")).where(
-        (Offer.status == "published") & (Offer.capacity_left > 0)
-    ).order_by(Offer.id).output(load_json=True)
+    offer_rows = (
+        await Offer.select(*Offer.all_columns(), Offer.organization_id.area.as_alias("org_area"))
+        .where((Offer.status == "published") & (Offer.capacity_left > 0))
+        .order_by(Offer.id)
+        .output(load_json=True)
+    )
     offer_rows = [o for o in offer_rows if o["available_until"] is None or o["available_until"] >= now]
 
     needs: list[matching.Need] = []
@@ -116,15 +123,29 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
         if open_qty <= 0:
             continue
         key = need_key(r["id"])
-        needs.append(matching.Need(
-            id=key, quantity=open_qty, splittable=r["splittable"], category=r["category"],
-            skills=(f"{ZONE}{r['area_id']}",), location=_location(areas, r["area_id"]),
-            community=str(r["community_id"]), colour=r["colour"], unit=r["unit"] or None,
-            item=goods_item(r["category"], r["item"]),
-        ))
+        needs.append(
+            matching.Need(
+                id=key,
+                quantity=open_qty,
+                splittable=r["splittable"],
+                category=r["category"],
+                skills=(f"{ZONE}{r['area_id']}",),
+                location=_location(areas, r["area_id"]),
+                community=str(r["community_id"]),
+                colour=r["colour"],
+                unit=r["unit"] or None,
+                item=goods_item(r["category"], r["item"]),
+            )
+        )
         demand[r["colour"]] = demand.get(r["colour"], 0) + 1  # in needs: quantities of different units don't add
-        need_info[key] = {"id": r["id"], "title": r["title"], "colour": r["colour"], "category": r["category"],
-                          "community_id": r["community_id"], "quantity": open_qty}
+        need_info[key] = {
+            "id": r["id"],
+            "title": r["title"],
+            "colour": r["colour"],
+            "category": r["category"],
+            "community_id": r["community_id"],
+            "quantity": open_qty,
+        }
     need_areas = sorted({r["area_id"] for r in need_rows})
 
     rep = await reputations(sorted({o["organization_id"] for o in offer_rows}))
@@ -143,13 +164,20 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
             if home is None or not _overlaps(home["path"], path):
                 continue
             zones = need_areas
-        offers.append(matching.Offer(
-            id=offer_key(o["id"]), capacity=cap, category=o["category"],
-            skills=tuple(sorted(set(o["skills"] or []) | {f"{ZONE}{a}" for a in zones})),
-            location=_location(areas, o["org_area"]), radius_km=o["radius_km"],
-            reputation=rep.get(o["organization_id"]), provider=str(o["organization_id"]),
-            unit=o["unit"] or None, item=goods_item(o["category"], o["item"]),
-        ))
+        offers.append(
+            matching.Offer(
+                id=offer_key(o["id"]),
+                capacity=cap,
+                category=o["category"],
+                skills=tuple(sorted(set(o["skills"] or []) | {f"{ZONE}{a}" for a in zones})),
+                location=_location(areas, o["org_area"]),
+                radius_km=o["radius_km"],
+                reputation=rep.get(o["organization_id"]),
+                provider=str(o["organization_id"]),
+                unit=o["unit"] or None,
+                item=goods_item(o["category"], o["item"]),
+            )
+        )
     # workers=1: never fork the process the run is in (a web process in the embedded shape).
     options = matching.Options(time_limit_s=float(run["options"].get("time_limit_s", 10)), workers=1)
     problem = matching.AllocationProblem(needs=needs, offers=offers, options=options)
@@ -209,8 +237,15 @@ def coverage(demand: dict[str, int], assignments: list[dict[str, Any]], needs: d
                 served[colour] += 1
             else:
                 partly[colour] += 1
-    return {c: {"demand": demand.get(c, 0), "served": served[c], "partly": partly[c],
-                "share": (served[c] / demand[c]) if demand.get(c) else None} for c in COLOURS}
+    return {
+        c: {
+            "demand": demand.get(c, 0),
+            "served": served[c],
+            "partly": partly[c],
+            "share": (served[c] / demand[c]) if demand.get(c) else None,
+        }
+        for c in COLOURS
+    }
 
 
 async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.Solution) -> tuple[int, dict]:
@@ -220,34 +255,58 @@ async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.
         await Match.update({Match.status: "cancelled", Match.ended_at: now, Match.updated_at: now}).where(
             Match.id.is_in(list(ids)) & (Match.status == "proposed")
         )
-    existing = {(r["need_id"], r["offer_id"]) for r in await Match.select(Match.need_id, Match.offer_id).where(
-        Match.run_id == run["id"])}
+    existing = {
+        (r["need_id"], r["offer_id"])
+        for r in await Match.select(Match.need_id, Match.offer_id).where(Match.run_id == run["id"])
+    }
     need_ids = [int(a["need"][1:]) for a in solution.assignments]
     offer_ids = [int(a["offer"][1:]) for a in solution.assignments]
     communities: dict[int, int] = {}
     for ids in batches(sorted(set(need_ids))):
-        communities.update((r["id"], r["community_id"]) for r in await Need.select(Need.id, Need.community_id)
-                           .where(Need.id.is_in(list(ids))))
+        communities.update(
+            (r["id"], r["community_id"])
+            for r in await Need.select(Need.id, Need.community_id).where(Need.id.is_in(list(ids)))
+        )
     providers: dict[int, int] = {}
     for ids in batches(sorted(set(offer_ids))):
-        providers.update((r["id"], r["organization_id"]) for r in await Offer.select(Offer.id, Offer.organization_id)
-                         .where(Offer.id.is_in(list(ids))))
+        providers.update(
+            (r["id"], r["organization_id"])
+            for r in await Offer.select(Offer.id, Offer.organization_id).where(Offer.id.is_in(list(ids)))
+        )
     rows = []
     for a, need_id, offer_id in zip(solution.assignments, need_ids, offer_ids, strict=True):
         if (need_id, offer_id) in existing:
             continue
-        rows.append(Match(
-            need_id=need_id, offer_id=offer_id, community_id=communities[need_id], provider_id=providers[offer_id],
-            quantity=int(a["quantity"]), source="run", run_id=run["id"], reasons=_readable(a["reasons"]),
-            status="proposed", proposed_by="system", created_at=now, updated_at=now,
-        ))
+        rows.append(
+            Match(
+                need_id=need_id,
+                offer_id=offer_id,
+                community_id=communities[need_id],
+                provider_id=providers[offer_id],
+                quantity=int(a["quantity"]),
+                source="run",
+                run_id=run["id"],
+                reasons=_readable(a["reasons"]),
+                status="proposed",
+                proposed_by="system",
+                created_at=now,
+                updated_at=now,
+            )
+        )
     await insert_in_batches(Match, rows)
     needs = summary.get("needs", {})
     unmatched = []
     for row in solution.unmatched:
         info = needs.get(row["need"], {})
-        unmatched.append({**_readable_unmatched(row), "need_id": info.get("id"), "title": info.get("title"),
-                          "colour": info.get("colour"), "category": info.get("category")})
+        unmatched.append(
+            {
+                **_readable_unmatched(row),
+                "need_id": info.get("id"),
+                "title": info.get("title"),
+                "colour": info.get("colour"),
+                "category": info.get("category"),
+            }
+        )
     unmatched = await enrich(unmatched)
     result = {
         "coverage": coverage(summary.get("demand", {}), solution.assignments, needs),
@@ -264,25 +323,41 @@ def is_finite(x: float | None) -> bool:
 
 async def publish(run_id: int, now: datetime) -> None:
     """Both sides of each proposed match hear of it; the needs count as responded (限时响应)."""
-    matches = await Match.select(Match.id, Match.need_id, Match.community_id, Match.provider_id,
-                                 Match.need_id.title.as_alias("need_title")).where(
-        (Match.run_id == run_id) & (Match.status == "proposed"))
+    matches = await Match.select(
+        Match.id, Match.need_id, Match.community_id, Match.provider_id, Match.need_id.title.as_alias("need_title")
+    ).where((Match.run_id == run_id) & (Match.status == "proposed"))
     for m in matches:
         params = {"title": m["need_title"]}
         link = f"/matches/{m['id']}"
         for side in ("community_id", "provider_id"):
             # One grouped notice (and one message per channel) per organisation for the whole run.
-            await notify(kind="match_proposed", title="A match was proposed for {title}", organization_id=m[side],
-                         params=params, link=link, object_type="match", object_id=m["id"],
-                         group_key=f"run:{run_id}", group_title="{count} matches were proposed, the first for {title}",
-                         group_link="/matches?status=proposed")
+            await notify(
+                kind="match_proposed",
+                title="A match was proposed for {title}",
+                organization_id=m[side],
+                params=params,
+                link=link,
+                object_type="match",
+                object_id=m["id"],
+                group_key=f"run:{run_id}",
+                group_title="{count} matches were proposed, the first for {title}",
+                group_link="/matches?status=proposed",
+            )
     for ids in batches(sorted({m["need_id"] for m in matches})):
         await Need.update({Need.responded_at: now}).where(Need.id.is_in(list(ids)) & Need.responded_at.is_null())
 
 
 async def proposals(run_id: int) -> list[dict[str, Any]]:
-    return await Match.select(
-        *Match.all_columns(), Match.need_id.title.as_alias("need_title"), Match.need_id.colour.as_alias("colour"),
-        Match.offer_id.title.as_alias("offer_title"), Match.provider_id.name.as_alias("provider_name"),
-        Match.community_id.name.as_alias("community_name"),
-    ).where(Match.run_id == run_id).order_by(Match.id).output(load_json=True)
+    return (
+        await Match.select(
+            *Match.all_columns(),
+            Match.need_id.title.as_alias("need_title"),
+            Match.need_id.colour.as_alias("colour"),
+            Match.offer_id.title.as_alias("offer_title"),
+            Match.provider_id.name.as_alias("provider_name"),
+            Match.community_id.name.as_alias("community_name"),
+        )
+        .where(Match.run_id == run_id)
+        .order_by(Match.id)
+        .output(load_json=True)
+    )

@@ -18,8 +18,11 @@ class MatchRunController(Controller):
 
     @get("/")
     async def list_runs(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        kind: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        kind: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
         area_id: FromQuery[int | None] = None,
     ) -> Page[MatchRunOut]:
         return await service.list_runs(principal, paging, kind=kind, status=status, area_id=area_id)

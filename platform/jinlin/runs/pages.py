@@ -21,8 +21,14 @@ from jinlin.runs.tables import ACTIVE_STATUSES
 
 async def _index(principal: Principal, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
     runs = await service.list_runs(principal, PageRequest(limit=20))
-    return render("runs/list.html", principal, runs=runs.items, areas=await service.areas_in_charge(principal),
-                  errors=errors or {}, status_code=status_code)
+    return render(
+        "runs/list.html",
+        principal,
+        runs=runs.items,
+        areas=await service.areas_in_charge(principal),
+        errors=errors or {},
+        status_code=status_code,
+    )
 
 
 @get("/runs", include_in_schema=False)
@@ -34,8 +40,10 @@ async def runs_page(principal: NamedDependency[Principal]) -> Template:
 async def start_run(request: Request, principal: NamedDependency[Principal]) -> Template | Redirect:
     form = await form_data(request)
     try:
-        data = convert_form({"kind": form.get("kind") or "allocation", "area_id": form.get("area_id"),
-                             "period": form.get("period")}, MatchRunIn)
+        data = convert_form(
+            {"kind": form.get("kind") or "allocation", "area_id": form.get("area_id"), "period": form.get("period")},
+            MatchRunIn,
+        )
         run = await service.start_run(principal, data)
     except DomainError as exc:
         return await _index(principal, form_errors(exc), exc.status)
@@ -51,8 +59,15 @@ async def run_page(principal: NamedDependency[Principal], run_id: FromPath[int])
         return redirect(spec.result_url(await service.get_row(run_id)))
     area = await service.area_of(run)
     proposals = [] if run.status in ACTIVE_STATUSES or spec.proposals is None else await spec.proposals(run.id)
-    return render("runs/detail.html", principal, run=run, result=out["result"], area=area,
-                  proposals=proposals, active=run.status in ACTIVE_STATUSES)
+    return render(
+        "runs/detail.html",
+        principal,
+        run=run,
+        result=out["result"],
+        area=area,
+        proposals=proposals,
+        active=run.status in ACTIVE_STATUSES,
+    )
 
 
 @get("/runs/{run_id:int}/progress", include_in_schema=False)
@@ -78,5 +93,8 @@ async def cancel(principal: NamedDependency[Principal], run_id: FromPath[int]) -
 
 ROUTES = [runs_page, start_run, run_page, run_progress, publish, cancel]
 NAV = [NavItem("Matching runs", "/runs", AREA_ADMIN_ROLES, order=40)]
-TEMPLATE_FILTERS = [("run_reason", reason_text), ("unmatched_reason", unmatched.explain),
-                    ("unmatched_help", unmatched.would_help)]
+TEMPLATE_FILTERS = [
+    ("run_reason", reason_text),
+    ("unmatched_reason", unmatched.explain),
+    ("unmatched_help", unmatched.would_help),
+]

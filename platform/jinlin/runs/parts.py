@@ -33,9 +33,13 @@ async def fan_out(run_id: int, problems: list[Any]) -> None:
         have = await RunPart.count().where(RunPart.run == run_id)
         if not have:
             now = clock.now()
-            await insert_in_batches(RunPart, [
-                RunPart(run=run_id, position=k, document=matching.dump(p), created_at=now, updated_at=now)
-                for k, p in enumerate(problems)])
+            await insert_in_batches(
+                RunPart,
+                [
+                    RunPart(run=run_id, position=k, document=matching.dump(p), created_at=now, updated_at=now)
+                    for k, p in enumerate(problems)
+                ],
+            )
     for k in range(len(problems)):
         send_part(run_id, k)
 
@@ -64,11 +68,17 @@ async def claim_part(run_id: int, position: int) -> dict[str, Any] | None:
     running = MatchRun.select(MatchRun.id).where((MatchRun.id == run_id) & (MatchRun.status == "running"))
     if not await running.first():
         return None
-    took = await RunPart.update({RunPart.status: "solving", RunPart.updated_at: now,
-                                 RunPart.attempts: RunPart.attempts + 1}).where(
-        (RunPart.run == run_id) & (RunPart.position == position) & (
-            (RunPart.status == "pending") | ((RunPart.status == "solving") & (RunPart.updated_at < stale_before())))
-    ).returning(RunPart.id, RunPart.attempts, RunPart.document)
+    took = (
+        await RunPart.update(
+            {RunPart.status: "solving", RunPart.updated_at: now, RunPart.attempts: RunPart.attempts + 1}
+        )
+        .where(
+            (RunPart.run == run_id)
+            & (RunPart.position == position)
+            & ((RunPart.status == "pending") | ((RunPart.status == "solving") & (RunPart.updated_at < stale_before())))
+        )
+        .returning(RunPart.id, RunPart.attempts, RunPart.document)
+    )
     if not took:
         return None
     row = took[0]
@@ -90,9 +100,11 @@ async def solve_part(run_id: int, position: int) -> None:
     async def beat() -> None:
         now = clock.now()
         await RunPart.update({RunPart.updated_at: now}).where(
-            (RunPart.id == part["id"]) & (RunPart.attempts == part["attempts"]))
+            (RunPart.id == part["id"]) & (RunPart.attempts == part["attempts"])
+        )
         await MatchRun.update({MatchRun.updated_at: now}).where(
-            (MatchRun.id == run_id) & (MatchRun.status == "running"))
+            (MatchRun.id == run_id) & (MatchRun.status == "running")
+        )
 
     try:
         async with service.heartbeat(run_id, beat):
@@ -111,19 +123,27 @@ async def count_part(run_id: int, part: dict[str, Any], solution: dict[str, Any]
     now = clock.now()
     async with write_transaction():
         # Only the claim that is still current may count (a worker taken for dead and replaced is not).
-        done = await RunPart.update({RunPart.status: "done", RunPart.solution: solution, RunPart.updated_at: now}) \
-            .where((RunPart.id == part["id"]) & (RunPart.status == "solving") & (RunPart.attempts == part["attempts"])) \
+        done = (
+            await RunPart.update({RunPart.status: "done", RunPart.solution: solution, RunPart.updated_at: now})
+            .where((RunPart.id == part["id"]) & (RunPart.status == "solving") & (RunPart.attempts == part["attempts"]))
             .returning(RunPart.id)
+        )
         if not done:
             return
-        counted = await MatchRun.update({MatchRun.parts_done: MatchRun.parts_done + 1, MatchRun.updated_at: now}) \
-            .where((MatchRun.id == run_id) & (MatchRun.status == "running")) \
+        counted = (
+            await MatchRun.update({MatchRun.parts_done: MatchRun.parts_done + 1, MatchRun.updated_at: now})
+            .where((MatchRun.id == run_id) & (MatchRun.status == "running"))
             .returning(MatchRun.parts_done, MatchRun.parts_total)
+        )
         if not counted:
             raise service.RunStopped(run_id)  # cancelled meanwhile: the part is not counted either
         n, total = counted[0]["parts_done"], counted[0]["parts_total"]
-        await MatchRun.update({MatchRun.progress: service.LOADED + (service.SOLVED - service.LOADED) * n / total,
-                               MatchRun.phase: f"solving {n}/{total}"}).where(MatchRun.id == run_id)
+        await MatchRun.update(
+            {
+                MatchRun.progress: service.LOADED + (service.SOLVED - service.LOADED) * n / total,
+                MatchRun.phase: f"solving {n}/{total}",
+            }
+        ).where(MatchRun.id == run_id)
     if n >= total:
         await finish_parts(run_id)
 
@@ -135,8 +155,12 @@ async def finish_parts(run_id: int) -> None:
         row = await service.get_row(run_id)
         if row["status"] != "running":
             return
-        parts = await RunPart.select(RunPart.status, RunPart.solution).where(RunPart.run == run_id) \
-            .order_by(RunPart.position).output(load_json=True)
+        parts = (
+            await RunPart.select(RunPart.status, RunPart.solution)
+            .where(RunPart.run == run_id)
+            .order_by(RunPart.position)
+            .output(load_json=True)
+        )
         if not parts or any(p["status"] != "done" for p in parts):
             return
         solutions = [service.solution_from_dict(p["solution"]) for p in parts]

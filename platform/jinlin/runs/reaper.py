@@ -29,8 +29,11 @@ log = logging.getLogger(__name__)
 async def reap(bound_s: float | None = None) -> list[int]:
     """One pass; answers the ids of the runs it acted on. ``bound_s`` defaults to the setting."""
     cutoff = parts.stale_before(bound_s)
-    quiet = await MatchRun.select(MatchRun.id, MatchRun.status, MatchRun.attempts).where(
-        MatchRun.status.is_in(["queued", "running"]) & (MatchRun.updated_at < cutoff)).order_by(MatchRun.id)
+    quiet = (
+        await MatchRun.select(MatchRun.id, MatchRun.status, MatchRun.attempts)
+        .where(MatchRun.status.is_in(["queued", "running"]) & (MatchRun.updated_at < cutoff))
+        .order_by(MatchRun.id)
+    )
     acted = []
     for run in quiet:
         try:
@@ -50,8 +53,11 @@ async def _reap_one(run: dict[str, Any], cutoff: Any) -> bool:
             return False
         await service.launch(run_id)
         return True
-    rows = await RunPart.select(RunPart.position, RunPart.status, RunPart.attempts, RunPart.updated_at).where(
-        RunPart.run == run_id).order_by(RunPart.position)
+    rows = (
+        await RunPart.select(RunPart.position, RunPart.status, RunPart.attempts, RunPart.updated_at)
+        .where(RunPart.run == run_id)
+        .order_by(RunPart.position)
+    )
     if not rows:
         return await _requeue(run, still_quiet, now)
     lost = [r for r in rows if r["status"] != "done" and r["updated_at"] < cutoff]
@@ -74,12 +80,28 @@ async def _requeue(run: dict[str, Any], still_quiet: Any, now: Any) -> bool:
     if run["attempts"] >= service.MAX_ATTEMPTS:
         return await _give_up(run["id"], still_quiet, now)
     async with write_transaction():
-        done = await MatchRun.update({MatchRun.status: "queued", MatchRun.phase: "retrying", MatchRun.progress: 0.0,
-                                      MatchRun.updated_at: now}).where(still_quiet).returning(MatchRun.id)
+        done = (
+            await MatchRun.update(
+                {
+                    MatchRun.status: "queued",
+                    MatchRun.phase: "retrying",
+                    MatchRun.progress: 0.0,
+                    MatchRun.updated_at: now,
+                }
+            )
+            .where(still_quiet)
+            .returning(MatchRun.id)
+        )
         if not done:
             return False
-        await record(None, "retry", "match_run", run["id"], {"status": ["running", "queued"]},
-                     summary="its worker stopped responding; sent to another")
+        await record(
+            None,
+            "retry",
+            "match_run",
+            run["id"],
+            {"status": ["running", "queued"]},
+            summary="its worker stopped responding; sent to another",
+        )
     log.warning("run %s went quiet (worker lost?); back to the queue", run["id"])
     await service.launch(run["id"])
     return True
@@ -88,9 +110,19 @@ async def _requeue(run: dict[str, Any], still_quiet: Any, now: Any) -> bool:
 async def _give_up(run_id: int, still_quiet: Any, now: Any) -> bool:
     reason = f"the worker running it stopped responding {service.MAX_ATTEMPTS} times"
     async with write_transaction():
-        done = await MatchRun.update({MatchRun.status: "failed", MatchRun.phase: "failed", MatchRun.error: reason,
-                                      MatchRun.finished_at: now, MatchRun.updated_at: now}).where(still_quiet) \
+        done = (
+            await MatchRun.update(
+                {
+                    MatchRun.status: "failed",
+                    MatchRun.phase: "failed",
+                    MatchRun.error: reason,
+                    MatchRun.finished_at: now,
+                    MatchRun.updated_at: now,
+                }
+            )
+            .where(still_quiet)
             .returning(MatchRun.id)
+        )
         if not done:
             return False
         await record(None, "fail", "match_run", run_id, {"status": ["running", "failed"], "error": reason})

@@ -10,8 +10,12 @@ from jinlin.core.i18n import gettext, translate
 from jinlin.twinning.weakness import LABELS as WEAKNESS_LABELS
 
 _KM = re.compile(r"(\d+(?:\.\d+)?) km away")
-_PREFIXED = {"colour ": "colour {value}", "reputation ": "reputation {value}", "weight ": "weight {value}",
-             "pledged to call ": "pledged to call {value}"}
+_PREFIXED = {
+    "colour ": "colour {value}",
+    "reputation ": "reputation {value}",
+    "weight ": "weight {value}",
+    "pledged to call ": "pledged to call {value}",
+}
 
 
 def reason_text(text: str) -> str:
@@ -22,6 +26,6 @@ def reason_text(text: str) -> str:
         return translate("strengths meet weaknesses: {parts}", parts=gettext(", ").join(parts))
     for prefix, msgid in _PREFIXED.items():
         if text.startswith(prefix):
-            value = text[len(prefix):]
+            value = text[len(prefix) :]
             return translate(msgid, value=gettext(value) if prefix == "colour " else value)
     return gettext(text)

@@ -3,5 +3,13 @@
 from jinlin.runs import allocation
 from jinlin.runs.registry import RunKindSpec
 
-RUN_KINDS = [RunKindSpec("allocation", allocation.load, allocation.save, decomposable=True,
-                         publish=allocation.publish, proposals=allocation.proposals)]
+RUN_KINDS = [
+    RunKindSpec(
+        "allocation",
+        allocation.load,
+        allocation.save,
+        decomposable=True,
+        publish=allocation.publish,
+        proposals=allocation.proposals,
+    )
+]

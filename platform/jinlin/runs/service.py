@@ -48,11 +48,23 @@ class RunStopped(Exception):
 
 def to_out(row: dict[str, Any]) -> MatchRunOut:
     return MatchRunOut(
-        id=row["id"], kind=row["kind"], area_id=row["area"], options=row["options"] or {}, status=row["status"],
-        progress=round(float(row["progress"] or 0.0), 4), phase=row["phase"], objective=row["objective"],
-        bound=row["bound"], solver_status=row["solver_status"], stats=row["stats"] or {},
-        proposals=row["proposals"], error=row["error"], published_at=row["published_at"],
-        started_at=row["started_at"], finished_at=row["finished_at"], created_at=row["created_at"],
+        id=row["id"],
+        kind=row["kind"],
+        area_id=row["area"],
+        options=row["options"] or {},
+        status=row["status"],
+        progress=round(float(row["progress"] or 0.0), 4),
+        phase=row["phase"],
+        objective=row["objective"],
+        bound=row["bound"],
+        solver_status=row["solver_status"],
+        stats=row["stats"] or {},
+        proposals=row["proposals"],
+        error=row["error"],
+        published_at=row["published_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
 
@@ -68,7 +80,8 @@ async def visible_row(principal: Principal, run_id: int) -> dict[str, Any]:
     row = await get_row(run_id)
     spec = spec_for(row["kind"])
     if not principal.covers_area(row["area_path"], STAFF_ROLES) and not (
-            spec.can_view is not None and await spec.can_view(principal, row)):
+        spec.can_view is not None and await spec.can_view(principal, row)
+    ):
         raise NotFound("Match run not found")
     return row
 
@@ -87,9 +100,11 @@ async def areas_in_charge(principal: Principal) -> list[dict[str, Any]]:
     for m in principal.memberships:
         if m.role not in AREA_ADMIN_ROLES:
             continue
-        for row in await Area.select(Area.id, Area.name, Area.level, Area.path).where(
-            (Area.id == m.area_id) | ((Area.parent == m.area_id) & (Area.level.is_in(["street", "community"])))
-        ).order_by(Area.path):
+        for row in (
+            await Area.select(Area.id, Area.name, Area.level, Area.path)
+            .where((Area.id == m.area_id) | ((Area.parent == m.area_id) & (Area.level.is_in(["street", "community"]))))
+            .order_by(Area.path)
+        ):
             if m.role != "community_admin" or row["id"] == m.area_id:
                 out[row["id"]] = row
     return sorted(out.values(), key=lambda r: r["path"])
@@ -108,8 +123,14 @@ async def get_result(principal: Principal, run_id: int) -> dict[str, Any]:
     return {"run": to_out(row), "result": row["result"] or {}}
 
 
-async def list_runs(principal: Principal, paging: PageRequest, *, kind: str | None = None,
-                    status: str | None = None, area_id: int | None = None) -> Page[MatchRunOut]:
+async def list_runs(
+    principal: Principal,
+    paging: PageRequest,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    area_id: int | None = None,
+) -> Page[MatchRunOut]:
     mine = within(MatchRun.area_path, principal.area_paths(STAFF_ROLES))
     if mine is None:
         return paging.page([], 0)
@@ -141,8 +162,11 @@ async def create_run(principal: Principal, data: MatchRunIn) -> dict[str, Any]:
     if data.kind not in registered():
         raise Invalid("Unknown run kind", {"kind": f"one of {', '.join(registered())}"})
     spec = spec_for(data.kind)
-    options = {k: v for k, v in {"time_limit_s": data.time_limit_s, "fan_out": data.fan_out,
-                                 "period": data.period}.items() if v is not None}
+    options = {
+        k: v
+        for k, v in {"time_limit_s": data.time_limit_s, "fan_out": data.fan_out, "period": data.period}.items()
+        if v is not None
+    }
     if spec.prepare is not None:
         area_id, own = await spec.prepare(principal, data.area_id, dict(data.options))
         options.update(own)
@@ -160,19 +184,38 @@ async def create_run(principal: Principal, data: MatchRunIn) -> dict[str, Any]:
     now = clock.now()
     async with write_transaction():
         await _serialise_starts()
-        live = await MatchRun.select(MatchRun.id, MatchRun.area_path, MatchRun.options).where(
-            (MatchRun.kind == data.kind) & MatchRun.status.is_in(list(ACTIVE_STATUSES))
-        ).output(load_json=True)
+        live = (
+            await MatchRun.select(MatchRun.id, MatchRun.area_path, MatchRun.options)
+            .where((MatchRun.kind == data.kind) & MatchRun.status.is_in(list(ACTIVE_STATUSES)))
+            .output(load_json=True)
+        )
         for other in live:
             if _clashes(spec.exclusive_by, area["path"], options, other):
-                message = "A run like this one is still going" if spec.exclusive_by else \
-                    "A run over an overlapping area is still going"
+                message = (
+                    "A run like this one is still going"
+                    if spec.exclusive_by
+                    else "A run over an overlapping area is still going"
+                )
                 raise Conflict(message, {"run_id": str(other["id"])}, code="run_in_progress")
-        run = MatchRun(kind=data.kind, area=area["id"], area_path=area["path"], options=options, status="queued",
-                       requested_by=principal.account_id, created_at=now, updated_at=now)
+        run = MatchRun(
+            kind=data.kind,
+            area=area["id"],
+            area_path=area["path"],
+            options=options,
+            status="queued",
+            requested_by=principal.account_id,
+            created_at=now,
+            updated_at=now,
+        )
         await run.save()
-        await record(principal, "start", "match_run", run.id, {"kind": data.kind, "area_id": area["id"], **options},
-                     summary=f"{data.kind} run over {area['name']}")
+        await record(
+            principal,
+            "start",
+            "match_run",
+            run.id,
+            {"kind": data.kind, "area_id": area["id"], **options},
+            summary=f"{data.kind} run over {area['name']}",
+        )
     return await get_row(run.id)
 
 
@@ -225,10 +268,18 @@ async def cancel_run(principal: Principal, run_id: int) -> MatchRunOut:
         raise Forbidden("You are not in charge of this area")
     now = clock.now()
     async with write_transaction():
-        done = await MatchRun.update({MatchRun.status: "cancelled", MatchRun.finished_at: now,
-                                      MatchRun.updated_at: now, MatchRun.phase: "cancelled"}).where(
-            (MatchRun.id == run_id) & MatchRun.status.is_in(list(ACTIVE_STATUSES))
-        ).returning(MatchRun.id)
+        done = (
+            await MatchRun.update(
+                {
+                    MatchRun.status: "cancelled",
+                    MatchRun.finished_at: now,
+                    MatchRun.updated_at: now,
+                    MatchRun.phase: "cancelled",
+                }
+            )
+            .where((MatchRun.id == run_id) & MatchRun.status.is_in(list(ACTIVE_STATUSES)))
+            .returning(MatchRun.id)
+        )
         if not done:
             raise WrongStatus("The run", row["status"], "cancel")
         await record(principal, "cancel", "match_run", run_id, {"status": [row["status"], "cancelled"]})
@@ -241,21 +292,30 @@ async def publish_run(principal: Principal, run_id: int) -> MatchRunOut:
     if not await may_manage(principal, row):
         raise Forbidden("You are not in charge of this area")
     if not spec_for(row["kind"]).publishable:
-        raise Conflict("This kind of run sends its proposals when it finishes", {"kind": row["kind"]},
-                       code="not_publishable")
+        raise Conflict(
+            "This kind of run sends its proposals when it finishes", {"kind": row["kind"]}, code="not_publishable"
+        )
     now = clock.now()
     async with write_transaction():
-        done = await MatchRun.update({MatchRun.published_at: now, MatchRun.updated_at: now}).where(
-            (MatchRun.id == run_id) & (MatchRun.status == "succeeded") & MatchRun.published_at.is_null()
-        ).returning(MatchRun.id)
+        done = (
+            await MatchRun.update({MatchRun.published_at: now, MatchRun.updated_at: now})
+            .where((MatchRun.id == run_id) & (MatchRun.status == "succeeded") & MatchRun.published_at.is_null())
+            .returning(MatchRun.id)
+        )
         if not done:
             current = "published" if row["published_at"] else row["status"]
             raise WrongStatus("The run", current, "publish")
         spec = spec_for(row["kind"])
         if spec.publish is not None:
             await spec.publish(run_id, now)
-        await record(principal, "publish", "match_run", run_id, {"published_at": [None, now.isoformat()]},
-                     summary=f"published {row['proposals']} proposals")
+        await record(
+            principal,
+            "publish",
+            "match_run",
+            run_id,
+            {"published_at": [None, now.isoformat()]},
+            summary=f"published {row['proposals']} proposals",
+        )
     return to_out(await get_row(run_id))
 
 
@@ -266,11 +326,20 @@ async def claim(run_id: int) -> dict[str, Any] | None:
     """queued → running; None if not ours (a duplicate task, or a run another worker holds: a dead
     worker's run goes back to queued through the reaper, never straight to a second worker)."""
     now = clock.now()
-    took = await MatchRun.update({MatchRun.status: "running", MatchRun.started_at: now, MatchRun.updated_at: now,
-                                  MatchRun.phase: "loading", MatchRun.progress: 0.02,
-                                  MatchRun.attempts: MatchRun.attempts + 1}).where(
-        (MatchRun.id == run_id) & (MatchRun.status == "queued")
-    ).returning(MatchRun.id)
+    took = (
+        await MatchRun.update(
+            {
+                MatchRun.status: "running",
+                MatchRun.started_at: now,
+                MatchRun.updated_at: now,
+                MatchRun.phase: "loading",
+                MatchRun.progress: 0.02,
+                MatchRun.attempts: MatchRun.attempts + 1,
+            }
+        )
+        .where((MatchRun.id == run_id) & (MatchRun.status == "queued"))
+        .returning(MatchRun.id)
+    )
     return await get_row(run_id) if took else None
 
 
@@ -285,7 +354,8 @@ async def heartbeat(run_id: int, beat: Callable[[], Awaitable[None]] | None = No
 
     async def default_beat() -> None:
         await MatchRun.update({MatchRun.updated_at: clock.now()}).where(
-            (MatchRun.id == run_id) & (MatchRun.status == "running"))
+            (MatchRun.id == run_id) & (MatchRun.status == "running")
+        )
 
     async def loop() -> None:
         while True:
@@ -306,11 +376,17 @@ async def heartbeat(run_id: int, beat: Callable[[], Awaitable[None]] | None = No
 
 async def advance(run_id: int, progress: float, phase: str, **fields: Any) -> None:
     """Write progress; raises RunStopped when the run is no longer running (cancelled)."""
-    values: dict[Column | str, Any] = {MatchRun.progress: progress, MatchRun.phase: phase,
-                                       MatchRun.updated_at: clock.now()}
+    values: dict[Column | str, Any] = {
+        MatchRun.progress: progress,
+        MatchRun.phase: phase,
+        MatchRun.updated_at: clock.now(),
+    }
     values.update({getattr(MatchRun, k): v for k, v in fields.items()})
-    done = await MatchRun.update(values).where((MatchRun.id == run_id) & (MatchRun.status == "running")) \
+    done = (
+        await MatchRun.update(values)
+        .where((MatchRun.id == run_id) & (MatchRun.status == "running"))
         .returning(MatchRun.id)
+    )
     if not done:
         raise RunStopped(run_id)
 
@@ -318,8 +394,11 @@ async def advance(run_id: int, progress: float, phase: str, **fields: Any) -> No
 async def part_done(run_id: int) -> None:
     """One more sub-problem solved: parts_done += 1 and the progress bar moves."""
     async with write_transaction():
-        row = await MatchRun.select(MatchRun.parts_done, MatchRun.parts_total, MatchRun.status).where(
-            MatchRun.id == run_id).first()
+        row = (
+            await MatchRun.select(MatchRun.parts_done, MatchRun.parts_total, MatchRun.status)
+            .where(MatchRun.id == run_id)
+            .first()
+        )
         if row is None or row["status"] != "running":
             return
         done = row["parts_done"] + 1
@@ -328,9 +407,15 @@ async def part_done(run_id: int) -> None:
 
 
 def solution_from_dict(doc: dict[str, Any]) -> matching.Solution:
-    return matching.Solution(kind=doc["kind"], status=doc["status"], objective=doc.get("objective"),
-                             bound=doc.get("bound"), assignments=doc.get("assignments", []),
-                             unmatched=doc.get("unmatched", []), stats=doc.get("stats", {}))
+    return matching.Solution(
+        kind=doc["kind"],
+        status=doc["status"],
+        objective=doc.get("objective"),
+        bound=doc.get("bound"),
+        assignments=doc.get("assignments", []),
+        unmatched=doc.get("unmatched", []),
+        stats=doc.get("stats", {}),
+    )
 
 
 def should_fan_out(run: dict[str, Any], problem: Any, parts: list[Any]) -> bool:
@@ -364,8 +449,15 @@ async def execute(run_id: int, *, fan_out: FanOut | None = None) -> None:
             parts = matching.components(problem) if spec.decomposable else [problem]
             parts = parts or [problem]
             stats = {"needs": len(getattr(problem, "needs", [])), "offers": len(getattr(problem, "offers", []))}
-            await advance(run_id, LOADED, f"solving 0/{len(parts)}", parts_total=len(parts), parts_done=0,
-                          result=summary, stats=stats)
+            await advance(
+                run_id,
+                LOADED,
+                f"solving 0/{len(parts)}",
+                parts_total=len(parts),
+                parts_done=0,
+                result=summary,
+                stats=stats,
+            )
             if fan_out is not None and should_fan_out(run, problem, parts):
                 await fan_out(run_id, parts)
                 return
@@ -380,8 +472,9 @@ async def execute(run_id: int, *, fan_out: FanOut | None = None) -> None:
         if is_transient(exc):
             log.warning("run %s hit a transient database error; back to the queue", run_id, exc_info=True)
             with suppress(Exception):
-                await MatchRun.update({MatchRun.status: "queued", MatchRun.phase: "", MatchRun.updated_at: clock.now()}
-                                      ).where((MatchRun.id == run_id) & (MatchRun.status == "running"))
+                await MatchRun.update(
+                    {MatchRun.status: "queued", MatchRun.phase: "", MatchRun.updated_at: clock.now()}
+                ).where((MatchRun.id == run_id) & (MatchRun.status == "running"))
             raise
         log.exception("run %s failed", run_id)
         await fail(run_id, exc)
@@ -397,25 +490,57 @@ async def finish(run_id: int, summary: dict[str, Any], solution: matching.Soluti
         proposals, result = await spec_for(run["kind"]).save(run, summary, solution)
         ok = solution.status != "no_solution"
         stats = {**(run["stats"] or {}), **solution.stats}
-        done = await MatchRun.update({
-            MatchRun.status: "succeeded" if ok else "failed", MatchRun.progress: 1.0, MatchRun.phase: "done",
-            MatchRun.objective: solution.objective, MatchRun.bound: solution.bound,
-            MatchRun.solver_status: solution.status, MatchRun.stats: stats, MatchRun.result: result,
-            MatchRun.proposals: proposals, MatchRun.finished_at: now, MatchRun.updated_at: now,
-            MatchRun.error: "" if ok else "the time limit ran out before any solution",
-        }).where((MatchRun.id == run_id) & (MatchRun.status == "running")).returning(MatchRun.id)
+        done = (
+            await MatchRun.update(
+                {
+                    MatchRun.status: "succeeded" if ok else "failed",
+                    MatchRun.progress: 1.0,
+                    MatchRun.phase: "done",
+                    MatchRun.objective: solution.objective,
+                    MatchRun.bound: solution.bound,
+                    MatchRun.solver_status: solution.status,
+                    MatchRun.stats: stats,
+                    MatchRun.result: result,
+                    MatchRun.proposals: proposals,
+                    MatchRun.finished_at: now,
+                    MatchRun.updated_at: now,
+                    MatchRun.error: "" if ok else "the time limit ran out before any solution",
+                }
+            )
+            .where((MatchRun.id == run_id) & (MatchRun.status == "running"))
+            .returning(MatchRun.id)
+        )
         if not done:
             raise RunStopped(run_id)  # rolls the proposals back with it
-        await record(None, "finish", "match_run", run_id,
-                     {"status": ["running", "succeeded" if ok else "failed"], "proposals": proposals,
-                      "objective": solution.objective}, summary=f"{run['kind']} run: {proposals} proposals")
+        await record(
+            None,
+            "finish",
+            "match_run",
+            run_id,
+            {
+                "status": ["running", "succeeded" if ok else "failed"],
+                "proposals": proposals,
+                "objective": solution.objective,
+            },
+            summary=f"{run['kind']} run: {proposals} proposals",
+        )
 
 
 async def fail(run_id: int, exc: BaseException) -> None:
     now = clock.now()
     async with write_transaction():
-        done = await MatchRun.update({MatchRun.status: "failed", MatchRun.error: f"{type(exc).__name__}: {exc}"[:2000],
-                                      MatchRun.finished_at: now, MatchRun.updated_at: now, MatchRun.phase: "failed"}) \
-            .where((MatchRun.id == run_id) & (MatchRun.status == "running")).returning(MatchRun.id)
+        done = (
+            await MatchRun.update(
+                {
+                    MatchRun.status: "failed",
+                    MatchRun.error: f"{type(exc).__name__}: {exc}"[:2000],
+                    MatchRun.finished_at: now,
+                    MatchRun.updated_at: now,
+                    MatchRun.phase: "failed",
+                }
+            )
+            .where((MatchRun.id == run_id) & (MatchRun.status == "running"))
+            .returning(MatchRun.id)
+        )
         if done:
             await record(None, "fail", "match_run", run_id, {"status": ["running", "failed"], "error": str(exc)[:500]})

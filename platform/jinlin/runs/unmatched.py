@@ -32,11 +32,22 @@ def _offer_ids(rows: list[dict[str, Any]]) -> set[int]:
 async def enrich(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add offer and need titles and the values in the matcher's phrases (``o17`` → its title)."""
     offer_ids = _offer_ids(rows)
-    offers = {r["id"]: r for r in await Offer.select(Offer.id, Offer.title, Offer.organization_id.name).where(
-        Offer.id.is_in(sorted(offer_ids)))} if offer_ids else {}
+    offers = (
+        {
+            r["id"]: r
+            for r in await Offer.select(Offer.id, Offer.title, Offer.organization_id.name).where(
+                Offer.id.is_in(sorted(offer_ids))
+            )
+        }
+        if offer_ids
+        else {}
+    )
     need_ids = sorted({int(n[1:]) for row in rows for n in row.get("taken_by") or []})
-    needs = {r["id"]: r["title"] for r in await Need.select(Need.id, Need.title).where(
-        Need.id.is_in(need_ids))} if need_ids else {}
+    needs = (
+        {r["id"]: r["title"] for r in await Need.select(Need.id, Need.title).where(Need.id.is_in(need_ids))}
+        if need_ids
+        else {}
+    )
 
     def offer_name(key: str) -> str:
         o = offers.get(int(key[1:]))
@@ -80,15 +91,23 @@ def explain(row: dict[str, Any]) -> str:
         first = nearest[0]
         name = row.get("nearest_name", first["offer"])
         if "distance_km" in first:
-            return translate("No offer qualifies. The nearest, {offer} ({km} km away), is ruled out by: {rules}.",
-                             offer=name, km=first["distance_km"], rules=_rules(first.get("excluded_by", [])))
-        return translate("No offer qualifies. The closest match, {offer}, is ruled out by: {rules}.",
-                         offer=name, rules=_rules(first.get("excluded_by", [])))
+            return translate(
+                "No offer qualifies. The nearest, {offer} ({km} km away), is ruled out by: {rules}.",
+                offer=name,
+                km=first["distance_km"],
+                rules=_rules(first.get("excluded_by", [])),
+            )
+        return translate(
+            "No offer qualifies. The closest match, {offer}, is ruled out by: {rules}.",
+            offer=name,
+            rules=_rules(first.get("excluded_by", [])),
+        )
     if reason == "capacity_taken":
         titles = row.get("taken_by_titles") or []
         if titles:
-            return translate("Its candidate offers went to needs that weigh more: {needs}.",
-                             needs=gettext(", ").join(titles))
+            return translate(
+                "Its candidate offers went to needs that weigh more: {needs}.", needs=gettext(", ").join(titles)
+            )
         return gettext("Its candidate offers are full.")
     fixed = {
         "not_worth_serving": "Every candidate offer is worth nothing for this need (too far or too weak a match).",
@@ -109,8 +128,12 @@ def would_help(row: dict[str, Any]) -> str:
     if constraint == "capacity" and "missing" in helps:
         return translate("{n} more capacity at {offer}", n=helps["missing"], offer=name)
     if constraint == "radius" and "radius_km" in helps:
-        return translate("{offer} is {km} km away, beyond its service radius of {radius} km",
-                         offer=name, km=helps["distance_km"], radius=helps["radius_km"])
+        return translate(
+            "{offer} is {km} km away, beyond its service radius of {radius} km",
+            offer=name,
+            km=helps["distance_km"],
+            radius=helps["radius_km"],
+        )
     if constraint == "skills" and helps.get("lacking"):
         return translate("{offer} lacks the skills: {skills}", offer=name, skills=gettext(", ").join(helps["lacking"]))
     if constraint == "service_area":
@@ -122,4 +145,3 @@ def would_help(row: dict[str, Any]) -> str:
     if constraint == "item":
         return translate("{offer} offers another item", offer=name)
     return str(helps.get("detail", ""))
-

@@ -48,13 +48,16 @@ async def need_counts(areas: list[dict[str, Any]], start: datetime, end: datetim
     if not areas:
         return {}
     rows = await Area.raw(
-        'SELECT a.path AS path, COUNT(*) AS published, '
+        "SELECT a.path AS path, COUNT(*) AS published, "
         "SUM(CASE WHEN n.responded_at IS NOT NULL THEN 1 ELSE 0 END) AS responded, "
         "SUM(CASE WHEN n.resolved_at IS NOT NULL THEN 1 ELSE 0 END) AS resolved, "
         "SUM(CASE WHEN n.resolved_at IS NOT NULL AND (n.resolve_by IS NULL OR n.resolved_at <= n.resolve_by) "
         'THEN 1 ELSE 0 END) AS on_time FROM "need" n JOIN "area" a ON a.id = n.area_id '
         "WHERE a.path LIKE {} AND n.published_at >= {} AND n.published_at < {} GROUP BY a.path",
-        f"{_common_prefix(areas)}%", start, end)
+        f"{_common_prefix(areas)}%",
+        start,
+        end,
+    )
     return roll_up(areas, rows, "published", "responded", "resolved", "on_time")
 
 
@@ -74,11 +77,15 @@ async def _satisfaction(areas, start, end):
     if not areas:
         return {}
     rows = await Area.raw(
-        f'SELECT a.path AS path, COUNT(*) AS ratings, SUM(CASE WHEN r.score >= {SATISFIED_SCORE} THEN 1 ELSE 0 END) '
+        f"SELECT a.path AS path, COUNT(*) AS ratings, SUM(CASE WHEN r.score >= {SATISFIED_SCORE} THEN 1 ELSE 0 END) "
         'AS satisfied FROM "rating" r JOIN "match" m ON m.id = r.subject_id JOIN "need" n ON n.id = m.need_id '
-        'JOIN "area" a ON a.id = n.area_id WHERE r.subject_type = \'match\' AND r.rater_side = \'community\' '
+        "JOIN \"area\" a ON a.id = n.area_id WHERE r.subject_type = 'match' AND r.rater_side = 'community' "
         "AND m.status = 'completed' AND m.completed_at >= {} AND m.completed_at < {} AND a.path LIKE {} "
-        "GROUP BY a.path", start, end, f"{_common_prefix(areas)}%")
+        "GROUP BY a.path",
+        start,
+        end,
+        f"{_common_prefix(areas)}%",
+    )
     return {k: rate(v["satisfied"], v["ratings"]) for k, v in roll_up(areas, rows, "ratings", "satisfied").items()}
 
 
@@ -89,7 +96,11 @@ async def _calls(areas, start, end):
         'SELECT a.path AS path, COUNT(*) AS calls, SUM(CASE WHEN EXISTS (SELECT 1 FROM "call_response" cr '
         "WHERE cr.call_id = k.id AND cr.status <> 'withdrawn') THEN 1 ELSE 0 END) AS answered "
         'FROM "call" k JOIN "area" a ON a.id = k.area_id WHERE a.path LIKE {} AND k.created_at >= {} '
-        "AND k.created_at < {} GROUP BY a.path", f"{_common_prefix(areas)}%", start, end)
+        "AND k.created_at < {} GROUP BY a.path",
+        f"{_common_prefix(areas)}%",
+        start,
+        end,
+    )
     return {k: rate(v["answered"], v["calls"]) for k, v in roll_up(areas, rows, "calls", "answered").items()}
 
 
@@ -101,7 +112,9 @@ async def _twinning(areas, start, end):
         "SELECT a.path AS path, COUNT(*) AS pairs, SUM(CASE WHEN t.status IN ('active', 'ended') THEN 1 ELSE 0 END) "
         'AS going FROM "twinning" t JOIN "organization" co ON co.id = t.community_id JOIN "area" a ON a.id = co.area '
         "WHERE a.path LIKE {} AND t.period = {} AND t.status <> 'declined' GROUP BY a.path",
-        f"{_common_prefix(areas)}%", year)
+        f"{_common_prefix(areas)}%",
+        year,
+    )
     return {k: rate(v["going"], v["pairs"]) for k, v in roll_up(areas, rows, "pairs", "going").items()}
 
 
@@ -113,7 +126,10 @@ async def _grading(areas, start, end):
         'SELECT a.path AS path, COUNT(*) AS n, SUM(g.score) AS total FROM "grade_result" g '
         'JOIN "grading_round" k ON k.id = g.round JOIN "organization" o ON o.id = g.organization '
         "JOIN \"area\" a ON a.id = o.area WHERE o.kind = 'community' AND k.year = {} AND k.status = 'closed' "
-        "AND a.path LIKE {} GROUP BY a.path", year, f"{_common_prefix(areas)}%")
+        "AND a.path LIKE {} GROUP BY a.path",
+        year,
+        f"{_common_prefix(areas)}%",
+    )
     out = {}
     for k, v in roll_up(areas, rows, "n", "total").items():
         out[k] = round((v["total"] / v["n"] - 1) / 4, 4) if v["n"] else None
@@ -126,7 +142,12 @@ METRICS = [
     Metric("on_time_rate", "On-time rate", _on_time),
     Metric("satisfaction_rate", "Satisfaction rate", _satisfaction),
     Metric("calls_answered", "Calls answered", _calls),
-    Metric("twinning_active", "Twinning under way", _twinning, levels=frozenset({"street", "community"}),
-           default_weight=0.5),
+    Metric(
+        "twinning_active",
+        "Twinning under way",
+        _twinning,
+        levels=frozenset({"street", "community"}),
+        default_weight=0.5,
+    ),
     Metric("grading", "Grading score", _grading, levels=frozenset({"street", "community"}), default_weight=2.0),
 ]

@@ -14,8 +14,12 @@ from jinlin.scorecards import service
 
 
 @get("/scorecards", include_in_schema=False)
-async def scorecards_page(principal: NamedDependency[Principal], level: FromQuery[str] = "community",
-                          area_id: FromQuery[int | None] = None, year: FromQuery[int | None] = None) -> Template:
+async def scorecards_page(
+    principal: NamedDependency[Principal],
+    level: FromQuery[str] = "community",
+    area_id: FromQuery[int | None] = None,
+    year: FromQuery[int | None] = None,
+) -> Template:
     card = await service.scorecard(principal, level=level, area_id=area_id, year=year)
     return render("scorecards/index.html", principal, card=card, levels=service.LEVELS)
 

@@ -62,8 +62,11 @@ def rank(rows: list[ScoreRow]) -> None:
 
 async def compute(root: dict[str, Any], level: str, year: int) -> Scorecard:
     """The scorecard of every area of ``level`` under ``root`` for ``year`` (no scope check)."""
-    areas = await Area.select(Area.id, Area.name, Area.level, Area.path).where(
-        (Area.level == level) & Area.path.like(f"{root['path']}%")).order_by(Area.path)
+    areas = (
+        await Area.select(Area.id, Area.name, Area.level, Area.path)
+        .where((Area.level == level) & Area.path.like(f"{root['path']}%"))
+        .order_by(Area.path)
+    )
     config = await config_for(county_id_of(root["path"]), year)
     chosen = [m for m in metrics() if level in m.levels]
     weights = {m.key: float(config.scorecard_weights.get(m.key, m.default_weight)) for m in chosen}
@@ -78,8 +81,9 @@ async def compute(root: dict[str, Any], level: str, year: int) -> Scorecard:
     return Scorecard(root=root, level=level, year=year, metrics=chosen, weights=weights, rows=rows)
 
 
-async def scorecard(principal: Principal, *, level: str = "community", area_id: int | None = None,
-                    year: int | None = None) -> Scorecard:
+async def scorecard(
+    principal: Principal, *, level: str = "community", area_id: int | None = None, year: int | None = None
+) -> Scorecard:
     if level not in LEVELS:
         raise Invalid("Unknown level", {"level": f"one of {', '.join(LEVELS)}"})
     if area_id is None:

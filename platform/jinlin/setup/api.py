@@ -26,9 +26,14 @@ def template_response(principal: Principal, name: str) -> Response:
     sheet = sheets.SHEETS.get(name)
     if sheet is None:
         raise NotFound("No such template")
-    return Response(sheets.template(sheet), media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"{name}-template.xlsx\"; "
-                               f"filename*=UTF-8''{quote(sheet.title + '导入模板.xlsx')}"})
+    return Response(
+        sheets.template(sheet),
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}-template.xlsx"; '
+            f"filename*=UTF-8''{quote(sheet.title + '导入模板.xlsx')}"
+        },
+    )
 
 
 @get("/setup/templates/{name:str}", tags=["setup"])
@@ -37,11 +42,17 @@ async def setup_template(principal: NamedDependency[Principal], name: FromPath[s
 
 
 @post("/setup/import/{name:str}", tags=["setup"], status_code=201)
-async def setup_import(principal: NamedDependency[Principal], name: FromPath[str],
-                       data: MultipartBody[dict[str, UploadFile]]) -> Response[SetupImportResult]:
+async def setup_import(
+    principal: NamedDependency[Principal], name: FromPath[str], data: MultipartBody[dict[str, UploadFile]]
+) -> Response[SetupImportResult]:
     ids, accounts = await service.run_import(principal, name, *await read_upload(data.get("file")))
-    result = SetupImportResult(imported=len(ids) + len(accounts), ids=ids, accounts=[
-        NewAccountOut(a.username, a.display_name, a.organization, a.role, a.one_time_password) for a in accounts])
+    result = SetupImportResult(
+        imported=len(ids) + len(accounts),
+        ids=ids,
+        accounts=[
+            NewAccountOut(a.username, a.display_name, a.organization, a.role, a.one_time_password) for a in accounts
+        ],
+    )
     # one-time passwords: never kept by a cache
     return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
 

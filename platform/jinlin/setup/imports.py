@@ -67,10 +67,13 @@ async def _areas_by_key(keys: set[str]) -> dict[str, list[dict[str, Any]]]:
     paths = {k: [p.strip() for p in re.split(r"[›>/]", k) if p.strip()] for k in keys}
     lasts = {p[-1] for p in paths.values() if p}
     rows = await Area.select(Area.id, Area.name, Area.code, Area.path).where(
-        Area.code.is_in(list(keys)) | Area.name.is_in(list(lasts)))
+        Area.code.is_in(list(keys)) | Area.name.is_in(list(lasts))
+    )
     ancestor_ids = {int(i) for r in rows for i in r["path"].strip("/").split("/") if i}
-    names = {r["id"]: r["name"] for r in await Area.select(Area.id, Area.name).where(
-        Area.id.is_in(list(ancestor_ids) or [0]))}
+    names = {
+        r["id"]: r["name"]
+        for r in await Area.select(Area.id, Area.name).where(Area.id.is_in(list(ancestor_ids) or [0]))
+    }
     out: dict[str, list[dict[str, Any]]] = {}
     for key, parts in paths.items():
         by_code = [r for r in rows if r["code"] == key]
@@ -92,27 +95,36 @@ async def _orgs_by_name(names: set[str]) -> dict[str, list[dict[str, Any]]]:
     if not names:
         return {}
     out: dict[str, list[dict[str, Any]]] = {}
-    for r in await Organization.select(Organization.id, Organization.name, Organization.kind,
-                                       Organization.area.path.as_alias("area_path")).where(
-            Organization.name.is_in(list(names))):
+    for r in await Organization.select(
+        Organization.id, Organization.name, Organization.kind, Organization.area.path.as_alias("area_path")
+    ).where(Organization.name.is_in(list(names))):
         out.setdefault(r["name"], []).append(r)
     return out
 
 
-def _one(found: dict[str, list[dict[str, Any]]], key: str, errors: list[RowError], row: int, column: str,
-         what: str) -> dict[str, Any] | None:
+def _one(
+    found: dict[str, list[dict[str, Any]]], key: str, errors: list[RowError], row: int, column: str, what: str
+) -> dict[str, Any] | None:
     hits = found.get(key, [])
     if not hits:
         _err(errors, row, column, "no {what} named {name}", what=translate(what), name=key)
         return None
     if len(hits) > 1:
-        _err(errors, row, column, "{n} {what}s are named {name}; write the code instead", n=len(hits),
-             what=translate(what), name=key)
+        _err(
+            errors,
+            row,
+            column,
+            "{n} {what}s are named {name}; write the code instead",
+            n=len(hits),
+            what=translate(what),
+            name=key,
+        )
         return None
     return hits[0]
 
 
 # -- organisations --------------------------------------------------------------------------------
+
 
 async def import_organizations(principal: Principal, filename: str, content: bytes) -> list[int]:
     spec = sheets.ORGANIZATIONS
@@ -145,10 +157,23 @@ async def import_organizations(principal: Principal, filename: str, content: byt
             if (name, area["id"]) in seen:
                 _err(errors, number, h("name"), "the same as row {row}", row=seen[(name, area["id"])])
             seen[(name, area["id"])] = number
-        rows.append({"row": number, "name": name, "kind": kind, "area": area, "contact_name": contact,
-                     "contact_phone": phone, "description": raw.get(h("description"), "").strip()[:4000]})
-    existing = {(r["name"], r["area"]) for r in await Organization.select(Organization.name, Organization.area).where(
-        Organization.name.is_in([r["name"] for r in rows if r["name"]] or [""]))}
+        rows.append(
+            {
+                "row": number,
+                "name": name,
+                "kind": kind,
+                "area": area,
+                "contact_name": contact,
+                "contact_phone": phone,
+                "description": raw.get(h("description"), "").strip()[:4000],
+            }
+        )
+    existing = {
+        (r["name"], r["area"])
+        for r in await Organization.select(Organization.name, Organization.area).where(
+            Organization.name.is_in([r["name"] for r in rows if r["name"]] or [""])
+        )
+    }
     for r in rows:
         if r["area"] and (r["name"], r["area"]["id"]) in existing:
             _err(errors, r["row"], h("name"), "already exists in this area")
@@ -158,18 +183,31 @@ async def import_organizations(principal: Principal, filename: str, content: byt
     async with write_transaction():
         now = clock.now()
         for r in rows:
-            org = Organization(name=r["name"], kind=r["kind"], area=r["area"]["id"], contact_name=r["contact_name"],
-                               contact_phone=r["contact_phone"], description=r["description"], created_at=now,
-                               updated_at=now)
+            org = Organization(
+                name=r["name"],
+                kind=r["kind"],
+                area=r["area"]["id"],
+                contact_name=r["contact_name"],
+                contact_phone=r["contact_phone"],
+                description=r["description"],
+                created_at=now,
+                updated_at=now,
+            )
             await org.save()
             ids.append(org.id)
-            await record(principal, "create", "organization", org.id,
-                         {"name": r["name"], "kind": r["kind"], "area_id": r["area"]["id"], "file": filename},
-                         summary=r["name"])
+            await record(
+                principal,
+                "create",
+                "organization",
+                org.id,
+                {"name": r["name"], "kind": r["kind"], "area_id": r["area"]["id"], "file": filename},
+                summary=r["name"],
+            )
     return ids
 
 
 # -- accounts -------------------------------------------------------------------------------------
+
 
 async def import_accounts(principal: Principal, filename: str, content: bytes) -> list[NewAccount]:
     if not principal.has_role("county_admin", "street_admin", "community_admin", "unit_liaison"):
@@ -180,8 +218,12 @@ async def import_accounts(principal: Principal, filename: str, content: bytes) -
     errors: list[RowError] = []
     orgs = await _orgs_by_name({raw.get(h("organization"), "").strip() for _, raw in table} - {""})
     usernames = [raw.get(h("username"), "").strip() for _, raw in table]
-    taken = {r["username"] for r in await Account.select(Account.username).where(
-        Account.username.is_in([u for u in usernames if u] or [""]))}
+    taken = {
+        r["username"]
+        for r in await Account.select(Account.username).where(
+            Account.username.is_in([u for u in usernames if u] or [""])
+        )
+    }
     seen: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
     for number, raw in table:
@@ -208,8 +250,14 @@ async def import_accounts(principal: Principal, filename: str, content: bytes) -
             _err(errors, number, h("organization"), "required")
         if org and role:
             if org["kind"] not in ROLE_ORG_KINDS[role]:
-                _err(errors, number, h("role"), "a {role} can't belong to a {kind}", role=translate(role),
-                     kind=translate(org["kind"]))
+                _err(
+                    errors,
+                    number,
+                    h("role"),
+                    "a {role} can't belong to a {kind}",
+                    role=translate(role),
+                    kind=translate(org["kind"]),
+                )
             elif not can_grant(principal, org, role):
                 _err(errors, number, h("role"), "not yours to give")
         rows.append({"username": username, "display_name": display, "phone": phone, "role": role, "org": org})
@@ -221,20 +269,34 @@ async def import_accounts(principal: Principal, filename: str, content: bytes) -
     async with write_transaction():
         now = clock.now()
         for r, secret, hashed in zip(rows, secrets_, hashes, strict=True):
-            account = Account(username=r["username"], password_hash=hashed, display_name=r["display_name"],
-                              phone=r["phone"], locale="zh_CN", must_change_password=True, created_at=now,
-                              updated_at=now)
+            account = Account(
+                username=r["username"],
+                password_hash=hashed,
+                display_name=r["display_name"],
+                phone=r["phone"],
+                locale="zh_CN",
+                must_change_password=True,
+                created_at=now,
+                updated_at=now,
+            )
             await account.save()
-            await Membership.insert(Membership(account=account.id, organization=r["org"]["id"], role=r["role"],
-                                               created_at=now))
-            await record(principal, "create", "account", account.id,
-                         {"username": r["username"], "memberships": [[r["org"]["id"], r["role"]]], "file": filename},
-                         summary=r["username"])
+            await Membership.insert(
+                Membership(account=account.id, organization=r["org"]["id"], role=r["role"], created_at=now)
+            )
+            await record(
+                principal,
+                "create",
+                "account",
+                account.id,
+                {"username": r["username"], "memberships": [[r["org"]["id"], r["role"]]], "file": filename},
+                summary=r["username"],
+            )
             out.append(NewAccount(r["username"], r["display_name"], r["org"]["name"], r["role"], secret))
     return out
 
 
 # -- 报到 registrations ------------------------------------------------------------------------------
+
 
 async def import_registrations(principal: Principal, filename: str, content: bytes) -> list[int]:
     spec = sheets.REGISTRATIONS
@@ -244,8 +306,10 @@ async def import_registrations(principal: Principal, filename: str, content: byt
     names = {raw.get(h(c), "").strip() for _, raw in table for c in ("organization", "community")} - {""}
     orgs = await _orgs_by_name(names)
     members = {raw.get(h("member"), "").strip() for _, raw in table} - {""}
-    accounts = {r["username"]: r["id"] for r in await Account.select(Account.id, Account.username).where(
-        Account.username.is_in(list(members) or [""]))}
+    accounts = {
+        r["username"]: r["id"]
+        for r in await Account.select(Account.id, Account.username).where(Account.username.is_in(list(members) or [""]))
+    }
     rows: list[dict[str, Any]] = []
     seen: dict[tuple, int] = {}
     for number, raw in table:
@@ -265,7 +329,9 @@ async def import_registrations(principal: Principal, filename: str, content: byt
         username = raw.get(h("member"), "").strip()
         if kind == "unit":
             if org and org["kind"] not in UNIT_KINDS:
-                _err(errors, number, h("organization"), "a {kind} is not a co-building unit", kind=translate(org["kind"]))
+                _err(
+                    errors, number, h("organization"), "a {kind} is not a co-building unit", kind=translate(org["kind"])
+                )
             if username:
                 _err(errors, number, h("member"), "only for party members")
         elif kind == "party_member":
@@ -275,7 +341,8 @@ async def import_registrations(principal: Principal, filename: str, content: byt
             elif account_id is None:
                 _err(errors, number, h("member"), "no account {name}", name=username)
             elif org and not await Membership.exists().where(
-                    (Membership.account == account_id) & (Membership.organization == org["id"])):
+                (Membership.account == account_id) & (Membership.organization == org["id"])
+            ):
                 _err(errors, number, h("member"), "not a member of {org}", org=org["name"])
         if org and community:
             community = {**community, "area_path": community["area_path"]}
@@ -285,25 +352,47 @@ async def import_registrations(principal: Principal, filename: str, content: byt
             if key in seen:
                 _err(errors, number, h("organization"), "the same as row {row}", row=seen[key])
             seen[key] = number
-            same = (Registration.community == community["id"]) & (Registration.organization == org["id"]) & (
-                Registration.kind == (kind or "")) & (Registration.status == "active")
+            same = (
+                (Registration.community == community["id"])
+                & (Registration.organization == org["id"])
+                & (Registration.kind == (kind or ""))
+                & (Registration.status == "active")
+            )
             if account_id is not None:
                 same = same & (Registration.account == account_id)
             if kind and not (kind == "party_member" and account_id is None) and await Registration.exists().where(same):
                 _err(errors, number, h("community"), "already registered with this community")
-        rows.append({"kind": kind, "org": org, "community": community, "account": account_id,
-                     "note": raw.get(h("note"), "").strip()[:1000]})
+        rows.append(
+            {
+                "kind": kind,
+                "org": org,
+                "community": community,
+                "account": account_id,
+                "note": raw.get(h("note"), "").strip()[:1000],
+            }
+        )
     if errors:
         raise _rejected(errors)
     ids = []
     async with write_transaction():
         now = clock.now()
         for r in rows:
-            reg = Registration(community=r["community"]["id"], kind=r["kind"], organization=r["org"]["id"],
-                               account=r["account"], note=r["note"], registered_at=now)
+            reg = Registration(
+                community=r["community"]["id"],
+                kind=r["kind"],
+                organization=r["org"]["id"],
+                account=r["account"],
+                note=r["note"],
+                registered_at=now,
+            )
             await reg.save()
             ids.append(reg.id)
-            await record(principal, "register", "organization", r["org"]["id"],
-                         {"community_id": r["community"]["id"], "kind": r["kind"], "file": filename},
-                         summary=f"{r['org']['name']} → {r['community']['name']}")
+            await record(
+                principal,
+                "register",
+                "organization",
+                r["org"]["id"],
+                {"community_id": r["community"]["id"], "kind": r["kind"], "file": filename},
+                summary=f"{r['org']['name']} → {r['community']['name']}",
+            )
     return ids

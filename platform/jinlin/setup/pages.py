@@ -19,8 +19,14 @@ CARDS = [("organizations", "Organisations"), ("accounts", "Accounts"), ("registr
 
 
 def _page(principal: Principal, status_code: int = 200, **ctx) -> Template:
-    return render("setup/index.html", principal, status_code=status_code, cards=CARDS, sheets=sheets.SHEETS,
-                  **{"row_errors": [], "errors": {}, "sheet": None, **ctx})
+    return render(
+        "setup/index.html",
+        principal,
+        status_code=status_code,
+        cards=CARDS,
+        sheets=sheets.SHEETS,
+        **{"row_errors": [], "errors": {}, "sheet": None, **ctx},
+    )
 
 
 @get("/setup", include_in_schema=False)
@@ -36,14 +42,19 @@ async def setup_template_download(principal: NamedDependency[Principal], name: F
 
 
 @post("/setup/import/{name:str}", include_in_schema=False)
-async def setup_import_submit(request: Request, principal: NamedDependency[Principal],
-                              name: FromPath[str]) -> Template:
+async def setup_import_submit(request: Request, principal: NamedDependency[Principal], name: FromPath[str]) -> Template:
     form = await request.form()
     try:
         ids, accounts = await service.run_import(principal, name, *await read_upload(form.get("file")))
     except ImportRejected as exc:
-        return _page(principal, 400, sheet=name, row_errors=exc.errors, message=exc.message,
-                     errors={"_form": "Nothing was imported. Fix these rows and upload the file again."})
+        return _page(
+            principal,
+            400,
+            sheet=name,
+            row_errors=exc.errors,
+            message=exc.message,
+            errors={"_form": "Nothing was imported. Fix these rows and upload the file again."},
+        )
     except DomainError as exc:
         return _page(principal, exc.status, sheet=name, errors=form_errors(exc))
     page = _page(principal, sheet=name, imported=len(ids) + len(accounts), accounts=accounts)

@@ -41,8 +41,13 @@ def _check(county_name: str, username: str, password: str, code: str | None) -> 
 
 
 async def init_county(
-    county_name: str, *, admin_username: str, admin_password: str, code: str | None = None,
-    organization_name: str | None = None, admin_display_name: str = "",
+    county_name: str,
+    *,
+    admin_username: str,
+    admin_password: str,
+    code: str | None = None,
+    organization_name: str | None = None,
+    admin_display_name: str = "",
 ) -> County:
     """Create the county, its organisation and its first admin in one transaction; refuse a second time.
 
@@ -53,27 +58,45 @@ async def init_county(
     password_hash = hash_password(admin_password)  # slow on purpose: outside the transaction
     async with write_transaction():
         if await Area.exists().where(Area.level == "county"):
-            raise Conflict("This database already has a county; jinlin init runs once",
-                           {"county": "already initialised"})
+            raise Conflict(
+                "This database already has a county; jinlin init runs once", {"county": "already initialised"}
+            )
         if await Account.exists().where(Account.username == admin_username):
             raise Conflict("This username is taken", {"admin_username": "already taken"})
         now = clock.now()
         area = Area(name=county_name, level="county", parent=None, code=code, path="", created_at=now, updated_at=now)
         await area.save()
         await Area.update({Area.path: f"/{area.id}/"}).where(Area.id == area.id)
-        org = Organization(name=organization_name or default_organization_name(county_name), kind="agency",
-                           area=area.id, created_at=now, updated_at=now)
+        org = Organization(
+            name=organization_name or default_organization_name(county_name),
+            kind="agency",
+            area=area.id,
+            created_at=now,
+            updated_at=now,
+        )
         await org.save()
-        account = Account(username=admin_username, password_hash=password_hash,
-                          display_name=admin_display_name or admin_username, locale="zh_CN",
-                          created_at=now, updated_at=now)
+        account = Account(
+            username=admin_username,
+            password_hash=password_hash,
+            display_name=admin_display_name or admin_username,
+            locale="zh_CN",
+            created_at=now,
+            updated_at=now,
+        )
         await account.save()
-        await Membership.insert(Membership(account=account.id, organization=org.id, role="county_admin",
-                                           created_at=now))
+        await Membership.insert(
+            Membership(account=account.id, organization=org.id, role="county_admin", created_at=now)
+        )
         await record(None, "create", "area", area.id, {"name": county_name, "code": code}, summary=county_name)
         await record(None, "create", "organization", org.id, {"name": org.name, "kind": "agency"}, summary=org.name)
-        await record(None, "create", "account", account.id,
-                     {"username": admin_username, "memberships": [[org.id, "county_admin"]]}, summary=admin_username)
+        await record(
+            None,
+            "create",
+            "account",
+            account.id,
+            {"username": admin_username, "memberships": [[org.id, "county_admin"]]},
+            summary=admin_username,
+        )
     return County(area_id=area.id, organization_id=org.id, account_id=account.id)
 
 
@@ -85,8 +108,9 @@ def may_set_up(principal: Principal) -> bool:
     return principal.has_role(*SETUP_ROLES)
 
 
-async def run_import(principal: Principal, sheet: str, filename: str,
-                     content: bytes) -> tuple[list[int], list[imports.NewAccount]]:
+async def run_import(
+    principal: Principal, sheet: str, filename: str, content: bytes
+) -> tuple[list[int], list[imports.NewAccount]]:
     """Import one set-up sheet; returns (ids, new accounts)."""
     if sheet not in sheets.SHEETS:
         raise NotFound("No such import")

@@ -17,11 +17,24 @@ MEDIA = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-offic
 
 
 def report_out(r: dict[str, Any]) -> ReportOut:
-    return ReportOut(id=r["id"], area_id=r["area"], area_name=r["area_name"], period=r["period"], kind=r["kind"],
-                     status=r["status"], progress=r["progress"], phase=r["phase"], issuing_office=r["issuing_office"],
-                     pages=r["pages"], error=r["error"], figures=r["figures"] or {},
-                     published_to=r["published_to"] or [], published_at=r["published_at"], created_at=r["created_at"],
-                     finished_at=r["finished_at"])
+    return ReportOut(
+        id=r["id"],
+        area_id=r["area"],
+        area_name=r["area_name"],
+        period=r["period"],
+        kind=r["kind"],
+        status=r["status"],
+        progress=r["progress"],
+        phase=r["phase"],
+        issuing_office=r["issuing_office"],
+        pages=r["pages"],
+        error=r["error"],
+        figures=r["figures"] or {},
+        published_to=r["published_to"] or [],
+        published_at=r["published_at"],
+        created_at=r["created_at"],
+        finished_at=r["finished_at"],
+    )
 
 
 def download(name: str, content: bytes, kind: str) -> Response[bytes]:
@@ -33,8 +46,9 @@ class ReportController(Controller):
     tags = ["supervision"]
 
     @get("/")
-    async def list_reports(self, principal: NamedDependency[Principal],
-                           paging: NamedDependency[PageRequest]) -> Page[ReportOut]:
+    async def list_reports(
+        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest]
+    ) -> Page[ReportOut]:
         """Reports of the caller's area (street and county admins) and reports published to their organisation."""
         return paging.page_of([report_out(r) for r in await service.list_reports(principal, limit=1000)])
 
@@ -69,8 +83,9 @@ async def get_schedule(principal: NamedDependency[Principal], area_id: FromPath[
 
 
 @put("/supervision-schedules/{area_id:int}", tags=["supervision"])
-async def put_schedule(principal: NamedDependency[Principal], area_id: FromPath[int],
-                       data: JSONBody[ScheduleIn]) -> ScheduleOut:
+async def put_schedule(
+    principal: NamedDependency[Principal], area_id: FromPath[int], data: JSONBody[ScheduleIn]
+) -> ScheduleOut:
     """Switch the monthly report of an area on or off (generated on the 1st for the month before)."""
     s = await service.set_schedule(principal, area_id, data.enabled, data.publish)
     return ScheduleOut(area_id=area_id, enabled=s["enabled"], publish=s["publish"])

@@ -7,8 +7,10 @@ import io
 from functools import cache
 from pathlib import Path
 
-FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-              "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
 
 
 @cache
@@ -36,8 +38,9 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def grouped_bars(categories: list[str], series: dict[str, list[float | None]], title: str,
-                 percent: bool = True) -> bytes:
+def grouped_bars(
+    categories: list[str], series: dict[str, list[float | None]], title: str, percent: bool = True
+) -> bytes:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 3.2))
     width = 0.8 / max(1, len(series))

@@ -25,8 +25,11 @@ async def _areas(principal: Principal) -> list[dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
     for m in principal.memberships:
         if m.role in service.SUPERVISORS:
-            for row in await Area.select(Area.id, Area.name, Area.level, Area.path).where(
-                    (Area.id == m.area_id) | (Area.parent == m.area_id)).order_by(Area.path):
+            for row in (
+                await Area.select(Area.id, Area.name, Area.level, Area.path)
+                .where((Area.id == m.area_id) | (Area.parent == m.area_id))
+                .order_by(Area.path)
+            ):
                 out[row["id"]] = row
     return sorted(out.values(), key=lambda r: r["path"])
 
@@ -34,8 +37,15 @@ async def _areas(principal: Principal) -> list[dict[str, Any]]:
 async def _index(principal: Principal, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
     areas = await _areas(principal)
     schedules = {a["id"]: await service.schedule_of(principal, a["id"]) for a in areas[:1]}
-    return render("supervision/index.html", principal, reports=await service.list_reports(principal), areas=areas,
-                  schedules=schedules, errors=errors or {}, status_code=status_code)
+    return render(
+        "supervision/index.html",
+        principal,
+        reports=await service.list_reports(principal),
+        areas=areas,
+        schedules=schedules,
+        errors=errors or {},
+        status_code=status_code,
+    )
 
 
 @get("/supervision", include_in_schema=False)
@@ -63,8 +73,13 @@ async def schedule(principal: NamedDependency[Principal], request: Request, area
 @get("/supervision/reports/{report_id:int}", include_in_schema=False)
 async def report_page(principal: NamedDependency[Principal], report_id: FromPath[int]) -> Template:
     row = await service.get_report(principal, report_id)
-    return render("supervision/report.html", principal, r=row, f=row["figures"] or {},
-                  may_publish=principal.covers_area(row["area_path"], service.SUPERVISORS))
+    return render(
+        "supervision/report.html",
+        principal,
+        r=row,
+        f=row["figures"] or {},
+        may_publish=principal.covers_area(row["area_path"], service.SUPERVISORS),
+    )
 
 
 @get("/supervision/reports/{report_id:int}/progress", include_in_schema=False)

@@ -30,8 +30,9 @@ LIGHT = [c for c in SupervisionReport._meta.columns if c._meta.name not in ("pdf
 
 
 def _select():
-    return SupervisionReport.select(*LIGHT, SupervisionReport.area.name.as_alias("area_name"),
-                                    SupervisionReport.area.path.as_alias("area_path")).output(load_json=True)
+    return SupervisionReport.select(
+        *LIGHT, SupervisionReport.area.name.as_alias("area_name"), SupervisionReport.area.path.as_alias("area_path")
+    ).output(load_json=True)
 
 
 def visible(principal: Principal, row: dict[str, Any]) -> bool:
@@ -64,18 +65,34 @@ async def create_report(principal: Principal, area_id: int, period: str | None) 
     if area is None or not principal.covers_area(area["path"], SUPERVISORS):
         raise NotFound("Area not found")
     if area["level"] not in ("county", "street", "community"):
-        raise Invalid("Reports are for a county, street or community", {"area_id": "choose a county, street or community"})
+        raise Invalid(
+            "Reports are for a county, street or community", {"area_id": "choose a county, street or community"}
+        )
     span = parse_period(period)
     now = clock.now()
     async with write_transaction():
-        rows = await SupervisionReport.insert(SupervisionReport(
-            area=area_id, period=span.label, period_start=span.start, period_end=span.end,
-            report_key=f"manual:{uuid.uuid4().hex}", kind="manual", author=principal.account_id,
-            issuing_office=await _office(principal, area["path"]), created_at=now)).returning(SupervisionReport.id)
+        rows = await SupervisionReport.insert(
+            SupervisionReport(
+                area=area_id,
+                period=span.label,
+                period_start=span.start,
+                period_end=span.end,
+                report_key=f"manual:{uuid.uuid4().hex}",
+                kind="manual",
+                author=principal.account_id,
+                issuing_office=await _office(principal, area["path"]),
+                created_at=now,
+            )
+        ).returning(SupervisionReport.id)
         report_id = rows[0]["id"]
-        await record(principal, "create", "supervision_report", report_id, {"area_id": [None, area_id],
-                                                                             "period": [None, span.label]},
-                     summary=f"{area['name']} {span.label}")
+        await record(
+            principal,
+            "create",
+            "supervision_report",
+            report_id,
+            {"area_id": [None, area_id], "period": [None, span.label]},
+            summary=f"{area['name']} {span.label}",
+        )
     await launch(report_id)
     return await get_report(principal, report_id)
 
@@ -98,20 +115,36 @@ async def claim(report_id: int) -> dict[str, Any] | None:
     """queued → running (or take over a running one that stopped advancing); None when someone else has it."""
     now = clock.now()
     async with write_transaction():
-        done = await SupervisionReport.update({SupervisionReport.status: "running", SupervisionReport.phase: "start",
-                                               SupervisionReport.progress: 0.05}).where(
-            (SupervisionReport.id == report_id) & ((SupervisionReport.status == "queued") | (
-                (SupervisionReport.status == "running") & (SupervisionReport.created_at < now - STALE))))\
+        done = (
+            await SupervisionReport.update(
+                {
+                    SupervisionReport.status: "running",
+                    SupervisionReport.phase: "start",
+                    SupervisionReport.progress: 0.05,
+                }
+            )
+            .where(
+                (SupervisionReport.id == report_id)
+                & (
+                    (SupervisionReport.status == "queued")
+                    | ((SupervisionReport.status == "running") & (SupervisionReport.created_at < now - STALE))
+                )
+            )
             .returning(SupervisionReport.id)
+        )
     if not done:
         return None
-    return await SupervisionReport.select(*LIGHT, SupervisionReport.area.name.as_alias("area_name")).where(
-        SupervisionReport.id == report_id).first()
+    return (
+        await SupervisionReport.select(*LIGHT, SupervisionReport.area.name.as_alias("area_name"))
+        .where(SupervisionReport.id == report_id)
+        .first()
+    )
 
 
 async def advance(report_id: int, progress: float, phase: str) -> None:
-    await SupervisionReport.update({SupervisionReport.progress: round(progress, 3), SupervisionReport.phase: phase}) \
-        .where((SupervisionReport.id == report_id) & (SupervisionReport.status == "running"))
+    await SupervisionReport.update(
+        {SupervisionReport.progress: round(progress, 3), SupervisionReport.phase: phase}
+    ).where((SupervisionReport.id == report_id) & (SupervisionReport.status == "running"))
 
 
 async def generate(report_id: int) -> None:
@@ -133,17 +166,34 @@ async def generate(report_id: int) -> None:
         await advance(report_id, 0.9, "xlsx")
         xlsx = render.xlsx(data)
         async with write_transaction():
-            await SupervisionReport.update({
-                SupervisionReport.status: "succeeded", SupervisionReport.progress: 1.0, SupervisionReport.phase: "",
-                SupervisionReport.figures: data, SupervisionReport.pdf: pdf, SupervisionReport.xlsx: xlsx,
-                SupervisionReport.pages: pages, SupervisionReport.finished_at: clock.now(),
-            }).where((SupervisionReport.id == report_id) & (SupervisionReport.status == "running"))
-            await record(None, "generate", "supervision_report", report_id, {"status": ["running", "succeeded"]},
-                         summary=f"{area['name']} {row['period']}")
+            await SupervisionReport.update(
+                {
+                    SupervisionReport.status: "succeeded",
+                    SupervisionReport.progress: 1.0,
+                    SupervisionReport.phase: "",
+                    SupervisionReport.figures: data,
+                    SupervisionReport.pdf: pdf,
+                    SupervisionReport.xlsx: xlsx,
+                    SupervisionReport.pages: pages,
+                    SupervisionReport.finished_at: clock.now(),
+                }
+            ).where((SupervisionReport.id == report_id) & (SupervisionReport.status == "running"))
+            await record(
+                None,
+                "generate",
+                "supervision_report",
+                report_id,
+                {"status": ["running", "succeeded"]},
+                summary=f"{area['name']} {row['period']}",
+            )
     except Exception as exc:  # the report says why instead of staying "running"
-        await SupervisionReport.update({SupervisionReport.status: "failed", SupervisionReport.error: str(exc)[:2000],
-                                        SupervisionReport.finished_at: clock.now()}).where(
-            (SupervisionReport.id == report_id) & (SupervisionReport.status == "running"))
+        await SupervisionReport.update(
+            {
+                SupervisionReport.status: "failed",
+                SupervisionReport.error: str(exc)[:2000],
+                SupervisionReport.finished_at: clock.now(),
+            }
+        ).where((SupervisionReport.id == report_id) & (SupervisionReport.status == "running"))
         raise
 
 
@@ -163,8 +213,11 @@ async def file_of(principal: Principal, report_id: int, kind: str) -> tuple[str,
 async def concerned(row: dict[str, Any], data: dict[str, Any]) -> list[int]:
     """The street offices and communities of the area, and the units the report names."""
     orgs = await Organization.select(Organization.id).where(
-        Organization.kind.is_in(["street_office", "community"]) & Organization.area.path.like(f"{row['area_path']}%"))
-    named = {u["id"] for u in data.get("responders", {}).get("best", []) + data.get("responders", {}).get("slowest", [])}
+        Organization.kind.is_in(["street_office", "community"]) & Organization.area.path.like(f"{row['area_path']}%")
+    )
+    named = {
+        u["id"] for u in data.get("responders", {}).get("best", []) + data.get("responders", {}).get("slowest", [])
+    }
     named |= {x["id"] for x in data.get("grading", {}).get("results", [])}
     return sorted({o["id"] for o in orgs} | named)
 
@@ -180,19 +233,37 @@ async def publish(principal: Principal | None, report_id: int) -> dict[str, Any]
     targets = await concerned(row, row["figures"] or {})
     now = clock.now()
     async with write_transaction():
-        done = await SupervisionReport.update({SupervisionReport.published_at: now,
-                                               SupervisionReport.published_to: targets}).where(
-            (SupervisionReport.id == report_id) & SupervisionReport.published_at.is_null()
-            & (SupervisionReport.status == "succeeded")).returning(SupervisionReport.id)
+        done = (
+            await SupervisionReport.update(
+                {SupervisionReport.published_at: now, SupervisionReport.published_to: targets}
+            )
+            .where(
+                (SupervisionReport.id == report_id)
+                & SupervisionReport.published_at.is_null()
+                & (SupervisionReport.status == "succeeded")
+            )
+            .returning(SupervisionReport.id)
+        )
         if not done:
             raise Conflict("The report is already published", {"status": "published"}, code="already_published")
-        await record(principal, "publish", "supervision_report", report_id, {"published_to": [[], targets]},
-                     summary=f"{row['area_name']} {row['period']}")
+        await record(
+            principal,
+            "publish",
+            "supervision_report",
+            report_id,
+            {"published_to": [[], targets]},
+            summary=f"{row['area_name']} {row['period']}",
+        )
         for org_id in targets:
-            await notify(kind="supervision_report", title="Supervision report for {area}, {period}",
-                         organization_id=org_id, params={"area": row["area_name"], "period": row["period"]},
-                         link=f"/supervision/reports/{report_id}", object_type="supervision_report",
-                         object_id=report_id)
+            await notify(
+                kind="supervision_report",
+                title="Supervision report for {area}, {period}",
+                organization_id=org_id,
+                params={"area": row["area_name"], "period": row["period"]},
+                link=f"/supervision/reports/{report_id}",
+                object_type="supervision_report",
+                object_id=report_id,
+            )
     return await _select().where(SupervisionReport.id == report_id).first()
 
 
@@ -210,16 +281,28 @@ async def schedule_of(principal: Principal, area_id: int) -> dict[str, Any]:
 async def set_schedule(principal: Principal, area_id: int, enabled: bool, publish_too: bool) -> dict[str, Any]:
     before = await schedule_of(principal, area_id)
     now = clock.now()
-    values: dict[Column | str, Any] = {SupervisionSchedule.enabled: enabled, SupervisionSchedule.publish: publish_too,
-              SupervisionSchedule.updated_by: principal.account_id, SupervisionSchedule.updated_at: now}
+    values: dict[Column | str, Any] = {
+        SupervisionSchedule.enabled: enabled,
+        SupervisionSchedule.publish: publish_too,
+        SupervisionSchedule.updated_by: principal.account_id,
+        SupervisionSchedule.updated_at: now,
+    }
     async with write_transaction():
         if before.get("id") is None:
-            await SupervisionSchedule.insert(SupervisionSchedule(area=area_id, enabled=enabled, publish=publish_too,
-                                                                 updated_by=principal.account_id, updated_at=now))
+            await SupervisionSchedule.insert(
+                SupervisionSchedule(
+                    area=area_id, enabled=enabled, publish=publish_too, updated_by=principal.account_id, updated_at=now
+                )
+            )
         else:
             await SupervisionSchedule.update(values).where(SupervisionSchedule.area == area_id)
-        await record(principal, "update", "supervision_schedule", area_id,
-                     {"enabled": [before["enabled"], enabled], "publish": [before["publish"], publish_too]})
+        await record(
+            principal,
+            "update",
+            "supervision_schedule",
+            area_id,
+            {"enabled": [before["enabled"], enabled], "publish": [before["publish"], publish_too]},
+        )
     return await schedule_of(principal, area_id)
 
 
@@ -234,16 +317,25 @@ async def monthly_reports() -> list[int]:
     label = previous_month(clock.now())
     span = parse_period(label)
     made = []
-    for s in await SupervisionSchedule.select(*SupervisionSchedule.all_columns(),
-                                              SupervisionSchedule.area.name.as_alias("area_name")).where(
-            SupervisionSchedule.enabled == True):  # noqa: E712 - a Piccolo expression
+    for s in await SupervisionSchedule.select(
+        *SupervisionSchedule.all_columns(), SupervisionSchedule.area.name.as_alias("area_name")
+    ).where(SupervisionSchedule.enabled == True):  # noqa: E712 - a Piccolo expression
         key = f"scheduled:{s['area']}:{label}"
         async with write_transaction():
             if await SupervisionReport.exists().where(SupervisionReport.report_key == key):
                 continue
-            rows = await SupervisionReport.insert(SupervisionReport(
-                area=s["area"], period=label, period_start=span.start, period_end=span.end, report_key=key,
-                kind="scheduled", issuing_office=s["area_name"], created_at=clock.now())).returning(SupervisionReport.id)
+            rows = await SupervisionReport.insert(
+                SupervisionReport(
+                    area=s["area"],
+                    period=label,
+                    period_start=span.start,
+                    period_end=span.end,
+                    report_key=key,
+                    kind="scheduled",
+                    issuing_office=s["area_name"],
+                    created_at=clock.now(),
+                )
+            ).returning(SupervisionReport.id)
         made.append(rows[0]["id"])
         await generate(rows[0]["id"])
         if s["publish"]:

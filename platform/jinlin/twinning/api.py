@@ -25,23 +25,27 @@ class ProfileController(Controller):
     tags = ["twinnings"]
 
     @get("/communities/{community_id:int}/profile")
-    async def get_community_profile(self, principal: NamedDependency[Principal],
-                                    community_id: FromPath[int]) -> CommunityProfileOut:
+    async def get_community_profile(
+        self, principal: NamedDependency[Principal], community_id: FromPath[int]
+    ) -> CommunityProfileOut:
         return await service.community_profile(principal, community_id)
 
     @put("/communities/{community_id:int}/profile")
-    async def put_community_profile(self, principal: NamedDependency[Principal], community_id: FromPath[int],
-                                    data: JSONBody[CommunityProfileIn]) -> CommunityProfileOut:
+    async def put_community_profile(
+        self, principal: NamedDependency[Principal], community_id: FromPath[int], data: JSONBody[CommunityProfileIn]
+    ) -> CommunityProfileOut:
         return await service.put_community_profile(principal, community_id, data)
 
     @get("/helpers/{organization_id:int}/profile")
-    async def get_helper_profile(self, principal: NamedDependency[Principal],
-                                 organization_id: FromPath[int]) -> HelperProfileOut:
+    async def get_helper_profile(
+        self, principal: NamedDependency[Principal], organization_id: FromPath[int]
+    ) -> HelperProfileOut:
         return await service.helper_profile(principal, organization_id)
 
     @put("/helpers/{organization_id:int}/profile")
-    async def put_helper_profile(self, principal: NamedDependency[Principal], organization_id: FromPath[int],
-                                 data: JSONBody[HelperProfileIn]) -> HelperProfileOut:
+    async def put_helper_profile(
+        self, principal: NamedDependency[Principal], organization_id: FromPath[int], data: JSONBody[HelperProfileIn]
+    ) -> HelperProfileOut:
         return await service.put_helper_profile(principal, organization_id, data)
 
 
@@ -51,12 +55,17 @@ class TwinningController(Controller):
 
     @get("/")
     async def list_twinnings(
-        self, principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-        status: FromQuery[str | None] = None, period: FromQuery[int | None] = None,
-        organization_id: FromQuery[int | None] = None, run_id: FromQuery[int | None] = None,
+        self,
+        principal: NamedDependency[Principal],
+        paging: NamedDependency[PageRequest],
+        status: FromQuery[str | None] = None,
+        period: FromQuery[int | None] = None,
+        organization_id: FromQuery[int | None] = None,
+        run_id: FromQuery[int | None] = None,
     ) -> Page[TwinningOut]:
-        return await service.list_twinnings(principal, paging, status=status, period=period,
-                                            organization_id=organization_id, run_id=run_id)
+        return await service.list_twinnings(
+            principal, paging, status=status, period=period, organization_id=organization_id, run_id=run_id
+        )
 
     @get("/{twinning_id:int}")
     async def get_twinning(self, principal: NamedDependency[Principal], twinning_id: FromPath[int]) -> TwinningOut:
@@ -80,8 +89,9 @@ class TwinningController(Controller):
         return await rating.twinning_ratings(principal, twinning_id)
 
     @post("/{twinning_id:int}/ratings")
-    async def rate(self, principal: NamedDependency[Principal], twinning_id: FromPath[int],
-                   data: JSONBody[TwinningRatingIn]) -> TwinningRatingOut:
+    async def rate(
+        self, principal: NamedDependency[Principal], twinning_id: FromPath[int], data: JSONBody[TwinningRatingIn]
+    ) -> TwinningRatingOut:
         """Rate the other side once, when the pair has ended or its period is over."""
         return await rating.rate_twinning(principal, twinning_id, data)
 

@@ -23,14 +23,27 @@ TWINNING_STAFF = service.TWINNING_STAFF
 
 
 @get("/twinnings", include_in_schema=False)
-async def twinnings_list(principal: NamedDependency[Principal], paging: NamedDependency[PageRequest],
-                         status: FromQuery[str | None] = None, run_id: FromQuery[int | None] = None,
-                         period: FromQuery[int | None] = None) -> Template:
-    page = await service.list_twinnings(principal, paging, status=status if status in STATUSES else None,
-                                        run_id=run_id, period=period)
+async def twinnings_list(
+    principal: NamedDependency[Principal],
+    paging: NamedDependency[PageRequest],
+    status: FromQuery[str | None] = None,
+    run_id: FromQuery[int | None] = None,
+    period: FromQuery[int | None] = None,
+) -> Template:
+    page = await service.list_twinnings(
+        principal, paging, status=status if status in STATUSES else None, run_id=run_id, period=period
+    )
     query = "&".join(f"{k}={v}" for k, v in (("status", status), ("run_id", run_id), ("period", period)) if v)
-    return render("twinning/list.html", principal, page=page, statuses=STATUSES, status=status or "",
-                  run_id=run_id, query=query, may_decide=principal.has_role(*TWINNING_STAFF))
+    return render(
+        "twinning/list.html",
+        principal,
+        page=page,
+        statuses=STATUSES,
+        status=status or "",
+        run_id=run_id,
+        query=query,
+        may_decide=principal.has_role(*TWINNING_STAFF),
+    )
 
 
 @get("/twinnings/{twinning_id:int}", include_in_schema=False)
@@ -38,17 +51,26 @@ async def twinning_detail(principal: NamedDependency[Principal], twinning_id: Fr
     return await _detail(principal, twinning_id)
 
 
-async def _detail(principal: Principal, twinning_id: int, *, errors: dict[str, str] | None = None,
-                  status_code: int = 200) -> Template:
+async def _detail(
+    principal: Principal, twinning_id: int, *, errors: dict[str, str] | None = None, status_code: int = 200
+) -> Template:
     twinning, may_decide = await service.twinning_page(principal, twinning_id)
     ratings = await rating.twinning_ratings(principal, twinning_id)
-    return render("twinning/detail.html", principal, status_code=status_code, t=twinning, may_decide=may_decide,
-                  ratings=ratings, errors=errors or {})
+    return render(
+        "twinning/detail.html",
+        principal,
+        status_code=status_code,
+        t=twinning,
+        may_decide=may_decide,
+        ratings=ratings,
+        errors=errors or {},
+    )
 
 
 @post("/twinnings/{twinning_id:int}/rate", include_in_schema=False)
-async def twinning_rate(principal: NamedDependency[Principal], request: Request,
-                        twinning_id: FromPath[int]) -> Template | Redirect:
+async def twinning_rate(
+    principal: NamedDependency[Principal], request: Request, twinning_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     try:
         await rating.rate_twinning(principal, twinning_id, convert_form(form, TwinningRatingIn))
@@ -58,8 +80,9 @@ async def twinning_rate(principal: NamedDependency[Principal], request: Request,
 
 
 @post("/twinnings/{twinning_id:int}/{action:str}", include_in_schema=False)
-async def twinning_action(principal: NamedDependency[Principal], request: Request, twinning_id: FromPath[int],
-                          action: FromPath[str]) -> Template | Redirect:
+async def twinning_action(
+    principal: NamedDependency[Principal], request: Request, twinning_id: FromPath[int], action: FromPath[str]
+) -> Template | Redirect:
     fn = ACTIONS.get(action)
     if fn is None:
         raise NotFound("No such action")
@@ -71,16 +94,31 @@ async def twinning_action(principal: NamedDependency[Principal], request: Reques
 
 @get("/twinning/profiles", include_in_schema=False)
 async def profiles(principal: NamedDependency[Principal]) -> Template:
-    return render("twinning/profiles.html", principal, profiles=await service.profiles_overview(principal),
-                  labels=weakness.LABELS)
+    return render(
+        "twinning/profiles.html", principal, profiles=await service.profiles_overview(principal), labels=weakness.LABELS
+    )
 
 
-async def _community(principal: Principal, community_id: int, *, values: dict | None = None,
-                     errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+async def _community(
+    principal: Principal,
+    community_id: int,
+    *,
+    values: dict | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
     profile, can_edit = await service.community_profile_page(principal, community_id)
-    return render("twinning/community_profile.html", principal, status_code=status_code, profile=profile,
-                  can_edit=can_edit, values=values or profile, errors=errors or {}, labels=weakness.LABELS,
-                  weights=weakness.WEIGHTS)
+    return render(
+        "twinning/community_profile.html",
+        principal,
+        status_code=status_code,
+        profile=profile,
+        can_edit=can_edit,
+        values=values or profile,
+        errors=errors or {},
+        labels=weakness.LABELS,
+        weights=weakness.WEIGHTS,
+    )
 
 
 @get("/communities/{community_id:int}/profile", include_in_schema=False)
@@ -89,22 +127,35 @@ async def community_profile(principal: NamedDependency[Principal], community_id:
 
 
 @post("/communities/{community_id:int}/profile", include_in_schema=False)
-async def community_profile_save(principal: NamedDependency[Principal], request: Request,
-                                 community_id: FromPath[int]) -> Template | Redirect:
+async def community_profile_save(
+    principal: NamedDependency[Principal], request: Request, community_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     try:
         await service.put_community_profile(principal, community_id, convert_form(form, CommunityProfileIn))
     except DomainError as exc:
-        return await _community(principal, community_id, values=form, errors=form_errors(exc),
-                                status_code=exc.status)
+        return await _community(principal, community_id, values=form, errors=form_errors(exc), status_code=exc.status)
     return redirect(f"/communities/{community_id}/profile")
 
 
-async def _helper(principal: Principal, org_id: int, *, values: dict | None = None,
-                  errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+async def _helper(
+    principal: Principal,
+    org_id: int,
+    *,
+    values: dict | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
     profile, can_edit = await service.helper_profile_page(principal, org_id)
-    return render("twinning/helper_profile.html", principal, status_code=status_code, profile=profile,
-                  can_edit=can_edit, values=values or profile, errors=errors or {})
+    return render(
+        "twinning/helper_profile.html",
+        principal,
+        status_code=status_code,
+        profile=profile,
+        can_edit=can_edit,
+        values=values or profile,
+        errors=errors or {},
+    )
 
 
 @get("/helpers/{org_id:int}/profile", include_in_schema=False)
@@ -113,8 +164,9 @@ async def helper_profile(principal: NamedDependency[Principal], org_id: FromPath
 
 
 @post("/helpers/{org_id:int}/profile", include_in_schema=False)
-async def helper_profile_save(principal: NamedDependency[Principal], request: Request,
-                              org_id: FromPath[int]) -> Template | Redirect:
+async def helper_profile_save(
+    principal: NamedDependency[Principal], request: Request, org_id: FromPath[int]
+) -> Template | Redirect:
     form = await form_data(request)
     try:
         await service.put_helper_profile(principal, org_id, convert_form(form, HelperProfileIn))
@@ -131,10 +183,22 @@ async def org_twinnings(principal: NamedDependency[Principal], org_id: FromPath[
     return render("twinning/_org_pairs.html", principal, items=items, org_id=org_id)
 
 
-ROUTES = [twinnings_list, twinning_detail, twinning_rate, twinning_action, profiles, community_profile,
-          community_profile_save, helper_profile, helper_profile_save, org_twinnings]
-NAV = [NavItem("Twinning", "/twinnings", STAFF_ROLES | UNIT_ROLES, order=42),
-       NavItem("Community profiles", "/twinning/profiles", STAFF_ROLES, order=43)]
+ROUTES = [
+    twinnings_list,
+    twinning_detail,
+    twinning_rate,
+    twinning_action,
+    profiles,
+    community_profile,
+    community_profile_save,
+    helper_profile,
+    helper_profile_save,
+    org_twinnings,
+]
+NAV = [
+    NavItem("Twinning", "/twinnings", STAFF_ROLES | UNIT_ROLES, order=42),
+    NavItem("Community profiles", "/twinning/profiles", STAFF_ROLES, order=43),
+]
 PANELS = [("community", "twinning/panel.html"), ("unit", "twinning/panel.html"), ("area", "twinning/panel.html")]
 ORG_PANELS = [(kind, "twinning/_org_section.html") for kind in sorted(service.HELPER_KINDS)]
 

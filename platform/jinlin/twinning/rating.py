@@ -56,10 +56,19 @@ async def _row(principal: Principal, twinning_id: int) -> dict[str, Any]:
 
 
 def _out(view: ratings.RatingView) -> TwinningRatingOut:
-    return TwinningRatingOut(id=view.id, rater_side=view.rater_side, rater_organization_id=view.rater_organization_id,
-                             ratee_organization_id=view.ratee_organization_id, visible=view.visible, score=view.score,
-                             timeliness=view.timeliness, quality=view.quality, communication=view.communication,
-                             comment=view.comment, created_at=view.created_at)
+    return TwinningRatingOut(
+        id=view.id,
+        rater_side=view.rater_side,
+        rater_organization_id=view.rater_organization_id,
+        ratee_organization_id=view.ratee_organization_id,
+        visible=view.visible,
+        score=view.score,
+        timeliness=view.timeliness,
+        quality=view.quality,
+        communication=view.communication,
+        comment=view.comment,
+        created_at=view.created_at,
+    )
 
 
 async def twinning_ratings(principal: Principal, twinning_id: int) -> TwinningRatingList:
@@ -71,8 +80,13 @@ async def twinning_ratings(principal: Principal, twinning_id: int) -> TwinningRa
     rated = {v.rater_side for v in views}
     now = clock.now()
     can_rate = bool(opens and closes and opens <= now < closes and sides - rated)
-    return TwinningRatingList(items=[_out(v) for v in views], can_rate=can_rate, sides=sorted(sides - rated),
-                              opens_at=opens, window_closes_at=closes)
+    return TwinningRatingList(
+        items=[_out(v) for v in views],
+        can_rate=can_rate,
+        sides=sorted(sides - rated),
+        opens_at=opens,
+        window_closes_at=closes,
+    )
 
 
 async def rate_twinning(principal: Principal, twinning_id: int, data: TwinningRatingIn) -> TwinningRatingOut:
@@ -85,22 +99,50 @@ async def rate_twinning(principal: Principal, twinning_id: int, data: TwinningRa
         raise Forbidden("Choose the side you rate for", {"side": "not a side you act for"})
     opens = rating_opens_at(row)
     if opens is None or clock.now() < opens:
-        raise Conflict("A twinning is rated when it has ended or its period is over", {"status": row["status"]},
-                       code="wrong_status")
-    rater, ratee = (row["helper_id"], row["community_id"]) if side == "helper" else \
-        (row["community_id"], row["helper_id"])
-    scores = ratings.Scores(score=data.score, timeliness=data.timeliness, quality=data.quality,
-                            communication=data.communication, comment=data.comment)
+        raise Conflict(
+            "A twinning is rated when it has ended or its period is over",
+            {"status": row["status"]},
+            code="wrong_status",
+        )
+    rater, ratee = (
+        (row["helper_id"], row["community_id"]) if side == "helper" else (row["community_id"], row["helper_id"])
+    )
+    scores = ratings.Scores(
+        score=data.score,
+        timeliness=data.timeliness,
+        quality=data.quality,
+        communication=data.communication,
+        comment=data.comment,
+    )
     async with write_transaction():
         rating_id = await ratings.add_rating(
-            principal, subject_type=SUBJECT, subject_id=twinning_id, rater_side=side, scores=scores,
-            completed_at=opens, rater_organization_id=rater, ratee_organization_id=ratee,
-            rater_account_id=principal.account_id, window_days=WINDOW_DAYS)
-        await notify(kind="twinning_rated", title="{rater} rated your twinning; rate them to see it",
-                     organization_id=ratee, params={"rater": row["helper_name"] if side == "helper" else
-                                                    row["community_name"]},
-                     link=f"/twinnings/{twinning_id}", object_type="twinning", object_id=twinning_id)
-        await record(principal, "rate", "twinning", twinning_id, {"side": side},
-                     summary=f"{row['helper_name']} ↔ {row['community_name']} {row['period']}")
+            principal,
+            subject_type=SUBJECT,
+            subject_id=twinning_id,
+            rater_side=side,
+            scores=scores,
+            completed_at=opens,
+            rater_organization_id=rater,
+            ratee_organization_id=ratee,
+            rater_account_id=principal.account_id,
+            window_days=WINDOW_DAYS,
+        )
+        await notify(
+            kind="twinning_rated",
+            title="{rater} rated your twinning; rate them to see it",
+            organization_id=ratee,
+            params={"rater": row["helper_name"] if side == "helper" else row["community_name"]},
+            link=f"/twinnings/{twinning_id}",
+            object_type="twinning",
+            object_id=twinning_id,
+        )
+        await record(
+            principal,
+            "rate",
+            "twinning",
+            twinning_id,
+            {"side": side},
+            summary=f"{row['helper_name']} ↔ {row['community_name']} {row['period']}",
+        )
     views = await ratings.ratings_for(SUBJECT, twinning_id, {side})
     return _out(next(v for v in views if v.id == rating_id))

@@ -3,5 +3,13 @@
 from jinlin.runs.registry import RunKindSpec
 from jinlin.twinning import runs, service
 
-RUN_KINDS = [RunKindSpec("twinning", runs.load, runs.save, roles=frozenset({"county_admin", "street_admin"}),
-                         publish=service.publish_run_proposals, proposals=service.run_proposals)]
+RUN_KINDS = [
+    RunKindSpec(
+        "twinning",
+        runs.load,
+        runs.save,
+        roles=frozenset({"county_admin", "street_admin"}),
+        publish=service.publish_run_proposals,
+        proposals=service.run_proposals,
+    )
+]

@@ -31,8 +31,11 @@ HELPER_KINDS = UNIT_KINDS | {"community"}
 
 
 async def _org(org_id: int) -> dict[str, Any]:
-    row = await Organization.select(*Organization.all_columns(), Organization.area.path.as_alias("path")).where(
-        Organization.id == org_id).first()
+    row = (
+        await Organization.select(*Organization.all_columns(), Organization.area.path.as_alias("path"))
+        .where(Organization.id == org_id)
+        .first()
+    )
     if row is None:
         raise NotFound("Organisation not found")
     return row
@@ -50,20 +53,38 @@ async def community_profile(principal: Principal, community_id: int) -> Communit
 
 async def _profile_out(org: dict[str, Any]) -> CommunityProfileOut:
     row = await CommunityProfile.select().where(CommunityProfile.community_id == org["id"]).first()
-    row = row or {"population": 0, "grid_workers": 0, "funding_gap": 0, "facility_gap": 0.0, "min_helpers": 0,
-                  "max_helpers": 1, "note": "", "updated_at": None}
+    row = row or {
+        "population": 0,
+        "grid_workers": 0,
+        "funding_gap": 0,
+        "facility_gap": 0.0,
+        "min_helpers": 0,
+        "max_helpers": 1,
+        "note": "",
+        "updated_at": None,
+    }
     computed = (await weakness.need_parts([org["id"]]))[org["id"]]
     row = weakness.with_load(row, (await weakness.load_figures([org["id"]])).get(org["id"]))
     parts = weakness.parts(row, computed)
     return CommunityProfileOut(
-        community_id=org["id"], community_name=org["name"], population=row["population"],
-        grid_workers=row["grid_workers"], funding_gap=row["funding_gap"], facility_gap=row["facility_gap"],
-        min_helpers=row["min_helpers"], max_helpers=row["max_helpers"], note=row["note"],
-        weakness_index=weakness.index(parts), weakness=parts, updated_at=row["updated_at"],
+        community_id=org["id"],
+        community_name=org["name"],
+        population=row["population"],
+        grid_workers=row["grid_workers"],
+        funding_gap=row["funding_gap"],
+        facility_gap=row["facility_gap"],
+        min_helpers=row["min_helpers"],
+        max_helpers=row["max_helpers"],
+        note=row["note"],
+        weakness_index=weakness.index(parts),
+        weakness=parts,
+        updated_at=row["updated_at"],
     )
 
 
-async def put_community_profile(principal: Principal, community_id: int, data: CommunityProfileIn) -> CommunityProfileOut:
+async def put_community_profile(
+    principal: Principal, community_id: int, data: CommunityProfileIn
+) -> CommunityProfileOut:
     org = await _org(community_id)
     if org["kind"] != "community" or not principal.covers_area(org["path"], STAFF_ROLES):
         raise NotFound("Community not found")
@@ -76,21 +97,36 @@ async def put_community_profile(principal: Principal, community_id: int, data: C
     async with write_transaction():
         before = await CommunityProfile.select().where(CommunityProfile.community_id == community_id).first()
         if before is None:
-            await CommunityProfile.insert(CommunityProfile(community_id=community_id, updated_by=principal.account_id,
-                                                           created_at=now, updated_at=now, **values))
+            await CommunityProfile.insert(
+                CommunityProfile(
+                    community_id=community_id, updated_by=principal.account_id, created_at=now, updated_at=now, **values
+                )
+            )
         else:
-            await CommunityProfile.update({**{getattr(CommunityProfile, k): v for k, v in values.items()},
-                                           CommunityProfile.updated_by: principal.account_id,
-                                           CommunityProfile.updated_at: now}).where(
-                CommunityProfile.community_id == community_id)
-        await record(principal, "update" if before else "create", "community_profile", community_id,
-                     diff(before or {}, values), summary=org["name"])
+            await CommunityProfile.update(
+                {
+                    **{getattr(CommunityProfile, k): v for k, v in values.items()},
+                    CommunityProfile.updated_by: principal.account_id,
+                    CommunityProfile.updated_at: now,
+                }
+            ).where(CommunityProfile.community_id == community_id)
+        await record(
+            principal,
+            "update" if before else "create",
+            "community_profile",
+            community_id,
+            diff(before or {}, values),
+            summary=org["name"],
+        )
     return await _profile_out(org)
 
 
 async def list_community_profiles(principal: Principal, area_path: str) -> list[CommunityProfileOut]:
-    orgs = await Organization.select(*Organization.all_columns(), Organization.area.path.as_alias("path")).where(
-        (Organization.kind == "community") & Organization.area.path.like(f"{area_path}%")).order_by(Organization.name)
+    orgs = (
+        await Organization.select(*Organization.all_columns(), Organization.area.path.as_alias("path"))
+        .where((Organization.kind == "community") & Organization.area.path.like(f"{area_path}%"))
+        .order_by(Organization.name)
+    )
     return [await _profile_out(o) for o in orgs if principal.covers_area(o["path"], STAFF_ROLES)]
 
 
@@ -99,26 +135,42 @@ async def list_community_profiles(principal: Principal, area_path: str) -> list[
 
 def _may_edit_helper(principal: Principal, org: dict[str, Any]) -> bool:
     return principal.covers_area(org["path"], TWINNING_STAFF) or principal.acts_for(
-        org["id"], frozenset({"unit_liaison", "team_leader", "community_admin"}))
+        org["id"], frozenset({"unit_liaison", "team_leader", "community_admin"})
+    )
 
 
 async def _helper_out(org: dict[str, Any]) -> HelperProfileOut:
     row = await HelperProfile.select().where(HelperProfile.organization_id == org["id"]).first()
-    row = row or {"capacity": 0, "staff_strength": 0.0, "funding_strength": 0.0, "facility_strength": 0.0,
-                  "service_strength": 0.0, "note": "", "updated_at": None}
+    row = row or {
+        "capacity": 0,
+        "staff_strength": 0.0,
+        "funding_strength": 0.0,
+        "facility_strength": 0.0,
+        "service_strength": 0.0,
+        "note": "",
+        "updated_at": None,
+    }
     active = await Twinning.count().where((Twinning.helper_id == org["id"]) & (Twinning.status == "active"))
     return HelperProfileOut(
-        organization_id=org["id"], organization_name=org["name"], kind=org["kind"], capacity=row["capacity"],
-        staff_strength=row["staff_strength"], funding_strength=row["funding_strength"],
-        facility_strength=row["facility_strength"], service_strength=row["service_strength"], note=row["note"],
-        active_twinnings=active, updated_at=row["updated_at"],
+        organization_id=org["id"],
+        organization_name=org["name"],
+        kind=org["kind"],
+        capacity=row["capacity"],
+        staff_strength=row["staff_strength"],
+        funding_strength=row["funding_strength"],
+        facility_strength=row["facility_strength"],
+        service_strength=row["service_strength"],
+        note=row["note"],
+        active_twinnings=active,
+        updated_at=row["updated_at"],
     )
 
 
 async def helper_profile(principal: Principal, org_id: int) -> HelperProfileOut:
     org = await _org(org_id)
-    if org["kind"] not in HELPER_KINDS or not (principal.covers_area(org["path"], STAFF_ROLES)
-                                               or principal.acts_for(org_id)):
+    if org["kind"] not in HELPER_KINDS or not (
+        principal.covers_area(org["path"], STAFF_ROLES) or principal.acts_for(org_id)
+    ):
         raise NotFound("Helper not found")
     return await _helper_out(org)
 
@@ -134,14 +186,27 @@ async def put_helper_profile(principal: Principal, org_id: int, data: HelperProf
     async with write_transaction():
         before = await HelperProfile.select().where(HelperProfile.organization_id == org_id).first()
         if before is None:
-            await HelperProfile.insert(HelperProfile(organization_id=org_id, updated_by=principal.account_id,
-                                                     created_at=now, updated_at=now, **values))
+            await HelperProfile.insert(
+                HelperProfile(
+                    organization_id=org_id, updated_by=principal.account_id, created_at=now, updated_at=now, **values
+                )
+            )
         else:
-            await HelperProfile.update({**{getattr(HelperProfile, k): v for k, v in values.items()},
-                                        HelperProfile.updated_by: principal.account_id,
-                                        HelperProfile.updated_at: now}).where(HelperProfile.organization_id == org_id)
-        await record(principal, "update" if before else "create", "helper_profile", org_id,
-                     diff(before or {}, values), summary=org["name"])
+            await HelperProfile.update(
+                {
+                    **{getattr(HelperProfile, k): v for k, v in values.items()},
+                    HelperProfile.updated_by: principal.account_id,
+                    HelperProfile.updated_at: now,
+                }
+            ).where(HelperProfile.organization_id == org_id)
+        await record(
+            principal,
+            "update" if before else "create",
+            "helper_profile",
+            org_id,
+            diff(before or {}, values),
+            summary=org["name"],
+        )
     return await _helper_out(org)
 
 
@@ -149,23 +214,40 @@ async def put_helper_profile(principal: Principal, org_id: int, data: HelperProf
 
 
 def _select():
-    return Twinning.select(*Twinning.all_columns(), Twinning.helper_id.name.as_alias("helper_name"),
-                           Twinning.community_id.name.as_alias("community_name"),
-                           Twinning.community_id.area.path.as_alias("community_path"),
-                           Twinning.helper_id.area.path.as_alias("helper_path")).output(load_json=True)
+    return Twinning.select(
+        *Twinning.all_columns(),
+        Twinning.helper_id.name.as_alias("helper_name"),
+        Twinning.community_id.name.as_alias("community_name"),
+        Twinning.community_id.area.path.as_alias("community_path"),
+        Twinning.helper_id.area.path.as_alias("helper_path"),
+    ).output(load_json=True)
 
 
 def to_out(r: dict[str, Any]) -> TwinningOut:
-    return TwinningOut(id=r["id"], helper_id=r["helper_id"], helper_name=r["helper_name"],
-                       community_id=r["community_id"], community_name=r["community_name"], period=r["period"],
-                       status=r["status"], run_id=r["run_id"], value=r["value"], reasons=r["reasons"] or [],
-                       accepted_at=r["accepted_at"], ended_at=r["ended_at"], created_at=r["created_at"],
-                       updated_at=r["updated_at"])
+    return TwinningOut(
+        id=r["id"],
+        helper_id=r["helper_id"],
+        helper_name=r["helper_name"],
+        community_id=r["community_id"],
+        community_name=r["community_name"],
+        period=r["period"],
+        status=r["status"],
+        run_id=r["run_id"],
+        value=r["value"],
+        reasons=r["reasons"] or [],
+        accepted_at=r["accepted_at"],
+        ended_at=r["ended_at"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+    )
 
 
 def _visible(principal: Principal, r: dict[str, Any]) -> bool:
-    return (principal.covers_area(r["community_path"], STAFF_ROLES) or principal.acts_for(r["helper_id"])
-            or principal.acts_for(r["community_id"]))
+    return (
+        principal.covers_area(r["community_path"], STAFF_ROLES)
+        or principal.acts_for(r["helper_id"])
+        or principal.acts_for(r["community_id"])
+    )
 
 
 async def get_twinning(principal: Principal, twinning_id: int) -> TwinningOut:
@@ -175,9 +257,15 @@ async def get_twinning(principal: Principal, twinning_id: int) -> TwinningOut:
     return to_out(r)
 
 
-async def list_twinnings(principal: Principal, paging: PageRequest, *, status: str | None = None,
-                         period: int | None = None, organization_id: int | None = None,
-                         run_id: int | None = None) -> Page[TwinningOut]:
+async def list_twinnings(
+    principal: Principal,
+    paging: PageRequest,
+    *,
+    status: str | None = None,
+    period: int | None = None,
+    organization_id: int | None = None,
+    run_id: int | None = None,
+) -> Page[TwinningOut]:
     clause = None
     for p in principal.area_paths(STAFF_ROLES):
         c = Twinning.community_id.area.path.like(f"{p}%")
@@ -204,8 +292,9 @@ async def list_twinnings(principal: Principal, paging: PageRequest, *, status: s
     return paging.page([to_out(r) for r in rows], await count)
 
 
-async def _transition(principal: Principal, twinning_id: int, from_status: str, to_status: str,
-                      action: str) -> TwinningOut:
+async def _transition(
+    principal: Principal, twinning_id: int, from_status: str, to_status: str, action: str
+) -> TwinningOut:
     r = await _select().where(Twinning.id == twinning_id).first()
     if r is None or not _visible(principal, r):
         raise NotFound("Twinning not found")
@@ -218,19 +307,37 @@ async def _transition(principal: Principal, twinning_id: int, from_status: str, 
     if to_status in ("ended", "declined"):
         values[Twinning.ended_at] = now
     async with write_transaction():
-        done = await Twinning.update(values).where((Twinning.id == twinning_id) & (Twinning.status == from_status)) \
+        done = (
+            await Twinning.update(values)
+            .where((Twinning.id == twinning_id) & (Twinning.status == from_status))
             .returning(Twinning.id)
+        )
         if not done:
             raise WrongStatus("The twinning", r["status"], action)
-        await record(principal, action, "twinning", twinning_id, {"status": [from_status, to_status]},
-                     summary=f"{r['helper_name']} ↔ {r['community_name']} {r['period']}")
-        title = {"active": "Twinning of {helper} with {community} is active",
-                 "ended": "Twinning of {helper} with {community} has ended"}.get(to_status)
+        await record(
+            principal,
+            action,
+            "twinning",
+            twinning_id,
+            {"status": [from_status, to_status]},
+            summary=f"{r['helper_name']} ↔ {r['community_name']} {r['period']}",
+        )
+        title = {
+            "active": "Twinning of {helper} with {community} is active",
+            "ended": "Twinning of {helper} with {community} has ended",
+        }.get(to_status)
         if title:
             params = {"helper": r["helper_name"], "community": r["community_name"]}
             for org in (r["helper_id"], r["community_id"]):
-                await notify(kind=f"twinning_{to_status}", title=title, organization_id=org, params=params,
-                             link=f"/twinnings/{twinning_id}", object_type="twinning", object_id=twinning_id)
+                await notify(
+                    kind=f"twinning_{to_status}",
+                    title=title,
+                    organization_id=org,
+                    params=params,
+                    link=f"/twinnings/{twinning_id}",
+                    object_type="twinning",
+                    object_id=twinning_id,
+                )
     return await get_twinning(principal, twinning_id)
 
 
@@ -261,9 +368,15 @@ async def announce_run(run_id: int) -> None:
     for r in rows:
         params = {"helper": r["helper_name"], "community": r["community_name"]}
         for org in (r["helper_id"], r["community_id"]):
-            await notify(kind="twinning_proposed", title="Twinning of {helper} with {community} is proposed",
-                         organization_id=org, params=params, link=f"/twinnings/{r['id']}", object_type="twinning",
-                         object_id=r["id"])
+            await notify(
+                kind="twinning_proposed",
+                title="Twinning of {helper} with {community} is proposed",
+                organization_id=org,
+                params=params,
+                link=f"/twinnings/{r['id']}",
+                object_type="twinning",
+                object_id=r["id"],
+            )
 
 
 # ------------------------------------------------------------------ what the pages need to show

@@ -41,9 +41,18 @@ async def need_parts(community_ids: list[int]) -> dict[int, dict[str, float]]:
     if not community_ids:
         return {}
     since = clock.now() - WINDOW
-    rows = await Need.select(Need.community_id, Need.quantity, Need.quantity_matched, Need.quantity_done,
-                             Need.status, Need.published_at, Need.responded_at).where(
-        Need.community_id.is_in(community_ids) & Need.published_at.is_not_null() & (Need.published_at >= since)
+    rows = await Need.select(
+        Need.community_id,
+        Need.quantity,
+        Need.quantity_matched,
+        Need.quantity_done,
+        Need.status,
+        Need.published_at,
+        Need.responded_at,
+    ).where(
+        Need.community_id.is_in(community_ids)
+        & Need.published_at.is_not_null()
+        & (Need.published_at >= since)
         & Need.status.not_in(["draft", "cancelled"])
     )
     acc: dict[int, dict[str, float]] = {c: {"q": 0, "met": 0, "delay": 0.0, "n": 0} for c in community_ids}
@@ -94,6 +103,12 @@ def parts(profile: dict[str, Any], computed: dict[str, float]) -> dict[str, floa
 def index(p: dict[str, float]) -> float:
     return round(sum(WEIGHTS[k] * p.get(k, 0.0) for k in WEIGHTS), 4)
 
+
 # The parts as the pages name them (English msgids; translated in twinning.po).
-LABELS = {"staff_load": "staff load", "funding_gap": "funding gap", "facility_gap": "facility gap",
-          "unmet_needs": "unmet needs", "response_delay": "response delay"}
+LABELS = {
+    "staff_load": "staff load",
+    "funding_gap": "funding gap",
+    "facility_gap": "facility gap",
+    "unmet_needs": "unmet needs",
+    "response_delay": "response delay",
+}

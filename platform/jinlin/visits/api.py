@@ -16,8 +16,12 @@ class VisitController(Controller):
     tags = ["visits"]
 
     @get("/due")
-    async def due(self, principal: NamedDependency[Principal], within_days: FromQuery[int] = service.DUE_WITHIN_DAYS,
-                  grid_id: FromQuery[int | None] = None) -> list[DueItem]:
+    async def due(
+        self,
+        principal: NamedDependency[Principal],
+        within_days: FromQuery[int] = service.DUE_WITHIN_DAYS,
+        grid_id: FromQuery[int | None] = None,
+    ) -> list[DueItem]:
         """The caller's visit list: households due or overdue, grid by grid, nearest due date first."""
         from jinlin.core.errors import Invalid
 
@@ -49,8 +53,9 @@ class VisitPlanController(Controller):
         return await plans.get_plans(principal, community_id)
 
     @put("/{community_id:int}")
-    async def set_plans(self, principal: NamedDependency[Principal], community_id: FromPath[int],
-                        data: JSONBody[PlansIn]) -> PlansOut:
+    async def set_plans(
+        self, principal: NamedDependency[Principal], community_id: FromPath[int], data: JSONBody[PlansIn]
+    ) -> PlansOut:
         return await plans.set_plans(principal, community_id, data)
 
 

@@ -25,16 +25,27 @@ async def coverage(principal: Principal, area_id: int, now: datetime | None = No
     if area is None or not principal.covers_area(area["path"]):
         raise NotFound("Area not found")
     households = await access.household_select().where(
-        Household.grid.path.like(f"{area['path']}%") & (Household.status == "active"))
+        Household.grid.path.like(f"{area['path']}%") & (Household.status == "active")
+    )
     items = await due_items(households, now or clock.now())
     paths = {h["id"]: h["grid.path"] for h in households}
-    nodes = await Area.select(Area.id, Area.name, Area.level, Area.path).where(
-        Area.path.like(f"{area['path']}%") & Area.level.is_in(list(LEVELS))).order_by(Area.path)
+    nodes = (
+        await Area.select(Area.id, Area.name, Area.level, Area.path)
+        .where(Area.path.like(f"{area['path']}%") & Area.level.is_in(list(LEVELS)))
+        .order_by(Area.path)
+    )
     rows = []
     for node in nodes:
         inside = [i for i in items if paths[i.household_id].startswith(node["path"])]
         on_time = sum(1 for i in inside if not i.overdue)
-        rows.append(CoverageRow(area_id=node["id"], area_name=node["name"], level=node["level"],
-                                focus_households=len(inside), on_time=on_time,
-                                rate=round(on_time / len(inside), 4) if inside else None))
+        rows.append(
+            CoverageRow(
+                area_id=node["id"],
+                area_name=node["name"],
+                level=node["level"],
+                focus_households=len(inside),
+                on_time=on_time,
+                rate=round(on_time / len(inside), 4) if inside else None,
+            )
+        )
     return rows

@@ -39,8 +39,11 @@ def visit_overdue(now: datetime, day: date) -> bool:
 async def last_visits(household_ids: list[int]) -> dict[int, date]:
     if not household_ids:
         return {}
-    rows = await Visit.select(Visit.household, Max(Visit.visited_on, alias="last")).where(
-        Visit.household.is_in(household_ids)).group_by(Visit.household)
+    rows = (
+        await Visit.select(Visit.household, Max(Visit.visited_on, alias="last"))
+        .where(Visit.household.is_in(household_ids))
+        .group_by(Visit.household)
+    )
     return {r["household"]: _as_date(r["last"]) for r in rows if r["last"] is not None}
 
 
@@ -62,8 +65,19 @@ async def due_items(households: list[dict[str, Any]], now: datetime) -> list[Due
         every = min(plans[h["community"]].get(g, 30) for g in groups[h["id"]])
         day = due_on(every, last.get(h["id"]), local_date(h["created_at"]))
         late = visit_overdue(now, day)
-        items.append(DueItem(household_id=h["id"], grid_id=h["grid"], grid_name=h.get("grid.name") or "",
-                             building=h["building"], door=h["door"], focus_groups=list(groups[h["id"]]), every_days=every,
-                             last_visited_on=last.get(h["id"]), due_on=day, overdue=late,
-                             days_overdue=(today - day).days if late else 0))
+        items.append(
+            DueItem(
+                household_id=h["id"],
+                grid_id=h["grid"],
+                grid_name=h.get("grid.name") or "",
+                building=h["building"],
+                door=h["door"],
+                focus_groups=list(groups[h["id"]]),
+                every_days=every,
+                last_visited_on=last.get(h["id"]),
+                due_on=day,
+                overdue=late,
+                days_overdue=(today - day).days if late else 0,
+            )
+        )
     return items

@@ -29,13 +29,27 @@ async def visit_list_page(principal: NamedDependency[Principal], done: FromQuery
     return render("visits/list.html", principal, items=items, done=done)
 
 
-async def _form(principal: Principal, household_id: int, *, status_code: int = 200, errors: dict | None = None,
-                values: dict | None = None) -> Template:
+async def _form(
+    principal: Principal,
+    household_id: int,
+    *,
+    status_code: int = 200,
+    errors: dict | None = None,
+    values: dict | None = None,
+) -> Template:
     row = await service.visitable_household(principal, household_id)
     groups = (await household_groups([household_id]))[household_id]
     defaults = {"visited_on": local_date(clock.now()).isoformat(), "method": "home"}
-    return render("visits/form.html", principal, status_code=status_code, household=row, groups=groups,
-                  errors=errors or {}, values={**defaults, **(values or {})}, categories=options(CATEGORY_LABELS))
+    return render(
+        "visits/form.html",
+        principal,
+        status_code=status_code,
+        household=row,
+        groups=groups,
+        errors=errors or {},
+        values={**defaults, **(values or {})},
+        categories=options(CATEGORY_LABELS),
+    )
 
 
 @get("/visits/new/{household_id:int}", include_in_schema=False)
@@ -44,14 +58,17 @@ async def visit_form(principal: NamedDependency[Principal], household_id: FromPa
 
 
 @post("/visits/new/{household_id:int}", include_in_schema=False)
-async def visit_submit(principal: NamedDependency[Principal], household_id: FromPath[int],
-                       request: Request) -> Template | Redirect:
+async def visit_submit(
+    principal: NamedDependency[Principal], household_id: FromPath[int], request: Request
+) -> Template | Redirect:
     form = await form_data(request)
     raw: dict[str, Any] = {k: form.get(k) for k in ("visited_on", "method", "findings", "follow_up")}
     raw["household_id"] = household_id
     if form.get("make_need") == "on":
-        raw["need"] = {"title": str(form.get("need_title") or "").strip(), "category": form.get("need_category")
-                       or "other"}
+        raw["need"] = {
+            "title": str(form.get("need_title") or "").strip(),
+            "category": form.get("need_category") or "other",
+        }
     try:
         await service.record_visit(principal, convert_form(raw, VisitIn))
     except DomainError as exc:
@@ -60,8 +77,13 @@ async def visit_submit(principal: NamedDependency[Principal], household_id: From
         errors = form_errors(exc)
         if any(k.startswith("need") for k in errors):
             errors["need_title"] = errors.get("need_title") or errors.get("need.title") or errors.get("need") or ""
-        return await _form(principal, household_id, status_code=exc.status, errors=errors,
-                           values={**form, "make_need": form.get("make_need") == "on"})
+        return await _form(
+            principal,
+            household_id,
+            status_code=exc.status,
+            errors=errors,
+            values={**form, "make_need": form.get("make_need") == "on"},
+        )
     return redirect("/visits?done=1")
 
 
@@ -86,13 +108,21 @@ def _admin_community(principal: Principal) -> int:
     return mine[0]
 
 
-async def _plans_page(principal: Principal, *, status_code: int = 200, errors: dict | None = None,
-                      saved: bool = False) -> Template:
+async def _plans_page(
+    principal: Principal, *, status_code: int = 200, errors: dict | None = None, saved: bool = False
+) -> Template:
     from jinlin.households.pages import focus_options
 
     current = await plans.get_plans(principal, _admin_community(principal))
-    return render("visits/plans.html", principal, status_code=status_code, plans=current.plans,
-                  groups=focus_options(), errors=errors or {}, saved=saved)
+    return render(
+        "visits/plans.html",
+        principal,
+        status_code=status_code,
+        plans=current.plans,
+        groups=focus_options(),
+        errors=errors or {},
+        saved=saved,
+    )
 
 
 @get("/visits/plans", include_in_schema=False)
@@ -114,6 +144,8 @@ async def plans_submit(principal: NamedDependency[Principal], request: Request) 
 
 
 ROUTES = [visit_list_page, visit_form, visit_submit, coverage_page, plans_page, plans_submit]
-NAV = [NavItem("Visits", "/visits", COMMUNITY_ROLES, order=31),
-       NavItem("Visit frequencies", "/visits/plans", frozenset({"community_admin"}), order=34),
-       NavItem("Visit coverage", "/visits/coverage", STAFF_ROLES, order=82)]
+NAV = [
+    NavItem("Visits", "/visits", COMMUNITY_ROLES, order=31),
+    NavItem("Visit frequencies", "/visits/plans", frozenset({"community_admin"}), order=34),
+    NavItem("Visit coverage", "/visits/coverage", STAFF_ROLES, order=82),
+]

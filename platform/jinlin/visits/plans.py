@@ -12,8 +12,13 @@ from jinlin.visits.tables import VisitPlan
 
 # Days between visits unless the community sets its own (党员定期走访).
 DEFAULT_EVERY_DAYS = {
-    "empty_nest_elderly": 7, "disabled": 14, "minimum_living_allowance": 30, "floating_population": 30,
-    "rental_housing": 30, "released_prisoner": 30, "community_corrections": 30,
+    "empty_nest_elderly": 7,
+    "disabled": 14,
+    "minimum_living_allowance": 30,
+    "floating_population": 30,
+    "rental_housing": 30,
+    "released_prisoner": 30,
+    "community_corrections": 30,
 }
 
 
@@ -37,11 +42,22 @@ async def set_plans(principal: Principal, community_id: int, data: PlansIn) -> P
     now = clock.now()
     async with write_transaction():
         for group, days in data.plans.items():
-            updated = await VisitPlan.update({VisitPlan.every_days: days, VisitPlan.updated_at: now,
-                                              VisitPlan.updated_by: principal.account_id}).where(
-                (VisitPlan.community == community_id) & (VisitPlan.focus_group == group)).returning(VisitPlan.id)
+            updated = (
+                await VisitPlan.update(
+                    {VisitPlan.every_days: days, VisitPlan.updated_at: now, VisitPlan.updated_by: principal.account_id}
+                )
+                .where((VisitPlan.community == community_id) & (VisitPlan.focus_group == group))
+                .returning(VisitPlan.id)
+            )
             if not updated:
-                await VisitPlan.insert(VisitPlan(community=community_id, focus_group=group, every_days=days,
-                                                 updated_by=principal.account_id, updated_at=now))
+                await VisitPlan.insert(
+                    VisitPlan(
+                        community=community_id,
+                        focus_group=group,
+                        every_days=days,
+                        updated_by=principal.account_id,
+                        updated_at=now,
+                    )
+                )
         await record(principal, "update", "visit_plan", community_id, {g: d for g, d in data.plans.items()})
     return await get_plans(principal, community_id)

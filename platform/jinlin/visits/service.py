@@ -43,8 +43,11 @@ async def _households_to_visit(principal: Principal) -> list[dict[str, Any]]:
     return await access.household_select().where(clause & (Household.status == "active"))
 
 
-async def visit_list(principal: Principal, within_days: int = DUE_WITHIN_DAYS, grid_id: int | None = None,
-                     ) -> list[DueItem]:
+async def visit_list(
+    principal: Principal,
+    within_days: int = DUE_WITHIN_DAYS,
+    grid_id: int | None = None,
+) -> list[DueItem]:
     """Households due within ``within_days`` or overdue: grid by grid, the nearest due date first."""
     now = clock.now()
     horizon = local_date(now) + timedelta(days=within_days)
@@ -69,9 +72,17 @@ async def visitable_household(principal: Principal, household_id: int) -> dict[s
 
 def visit_out(row: dict[str, Any]) -> VisitOut:
     ring = keyring()
-    return VisitOut(id=row["id"], household_id=row["household"], visited_on=row["visited_on"],
-                    visitor_id=row["visitor"], method=row["method"], findings=ring.decrypt(row["findings_enc"]),
-                    follow_up=ring.decrypt(row["follow_up_enc"]), need_id=row["need"], created_at=row["created_at"])
+    return VisitOut(
+        id=row["id"],
+        household_id=row["household"],
+        visited_on=row["visited_on"],
+        visitor_id=row["visitor"],
+        method=row["method"],
+        findings=ring.decrypt(row["findings_enc"]),
+        follow_up=ring.decrypt(row["follow_up_enc"]),
+        need_id=row["need"],
+        created_at=row["created_at"],
+    )
 
 
 async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
@@ -92,16 +103,39 @@ async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
             from jinlin.needs.service import create_need
 
             groups = (await household_groups([data.household_id]))[data.household_id]
-            need = await create_need(principal, NeedIn(
-                community_id=household["community"], area_id=household["grid"], title=data.need.title.strip(),
-                category=data.need.category, quantity=1, unit="", beneficiary_groups=list(groups), publish=True))
+            need = await create_need(
+                principal,
+                NeedIn(
+                    community_id=household["community"],
+                    area_id=household["grid"],
+                    title=data.need.title.strip(),
+                    category=data.need.category,
+                    quantity=1,
+                    unit="",
+                    beneficiary_groups=list(groups),
+                    publish=True,
+                ),
+            )
             need_id = need.id
-        row = Visit(household=data.household_id, grid=household["grid"], visited_on=visited_on,
-                    visitor=principal.account_id, method=data.method, findings_enc=ring.encrypt(data.findings.strip()),
-                    follow_up_enc=ring.encrypt(data.follow_up.strip()), need=need_id, created_at=clock.now())
+        row = Visit(
+            household=data.household_id,
+            grid=household["grid"],
+            visited_on=visited_on,
+            visitor=principal.account_id,
+            method=data.method,
+            findings_enc=ring.encrypt(data.findings.strip()),
+            follow_up_enc=ring.encrypt(data.follow_up.strip()),
+            need=need_id,
+            created_at=clock.now(),
+        )
         await row.save()
-        await record(principal, "create", "visit", row.id,
-                     {"household_id": data.household_id, "method": data.method, "need_id": need_id})
+        await record(
+            principal,
+            "create",
+            "visit",
+            row.id,
+            {"household_id": data.household_id, "method": data.method, "need_id": need_id},
+        )
     stored = await Visit.select().where(Visit.id == row.id).first()
     assert stored is not None  # written just above
     return visit_out(stored)
@@ -110,8 +144,12 @@ async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
 async def visits_of(principal: Principal, household_id: int) -> list[VisitOut]:
     """A household's visits, newest first, for those who may read its record (audited like a view)."""
     _, _, (basis, why) = await access.readable_household(principal, household_id)
-    rows = await Visit.select().where(Visit.household == household_id).order_by(Visit.visited_on, ascending=False) \
+    rows = (
+        await Visit.select()
+        .where(Visit.household == household_id)
+        .order_by(Visit.visited_on, ascending=False)
         .order_by(Visit.id, ascending=False)
+    )
     async with write_transaction():
         await access.log_access(principal, "visits", basis, why, household_id=household_id, count=len(rows))
     return [visit_out(r) for r in rows]

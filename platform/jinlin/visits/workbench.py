@@ -19,8 +19,14 @@ async def items(principal: Principal) -> list[WorkItem]:
     """Each overdue household on the principal's visit duty: the address only, never a resident's name."""
     overdue = [i for i in await visit_list(principal, within_days=0) if i.overdue]
     overdue.sort(key=lambda i: (i.due_on, i.building, i.door))
-    return [WorkItem(group="Overdue visits", title=f"{i.building} {i.door}".strip(),
-                     href=f"/visits/new/{i.household_id}", due_at=due_by(i.due_on),
-                     detail=translate("{t} overdue", t=translate("{n} d", n=i.days_overdue)) + f" · {i.grid_name}",
-                     priority=20)
-            for i in overdue[:MAX_ITEMS]]
+    return [
+        WorkItem(
+            group="Overdue visits",
+            title=f"{i.building} {i.door}".strip(),
+            href=f"/visits/new/{i.household_id}",
+            due_at=due_by(i.due_on),
+            detail=translate("{t} overdue", t=translate("{n} d", n=i.days_overdue)) + f" · {i.grid_name}",
+            priority=20,
+        )
+        for i in overdue[:MAX_ITEMS]
+    ]

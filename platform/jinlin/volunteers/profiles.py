@@ -33,14 +33,18 @@ def shift_in_free_time(profile: dict[str, Any], start: datetime, end: datetime) 
     if s.date() != e.date() and e.time() != time(0):
         return False
     for p in periods:
-        if p["weekday"] == s.weekday() and _hhmm(p["start"]) <= s.time() and (
-            (e.time() == time(0) and p["end"] == "24:00") or e.time() <= _hhmm(p["end"])
+        if (
+            p["weekday"] == s.weekday()
+            and _hhmm(p["start"]) <= s.time()
+            and ((e.time() == time(0) and p["end"] == "24:00") or e.time() <= _hhmm(p["end"]))
         ):
             return True
     return False
 
 
-def free_windows(profile: dict[str, Any] | None, since: datetime, until: datetime) -> list[tuple[datetime, datetime]] | None:
+def free_windows(
+    profile: dict[str, Any] | None, since: datetime, until: datetime
+) -> list[tuple[datetime, datetime]] | None:
     """The weekly free periods laid out as absolute windows between ``since`` and ``until`` (roster)."""
     if profile is None or not profile.get("availability"):
         return None
@@ -51,8 +55,11 @@ def free_windows(profile: dict[str, Any] | None, since: datetime, until: datetim
         for p in profile["availability"]:
             if p["weekday"] == day.weekday():
                 ws = datetime.combine(day, _hhmm(p["start"]), LOCAL)
-                we = datetime.combine(day, time(0), LOCAL) + timedelta(days=1) if p["end"] == "24:00" \
+                we = (
+                    datetime.combine(day, time(0), LOCAL) + timedelta(days=1)
+                    if p["end"] == "24:00"
                     else datetime.combine(day, _hhmm(p["end"]), LOCAL)
+                )
                 if we > ws:
                     out.append((ws.astimezone(UTC), we.astimezone(UTC)))
         day += timedelta(days=1)

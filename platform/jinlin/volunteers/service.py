@@ -49,7 +49,8 @@ __all__ = ["free_windows", "profile_row", "shift_in_free_time"]  # kept importab
 
 async def is_volunteer(principal: Principal) -> bool:
     return principal.has_role("volunteer") or await VolunteerProfile.exists().where(
-        VolunteerProfile.account == principal.account_id)
+        VolunteerProfile.account == principal.account_id
+    )
 
 
 async def _check_register(data: RegisterIn) -> None:
@@ -83,23 +84,52 @@ async def register(data: RegisterIn, address: str) -> tuple[str, int]:
     await _check_register(data)
     now = clock.now()
     async with write_transaction():  # the account, its profile and 报到 land together or not at all
-        account_id = await create_account(None, username=data.username, password=data.password,
-                                          display_name=data.display_name, phone=data.phone,
-                                          skills=sorted(set(data.skills)))
-        await VolunteerProfile.insert(VolunteerProfile(
-            account=account_id, availability=msgspec.to_builtins(data.availability),
-            preferred_area_ids=sorted(set(data.area_ids)), party_member=data.party_member,
-            report_community=data.community_id, max_hours_per_week=data.max_hours_per_week,
-            created_at=now, updated_at=now))
+        account_id = await create_account(
+            None,
+            username=data.username,
+            password=data.password,
+            display_name=data.display_name,
+            phone=data.phone,
+            skills=sorted(set(data.skills)),
+        )
+        await VolunteerProfile.insert(
+            VolunteerProfile(
+                account=account_id,
+                availability=msgspec.to_builtins(data.availability),
+                preferred_area_ids=sorted(set(data.area_ids)),
+                party_member=data.party_member,
+                report_community=data.community_id,
+                max_hours_per_week=data.max_hours_per_week,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         if data.party_member and data.community_id is not None:
-            await Registration.insert(Registration(community=data.community_id, kind="party_member",
-                                                   account=account_id, note="在职党员报到", registered_at=now))
-            await notify(kind="party_member_registered", title="{name} reported to your community (在职党员报到)",
-                         organization_id=data.community_id, params={"name": data.display_name},
-                         object_type="account", object_id=account_id)
-        await record(SimpleNamespace(account_id=account_id, username=data.username), "register", "volunteer",
-                     account_id, {"party_member": data.party_member, "community_id": data.community_id},
-                     summary=data.username)
+            await Registration.insert(
+                Registration(
+                    community=data.community_id,
+                    kind="party_member",
+                    account=account_id,
+                    note="在职党员报到",
+                    registered_at=now,
+                )
+            )
+            await notify(
+                kind="party_member_registered",
+                title="{name} reported to your community (在职党员报到)",
+                organization_id=data.community_id,
+                params={"name": data.display_name},
+                object_type="account",
+                object_id=account_id,
+            )
+        await record(
+            SimpleNamespace(account_id=account_id, username=data.username),
+            "register",
+            "volunteer",
+            account_id,
+            {"party_member": data.party_member, "community_id": data.community_id},
+            summary=data.username,
+        )
     token, _ = await auth.login(data.username, data.password, address)
     return token, account_id
 
@@ -113,13 +143,16 @@ async def organises_for(principal: Principal, volunteer_id: int) -> bool:
     if not orgs:
         return False
     return await Signup.exists().where(
-        (Signup.volunteer == volunteer_id) & (Signup.status != "cancelled")
-        & Signup.shift.activity.organizer.is_in(orgs))
+        (Signup.volunteer == volunteer_id)
+        & (Signup.status != "cancelled")
+        & Signup.shift.activity.organizer.is_in(orgs)
+    )
 
 
 async def _team_ids(account_id: int) -> list[int]:
     rows = await Membership.select(Membership.organization).where(
-        (Membership.account == account_id) & Membership.organization.kind.is_in(["volunteer_team"]))
+        (Membership.account == account_id) & Membership.organization.kind.is_in(["volunteer_team"])
+    )
     return [r["organization"] for r in rows]
 
 
@@ -129,8 +162,12 @@ async def leads_team_of(principal: Principal, volunteer_id: int) -> bool:
 
 
 async def can_see(principal: Principal, volunteer_id: int) -> bool:
-    return (principal.account_id == volunteer_id or await organises_for(principal, volunteer_id)
-            or await leads_team_of(principal, volunteer_id) or principal.is_staff)
+    return (
+        principal.account_id == volunteer_id
+        or await organises_for(principal, volunteer_id)
+        or await leads_team_of(principal, volunteer_id)
+        or principal.is_staff
+    )
 
 
 async def get_volunteer(principal: Principal, volunteer_id: int) -> VolunteerOut:
@@ -140,11 +177,16 @@ async def get_volunteer(principal: Principal, volunteer_id: int) -> VolunteerOut
     profile = await profile_row(volunteer_id) or {}
     full = principal.account_id == volunteer_id or await organises_for(principal, volunteer_id)
     return VolunteerOut(
-        id=acc["id"], username=acc["username"], display_name=acc["display_name"],
-        phone=acc["phone"] if full else mask_phone(acc["phone"]), skills=list(acc["skills"] or []),
+        id=acc["id"],
+        username=acc["username"],
+        display_name=acc["display_name"],
+        phone=acc["phone"] if full else mask_phone(acc["phone"]),
+        skills=list(acc["skills"] or []),
         availability=[FreeTime(**p) for p in profile.get("availability") or []],
-        area_ids=list(profile.get("preferred_area_ids") or []), party_member=bool(profile.get("party_member")),
-        community_id=profile.get("report_community"), max_hours_per_week=profile.get("max_hours_per_week"),
+        area_ids=list(profile.get("preferred_area_ids") or []),
+        party_member=bool(profile.get("party_member")),
+        community_id=profile.get("report_community"),
+        max_hours_per_week=profile.get("max_hours_per_week"),
         teams=await _team_ids(volunteer_id),
     )
 
@@ -153,15 +195,25 @@ async def get_volunteer(principal: Principal, volunteer_id: int) -> VolunteerOut
 
 
 def _join_out(r: dict[str, Any]) -> JoinRequestOut:
-    return JoinRequestOut(id=r["id"], account_id=r["account"], display_name=r["account.display_name"],
-                          team_id=r["team"], team_name=r["team.name"], status=r["status"], note=r["note"],
-                          created_at=r["created_at"], decided_at=r["decided_at"])
+    return JoinRequestOut(
+        id=r["id"],
+        account_id=r["account"],
+        display_name=r["account.display_name"],
+        team_id=r["team"],
+        team_name=r["team.name"],
+        status=r["status"],
+        note=r["note"],
+        created_at=r["created_at"],
+        decided_at=r["decided_at"],
+    )
 
 
 def _join_select():
-    return TeamJoinRequest.select(*TeamJoinRequest.all_columns(),
-                                  TeamJoinRequest.account.display_name.as_alias("account.display_name"),
-                                  TeamJoinRequest.team.name.as_alias("team.name"))
+    return TeamJoinRequest.select(
+        *TeamJoinRequest.all_columns(),
+        TeamJoinRequest.account.display_name.as_alias("account.display_name"),
+        TeamJoinRequest.team.name.as_alias("team.name"),
+    )
 
 
 async def request_to_join(principal: Principal, team_id: int, note: str = "") -> JoinRequestOut:
@@ -171,15 +223,23 @@ async def request_to_join(principal: Principal, team_id: int, note: str = "") ->
     async with write_transaction():
         if principal.acts_for(team_id):
             raise Conflict("You are already in this team", {"team": "already a member"}, code="duplicate")
-        if await TeamJoinRequest.exists().where((TeamJoinRequest.account == principal.account_id)
-                                                & (TeamJoinRequest.team == team_id)
-                                                & (TeamJoinRequest.status == "pending")):
+        if await TeamJoinRequest.exists().where(
+            (TeamJoinRequest.account == principal.account_id)
+            & (TeamJoinRequest.team == team_id)
+            & (TeamJoinRequest.status == "pending")
+        ):
             raise Conflict("You have already asked to join", {"team": "request pending"}, code="duplicate")
         req = TeamJoinRequest(account=principal.account_id, team=team_id, note=note, created_at=clock.now())
         await req.save()
-        await notify(kind="team_join_requested", title="{name} asks to join {team}", organization_id=team_id,
-                     params={"name": principal.display_name or principal.username, "team": team["name"]},
-                     link="/volunteers/team-requests", object_type="team_join_request", object_id=req.id)
+        await notify(
+            kind="team_join_requested",
+            title="{name} asks to join {team}",
+            organization_id=team_id,
+            params={"name": principal.display_name or principal.username, "team": team["name"]},
+            link="/volunteers/team-requests",
+            object_type="team_join_request",
+            object_id=req.id,
+        )
         await record(principal, "request_join", "team_join_request", req.id, {"team": team_id}, summary=team["name"])
     return _join_out(await _join_select().where(TeamJoinRequest.id == req.id).first())
 
@@ -204,21 +264,41 @@ async def decide_join(principal: Principal, request_id: int, approve: bool) -> J
         raise Forbidden("Only the team leader decides")
     status = "approved" if approve else "rejected"
     async with write_transaction():
-        done = await TeamJoinRequest.update({TeamJoinRequest.status: status, TeamJoinRequest.decided_at: clock.now(),
-                                             TeamJoinRequest.decided_by: principal.account_id}).where(
-            (TeamJoinRequest.id == request_id) & (TeamJoinRequest.status == "pending")).returning(TeamJoinRequest.id)
+        done = (
+            await TeamJoinRequest.update(
+                {
+                    TeamJoinRequest.status: status,
+                    TeamJoinRequest.decided_at: clock.now(),
+                    TeamJoinRequest.decided_by: principal.account_id,
+                }
+            )
+            .where((TeamJoinRequest.id == request_id) & (TeamJoinRequest.status == "pending"))
+            .returning(TeamJoinRequest.id)
+        )
         if not done:
             raise WrongStatus("request", req["status"], "approve" if approve else "reject")
-        if approve and not await Membership.exists().where((Membership.account == req["account"])
-                                                           & (Membership.organization == req["team"])):
-            await Membership.insert(Membership(account=req["account"], organization=req["team"], role="volunteer",
-                                               created_at=clock.now()))
-        await notify(kind=f"team_join_{status}",
-                     title="You joined {team}" if approve else "Your request to join {team} was declined",
-                     account_id=req["account"], params={"team": req["team.name"]}, object_type="team_join_request",
-                     object_id=request_id)
-        await record(principal, status, "team_join_request", request_id, {"status": ["pending", status]},
-                     summary=req["team.name"])
+        if approve and not await Membership.exists().where(
+            (Membership.account == req["account"]) & (Membership.organization == req["team"])
+        ):
+            await Membership.insert(
+                Membership(account=req["account"], organization=req["team"], role="volunteer", created_at=clock.now())
+            )
+        await notify(
+            kind=f"team_join_{status}",
+            title="You joined {team}" if approve else "Your request to join {team} was declined",
+            account_id=req["account"],
+            params={"team": req["team.name"]},
+            object_type="team_join_request",
+            object_id=request_id,
+        )
+        await record(
+            principal,
+            status,
+            "team_join_request",
+            request_id,
+            {"status": ["pending", status]},
+            summary=req["team.name"],
+        )
     return _join_out(await _join_select().where(TeamJoinRequest.id == request_id).first())
 
 
@@ -231,7 +311,8 @@ def _h(minutes: int) -> float:
 
 async def hours_rows(volunteer_ids: list[int], organization_id: int | None = None) -> list[dict[str, Any]]:
     query = HoursRecord.select(
-        *HoursRecord.all_columns(), HoursRecord.signup.shift.activity.id.as_alias("activity_id"),
+        *HoursRecord.all_columns(),
+        HoursRecord.signup.shift.activity.id.as_alias("activity_id"),
         HoursRecord.signup.shift.activity.title.as_alias("activity_title"),
         HoursRecord.organization.name.as_alias("organization_name"),
         HoursRecord.account.display_name.as_alias("display_name"),
@@ -245,15 +326,25 @@ async def hours_rows(volunteer_ids: list[int], organization_id: int | None = Non
 
 
 def _record_out(r: dict[str, Any]) -> HoursRecordOut:
-    return HoursRecordOut(id=r["id"], kind=r["kind"], hours=_h(r["minutes"]), served_on=r["served_on"],
-                          activity_id=r["activity_id"], activity_title=r["activity_title"] or "",
-                          organization_id=r["organization"], organization_name=r["organization_name"] or "",
-                          reason=r["reason"])
+    return HoursRecordOut(
+        id=r["id"],
+        kind=r["kind"],
+        hours=_h(r["minutes"]),
+        served_on=r["served_on"],
+        activity_id=r["activity_id"],
+        activity_title=r["activity_title"] or "",
+        organization_id=r["organization"],
+        organization_name=r["organization_name"] or "",
+        reason=r["reason"],
+    )
 
 
 async def volunteer_hours(principal: Principal, volunteer_id: int, year: int | None = None) -> HoursOut:
-    acc = await Account.select(Account.id, Account.display_name, Account.username).where(
-        Account.id == volunteer_id).first()
+    acc = (
+        await Account.select(Account.id, Account.display_name, Account.username)
+        .where(Account.id == volunteer_id)
+        .first()
+    )
     if acc is None or not await can_see(principal, volunteer_id):
         raise NotFound("Volunteer not found")
     rows = await hours_rows([volunteer_id])
@@ -265,26 +356,41 @@ async def volunteer_hours(principal: Principal, volunteer_id: int, year: int | N
         if year is not None and y != year:
             continue
         rs = by_year[y]
-        years.append(YearHours(
-            year=y, recorded_hours=_h(sum(r["minutes"] for r in rs if r["kind"] == "recorded")),
-            honorary_hours=_h(sum(r["minutes"] for r in rs if r["kind"] == "honorary")),
-            records=[_record_out(r) for r in rs]))
+        years.append(
+            YearHours(
+                year=y,
+                recorded_hours=_h(sum(r["minutes"] for r in rs if r["kind"] == "recorded")),
+                honorary_hours=_h(sum(r["minutes"] for r in rs if r["kind"] == "honorary")),
+                records=[_record_out(r) for r in rs],
+            )
+        )
     kept = [r for y in years for r in by_year[y.year]]
-    return HoursOut(volunteer_id=volunteer_id, display_name=acc["display_name"] or acc["username"],
-                    recorded_hours=_h(sum(r["minutes"] for r in kept if r["kind"] == "recorded")),
-                    honorary_hours=_h(sum(r["minutes"] for r in kept if r["kind"] == "honorary")), years=years)
+    return HoursOut(
+        volunteer_id=volunteer_id,
+        display_name=acc["display_name"] or acc["username"],
+        recorded_hours=_h(sum(r["minutes"] for r in kept if r["kind"] == "recorded")),
+        honorary_hours=_h(sum(r["minutes"] for r in kept if r["kind"] == "honorary")),
+        years=years,
+    )
 
 
 async def volunteer_area_paths(volunteer_id: int) -> list[str]:
     """Where a volunteer belongs: their organisations' areas, the areas of activities they signed up for,
     their preferred areas and the community they reported to."""
-    paths = [r["organization.area.path"] for r in await Membership.select(Membership.organization.area.path)
-             .where(Membership.account == volunteer_id)]
-    paths += [r["shift.activity.area.path"] for r in await Signup.select(Signup.shift.activity.area.path)
-              .where(Signup.volunteer == volunteer_id)]
-    profile = await VolunteerProfile.select(VolunteerProfile.preferred_area_ids,
-                                            VolunteerProfile.report_community.area.path) \
-        .where(VolunteerProfile.account == volunteer_id).first().output(load_json=True)
+    paths = [
+        r["organization.area.path"]
+        for r in await Membership.select(Membership.organization.area.path).where(Membership.account == volunteer_id)
+    ]
+    paths += [
+        r["shift.activity.area.path"]
+        for r in await Signup.select(Signup.shift.activity.area.path).where(Signup.volunteer == volunteer_id)
+    ]
+    profile = (
+        await VolunteerProfile.select(VolunteerProfile.preferred_area_ids, VolunteerProfile.report_community.area.path)
+        .where(VolunteerProfile.account == volunteer_id)
+        .first()
+        .output(load_json=True)
+    )
     if profile is not None:
         if profile["report_community.area.path"]:
             paths.append(profile["report_community.area.path"])
@@ -299,8 +405,9 @@ async def may_add_honorary(principal: Principal, volunteer_id: int) -> bool:
     never the volunteer for themselves, and never to staff (two administrators cannot credit each other)."""
     if principal.account_id == volunteer_id:
         return False
-    if await Membership.exists().where((Membership.account == volunteer_id)
-                                       & Membership.role.is_in(sorted(STAFF_ROLES))):
+    if await Membership.exists().where(
+        (Membership.account == volunteer_id) & Membership.role.is_in(sorted(STAFF_ROLES))
+    ):
         return False
     if await leads_team_of(principal, volunteer_id):
         return True
@@ -320,11 +427,26 @@ async def add_honorary_hours(principal: Principal, volunteer_id: int, data: Hono
     org_id = data.organization_id or (principal.primary.organization_id if principal.primary else None)
     now = clock.now()
     async with write_transaction():
-        await HoursRecord.insert(HoursRecord(account=volunteer_id, kind="honorary", minutes=round(data.hours * 60),
-                                             served_on=data.served_on or now, reason=data.reason,
-                                             organization=org_id, created_by=principal.account_id, created_at=now))
-        await record(principal, "add_honorary_hours", "account", volunteer_id,
-                     {"hours": data.hours, "reason": data.reason}, summary=data.reason)
+        await HoursRecord.insert(
+            HoursRecord(
+                account=volunteer_id,
+                kind="honorary",
+                minutes=round(data.hours * 60),
+                served_on=data.served_on or now,
+                reason=data.reason,
+                organization=org_id,
+                created_by=principal.account_id,
+                created_at=now,
+            )
+        )
+        await record(
+            principal,
+            "add_honorary_hours",
+            "account",
+            volunteer_id,
+            {"hours": data.hours, "reason": data.reason},
+            summary=data.reason,
+        )
     return await volunteer_hours(principal, volunteer_id)
 
 
@@ -336,8 +458,19 @@ def _export(rows: list[dict[str, Any]], title: str) -> bytes:
     out = []
     for r in rows:
         local = r["served_on"].astimezone(LOCAL)
-        out.append([r["display_name"], r["username"], local.year, local.date().isoformat(), KIND_ZH[r["kind"]],
-                    _h(r["minutes"]), r["activity_title"] or "", r["organization_name"] or "", r["reason"]])
+        out.append(
+            [
+                r["display_name"],
+                r["username"],
+                local.year,
+                local.date().isoformat(),
+                KIND_ZH[r["kind"]],
+                _h(r["minutes"]),
+                r["activity_title"] or "",
+                r["organization_name"] or "",
+                r["reason"],
+            ]
+        )
     return write_xlsx(EXPORT_HEADERS, out, title=title)
 
 
@@ -354,8 +487,10 @@ async def export_organization_hours(principal: Principal, organization_id: int) 
     org = await Organization.select(Organization.kind).where(Organization.id == organization_id).first()
     rows = await hours_rows([], organization_id)
     if org and org["kind"] == "volunteer_team":
-        members = [r["account"] for r in await Membership.select(Membership.account).where(
-            Membership.organization == organization_id)]
+        members = [
+            r["account"]
+            for r in await Membership.select(Membership.account).where(Membership.organization == organization_id)
+        ]
         if members:
             seen = {r["id"] for r in rows}
             rows += [r for r in await hours_rows(members) if r["id"] not in seen]
@@ -370,10 +505,17 @@ async def certificate(principal: Principal, volunteer_id: int, year: int | None 
     for y in hours.years:
         for r in y.records:
             if r.kind == "recorded" and r.activity_id is not None:
-                a = activities.setdefault(r.activity_id, {"title": r.activity_title, "organizer": r.organization_name,
-                                                          "hours": 0.0, "dates": []})
+                a = activities.setdefault(
+                    r.activity_id,
+                    {"title": r.activity_title, "organizer": r.organization_name, "hours": 0.0, "dates": []},
+                )
                 a["hours"] = round(a["hours"] + r.hours, 2)
                 a["dates"].append(r.served_on.astimezone(LOCAL).date())
     profile = await profile_row(volunteer_id)
-    return {"hours": hours, "activities": list(activities.values()), "year": year, "issued_on": clock.now().astimezone(LOCAL).date(),
-            "party_member": bool(profile and profile["party_member"])}
+    return {
+        "hours": hours,
+        "activities": list(activities.values()),
+        "year": year,
+        "issued_on": clock.now().astimezone(LOCAL).date(),
+        "party_member": bool(profile and profile["party_member"]),
+    }

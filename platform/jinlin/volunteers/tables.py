@@ -18,8 +18,12 @@ class VolunteerProfile(Table):
     availability = JSON(default=[], help_text="weekly free time")
     preferred_area_ids = JSON(default=[], help_text="Area ids whose subtrees the volunteer prefers")
     party_member = Boolean(default=False, help_text="an in-service party member (在职党员)")
-    report_community = ForeignKey(references=Organization, null=True, default=None,
-                                  help_text="the residential community the party member reports to (报到)")
+    report_community = ForeignKey(
+        references=Organization,
+        null=True,
+        default=None,
+        help_text="the residential community the party member reports to (报到)",
+    )
     max_hours_per_week = Float(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -11,5 +11,7 @@ async def items(principal: Principal) -> list[WorkItem]:
     if not principal.has_role("team_leader"):
         return []
     pending = await service.list_join_requests(principal, "pending")
-    return [WorkItem(group="Join requests", title=r.display_name, href="/volunteers/teams", priority=40,
-                     detail=r.team_name) for r in pending[:20]]
+    return [
+        WorkItem(group="Join requests", title=r.display_name, href="/volunteers/teams", priority=40, detail=r.team_name)
+        for r in pending[:20]
+    ]

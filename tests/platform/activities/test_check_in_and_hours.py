@@ -8,9 +8,14 @@ async def _on_shift(client, frozen_clock, names=("v1",), hours=3, grace=30):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=1)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=hours), "slots": 5}],
-                                   grace_minutes=grace)
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=hours), "slots": 5}],
+        grace_minutes=grace,
+    )
     shift = activity["shifts"][0]
     vols = {}
     for name in names:
@@ -56,8 +61,11 @@ async def test_someone_not_signed_up_cannot_check_in(client, frozen_clock):
     _, _, _, shift, start, _ = await _on_shift(client, frozen_clock)
     await make_volunteer("stranger")
     frozen_clock.now = start
-    r = await client.post(f"/api/v1/shifts/{shift['id']}/check-in", json={"code": shift["checkin_code"]},
-                          headers=await login(client, "stranger"))
+    r = await client.post(
+        f"/api/v1/shifts/{shift['id']}/check-in",
+        json={"code": shift["checkin_code"]},
+        headers=await login(client, "stranger"),
+    )
     assert r.status_code == 409 and r.json()["error"]["code"] == "not_signed_up"
 
 
@@ -85,16 +93,28 @@ async def test_organiser_verifies_in_bulk_adjusts_with_a_reason_and_marks_no_sho
     # v3 forgot to check out; v4 never came.
     listing = (await client.get(f"/api/v1/shifts/{shift['id']}/signups", headers=staff)).json()
     assert {s["status"] for s in listing["items"]} == {"completed", "checked_in", "signed_up"}
-    r = await client.post(f"/api/v1/shifts/{shift['id']}/no-shows",
-                          json={"signup_ids": [vols["v4"]["signup"]["id"]]}, headers=staff)
+    r = await client.post(
+        f"/api/v1/shifts/{shift['id']}/no-shows", json={"signup_ids": [vols["v4"]["signup"]["id"]]}, headers=staff
+    )
     assert r.status_code == 200 and r.json()[0]["status"] == "no_show"
     # An adjustment that changes the computed hours needs a reason.
-    r = await client.post(f"/api/v1/shifts/{shift['id']}/verify", headers=staff, json={
-        "all": True, "adjustments": [{"signup_id": vols["v2"]["signup"]["id"], "hours": 2}]})
+    r = await client.post(
+        f"/api/v1/shifts/{shift['id']}/verify",
+        headers=staff,
+        json={"all": True, "adjustments": [{"signup_id": vols["v2"]["signup"]["id"], "hours": 2}]},
+    )
     assert r.status_code == 400
-    r = await client.post(f"/api/v1/shifts/{shift['id']}/verify", headers=staff, json={
-        "all": True, "adjustments": [{"signup_id": vols["v2"]["signup"]["id"], "hours": 2, "reason": "提前离开"},
-                                     {"signup_id": vols["v3"]["signup"]["id"], "hours": 3, "reason": "忘记签退"}]})
+    r = await client.post(
+        f"/api/v1/shifts/{shift['id']}/verify",
+        headers=staff,
+        json={
+            "all": True,
+            "adjustments": [
+                {"signup_id": vols["v2"]["signup"]["id"], "hours": 2, "reason": "提前离开"},
+                {"signup_id": vols["v3"]["signup"]["id"], "hours": 3, "reason": "忘记签退"},
+            ],
+        },
+    )
     assert r.status_code == 200, r.text
     assert r.json()["verified"] == 3
     hours = {s["volunteer_name"]: s["hours"] for s in r.json()["signups"]}
@@ -124,8 +144,11 @@ async def test_recorded_and_honorary_hours_are_kept_apart_per_year(client, froze
     assert before["recorded_hours"] == 0  # not verified yet
     await client.post(f"/api/v1/shifts/{shift['id']}/verify", json={"all": True}, headers=staff)
     admin = await login(client, "admin_a")
-    r = await client.post(f"/api/v1/volunteers/{vid}/hours", headers=admin,
-                          json={"hours": 10, "reason": "抗疫表彰", "served_on": "2025-06-01T10:00:00+08:00"})
+    r = await client.post(
+        f"/api/v1/volunteers/{vid}/hours",
+        headers=admin,
+        json={"hours": 10, "reason": "抗疫表彰", "served_on": "2025-06-01T10:00:00+08:00"},
+    )
     assert r.status_code == 201, r.text
     # A volunteer can't give themselves honorary hours.
     r = await client.post(f"/api/v1/volunteers/{vid}/hours", headers=h, json={"hours": 5, "reason": "x"})

@@ -8,14 +8,29 @@ async def test_a_volunteer_runs_through_the_pages_in_chinese(client, frozen_cloc
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=1)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=2), "slots": 2}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 2}],
+    )
     shift = activity["shifts"][0]
     token = await csrf_token(client, "/volunteers/register")
-    r = await client.post("/volunteers/register", data={
-        "_csrf_token": token, "username": "xiaoli", "password": "long-enough-1", "display_name": "小李",
-        "phone": "13912340000", "skills": "急救，驾驶", "free_days": ["5", "6"], "free_start": "08:00",
-        "free_end": "20:00"})
+    r = await client.post(
+        "/volunteers/register",
+        data={
+            "_csrf_token": token,
+            "username": "xiaoli",
+            "password": "long-enough-1",
+            "display_name": "小李",
+            "phone": "13912340000",
+            "skills": "急救，驾驶",
+            "free_days": ["5", "6"],
+            "free_start": "08:00",
+            "free_end": "20:00",
+        },
+    )
     assert r.status_code == 303, r.text
     listing = await client.get("/activities")
     assert listing.status_code == 200 and "敬老院陪伴" in listing.text and "志愿活动" in listing.text
@@ -29,8 +44,9 @@ async def test_a_volunteer_runs_through_the_pages_in_chinese(client, frozen_cloc
     token = await csrf_token(client, f"/shifts/{shift['id']}/check-in?code={shift['checkin_code']}")
     r = await client.post(f"/shifts/{shift['id']}/check-in", data={"_csrf_token": token, "code": "999999x"})
     assert r.status_code == 400
-    r = await client.post(f"/shifts/{shift['id']}/check-in",
-                          data={"_csrf_token": token, "code": shift["checkin_code"], "action": "in"})
+    r = await client.post(
+        f"/shifts/{shift['id']}/check-in", data={"_csrf_token": token, "code": shift["checkin_code"], "action": "in"}
+    )
     assert r.status_code == 303
     my = await client.get("/my/shifts")
     assert my.status_code == 200 and "已签到" in my.text
@@ -43,8 +59,13 @@ async def test_the_organiser_sees_the_code_and_qr_and_verifies(client, frozen_cl
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=1)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=2), "slots": 2}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 2}],
+    )
     shift = activity["shifts"][0]
     # login() also set the session cookie the pages use.
     page = await client.get(f"/shifts/{shift['id']}/manage")
@@ -52,10 +73,21 @@ async def test_the_organiser_sees_the_code_and_qr_and_verifies(client, frozen_cl
     new = await client.get("/activities/new")
     assert new.status_code == 200 and "新建活动" in new.text
     token = await csrf_token(client, "/activities/new")
-    r = await client.post("/activities/new", data={
-        "_csrf_token": token, "organizer_id": str(w.orgs["comm_a"]["id"]), "title": "清洁家园", "category": "environment",
-        "area_id": str(w.areas["comm_a"]["id"]), "address": "小区广场", "start_0": "2026-11-25T09:00",
-        "end_0": "2026-11-25T11:00", "slots_0": "5", "publish": "1"})
+    r = await client.post(
+        "/activities/new",
+        data={
+            "_csrf_token": token,
+            "organizer_id": str(w.orgs["comm_a"]["id"]),
+            "title": "清洁家园",
+            "category": "environment",
+            "area_id": str(w.areas["comm_a"]["id"]),
+            "address": "小区广场",
+            "start_0": "2026-11-25T09:00",
+            "end_0": "2026-11-25T11:00",
+            "slots_0": "5",
+            "publish": "1",
+        },
+    )
     assert r.status_code == 303, r.text
     detail = await client.get(r.headers["location"])
     assert "清洁家园" in detail.text and "已发布" in detail.text

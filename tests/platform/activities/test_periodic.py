@@ -17,8 +17,13 @@ async def test_the_embedded_timer_sends_due_reminders(client, frozen_clock):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(hours=5)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=1), "slots": 1}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=1), "slots": 1}],
+    )
     vid = await make_volunteer("v1")
     await client.post(f"/api/v1/shifts/{activity['shifts'][0]['id']}/signups", headers=await login(client, "v1"))
     now = {"t": frozen_clock.now}

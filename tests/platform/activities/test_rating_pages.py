@@ -13,8 +13,13 @@ async def _completed_shift(client, frozen_clock):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=1)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=2), "slots": 2}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 2}],
+    )
     shift = activity["shifts"][0]
     await make_volunteer("v1")
     v1 = await login(client, "v1")
@@ -23,8 +28,9 @@ async def _completed_shift(client, frozen_clock):
     code = {"code": shift["checkin_code"]}
     await client.post(f"/api/v1/shifts/{shift['id']}/check-in", json=code, headers=v1)
     frozen_clock.now = start + timedelta(hours=2)
-    assert (await client.post(f"/api/v1/shifts/{shift['id']}/check-out", json=code, headers=v1)).json()["status"] \
-        == "completed"
+    assert (await client.post(f"/api/v1/shifts/{shift['id']}/check-out", json=code, headers=v1)).json()[
+        "status"
+    ] == "completed"
     return shift, signup
 
 
@@ -35,7 +41,9 @@ async def test_volunteer_and_organiser_rate_each_other_on_the_pages_blind_until_
     my = await client.get("/my/shifts")
     assert f'action="/my/signups/{signup["id"]}/rating"' in my.text and "评价组织方" in my.text
     token = await csrf_token(client, "/my/shifts")
-    r = await client.post(f"/my/signups/{signup['id']}/rating", data={"_csrf_token": token, **FORM, "comment": "安排周到"})
+    r = await client.post(
+        f"/my/signups/{signup['id']}/rating", data={"_csrf_token": token, **FORM, "comment": "安排周到"}
+    )
     assert r.status_code == 303
     my = await client.get("/my/shifts")
     assert 'data-testid="my-rating"' in my.text and "安排周到" in my.text
@@ -46,8 +54,10 @@ async def test_volunteer_and_organiser_rate_each_other_on_the_pages_blind_until_
     manage = await client.get(f"/shifts/{shift['id']}/manage")
     assert 'data-testid="their-rating-hidden"' in manage.text and "安排周到" not in manage.text
     token = await csrf_token(client, f"/shifts/{shift['id']}/manage")
-    r = await client.post(f"/shifts/{shift['id']}/ratings/{signup['id']}",
-                          data={"_csrf_token": token, **FORM, "score": "5", "comment": "准时认真"})
+    r = await client.post(
+        f"/shifts/{shift['id']}/ratings/{signup['id']}",
+        data={"_csrf_token": token, **FORM, "score": "5", "comment": "准时认真"},
+    )
     assert r.status_code == 303
     manage = await client.get(f"/shifts/{shift['id']}/manage")
     assert 'data-testid="their-rating"' in manage.text and "安排周到" in manage.text
@@ -63,8 +73,9 @@ async def test_the_volunteer_does_not_see_the_organisers_rating_before_rating(cl
     shift, signup = await _completed_shift(client, frozen_clock)
     await login(client, "staff_a")
     token = await csrf_token(client, f"/shifts/{shift['id']}/manage")
-    r = await client.post(f"/shifts/{shift['id']}/ratings/{signup['id']}",
-                          data={"_csrf_token": token, **FORM, "comment": "秘密评语"})
+    r = await client.post(
+        f"/shifts/{shift['id']}/ratings/{signup['id']}", data={"_csrf_token": token, **FORM, "comment": "秘密评语"}
+    )
     assert r.status_code == 303
     await login(client, "v1")
     my = await client.get("/my/shifts")

@@ -9,8 +9,13 @@ async def test_organiser_and_volunteer_rate_each_other_blind(client, frozen_cloc
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=1)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=2), "slots": 2}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 2}],
+    )
     shift = activity["shifts"][0]
     await make_volunteer("v1")
     v1 = await login(client, "v1")

@@ -32,11 +32,17 @@ async def test_a_roster_run_respects_overlaps_skills_and_existing_shifts(client,
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=3)
     near = [w.areas["comm_a"]["id"]]
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["grid_a1"]["id"], [
-        {"start": start, "end": start + timedelta(hours=3), "slots": 3},
-        {"start": start + timedelta(hours=1), "end": start + timedelta(hours=4), "slots": 3},  # overlaps the first
-        {"start": start, "end": start + timedelta(hours=2), "slots": 2, "skills": ["first_aid"]},
-    ])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["grid_a1"]["id"],
+        [
+            {"start": start, "end": start + timedelta(hours=3), "slots": 3},
+            {"start": start + timedelta(hours=1), "end": start + timedelta(hours=4), "slots": 3},  # overlaps the first
+            {"start": start, "end": start + timedelta(hours=2), "slots": 2, "skills": ["first_aid"]},
+        ],
+    )
     s_medic = activity["shifts"][2]["id"]
     ids = {
         "plain": await make_volunteer("plain", area_ids=near),
@@ -45,8 +51,13 @@ async def test_a_roster_run_respects_overlaps_skills_and_existing_shifts(client,
         "far": await make_volunteer("far", area_ids=[w.areas["comm_c"]["id"]]),
     }
     # "busy" is already on another activity's shift at the same time.
-    other = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                [{"start": start, "end": start + timedelta(hours=5), "slots": 1}])
+    other = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=5), "slots": 1}],
+    )
     await client.post(f"/api/v1/shifts/{other['shifts'][0]['id']}/signups", headers=await login(client, "busy"))
 
     run = await _start(client, staff, activity["id"])
@@ -90,20 +101,31 @@ async def test_a_roster_run_respects_free_time_and_weekly_hours(client, frozen_c
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=3)  # Monday 17:00 in Shanghai, three hours
     near = [w.areas["comm_a"]["id"]]
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=3), "slots": 10}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=3), "slots": 10}],
+    )
     monday_evening = [{"weekday": 0, "start": "16:00", "end": "21:00"}]
     ids = {
         "evening": await make_volunteer("evening", availability=monday_evening, area_ids=near),
-        "wednesday": await make_volunteer("wednesday", availability=[{"weekday": 2, "start": "09:00", "end": "21:00"}],
-                                          area_ids=near),
+        "wednesday": await make_volunteer(
+            "wednesday", availability=[{"weekday": 2, "start": "09:00", "end": "21:00"}], area_ids=near
+        ),
         "short": await make_volunteer("short", max_hours_per_week=2, area_ids=near),
         "tired": await make_volunteer("tired", max_hours_per_week=4, area_ids=near),
     }
     # "tired" already gives three hours on Tuesday: one hour of the week is left.
     tuesday = start + timedelta(days=1)
-    other = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                [{"start": tuesday, "end": tuesday + timedelta(hours=3), "slots": 1}])
+    other = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": tuesday, "end": tuesday + timedelta(hours=3), "slots": 1}],
+    )
     await client.post(f"/api/v1/shifts/{other['shifts'][0]['id']}/signups", headers=await login(client, "tired"))
 
     run = await _start(client, staff, activity["id"])
@@ -141,12 +163,18 @@ async def test_a_roster_task_run_twice_invites_nobody_twice(client, frozen_clock
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=3)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=3), "slots": 3}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=3), "slots": 3}],
+    )
     for name in ("v1", "v2"):
         await make_volunteer(name, area_ids=[w.areas["comm_a"]["id"]])
-    row = await runs.create_run(await principal("staff_a"), MatchRunIn(kind="roster",
-                                                                       options={"activity_id": activity["id"]}))
+    row = await runs.create_run(
+        await principal("staff_a"), MatchRunIn(kind="roster", options={"activity_id": activity["id"]})
+    )
     await runs.execute(row["id"])
     await runs.execute(row["id"])  # a duplicated task finds the run taken and does nothing
     done = await runs.get_row(row["id"])
@@ -157,9 +185,16 @@ async def test_a_roster_task_run_twice_invites_nobody_twice(client, frozen_clock
     assert problem.volunteers == []  # both are invited already: nobody is asked twice
     import matching
 
-    solution = matching.Solution("roster", "optimal", 2.0, 2.0, assignments=[
-        {"shift": str(i["shift"]), "volunteer": str(i["volunteer"]), "reasons": []}
-        for i in await RosterInvitation.select().where(RosterInvitation.run == row["id"])])
+    solution = matching.Solution(
+        "roster",
+        "optimal",
+        2.0,
+        2.0,
+        assignments=[
+            {"shift": str(i["shift"]), "volunteer": str(i["volunteer"]), "reasons": []}
+            for i in await RosterInvitation.select().where(RosterInvitation.run == row["id"])
+        ],
+    )
     added, _ = await roster.save(done, summary, solution)
     assert added == 0 and await RosterInvitation.count().where(RosterInvitation.run == row["id"]) == 2
 
@@ -174,8 +209,13 @@ async def test_only_an_organiser_of_the_activity_starts_or_sees_its_roster_run(c
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=3)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["grid_a1"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=3), "slots": 3}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["grid_a1"]["id"],
+        [{"start": start, "end": start + timedelta(hours=3), "slots": 3}],
+    )
     await make_volunteer("v1")
     v1 = await login(client, "v1")
     r = await client.post(f"/api/v1/activities/{activity['id']}/roster-runs", json={}, headers=v1)
@@ -190,12 +230,16 @@ async def test_only_an_organiser_of_the_activity_starts_or_sees_its_roster_run(c
     assert (await client.get(f"/api/v1/roster/runs/{r.json()['id']}", headers=leader)).status_code == 404
     assert (await client.get(f"/api/v1/match-runs/{r.json()['id']}", headers=v1)).status_code == 404
     # Options are the kind's own: checked, and refused for kinds that take none.
-    bad = await client.post("/api/v1/match-runs", json={"kind": "roster", "options": {"activity_id": "x"}},
-                            headers=staff)
+    bad = await client.post(
+        "/api/v1/match-runs", json={"kind": "roster", "options": {"activity_id": "x"}}, headers=staff
+    )
     assert bad.status_code == 400 and "options.activity_id" in bad.json()["error"]["fields"]
     county = await login(client, "county")
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["county"]["id"],
-                                                      "options": {"activity_id": 1}}, headers=county)
+    r = await client.post(
+        "/api/v1/match-runs",
+        json={"kind": "allocation", "area_id": w.areas["county"]["id"], "options": {"activity_id": 1}},
+        headers=county,
+    )
     assert r.status_code == 400 and "options" in r.json()["error"]["fields"]
     assert await MatchRun.count().where(MatchRun.kind == "allocation") == 0
 
@@ -204,7 +248,13 @@ async def test_a_draft_activity_has_no_roster_run(client, frozen_clock):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=3)
-    draft = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                [{"start": start, "end": start + timedelta(hours=3), "slots": 3}], publish=False)
+    draft = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=3), "slots": 3}],
+        publish=False,
+    )
     r = await client.post(f"/api/v1/activities/{draft['id']}/roster-runs", json={}, headers=staff)
     assert r.status_code == 409 and r.json()["error"]["code"] == "wrong_status"

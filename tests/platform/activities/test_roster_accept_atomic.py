@@ -11,12 +11,18 @@ from jinlin.runs import service as runs
 
 
 async def test_an_acceptance_that_fails_after_taking_the_place_keeps_the_place_free_and_the_invitation_open(
-        client, frozen_clock, monkeypatch):
+    client, frozen_clock, monkeypatch
+):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=3)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["grid_a1"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=3), "slots": 2}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["grid_a1"]["id"],
+        [{"start": start, "end": start + timedelta(hours=3), "slots": 2}],
+    )
     volunteer = await make_volunteer("plain", area_ids=[w.areas["comm_a"]["id"]])
     r = await client.post(f"/api/v1/activities/{activity['id']}/roster-runs", json={}, headers=staff)
     assert r.status_code == 201, r.text
@@ -32,8 +38,9 @@ async def test_an_acceptance_that_fails_after_taking_the_place_keeps_the_place_f
         await roster.answer_invitation(await principal("plain"), invitation["id"], accept=True)
     assert not await Signup.exists().where(Signup.volunteer == volunteer)
     assert (await Shift.select(Shift.slots_left).where(Shift.id == shift_id).first())["slots_left"] == 2
-    assert (await RosterInvitation.select().where(RosterInvitation.id == invitation["id"]).first())["status"] \
-        == "invited"
+    assert (await RosterInvitation.select().where(RosterInvitation.id == invitation["id"]).first())[
+        "status"
+    ] == "invited"
 
     monkeypatch.undo()
     answered = await roster.answer_invitation(await principal("plain"), invitation["id"], accept=True)

@@ -13,8 +13,13 @@ async def test_the_organiser_rosters_from_the_activity_page_and_the_volunteer_co
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=3)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=3), "slots": 2}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=3), "slots": 2}],
+    )
     await make_volunteer("xiaowang", area_ids=[w.areas["comm_a"]["id"]])
     page = await client.get(f"/activities/{activity['id']}")
     assert 'data-testid="roster-form"' in page.text and "排班" in page.text
@@ -44,10 +49,16 @@ async def test_the_activity_page_shows_a_running_roster_run_as_a_progress_bar(cl
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=3)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=3), "slots": 2}])
-    queued = await runs.create_run(await principal("staff_a"),
-                                   MatchRunIn(kind="roster", options={"activity_id": activity["id"]}))
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=3), "slots": 2}],
+    )
+    queued = await runs.create_run(
+        await principal("staff_a"), MatchRunIn(kind="roster", options={"activity_id": activity["id"]})
+    )
     page = await client.get(f"/activities/{activity['id']}")
     assert f'hx-get="/runs/{queued["id"]}/progress"' in page.text and 'data-status="queued"' in page.text
     assert 'data-testid="roster-form"' not in page.text  # one run per activity at a time

@@ -11,8 +11,13 @@ async def _shift_with_one_volunteer(client, frozen_clock, slots=3):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=2)  # 2026-11-22 17:00 in Shanghai
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=2), "slots": slots}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": slots}],
+    )
     shift = activity["shifts"][0]
     vid = await make_volunteer("v1")
     r = await client.post(f"/api/v1/shifts/{shift['id']}/signups", headers=await login(client, "v1"))
@@ -28,9 +33,16 @@ async def test_the_organiser_changes_a_shifts_time_places_and_skills_and_the_vol
     form = await client.get(f"/shifts/{shift['id']}/edit")
     assert form.status_code == 200 and "修改班次" in form.text and 'value="2026-11-22T17:00"' in form.text
     token = await csrf_token(client, f"/shifts/{shift['id']}/edit")
-    r = await client.post(f"/shifts/{shift['id']}/edit", data={
-        "_csrf_token": token, "start": "2026-11-22T18:00", "end": "2026-11-22T21:00", "slots": "5",
-        "skills": "急救，驾驶"})
+    r = await client.post(
+        f"/shifts/{shift['id']}/edit",
+        data={
+            "_csrf_token": token,
+            "start": "2026-11-22T18:00",
+            "end": "2026-11-22T21:00",
+            "slots": "5",
+            "skills": "急救，驾驶",
+        },
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/activities/{activity['id']}"
     row = await Shift.select().where(Shift.id == shift["id"]).first().output(load_json=True)
     assert row["starts_at"] == frozen_clock.now + timedelta(days=2, hours=1)
@@ -40,9 +52,16 @@ async def test_the_organiser_changes_a_shifts_time_places_and_skills_and_the_vol
     assert len(told) == 1
 
     # Saving the form unchanged changes nothing and tells nobody again.
-    r = await client.post(f"/shifts/{shift['id']}/edit", data={
-        "_csrf_token": token, "start": "2026-11-22T18:00", "end": "2026-11-22T21:00", "slots": "5",
-        "skills": "驾驶, 急救"})
+    r = await client.post(
+        f"/shifts/{shift['id']}/edit",
+        data={
+            "_csrf_token": token,
+            "start": "2026-11-22T18:00",
+            "end": "2026-11-22T21:00",
+            "slots": "5",
+            "skills": "驾驶, 急救",
+        },
+    )
     assert r.status_code == 303
     assert await Notification.count().where(Notification.kind == "shift_changed") == 1
 
@@ -50,7 +69,9 @@ async def test_the_organiser_changes_a_shifts_time_places_and_skills_and_the_vol
 async def test_fewer_places_than_taken_or_an_end_before_the_start_is_refused_on_the_page(client, frozen_clock):
     _activity, shift, _vid = await _shift_with_one_volunteer(client, frozen_clock, slots=2)
     await make_volunteer("v2")
-    assert (await client.post(f"/api/v1/shifts/{shift['id']}/signups", headers=await login(client, "v2"))).status_code == 201
+    assert (
+        await client.post(f"/api/v1/shifts/{shift['id']}/signups", headers=await login(client, "v2"))
+    ).status_code == 201
     await login(client, "staff_a")
     token = await csrf_token(client, f"/shifts/{shift['id']}/edit")
     base = {"_csrf_token": token, "start": "2026-11-22T17:00", "end": "2026-11-22T19:00", "skills": ""}
@@ -70,7 +91,9 @@ async def test_only_organisers_open_the_shift_edit_page(client, frozen_clock):
     await login(client, "v1")
     assert (await client.get(f"/shifts/{shift['id']}/edit")).status_code == 404
     token = await csrf_token(client, "/my/shifts")
-    r = await client.post(f"/shifts/{shift['id']}/edit", data={
-        "_csrf_token": token, "start": "2026-11-22T18:00", "end": "2026-11-22T21:00", "slots": "9", "skills": ""})
+    r = await client.post(
+        f"/shifts/{shift['id']}/edit",
+        data={"_csrf_token": token, "start": "2026-11-22T18:00", "end": "2026-11-22T21:00", "slots": "9", "skills": ""},
+    )
     assert r.status_code in (403, 404)
     assert (await Shift.select(Shift.slots).where(Shift.id == shift["id"]).first())["slots"] == 3

@@ -11,9 +11,13 @@ async def _setup(client, frozen_clock, slots=1, skills=None):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=2)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=3), "slots": slots,
-                                     "skills": skills or []}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=3), "slots": slots, "skills": skills or []}],
+    )
     return w, staff, activity
 
 
@@ -32,9 +36,13 @@ async def test_an_organiser_creates_and_publishes_an_activity_with_shifts(client
 async def test_someone_outside_the_organiser_cannot_create_an_activity_for_it(client, frozen_clock):
     w = await make_world()
     start = frozen_clock.now + timedelta(days=1)
-    body = {"organizer_id": w.orgs["comm_a"]["id"], "title": "x", "category": "elder_care",
-            "area_id": w.areas["comm_a"]["id"],
-            "shifts": [{"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat(), "slots": 1}]}
+    body = {
+        "organizer_id": w.orgs["comm_a"]["id"],
+        "title": "x",
+        "category": "elder_care",
+        "area_id": w.areas["comm_a"]["id"],
+        "shifts": [{"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat(), "slots": 1}],
+    }
     r = await client.post("/api/v1/activities", json=body, headers=await login(client, "admin_b"))
     assert r.status_code == 403
 
@@ -43,8 +51,14 @@ async def test_a_draft_is_invisible_to_volunteers(client, frozen_clock):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=1)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=1), "slots": 1}], publish=False)
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=1), "slots": 1}],
+        publish=False,
+    )
     await make_volunteer("v1")
     r = await client.get(f"/api/v1/activities/{activity['id']}", headers=await login(client, "v1"))
     assert r.status_code == 404
@@ -75,10 +89,20 @@ async def test_signing_up_twice_for_the_same_shift_is_refused(client, frozen_clo
 async def test_overlapping_shifts_are_refused(client, frozen_clock):
     w, staff, activity = await _setup(client, frozen_clock, slots=3)
     start = frozen_clock.now + timedelta(days=2, hours=2)  # overlaps the first activity's 3-hour shift
-    other = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                [{"start": start, "end": start + timedelta(hours=2), "slots": 3}])
-    after = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                [{"start": start + timedelta(hours=1), "end": start + timedelta(hours=2), "slots": 3}])
+    other = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 3}],
+    )
+    after = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start + timedelta(hours=1), "end": start + timedelta(hours=2), "slots": 3}],
+    )
     await make_volunteer("v1")
     v1 = await login(client, "v1")
     assert (await client.post(f"/api/v1/shifts/{activity['shifts'][0]['id']}/signups", headers=v1)).status_code == 201
@@ -140,8 +164,7 @@ async def test_concurrent_sign_ups_for_the_last_place_have_exactly_one_winner(cl
     for name in names:
         await make_volunteer(name)
     headers = [await login(client, n) for n in names]
-    responses = await asyncio.gather(*(client.post(f"/api/v1/shifts/{shift_id}/signups", headers=h)
-                                       for h in headers))
+    responses = await asyncio.gather(*(client.post(f"/api/v1/shifts/{shift_id}/signups", headers=h) for h in headers))
     assert all(r.status_code == 201 for r in responses), [r.text for r in responses]
     statuses = sorted(r.json()["status"] for r in responses)
     assert statuses.count("signed_up") == 1 and statuses.count("waitlisted") == 7
@@ -205,9 +228,14 @@ async def test_raising_a_shifts_places_promotes_the_waiting_list(client, frozen_
 async def test_finding_activities_filters_by_category_area_and_skills(client, frozen_clock):
     w, staff, activity = await _setup(client, frozen_clock, slots=2, skills=["first_aid"])
     start = frozen_clock.now + timedelta(days=3)
-    plain = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["grid_a1"]["id"],
-                                [{"start": start, "end": start + timedelta(hours=2), "slots": 2}],
-                                category="environment")
+    plain = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["grid_a1"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 2}],
+        category="environment",
+    )
     await make_volunteer("v1")
     v1 = await login(client, "v1")
     ids = lambda r: [a["id"] for a in r.json()["items"]]  # noqa: E731
@@ -215,5 +243,8 @@ async def test_finding_activities_filters_by_category_area_and_skills(client, fr
     assert ids(await client.get("/api/v1/activities?category=environment", headers=v1)) == [plain["id"]]
     assert ids(await client.get(f"/api/v1/activities?area_id={w.areas['grid_a1']['id']}", headers=v1)) == [plain["id"]]
     assert ids(await client.get("/api/v1/activities?fits_skills=true", headers=v1)) == [plain["id"]]
-    assert ids(await client.get(f"/api/v1/activities?date_from={(start - timedelta(hours=1)).isoformat()}".replace("+", "%2B"),
-                                headers=v1)) == [plain["id"]]
+    assert ids(
+        await client.get(
+            f"/api/v1/activities?date_from={(start - timedelta(hours=1)).isoformat()}".replace("+", "%2B"), headers=v1
+        )
+    ) == [plain["id"]]

@@ -16,8 +16,10 @@ async def test_adding_a_child_area_from_the_page_redirects_to_it(client):
     w = await make_world()
     await page_login(client, "admin_a")
     token = await csrf_token(client, f"/areas/{w.areas['comm_a']['id']}")
-    r = await client.post(f"/areas/{w.areas['comm_a']['id']}/children",
-                          data={"_csrf_token": token, "name": "网格A9", "level": "grid", "population": "300"})
+    r = await client.post(
+        f"/areas/{w.areas['comm_a']['id']}/children",
+        data={"_csrf_token": token, "name": "网格A9", "level": "grid", "population": "300"},
+    )
     assert r.status_code == 303
     assert await Area.exists().where((Area.name == "网格A9") & (Area.population == 300))
 
@@ -26,8 +28,10 @@ async def test_a_bad_field_is_shown_next_to_it_and_nothing_is_saved(client):
     w = await make_world()
     await page_login(client, "admin_a")
     token = await csrf_token(client, f"/areas/{w.areas['comm_a']['id']}")
-    r = await client.post(f"/areas/{w.areas['comm_a']['id']}/children",
-                          data={"_csrf_token": token, "name": "网格A9", "level": "grid", "lat": "999"})
+    r = await client.post(
+        f"/areas/{w.areas['comm_a']['id']}/children",
+        data={"_csrf_token": token, "name": "网格A9", "level": "grid", "lat": "999"},
+    )
     assert r.status_code == 400
     assert 'data-field="lat"' in r.text
     assert not await Area.exists().where(Area.name == "网格A9")
@@ -47,8 +51,9 @@ async def test_the_import_page_lists_every_bad_row_and_imports_nothing(client):
     await Area.update({Area.code: "E01"}).where(Area.id == w.areas["east"]["id"])
     await page_login(client, "county")
     token = await csrf_token(client, "/areas/import")
-    r = await client.post("/areas/import", data={"_csrf_token": token},
-                          files={"file": ("areas.csv", CSV.encode(), "text/csv")})
+    r = await client.post(
+        "/areas/import", data={"_csrf_token": token}, files={"file": ("areas.csv", CSV.encode(), "text/csv")}
+    )
     assert r.status_code == 400
     assert 'data-testid="row-errors"' in r.text and "<td>3</td><td>级别</td>" in r.text
     assert not await Area.exists().where(Area.code == "E01-C1")

@@ -8,7 +8,9 @@ from jinlin.core import clock
 async def test_the_ledger_names_actions_objects_and_fields_in_chinese_with_china_time(client):
     w = await make_world()
     need = await make_need("admin_a", w.orgs["comm_a"], title="楼道灯维修", quantity=3)
-    event = await AuditEvent.select().where((AuditEvent.object_type == "need") & (AuditEvent.action == "create")).first()
+    event = (
+        await AuditEvent.select().where((AuditEvent.object_type == "need") & (AuditEvent.action == "create")).first()
+    )
     await page_login(client, "county")
     html = (await client.get("/audit")).text
     assert "<td>新建</td>" in html

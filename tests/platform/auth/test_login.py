@@ -31,7 +31,9 @@ async def test_repeated_failures_are_rate_limited_even_with_the_right_password(c
     r = await client.post("/api/v1/auth/login", json={"username": "admin_b", "password": "correct-horse-1"})
     assert r.status_code == 429
     # Another account from the same address is not yet blocked.
-    assert (await client.post("/api/v1/auth/login", json={"username": "admin_a", "password": "correct-horse-1"})).status_code == 200
+    assert (
+        await client.post("/api/v1/auth/login", json={"username": "admin_a", "password": "correct-horse-1"})
+    ).status_code == 200
 
 
 async def test_a_malformed_body_names_the_field(client):

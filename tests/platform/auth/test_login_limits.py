@@ -13,8 +13,9 @@ from jinlin.core.settings import _proxies, get_settings
 
 
 def client_from(app, address: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 40000)),
-                             base_url="http://testserver")
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 40000)), base_url="http://testserver"
+    )
 
 
 async def wrong(client, username="admin_b", **kw):

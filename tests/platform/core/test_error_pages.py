@@ -18,14 +18,18 @@ async def test_a_409_with_numbers_reads_in_chinese_on_the_page_and_stays_english
     w = await make_world()
     need = await make_need("admin_a", w.orgs["comm_a"], quantity=50)
     offer = await make_offer("liaison", w.orgs["enterprise"], capacity=30)
-    r = await client.post("/api/v1/matches", headers=await login(client, "liaison"),
-                          json={"need_id": need.id, "offer_id": offer.id, "quantity": 40})
+    r = await client.post(
+        "/api/v1/matches",
+        headers=await login(client, "liaison"),
+        json={"need_id": need.id, "offer_id": offer.id, "quantity": 40},
+    )
     assert r.status_code == 409 and r.json()["error"]["message"] == "The offer has 30 left"
     await page_login(client, "liaison")
 
     token = await csrf_token(client, f"/needs/{need.id}")
-    r = await client.post("/matches/new", data={"_csrf_token": token, "need_id": need.id, "offer_id": offer.id,
-                                                "quantity": 40})
+    r = await client.post(
+        "/matches/new", data={"_csrf_token": token, "need_id": need.id, "offer_id": offer.id, "quantity": 40}
+    )
     assert r.status_code == 409
     assert "该资源只剩 30" in r.text and 'class="menu"' in r.text
 

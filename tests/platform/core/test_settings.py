@@ -36,9 +36,16 @@ def test_each_bad_value_is_refused_naming_its_variable(env, name, value):
 
 
 def test_good_values_are_read(env):
-    settings = load_settings({**env, "JINLIN_DATABASE_URL": "postgresql://u:p@db:5432/jinlin",
-                              "JINLIN_REDIS_URL": "redis://cache:6379/0", "JINLIN_LOCALE": "en",
-                              "JINLIN_DEBUG": "1", "JINLIN_LOGIN_ATTEMPTS_PER_MINUTE": "9"})
+    settings = load_settings(
+        {
+            **env,
+            "JINLIN_DATABASE_URL": "postgresql://u:p@db:5432/jinlin",
+            "JINLIN_REDIS_URL": "redis://cache:6379/0",
+            "JINLIN_LOCALE": "en",
+            "JINLIN_DEBUG": "1",
+            "JINLIN_LOGIN_ATTEMPTS_PER_MINUTE": "9",
+        }
+    )
     assert not settings.is_sqlite and not settings.celery_eager
     assert settings.locale == "en" and settings.debug and settings.login_attempts_per_minute == 9
 

@@ -19,11 +19,20 @@ def _sheet(content: bytes) -> list[list]:
 
 async def _pages_with_downloads(client, w) -> dict[str, list[str]]:
     start = clock.now() + timedelta(days=2)
-    activity = await make_activity(client, await login(client, "leader"), w.orgs["team"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=2), "slots": 3}])
+    activity = await make_activity(
+        client,
+        await login(client, "leader"),
+        w.orgs["team"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 3}],
+    )
     shift_id = activity["shifts"][0]["id"]
-    return {"admin_a": ["/needs", "/offers", "/setup"], "county": ["/needs", "/offers", "/setup"],
-            "leader": [f"/shifts/{shift_id}/manage", "/my/shifts"], "volunteer": ["/my/shifts"]}
+    return {
+        "admin_a": ["/needs", "/offers", "/setup"],
+        "county": ["/needs", "/offers", "/setup"],
+        "leader": [f"/shifts/{shift_id}/manage", "/my/shifts"],
+        "volunteer": ["/my/shifts"],
+    }
 
 
 async def test_every_download_link_in_a_page_works_with_that_pages_session_cookie(client):
@@ -48,8 +57,9 @@ async def test_every_download_link_in_a_page_works_with_that_pages_session_cooki
 async def test_the_needs_export_writes_the_deadlines_the_page_shows_in_china_time(client):
     w = await make_world()
     due = datetime(2026, 12, 1, 1, 30, tzinfo=UTC)  # 09:30 in China
-    need = await make_need("admin_a", w.orgs["comm_a"], title="楼道清扫", respond_by=due,
-                           resolve_by=due + timedelta(days=1))
+    need = await make_need(
+        "admin_a", w.orgs["comm_a"], title="楼道清扫", respond_by=due, resolve_by=due + timedelta(days=1)
+    )
     await page_login(client, "admin_a")
     page = (await client.get(f"/needs/{need.id}")).text
     assert "12-01 09:30" in page and "12-02 09:30" in page
@@ -66,8 +76,11 @@ async def test_an_offer_imported_in_china_time_exports_and_shows_the_same_time(c
     await page_login(client, "liaison")
     token = await csrf_token(client, "/offers")
     content = "标题,类别,数量,开始时间（北京时间）,结束时间（北京时间）\n周末义诊,health,10,2026-12-05 09:00,2026-12-05 17:00\n"
-    r = await client.post("/offers/import", data={"_csrf_token": token, "organization_id": w.orgs["enterprise"]["id"]},
-                          files={"file": ("offers.csv", content.encode(), "text/csv")})
+    r = await client.post(
+        "/offers/import",
+        data={"_csrf_token": token, "organization_id": w.orgs["enterprise"]["id"]},
+        files={"file": ("offers.csv", content.encode(), "text/csv")},
+    )
     assert r.status_code in (200, 201, 302, 303), r.text[:500]
     offer = await Offer.select().where(Offer.title == "周末义诊").first()
     assert offer["available_from"] == datetime(2026, 12, 5, 1, 0, tzinfo=UTC)

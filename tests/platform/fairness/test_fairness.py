@@ -11,8 +11,13 @@ from jinlin.runs.tables import MatchRun
 from jinlin.twinning.tables import CommunityProfile, Twinning
 
 # name: (population, grid workers, funding gap, facility gap)
-PROFILES = {"comm_a": (8000, 20, 0, 0.0), "comm_b": (5000, 20, 0, 0.0), "comm_c": (6000, 20, 0, 0.0),
-            "comm_d": (2000, 0, 500_000, 0.0), "comm_e": (1000, 0, 500_000, 1.0)}
+PROFILES = {
+    "comm_a": (8000, 20, 0, 0.0),
+    "comm_b": (5000, 20, 0, 0.0),
+    "comm_c": (6000, 20, 0, 0.0),
+    "comm_d": (2000, 0, 500_000, 0.0),
+    "comm_e": (1000, 0, 500_000, 1.0),
+}
 # community: [(colour, status, quantity, matched, done)]; every need asks for 4.
 NEEDS = {
     "comm_e": [("red", "resolved", 4, 0, 0), ("orange", "matched", 4, 1, 0), ("green", "published", 4, 0, 0)],
@@ -41,20 +46,35 @@ async def _county():
         w.orgs[key] = await make_org(f"社区{key[-1].upper()}居委会", "community", w.areas[key])
         await make_account(USERS[key], [(w.orgs[key]["id"], "community_admin")])
     for key, (pop, workers, funding, facility) in PROFILES.items():
-        await CommunityProfile.insert(CommunityProfile(community_id=w.orgs[key]["id"], population=pop,
-                                                       grid_workers=workers, funding_gap=funding,
-                                                       facility_gap=facility))
+        await CommunityProfile.insert(
+            CommunityProfile(
+                community_id=w.orgs[key]["id"],
+                population=pop,
+                grid_workers=workers,
+                funding_gap=funding,
+                facility_gap=facility,
+            )
+        )
     ids = {}
     for key, needs in NEEDS.items():
         for colour, status, quantity, matched, done in needs:
             need = await make_need(USERS[key], w.orgs[key], quantity=quantity)
-            await Need.update({Need.colour: colour, Need.status: status, Need.quantity_matched: matched,
-                               Need.quantity_done: done}).where(Need.id == need.id)
+            await Need.update(
+                {Need.colour: colour, Need.status: status, Need.quantity_matched: matched, Need.quantity_done: done}
+            ).where(Need.id == need.id)
             ids.setdefault(key, []).append(need.id)
     now = clock.now()
-    await Twinning.insert(Twinning(helper_id=w.orgs["enterprise"]["id"], community_id=w.orgs["comm_e"]["id"],
-                                   period=2026, status="active", pair_key="2026:e:e:manual", created_at=now,
-                                   updated_at=now))
+    await Twinning.insert(
+        Twinning(
+            helper_id=w.orgs["enterprise"]["id"],
+            community_id=w.orgs["comm_e"]["id"],
+            period=2026,
+            status="active",
+            pair_key="2026:e:e:manual",
+            created_at=now,
+            updated_at=now,
+        )
+    )
     return w, ids
 
 
@@ -70,8 +90,11 @@ async def test_the_fairness_figures_equal_those_recomputed_from_the_rows(client,
     by = {k: [n for n in NEEDS.get(k, [])] for k in PROFILES}
     ro = {k: [n for n in v if n[0] in ("red", "orange")] for k, v in by.items()}
     ro_met = {k: sum(met(*n[1:]) for n in v) for k, v in ro.items()}
-    assert f["weakest_share"] == round((ro_met["comm_d"] + ro_met["comm_e"]) /
-                                       (len(ro["comm_d"]) + len(ro["comm_e"])), 4) == 0.4167
+    assert (
+        f["weakest_share"]
+        == round((ro_met["comm_d"] + ro_met["comm_e"]) / (len(ro["comm_d"]) + len(ro["comm_e"])), 4)
+        == 0.4167
+    )
     assert f["average_share"] == round(sum(ro_met.values()) / sum(len(v) for v in ro.values()), 4) == 0.55
     per_1000 = [sum(met(*n[1:]) for n in by[k]) / PROFILES[k][0] * 1000 for k in PROFILES]
     assert f["gini"] == round(gini_by_definition(per_1000), 4)
@@ -86,22 +109,42 @@ async def test_a_community_cannot_read_the_county_fairness_figures(client, froze
     w, _ = await _county()
     r = await client.get(f"/api/v1/fairness?area_id={w.areas['county']['id']}", headers=await login(client, "admin_a"))
     assert r.status_code == 404
-    r = await client.get(f"/api/v1/fairness?area_id={w.areas['west']['id']}",
-                         headers=await login(client, "street_east"))
+    r = await client.get(
+        f"/api/v1/fairness?area_id={w.areas['west']['id']}", headers=await login(client, "street_east")
+    )
     assert r.status_code == 404
 
 
 async def test_an_allocation_runs_page_shows_the_shares_before_and_after_its_proposals(client, frozen_clock):
     w, ids = await _county()
     now = clock.now()
-    run = MatchRun(kind="allocation", area=w.areas["county"]["id"], area_path=w.areas["county"]["path"],
-                   status="succeeded", progress=1.0, created_at=now, started_at=now, finished_at=now)
+    run = MatchRun(
+        kind="allocation",
+        area=w.areas["county"]["id"],
+        area_path=w.areas["county"]["path"],
+        status="succeeded",
+        progress=1.0,
+        created_at=now,
+        started_at=now,
+        finished_at=now,
+    )
     await run.save()
     offer = await make_offer("liaison", w.orgs["enterprise"], capacity=4)
     # The run proposes to serve 社区D's red need in full.
-    await Match.insert(Match(need_id=ids["comm_d"][0], offer_id=offer.id, community_id=w.orgs["comm_d"]["id"],
-                             provider_id=w.orgs["enterprise"]["id"], quantity=4, source="run", run_id=run.id,
-                             status="proposed", created_at=now, updated_at=now))
+    await Match.insert(
+        Match(
+            need_id=ids["comm_d"][0],
+            offer_id=offer.id,
+            community_id=w.orgs["comm_d"]["id"],
+            provider_id=w.orgs["enterprise"]["id"],
+            quantity=4,
+            source="run",
+            run_id=run.id,
+            status="proposed",
+            created_at=now,
+            updated_at=now,
+        )
+    )
     county = await login(client, "county")
     r = await client.get(f"/api/v1/match-runs/{run.id}/fairness", headers=county)
     assert r.status_code == 200, r.text

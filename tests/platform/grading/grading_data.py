@@ -14,8 +14,16 @@ from jinlin.ratings.tables import Rating
 from jinlin.twinning.tables import Twinning
 
 
-async def make_match(w, community: str, provider: str, *, status: str, completed_late: bool = False,
-                     colour: str | None = None, quantity: int = 5) -> int:
+async def make_match(
+    w,
+    community: str,
+    provider: str,
+    *,
+    status: str,
+    completed_late: bool = False,
+    colour: str | None = None,
+    quantity: int = 5,
+) -> int:
     extra = {"colour": colour} if colour else {}
     user = {"comm_a": "staff_a", "comm_b": "admin_b", "comm_c": "admin_c"}[community]
     liaison = {"enterprise": "liaison", "village": "liaison2", "team": "leader"}[provider]
@@ -25,43 +33,89 @@ async def make_match(w, community: str, provider: str, *, status: str, completed
     completed = None
     if status == "completed":
         completed = need.resolve_by + timedelta(days=1) if completed_late else now
-    m = Match(need_id=need.id, offer_id=offer.id, community_id=w.orgs[community]["id"],
-              provider_id=w.orgs[provider]["id"], quantity=quantity, status=status, created_at=now,
-              updated_at=now, community_accepted_at=now, provider_accepted_at=now, completed_at=completed)
+    m = Match(
+        need_id=need.id,
+        offer_id=offer.id,
+        community_id=w.orgs[community]["id"],
+        provider_id=w.orgs[provider]["id"],
+        quantity=quantity,
+        status=status,
+        created_at=now,
+        updated_at=now,
+        community_accepted_at=now,
+        provider_accepted_at=now,
+        completed_at=completed,
+    )
     await m.save()
     return m.id
 
 
 async def rate(subject_id: int, side: str, rater, ratee, score: int, subject_type: str = "match") -> None:
     now = clock.now()
-    await Rating.insert(Rating(
-        subject_type=subject_type, subject_id=subject_id, rater_side=side,
-        rater_key=f"{subject_type}:{subject_id}:{side}", rater_organization_id=rater["id"],
-        ratee_organization_id=ratee["id"], score=score, timeliness=score, quality=score, communication=score,
-        window_closes_at=now + timedelta(days=14), created_at=now))
+    await Rating.insert(
+        Rating(
+            subject_type=subject_type,
+            subject_id=subject_id,
+            rater_side=side,
+            rater_key=f"{subject_type}:{subject_id}:{side}",
+            rater_organization_id=rater["id"],
+            ratee_organization_id=ratee["id"],
+            score=score,
+            timeliness=score,
+            quality=score,
+            communication=score,
+            window_closes_at=now + timedelta(days=14),
+            created_at=now,
+        )
+    )
 
 
 async def pledge(w, community: str, unit: str, *, delay_h: float, matched: bool) -> None:
     now = clock.now()
-    call = Call(issuer_id=w.orgs[community]["id"], area_id=w.areas[community]["id"], title="防汛号召",
-                quantity=10, unit="袋", created_at=now, updated_at=now)
+    call = Call(
+        issuer_id=w.orgs[community]["id"],
+        area_id=w.areas[community]["id"],
+        title="防汛号召",
+        quantity=10,
+        unit="袋",
+        created_at=now,
+        updated_at=now,
+    )
     await call.save()
-    await CallResponse.insert(CallResponse(
-        call_id=call.id, organization_id=w.orgs[unit]["id"], response_key=f"{call.id}:{w.orgs[unit]['id']}",
-        quantity=5, status="matched" if matched else "pledged", delay_s=int(delay_h * 3600), created_at=now,
-        updated_at=now))
+    await CallResponse.insert(
+        CallResponse(
+            call_id=call.id,
+            organization_id=w.orgs[unit]["id"],
+            response_key=f"{call.id}:{w.orgs[unit]['id']}",
+            quantity=5,
+            status="matched" if matched else "pledged",
+            delay_s=int(delay_h * 3600),
+            created_at=now,
+            updated_at=now,
+        )
+    )
 
 
 async def register(w, community: str, unit: str) -> None:
-    await Registration.insert(Registration(community=w.orgs[community]["id"], kind="unit",
-                                           organization=w.orgs[unit]["id"], registered_at=clock.now()))
+    await Registration.insert(
+        Registration(
+            community=w.orgs[community]["id"], kind="unit", organization=w.orgs[unit]["id"], registered_at=clock.now()
+        )
+    )
 
 
 async def twin(w, helper: str, community: str, period: int, status: str = "active") -> int:
     now = clock.now()
-    t = Twinning(helper_id=w.orgs[helper]["id"], community_id=w.orgs[community]["id"], period=period,
-                 status=status, pair_key=f"{period}:{helper}:{community}:manual", accepted_at=now, created_at=now,
-                 updated_at=now)
+    t = Twinning(
+        helper_id=w.orgs[helper]["id"],
+        community_id=w.orgs[community]["id"],
+        period=period,
+        status=status,
+        pair_key=f"{period}:{helper}:{community}:manual",
+        accepted_at=now,
+        created_at=now,
+        updated_at=now,
+    )
     await t.save()
     return t.id
 
@@ -70,14 +124,29 @@ async def volunteer_hours(w, organizer: str, area: str, minutes: int) -> None:
     from jinlin.activities.tables import Activity, Shift, Signup
 
     now = clock.now()
-    act = Activity(organizer=w.orgs[organizer]["id"], title="社区环境整治", category="environment",
-                   area=w.areas[area]["id"], status="finished", created_at=now, updated_at=now)
+    act = Activity(
+        organizer=w.orgs[organizer]["id"],
+        title="社区环境整治",
+        category="environment",
+        area=w.areas[area]["id"],
+        status="finished",
+        created_at=now,
+        updated_at=now,
+    )
     await act.save()
-    shift = Shift(activity=act.id, starts_at=now - timedelta(days=1), ends_at=now - timedelta(hours=20), slots=5,
-                  slots_left=4, checkin_code="123456", created_at=now)
+    shift = Shift(
+        activity=act.id,
+        starts_at=now - timedelta(days=1),
+        ends_at=now - timedelta(hours=20),
+        slots=5,
+        slots_left=4,
+        checkin_code="123456",
+        created_at=now,
+    )
     await shift.save()
-    await Signup.insert(Signup(shift=shift.id, volunteer=w.accounts["volunteer"], status="completed",
-                               minutes=minutes, verified_at=now))
+    await Signup.insert(
+        Signup(shift=shift.id, volunteer=w.accounts["volunteer"], status="completed", minutes=minutes, verified_at=now)
+    )
 
 
 async def year_of_work(w) -> None:

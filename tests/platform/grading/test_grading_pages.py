@@ -23,9 +23,17 @@ async def test_the_county_opens_a_round_sees_results_and_saves_settings_through_
     assert r.status_code == 303
     settings = await client.get("/grading/settings")
     assert settings.status_code == 200 and "定级考核设置" in settings.text
-    form = {"_csrf_token": token, "year_from": "2027", "threshold_excellent": "4.6", "threshold_good": "3.6",
-            "threshold_fair": "2.6", "weight_responsiveness": "2", "weight_quality": "1", "weight_cooperation": "1",
-            "show_grader": "on"}
+    form = {
+        "_csrf_token": token,
+        "year_from": "2027",
+        "threshold_excellent": "4.6",
+        "threshold_good": "3.6",
+        "threshold_fair": "2.6",
+        "weight_responsiveness": "2",
+        "weight_quality": "1",
+        "weight_cooperation": "1",
+        "show_grader": "on",
+    }
     r = await client.post("/grading/settings", data={**form, "threshold_good": "4.8"})
     assert r.status_code == 400 and 'data-field="thresholds">须满足 优秀 > 良好 > 一般' in r.text
     assert 'name="threshold_good" value="4.8"' in r.text  # the input is kept and await GradingSettings.count() == 0

@@ -21,19 +21,46 @@ def _by_group(items):
 
 async def _county_day(w):
     now = clock.now()
-    late = await make_need("admin_a", w.orgs["comm_a"], title="独居老人断水", respond_by=now - timedelta(hours=5),
-                           resolve_by=now - timedelta(hours=1), colour="red")
-    soon = await make_need("admin_a", w.orgs["comm_a"], title="楼道灯坏", respond_by=now + timedelta(hours=3),
-                           resolve_by=now + timedelta(hours=20), colour="orange")
-    calm = await make_need("admin_a", w.orgs["comm_a"], title="读书角", respond_by=now + timedelta(days=5),
-                           resolve_by=now + timedelta(days=9), colour="green")
+    late = await make_need(
+        "admin_a",
+        w.orgs["comm_a"],
+        title="独居老人断水",
+        respond_by=now - timedelta(hours=5),
+        resolve_by=now - timedelta(hours=1),
+        colour="red",
+    )
+    soon = await make_need(
+        "admin_a",
+        w.orgs["comm_a"],
+        title="楼道灯坏",
+        respond_by=now + timedelta(hours=3),
+        resolve_by=now + timedelta(hours=20),
+        colour="orange",
+    )
+    calm = await make_need(
+        "admin_a",
+        w.orgs["comm_a"],
+        title="读书角",
+        respond_by=now + timedelta(days=5),
+        resolve_by=now + timedelta(days=9),
+        colour="green",
+    )
     offer = await make_offer("liaison", w.orgs["enterprise"], title="员工志愿助老", capacity=10)
     proposal = await matches.create_match(None, soon.id, offer.id, 2, source="run")
-    call = await calls.create_call(await principal("admin_a"), CallIn(
-        issuer_id=w.orgs["comm_a"]["id"], title="防汛物资召集", categories=["materials"], quantity=100, unit="袋",
-        respond_by=now + timedelta(hours=6)))
-    await calls.respond(await principal("liaison"), call.id, ResponseIn(organization_id=w.orgs["enterprise"]["id"],
-                                                                      quantity=40))
+    call = await calls.create_call(
+        await principal("admin_a"),
+        CallIn(
+            issuer_id=w.orgs["comm_a"]["id"],
+            title="防汛物资召集",
+            categories=["materials"],
+            quantity=100,
+            unit="袋",
+            respond_by=now + timedelta(hours=6),
+        ),
+    )
+    await calls.respond(
+        await principal("liaison"), call.id, ResponseIn(organization_id=w.orgs["enterprise"]["id"], quantity=40)
+    )
     return {"late": late, "soon": soon, "calm": calm, "offer": offer, "proposal": proposal, "call": call}
 
 
@@ -63,7 +90,8 @@ async def test_a_unit_sees_proposals_for_its_side_calls_to_answer_and_ratings_to
     assert "Proposals waiting for your side" not in _by_group(await collect(await principal("admin_a")))
     await matches.accept_match(await principal("liaison"), day["proposal"].id, "provider")
     await Match.update({Match.status: "completed", Match.completed_at: clock.now()}).where(
-        Match.id == day["proposal"].id)
+        Match.id == day["proposal"].id
+    )
     liaison = _by_group(await collect(await principal("liaison")))
     assert [i.href for i in liaison["Ratings still to give"]] == [f"/matches/{day['proposal'].id}"]
     assert "Proposals waiting for your side" not in liaison

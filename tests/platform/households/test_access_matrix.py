@@ -62,8 +62,9 @@ async def test_everyone_else_sees_no_name_by_page_api_or_export(client, username
         assert r.status_code == 404 and MARKER not in r.text
     r = await client.post(f"/api/v1/residents/{rid}/reveal-id", headers=headers, json={"reason": "想看看"})
     assert r.status_code == 404 and ID_NUMBER not in r.text
-    r = await client.get("/api/v1/households/export.xlsx", headers=headers,
-                         params={"community_id": w.orgs["comm_a"]["id"]})
+    r = await client.get(
+        "/api/v1/households/export.xlsx", headers=headers, params={"community_id": w.orgs["comm_a"]["id"]}
+    )
     if username == "grid_a2":  # a post of another grid of the same community exports its own grid only
         assert r.status_code == 200 and MARKER not in _cells(r.content)
     else:
@@ -72,8 +73,12 @@ async def test_everyone_else_sees_no_name_by_page_api_or_export(client, username
     assert page.status_code == 404 and MARKER not in page.text
     listing = await client.get("/api/v1/households", headers=headers)
     assert listing.status_code == 200 and listing.json()["total"] == 0
-    assert await RecordAccess.count().where((RecordAccess.account == w.accounts[username])
-                                            & (RecordAccess.action != "export")) == 0
+    assert (
+        await RecordAccess.count().where(
+            (RecordAccess.account == w.accounts[username]) & (RecordAccess.action != "export")
+        )
+        == 0
+    )
 
 
 async def test_anonymous_callers_are_asked_to_log_in(client):
@@ -88,13 +93,19 @@ async def test_anonymous_callers_are_asked_to_log_in(client):
 async def test_street_and_county_staff_see_counts_per_focus_group_but_never_names(client):
     w = await make_records_world()
     for username in ("street_east", "county"):
-        r = await client.get("/api/v1/households/counts", headers=await login(client, username),
-                             params={"area_id": w.areas["east"]["id"]})
+        r = await client.get(
+            "/api/v1/households/counts",
+            headers=await login(client, username),
+            params={"area_id": w.areas["east"]["id"]},
+        )
         assert r.status_code == 200, r.text
         assert r.json()["by_group"] == {"empty_nest_elderly": 1} and r.json()["households"] == 1
         assert MARKER not in r.text
-    r = await client.get("/api/v1/households/counts", headers=await login(client, "street_west"),
-                         params={"area_id": w.areas["east"]["id"]})
+    r = await client.get(
+        "/api/v1/households/counts",
+        headers=await login(client, "street_west"),
+        params={"area_id": w.areas["east"]["id"]},
+    )
     assert r.status_code == 404
 
 
@@ -118,9 +129,16 @@ async def test_a_purpose_grant_opens_the_records_until_it_ends_or_is_revoked(cli
     assert (await client.get(f"/api/v1/residents/{rid}", headers=staff)).status_code == 404
     admin = await login(client, "admin_a")
     ends = frozen_clock.now.replace(day=27).isoformat()
-    r = await client.post("/api/v1/access-grants", headers=admin, json={
-        "account_id": w.accounts["staff_a"], "area_id": w.areas["grid_a1"]["id"], "purpose": "民政慰问名单核对",
-        "ends_at": ends})
+    r = await client.post(
+        "/api/v1/access-grants",
+        headers=admin,
+        json={
+            "account_id": w.accounts["staff_a"],
+            "area_id": w.areas["grid_a1"]["id"],
+            "purpose": "民政慰问名单核对",
+            "ends_at": ends,
+        },
+    )
     assert r.status_code == 201, r.text
     grant_id = r.json()["id"]
     r = await client.get(f"/api/v1/residents/{rid}", headers=staff)
@@ -134,9 +152,16 @@ async def test_a_purpose_grant_opens_the_records_until_it_ends_or_is_revoked(cli
     frozen_clock.advance(days=-8)
     assert (await client.post(f"/api/v1/access-grants/{grant_id}/revoke", headers=admin)).status_code == 200
     assert (await client.get(f"/api/v1/residents/{rid}", headers=staff)).status_code == 404
-    r = await client.post("/api/v1/access-grants", headers=staff, json={
-        "account_id": w.accounts["staff_a"], "area_id": w.areas["grid_a1"]["id"], "purpose": "自己给自己",
-        "ends_at": ends})
+    r = await client.post(
+        "/api/v1/access-grants",
+        headers=staff,
+        json={
+            "account_id": w.accounts["staff_a"],
+            "area_id": w.areas["grid_a1"]["id"],
+            "purpose": "自己给自己",
+            "ends_at": ends,
+        },
+    )
     assert r.status_code == 403
 
 
@@ -144,15 +169,21 @@ async def test_the_community_admin_reads_who_viewed_its_residents_and_why(client
     w = await make_records_world()
     rid = await _resident_id()
     await client.get(f"/api/v1/residents/{rid}", headers=await login(client, "grid_a"), params={"purpose": "走访核对"})
-    r = await client.get("/api/v1/record-access", headers=await login(client, "admin_a"),
-                         params={"community_id": w.orgs["comm_a"]["id"], "resident_id": rid})
+    r = await client.get(
+        "/api/v1/record-access",
+        headers=await login(client, "admin_a"),
+        params={"community_id": w.orgs["comm_a"]["id"], "resident_id": rid},
+    )
     assert r.status_code == 200, r.text
     latest = r.json()["items"][0]
     assert latest["account_name"] == "grid_a" and latest["purpose"] == "走访核对" and latest["basis"] == "grid_post"
     assert MARKER not in r.text
     for username in ("grid_a", "admin_b", "street_east"):
-        r = await client.get("/api/v1/record-access", headers=await login(client, username),
-                             params={"community_id": w.orgs["comm_a"]["id"]})
+        r = await client.get(
+            "/api/v1/record-access",
+            headers=await login(client, username),
+            params={"community_id": w.orgs["comm_a"]["id"]},
+        )
         assert r.status_code == 404
 
 
@@ -163,8 +194,13 @@ async def test_a_community_admin_grants_and_revokes_access_from_the_page(client,
     w = await make_records_world()
     await page_login(client, "admin_a")
     token = await csrf_token(client, "/households/grants")
-    body = {"_csrf_token": token, "account_id": str(w.accounts["staff_a"]), "area_id": str(w.areas["grid_a1"]["id"]),
-            "purpose": "民政慰问名单核对", "ends_on": "2026-11-30"}
+    body = {
+        "_csrf_token": token,
+        "account_id": str(w.accounts["staff_a"]),
+        "area_id": str(w.areas["grid_a1"]["id"]),
+        "purpose": "民政慰问名单核对",
+        "ends_on": "2026-11-30",
+    }
     r = await client.post("/households/grants", data={**body, "purpose": ""})
     assert r.status_code == 400 and await AccessGrant.count() == 0
     r = await client.post("/households/grants", data=body)
@@ -183,11 +219,13 @@ async def test_a_grant_without_a_time_zone_or_with_a_bad_area_is_refused_naming_
     base = {"account_id": w.accounts["staff_a"], "area_id": w.areas["grid_a1"]["id"], "purpose": "核对"}
     r = await client.post("/api/v1/access-grants", headers=admin, json={**base, "ends_at": "2026-12-01T00:00:00"})
     assert r.status_code == 400 and "ends_at" in r.text
-    r = await client.post("/api/v1/access-grants", headers=admin,
-                          json={**base, "area_id": w.areas["grid_b1"]["id"], "ends_at": "2026-12-01T00:00:00+08:00"})
+    r = await client.post(
+        "/api/v1/access-grants",
+        headers=admin,
+        json={**base, "area_id": w.areas["grid_b1"]["id"], "ends_at": "2026-12-01T00:00:00+08:00"},
+    )
     assert r.status_code == 403
-    r = await client.post("/api/v1/access-grants", headers=admin,
-                          json={**base, "ends_at": "2029-12-01T00:00:00+08:00"})
+    r = await client.post("/api/v1/access-grants", headers=admin, json={**base, "ends_at": "2029-12-01T00:00:00+08:00"})
     assert r.status_code == 400 and "ends_at" in r.text
 
 

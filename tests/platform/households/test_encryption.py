@@ -32,14 +32,21 @@ async def test_id_numbers_names_and_phones_are_not_stored_in_clear(client):
 async def test_exact_id_search_finds_the_resident_and_a_near_miss_finds_nothing(client):
     await make_records_world()
     headers = await login(client, "grid_a")
-    r = await client.post("/api/v1/residents/search", headers=headers,
-                          json={"id_number": ID_NUMBER.lower().replace("4", "4 ", 1), "purpose": "核对身份"})
+    r = await client.post(
+        "/api/v1/residents/search",
+        headers=headers,
+        json={"id_number": ID_NUMBER.lower().replace("4", "4 ", 1), "purpose": "核对身份"},
+    )
     assert r.status_code == 200 and [x["name"] for x in r.json()] == [MARKER]
-    r = await client.post("/api/v1/residents/search", headers=headers,
-                          json={"id_number": ID_NUMBER[:-1] + "5", "purpose": "核对身份"})
+    r = await client.post(
+        "/api/v1/residents/search", headers=headers, json={"id_number": ID_NUMBER[:-1] + "5", "purpose": "核对身份"}
+    )
     assert r.status_code == 200 and r.json() == []
-    r = await client.post("/api/v1/residents/search", headers=await login(client, "grid_a2"),
-                          json={"id_number": ID_NUMBER, "purpose": "核对身份"})
+    r = await client.post(
+        "/api/v1/residents/search",
+        headers=await login(client, "grid_a2"),
+        json={"id_number": ID_NUMBER, "purpose": "核对身份"},
+    )
     assert r.json() == []
 
 
@@ -76,10 +83,17 @@ def test_a_malformed_pii_key_stops_start_up_naming_the_variable(tmp_path):
 def test_the_rotate_key_command_runs_against_a_database(tmp_path):
     db = tmp_path / "rotate.db"
     env = {**os.environ, "JINLIN_DATABASE_URL": f"sqlite:///{db}", "JINLIN_VAR_DIR": str(tmp_path)}
-    subprocess.run([sys.executable, "-m", "jinlin", "db", "migrate"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    out = subprocess.run([sys.executable, "-m", "jinlin", "pii", "rotate-key"], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "jinlin", "db", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "jinlin", "pii", "rotate-key"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert "re-encrypted 0 value(s)" in out.stdout
 
 

@@ -24,8 +24,12 @@ async def test_the_needs_import_accepts_the_minimum_living_allowance_group(clien
     book.active.append(["低保户冬季慰问", "助老服务", 3, "低保家庭"])
     buf = io.BytesIO()
     book.save(buf)
-    r = await client.post("/api/v1/needs/import", headers=await login(client, "staff_a"),
-                          files={"file": ("needs.xlsx", buf.getvalue())}, params={"community_id": w.orgs["comm_a"]["id"]})
+    r = await client.post(
+        "/api/v1/needs/import",
+        headers=await login(client, "staff_a"),
+        files={"file": ("needs.xlsx", buf.getvalue())},
+        params={"community_id": w.orgs["comm_a"]["id"]},
+    )
     assert r.status_code == 201, r.text
     need = await Need.select().first()
     assert "minimum_living_allowance" in str(need["beneficiary_groups"])

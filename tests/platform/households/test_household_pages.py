@@ -14,26 +14,40 @@ async def test_a_grid_worker_keeps_a_household_from_the_pages(client):
     w = await make_records_world()
     await page_login(client, "grid_a")
     token = await csrf_token(client, "/households")
-    r = await client.post("/households/new", data={"_csrf_token": token, "grid_id": str(w.areas["grid_a2"]["id"]),
-                                                   "building": "7号楼", "door": "1单元101"})
+    r = await client.post(
+        "/households/new",
+        data={"_csrf_token": token, "grid_id": str(w.areas["grid_a2"]["id"]), "building": "7号楼", "door": "1单元101"},
+    )
     assert r.status_code == 403 and await Household.count() == 1  # not this worker's grid
-    r = await client.post("/households/new", data={"_csrf_token": token, "grid_id": str(w.areas["grid_a1"]["id"]),
-                                                   "building": "7号楼", "door": "1单元101"})
+    r = await client.post(
+        "/households/new",
+        data={"_csrf_token": token, "grid_id": str(w.areas["grid_a1"]["id"]), "building": "7号楼", "door": "1单元101"},
+    )
     assert r.status_code == 303
     url = r.headers["location"]
     hid = int(re.search(r"\d+$", url).group())
     r = await client.post(f"{url}/residents", data={"_csrf_token": token, "name": "", "birth_year": "1950"})
     assert r.status_code == 400 and 'data-field="name"' in r.text and 'value="1950"' in r.text
-    r = await client.post(f"{url}/residents", data={
-        "_csrf_token": token, "name": "页面居民", "gender": "male", "birth_year": "1950",
-        "focus_groups": ["disabled", "minimum_living_allowance"], "consent_contact": "on"})
+    r = await client.post(
+        f"{url}/residents",
+        data={
+            "_csrf_token": token,
+            "name": "页面居民",
+            "gender": "male",
+            "birth_year": "1950",
+            "focus_groups": ["disabled", "minimum_living_allowance"],
+            "consent_contact": "on",
+        },
+    )
     assert r.status_code == 303, r.text
     rid = (await Resident.select().where(Resident.household == hid).first())["id"]
     assert "低保家庭" in _resident_card((await client.get(url)).text)
     edit = await client.get(f"{url}/residents/{rid}/edit")
     assert edit.status_code == 200 and 'value="页面居民"' in edit.text
-    r = await client.post(f"{url}/residents/{rid}/edit", data={
-        "_csrf_token": token, "name": "页面居民", "phone": "13800001234", "focus_groups": "disabled"})
+    r = await client.post(
+        f"{url}/residents/{rid}/edit",
+        data={"_csrf_token": token, "name": "页面居民", "phone": "13800001234", "focus_groups": "disabled"},
+    )
     assert r.status_code == 303
     card = _resident_card((await client.get(url)).text)
     assert "13800001234" in card and "低保家庭" not in card and "残疾人" in card

@@ -29,8 +29,9 @@ def _row(name, door="5单元501", groups="低保家庭", id_number="", phone="13
 async def test_an_import_by_template_creates_households_and_residents(client):
     w = await make_records_world()
     headers = await login(client, "admin_a")
-    content = _xlsx([_row("导入甲"), _row("导入乙", groups="空巢老人、残疾人"), _row("导入丙", door="6单元601",
-                                                                               grid="网格A2")])
+    content = _xlsx(
+        [_row("导入甲"), _row("导入乙", groups="空巢老人、残疾人"), _row("导入丙", door="6单元601", grid="网格A2")]
+    )
     r = await client.post("/api/v1/households/import", headers=headers, files={"file": ("h.xlsx", content)})
     assert r.status_code == 201, r.text
     assert r.json()["imported"] == 3
@@ -47,8 +48,15 @@ async def test_an_import_by_template_creates_households_and_residents(client):
 async def test_one_bad_row_imports_nothing_and_the_errors_do_not_repeat_personal_values(client):
     await make_records_world()
     headers = await login(client, "admin_a")
-    content = _xlsx([_row("导入甲"), _row("导入乙", phone="电话号码abc"), _row("导入丙", groups="低收入"),
-                     _row("导入丁", id_number="12345"), _row("导入戊", grid="别的网格")])
+    content = _xlsx(
+        [
+            _row("导入甲"),
+            _row("导入乙", phone="电话号码abc"),
+            _row("导入丙", groups="低收入"),
+            _row("导入丁", id_number="12345"),
+            _row("导入戊", grid="别的网格"),
+        ]
+    )
     before = await Resident.count()
     r = await client.post("/api/v1/households/import", headers=headers, files={"file": ("h.xlsx", content)})
     assert r.status_code == 400
@@ -62,7 +70,11 @@ async def test_only_the_communitys_own_staff_import(client):
     w = await make_records_world()
     content = _xlsx([_row("导入甲")])
     for username in ("admin_b", "street_east", "liaison", "staff_a"):
-        r = await client.post("/api/v1/households/import", headers=await login(client, username),
-                              files={"file": ("h.xlsx", content)}, params={"community_id": w.orgs["comm_a"]["id"]})
+        r = await client.post(
+            "/api/v1/households/import",
+            headers=await login(client, username),
+            files={"file": ("h.xlsx", content)},
+            params={"community_id": w.orgs["comm_a"]["id"]},
+        )
         assert r.status_code in (400, 403), username
     assert await Resident.count() == 1

@@ -16,9 +16,17 @@ async def test_a_residents_name_phone_and_id_reach_no_other_table_and_no_log(cli
     w = await make_records_world()
     hid = w.orgs["household"]["id"]
     grid = await login(client, "grid_a")
-    r = await client.post(f"/api/v1/households/{hid}/residents", headers=grid, json={
-        "name": NAME, "phone": PHONE, "id_number": ID_NUMBER, "focus_groups": ["disabled", "minimum_living_allowance"],
-        "care_note": f"{NAME}需要轮椅"})
+    r = await client.post(
+        f"/api/v1/households/{hid}/residents",
+        headers=grid,
+        json={
+            "name": NAME,
+            "phone": PHONE,
+            "id_number": ID_NUMBER,
+            "focus_groups": ["disabled", "minimum_living_allowance"],
+            "care_note": f"{NAME}需要轮椅",
+        },
+    )
     assert r.status_code == 201, r.text
     rid = r.json()["id"]
     # Reads, reveal, search, export, visits with a follow-up need, refusals carrying the data in their input.
@@ -26,24 +34,41 @@ async def test_a_residents_name_phone_and_id_reach_no_other_table_and_no_log(cli
     await client.post(f"/api/v1/residents/{rid}/reveal-id", headers=grid, json={"reason": "核对低保材料"})
     await client.post("/api/v1/residents/search", headers=grid, json={"id_number": ID_NUMBER, "purpose": "核对"})
     await client.get("/api/v1/households/export.xlsx", headers=grid)
-    r = await client.post("/api/v1/visits", headers=grid, json={
-        "household_id": hid, "findings": f"{NAME}情况稳定，电话{PHONE}", "follow_up": f"为{NAME}联系轮椅",
-        "need": {"title": "残疾人轮椅租借", "category": "disability_support"}})
+    r = await client.post(
+        "/api/v1/visits",
+        headers=grid,
+        json={
+            "household_id": hid,
+            "findings": f"{NAME}情况稳定，电话{PHONE}",
+            "follow_up": f"为{NAME}联系轮椅",
+            "need": {"title": "残疾人轮椅租借", "category": "disability_support"},
+        },
+    )
     assert r.status_code == 201, r.text
-    for bad in ({"household_id": hid, "need": {"title": f"给{NAME}送轮椅"}},
-                {"household_id": hid, "need": {"title": f"联系{PHONE}"}},
-                {"household_id": hid, "method": NAME}):
+    for bad in (
+        {"household_id": hid, "need": {"title": f"给{NAME}送轮椅"}},
+        {"household_id": hid, "need": {"title": f"联系{PHONE}"}},
+        {"household_id": hid, "method": NAME},
+    ):
         r = await client.post("/api/v1/visits", headers=grid, json=bad)
         assert r.status_code == 400 and NAME not in r.text and PHONE not in r.text
     r = await client.patch(f"/api/v1/residents/{rid}", headers=grid, json={"phone": f"{NAME}{PHONE}"})
     assert r.status_code == 400 and NAME not in r.text and PHONE not in r.text
-    r = await client.post(f"/api/v1/households/{hid}/residents", headers=grid, json={"name": NAME, "id_number": ID_NUMBER})
+    r = await client.post(
+        f"/api/v1/households/{hid}/residents", headers=grid, json={"name": NAME, "id_number": ID_NUMBER}
+    )
     assert r.status_code == 409 and ID_NUMBER not in r.text
     r = await client.get(f"/api/v1/residents/{rid}", headers=await login(client, "liaison"))
     assert r.status_code == 404 and NAME not in r.text
-    meeting = await client.post("/api/v1/meetings", headers=grid, json={
-        "grid_id": w.areas["grid_a1"]["id"], "held_on": "2026-11-19",
-        "action_items": [{"title": "协调轮椅租借", "due_on": "2026-11-30"}]})
+    meeting = await client.post(
+        "/api/v1/meetings",
+        headers=grid,
+        json={
+            "grid_id": w.areas["grid_a1"]["id"],
+            "held_on": "2026-11-19",
+            "action_items": [{"title": "协调轮椅租借", "due_on": "2026-11-30"}],
+        },
+    )
     item = meeting.json()["action_items"][0]["id"]
     assert (await client.post(f"/api/v1/action-items/{item}/need", headers=grid, json={})).status_code == 200
     await page_login(client, "grid_a")

@@ -14,8 +14,11 @@ from jinlin.core.i18n import catalog
 from jinlin.core.settings import REPO_ROOT
 
 CODE = REPO_ROOT / "platform" / "jinlin"
-ERRORS = {name for name, obj in vars(domain_errors).items()
-          if isinstance(obj, type) and issubclass(obj, domain_errors.DomainError)} | {"ImportRejected"}
+ERRORS = {
+    name
+    for name, obj in vars(domain_errors).items()
+    if isinstance(obj, type) and issubclass(obj, domain_errors.DomainError)
+} | {"ImportRejected"}
 TRANSLATORS = {"translate", "gettext", "ngettext", "_", "_err"}  # _err: the set-up importers' row errors
 MSGID_ARG = {"RowError": 2, "_err": 3}
 
@@ -40,7 +43,7 @@ def _sources() -> tuple[dict[str, str], list[str]]:
             name = _name(node)
             if name == "WrongStatus":  # WrongStatus(thing, current, action): its words are looked up prefixed
                 for prefix, arg in (("thing", node.args[0]), ("action", node.args[2] if len(node.args) > 2 else None)):
-                    for option in ([arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]):
+                    for option in [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]:
                         if isinstance(option, ast.Constant) and isinstance(option.value, str):
                             found.setdefault(f"{prefix}: {option.value}", f"{where}:{node.lineno}")
                 continue
@@ -61,8 +64,9 @@ def test_every_message_in_the_code_has_a_chinese_translation():
     translated = catalog.__wrapped__("zh_CN")
     found, _ = _sources()
     assert len(found) > 150  # the walk really finds the messages
-    gaps = [f"{where}: {msgid!r}" for msgid, where in sorted(found.items(), key=lambda kv: kv[1])
-            if msgid not in translated]
+    gaps = [
+        f"{where}: {msgid!r}" for msgid, where in sorted(found.items(), key=lambda kv: kv[1]) if msgid not in translated
+    ]
     assert not gaps, f"{len(gaps)} message(s) without a zh_CN translation:\n" + "\n".join(gaps)
 
 

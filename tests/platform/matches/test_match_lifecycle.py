@@ -178,8 +178,11 @@ async def test_the_other_side_is_notified_of_each_step(engine):
     _, _, match = await _pair(w)
     await service.accept_match(await principal("staff_a"), match.id)
     kinds = [(r["kind"], r["organization"]) for r in await Notification.select().order_by(Notification.id)]
-    assert kinds == [("match_proposed", w.orgs["comm_a"]["id"]), ("match_proposed", w.orgs["enterprise"]["id"]),
-                     ("match_accepted", w.orgs["enterprise"]["id"])]
+    assert kinds == [
+        ("match_proposed", w.orgs["comm_a"]["id"]),
+        ("match_proposed", w.orgs["enterprise"]["id"]),
+        ("match_accepted", w.orgs["enterprise"]["id"]),
+    ]
 
 
 async def test_twenty_concurrent_acceptances_leave_exactly_five(engine, backend):

@@ -7,14 +7,25 @@ from jinlin.runs import service as runs
 
 
 async def _quilts_market(w):
-    quilts_needed = await make_need("admin_a", w.orgs["comm_a"], title="冬季棉被", category="materials", quantity=50,
-                                    unit="床", item="棉被", area_id=w.areas["grid_a1"]["id"])
-    sandbags = await make_offer("liaison", w.orgs["enterprise"], title="防汛沙袋", category="materials",
-                                capacity=200, unit="袋", item="沙袋")
-    greens = await make_offer("liaison2", w.orgs["village"], title="新鲜蔬菜", category="materials",
-                              capacity=300, unit="斤", item="蔬菜")
-    quilts = await make_offer("liaison", w.orgs["enterprise"], title="爱心棉被", category="materials",
-                              capacity=30, unit="床", item="棉被")
+    quilts_needed = await make_need(
+        "admin_a",
+        w.orgs["comm_a"],
+        title="冬季棉被",
+        category="materials",
+        quantity=50,
+        unit="床",
+        item="棉被",
+        area_id=w.areas["grid_a1"]["id"],
+    )
+    sandbags = await make_offer(
+        "liaison", w.orgs["enterprise"], title="防汛沙袋", category="materials", capacity=200, unit="袋", item="沙袋"
+    )
+    greens = await make_offer(
+        "liaison2", w.orgs["village"], title="新鲜蔬菜", category="materials", capacity=300, unit="斤", item="蔬菜"
+    )
+    quilts = await make_offer(
+        "liaison", w.orgs["enterprise"], title="爱心棉被", category="materials", capacity=30, unit="床", item="棉被"
+    )
     return quilts_needed, sandbags, greens, quilts
 
 
@@ -31,8 +42,11 @@ async def test_the_needs_candidates_are_only_offers_in_its_unit_and_of_its_item(
 async def test_a_proposal_by_hand_across_units_is_refused_naming_the_offer_and_creates_nothing(client):
     w = await make_world()
     need, sandbags, _, _ = await _quilts_market(w)
-    r = await client.post("/api/v1/matches", headers=await login(client, "liaison"),
-                          json={"need_id": need.id, "offer_id": sandbags.id, "quantity": 10})
+    r = await client.post(
+        "/api/v1/matches",
+        headers=await login(client, "liaison"),
+        json={"need_id": need.id, "offer_id": sandbags.id, "quantity": 10},
+    )
     assert r.status_code == 400
     assert "袋" in r.json()["error"]["fields"]["offer_id"]
     assert await Match.count() == 0
@@ -42,8 +56,9 @@ async def test_a_run_serves_the_quilts_need_only_with_quilts_and_counts_coverage
     w = await make_world()
     need, _, _, quilts = await _quilts_market(w)
     headers = await login(client, "county")
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["county"]["id"]},
-                          headers=headers)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["county"]["id"]}, headers=headers
+    )
     assert r.status_code == 201, r.text
     await runs.wait_for(r.json()["id"])
     proposals = await Match.select().where(Match.run_id == r.json()["id"])
@@ -60,8 +75,11 @@ async def test_after_acceptance_each_side_sees_the_others_contact_and_a_dated_ti
     w = await make_world()
     need = await make_need("staff_a", w.orgs["comm_a"], quantity=2)
     offer = await make_offer("liaison", w.orgs["enterprise"], capacity=2)
-    r = await client.post("/api/v1/matches", headers=await login(client, "liaison"),
-                          json={"need_id": need.id, "offer_id": offer.id, "quantity": 2})
+    r = await client.post(
+        "/api/v1/matches",
+        headers=await login(client, "liaison"),
+        json={"need_id": need.id, "offer_id": offer.id, "quantity": 2},
+    )
     match = r.json()
     await page_login(client, "liaison")
     before = (await client.get(f"/matches/{match['id']}")).text
@@ -90,8 +108,9 @@ async def test_staff_accept_all_of_a_runs_proposals_for_their_side_at_once(clien
     await make_need("admin_b", w.orgs["comm_b"], title="助餐三", quantity=2)
     await make_offer("liaison", w.orgs["enterprise"], capacity=10)
     county = await login(client, "county")
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["county"]["id"]},
-                          headers=county)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["county"]["id"]}, headers=county
+    )
     await runs.wait_for(r.json()["id"])
     run_id = r.json()["id"]
     proposals = await Match.select().where(Match.run_id == run_id)
@@ -101,7 +120,9 @@ async def test_staff_accept_all_of_a_runs_proposals_for_their_side_at_once(clien
     assert r.status_code == 200 and r.json() == {"accepted": len(mine), "refused": 0}
     after = {m["id"]: m for m in await Match.select().where(Match.run_id == run_id)}
     assert all(after[m["id"]]["community_accepted_at"] is not None for m in mine)
-    assert all(m["community_accepted_at"] is None for m in after.values() if m["community_id"] != w.orgs["comm_a"]["id"])
+    assert all(
+        m["community_accepted_at"] is None for m in after.values() if m["community_id"] != w.orgs["comm_a"]["id"]
+    )
     assert all(m["provider_accepted_at"] is None for m in after.values())  # only our side
     r = await client.post(f"/api/v1/match-runs/{run_id}/accept-mine", headers=await login(client, "volunteer"))
     assert r.status_code == 403

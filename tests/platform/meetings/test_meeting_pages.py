@@ -12,10 +12,20 @@ async def test_a_grid_worker_records_a_meeting_and_the_month_page_shows_it(clien
     await page_login(client, "grid_a")
     token = await csrf_token(client, f"/meetings/new?grid_id={grid['id']}")
     post = (await Post.select(Post.id).where(Post.area == grid["id"]).first())["id"]
-    r = await client.post("/meetings/new", data={
-        "_csrf_token": token, "grid_id": grid["id"], "held_on": "2026-11-18", "attendee_post_ids": str(post),
-        "topics": "楼道堆物", "decisions": "周末清理", "item_title_0": "清理楼道", "item_due_0": "2026-11-25",
-        "item_owner_0": str(w.accounts["grid_a"])})
+    r = await client.post(
+        "/meetings/new",
+        data={
+            "_csrf_token": token,
+            "grid_id": grid["id"],
+            "held_on": "2026-11-18",
+            "attendee_post_ids": str(post),
+            "topics": "楼道堆物",
+            "decisions": "周末清理",
+            "item_title_0": "清理楼道",
+            "item_due_0": "2026-11-25",
+            "item_owner_0": str(w.accounts["grid_a"]),
+        },
+    )
     assert r.status_code == 303, r.text
     meeting_url = r.headers["location"]
     page = await client.get(meeting_url)

@@ -24,11 +24,12 @@ async def _columns(engine) -> dict[str, set[str]]:
         tables = await engine.run_querystring(_qs("SELECT name FROM sqlite_master WHERE type = 'table'"))
         out = {}
         for t in tables:
-            rows = await engine.run_querystring(_qs(f"PRAGMA table_info(\"{t['name']}\")"))
+            rows = await engine.run_querystring(_qs(f'PRAGMA table_info("{t["name"]}")'))
             out[t["name"]] = {r["name"] for r in rows}
         return out
-    rows = await engine.run_querystring(_qs(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"))
+    rows = await engine.run_querystring(
+        _qs("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'")
+    )
     out: dict[str, set[str]] = {}
     for r in rows:
         out.setdefault(r["table_name"], set()).add(r["column_name"])
@@ -64,8 +65,14 @@ async def _migrate(engine, migration_id: str) -> None:
     assert result.success, result.message
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
-    not PG_URL, reason="PostgreSQL tests need JINLIN_TEST_DATABASE_URL"))])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgres", marks=pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests need JINLIN_TEST_DATABASE_URL")
+        ),
+    ]
+)
 def empty_database(request):
     if request.param == "sqlite":
         VAR.mkdir(parents=True, exist_ok=True)
@@ -101,11 +108,20 @@ async def test_a_database_of_the_previous_release_migrates_forward_with_its_data
         area = Area(name="老县城", level="county", path="/", created_at=now, updated_at=now)
         await area.save()
         await Area.update({Area.path: f"/{area.id}/"}).where(Area.id == area.id)
-        await old.run_querystring(_qs_args(
-            "INSERT INTO match_run (kind, area, area_path, options, status, progress, phase, parts_total, parts_done,"
-            " solver_status, stats, result, proposals, error, task_id, created_at, updated_at) VALUES"
-            " ('allocation', {}, {}, {}, 'succeeded', 1.0, 'done', 1, 1, 'optimal', {}, {}, 3, '', '', {}, {})",
-            area.id, f"/{area.id}/", "{}", "{}", "{}", now, now))
+        await old.run_querystring(
+            _qs_args(
+                "INSERT INTO match_run (kind, area, area_path, options, status, progress, phase, parts_total, parts_done,"
+                " solver_status, stats, result, proposals, error, task_id, created_at, updated_at) VALUES"
+                " ('allocation', {}, {}, {}, 'succeeded', 1.0, 'done', 1, 1, 'optimal', {}, {}, 3, '', '', {}, {})",
+                area.id,
+                f"/{area.id}/",
+                "{}",
+                "{}",
+                "{}",
+                now,
+                now,
+            )
+        )
 
         await _migrate(old, "all")
 

@@ -8,8 +8,16 @@ from jinlin.needs.tables import Need
 
 async def test_the_needs_list_round_trips_through_excel(client):
     w = await make_world()
-    await make_need("staff_a", w.orgs["comm_a"], title="助餐", quantity=3, urgency=3, importance=3,
-                    area_id=w.areas["grid_a1"]["id"], beneficiary_groups=["empty_nest_elderly", "disabled"])
+    await make_need(
+        "staff_a",
+        w.orgs["comm_a"],
+        title="助餐",
+        quantity=3,
+        urgency=3,
+        importance=3,
+        area_id=w.areas["grid_a1"]["id"],
+        beneficiary_groups=["empty_nest_elderly", "disabled"],
+    )
     await make_need("staff_a", w.orgs["comm_a"], title="法律咨询", category="legal_aid", quantity=1, splittable=False)
     staff = await login(client, "staff_a")
     r = await client.get("/api/v1/needs/export.xlsx", headers=staff, params={"community_id": w.orgs["comm_a"]["id"]})
@@ -43,14 +51,20 @@ def _xlsx(rows):
 async def test_an_import_with_a_bad_row_imports_nothing_and_lists_each_problem(client):
     w = await make_world()
     staff = await login(client, "staff_a")
-    content = _xlsx([
-        ["标题", "类别", "数量", "单位", "紧急程度", "地点", "受益群体"],
-        ["助餐", "助老服务", 3, "人次", 2, "网格A1", "空巢老人"],
-        ["", "天上的", "三", "", 9, "网格B1", "外星人"],
-        ["维修", "家居维修", 1, "次", 1, "", ""],
-    ])
-    r = await client.post("/api/v1/needs/import", headers=staff, files={"file": ("needs.xlsx", content)},
-                          params={"community_id": w.orgs["comm_a"]["id"]})
+    content = _xlsx(
+        [
+            ["标题", "类别", "数量", "单位", "紧急程度", "地点", "受益群体"],
+            ["助餐", "助老服务", 3, "人次", 2, "网格A1", "空巢老人"],
+            ["", "天上的", "三", "", 9, "网格B1", "外星人"],
+            ["维修", "家居维修", 1, "次", 1, "", ""],
+        ]
+    )
+    r = await client.post(
+        "/api/v1/needs/import",
+        headers=staff,
+        files={"file": ("needs.xlsx", content)},
+        params={"community_id": w.orgs["comm_a"]["id"]},
+    )
     assert r.status_code == 400
     fields = r.json()["error"]["fields"]
     assert r.json()["error"]["code"] == "import_rejected"
@@ -71,4 +85,9 @@ async def test_the_import_reports_every_bad_column(engine):
     with pytest.raises(ImportRejected) as caught:
         await import_needs(await principal("staff_a"), "n.xlsx", content, w.orgs["comm_a"]["id"])
     assert {(e.row, e.column) for e in caught.value.errors} == {
-        (2, "标题"), (2, "类别"), (2, "数量"), (2, "地点"), (2, "受益群体")}
+        (2, "标题"),
+        (2, "类别"),
+        (2, "数量"),
+        (2, "地点"),
+        (2, "受益群体"),
+    }

@@ -31,10 +31,19 @@ def outside() -> Iterator[Outside]:
     with SmtpServer() as smtp, HttpProvider() as http:
         http.default = Reply(200, {"id": "gw-1", "errcode": 0, "code": 0})
         settings = channel_settings.ChannelSettings(
-            public_url="http://jinlin.test", timeout_s=1, smtp_host="127.0.0.1", smtp_port=smtp.port,
-            smtp_sender="notice@jinlin.test", sms_provider="gateway", sms_gateway_url=f"{http.url}/sms",
-            sms_gateway_token="gateway-token-secret", sms_sign_name="近邻社区", wecom_base_url=http.url,
-            dingtalk_base_url=http.url, feishu_base_url=http.url)
+            public_url="http://jinlin.test",
+            timeout_s=1,
+            smtp_host="127.0.0.1",
+            smtp_port=smtp.port,
+            smtp_sender="notice@jinlin.test",
+            sms_provider="gateway",
+            sms_gateway_url=f"{http.url}/sms",
+            sms_gateway_token="gateway-token-secret",
+            sms_sign_name="近邻社区",
+            wecom_base_url=http.url,
+            dingtalk_base_url=http.url,
+            feishu_base_url=http.url,
+        )
         channel_settings.override(settings)
         try:
             yield Outside(smtp, http, settings)
@@ -46,7 +55,9 @@ def outside() -> Iterator[Outside]:
 # The real worker fixture of the run tests, shared rather than copied.
 import importlib.util as _importlib_util  # noqa: E402
 
-_spec = _importlib_util.spec_from_file_location("runs_worker_conftest", Path(__file__).parents[1] / "runs" / "conftest.py")
+_spec = _importlib_util.spec_from_file_location(
+    "runs_worker_conftest", Path(__file__).parents[1] / "runs" / "conftest.py"
+)
 _runs_conftest = _importlib_util.module_from_spec(_spec)
 _spec.loader.exec_module(_runs_conftest)
 celery_worker = _runs_conftest.celery_worker
@@ -57,8 +68,12 @@ def mail_env(monkeypatch) -> Iterator[SmtpServer]:
     """A local SMTP server and the JINLIN_SMTP_* variables a worker process reads to reach it."""
     ratelimit.reset()
     with SmtpServer() as smtp:
-        for name, value in {"JINLIN_SMTP_HOST": "127.0.0.1", "JINLIN_SMTP_PORT": str(smtp.port),
-                            "JINLIN_SMTP_SENDER": "notice@jinlin.test", "JINLIN_PUBLIC_URL": "http://jinlin.test"}.items():
+        for name, value in {
+            "JINLIN_SMTP_HOST": "127.0.0.1",
+            "JINLIN_SMTP_PORT": str(smtp.port),
+            "JINLIN_SMTP_SENDER": "notice@jinlin.test",
+            "JINLIN_PUBLIC_URL": "http://jinlin.test",
+        }.items():
             monkeypatch.setenv(name, value)
         channel_settings.override(channel_settings.load_channel_settings())
         try:

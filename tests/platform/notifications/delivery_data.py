@@ -7,8 +7,11 @@ from jinlin.notifications.tables import ContactPoint
 
 
 async def verified(account_id: int, channel: str, address: str) -> None:
-    await ContactPoint.insert(ContactPoint(account=account_id, channel=channel, key=f"{account_id}:{channel}",
-                                           address=address, verified_at=clock.now()))
+    await ContactPoint.insert(
+        ContactPoint(
+            account=account_id, channel=channel, key=f"{account_id}:{channel}", address=address, verified_at=clock.now()
+        )
+    )
 
 
 def sms_requests(outside) -> list:

@@ -14,8 +14,15 @@ from jinlin.notifications.tasks import deliver_notifications_body
 
 
 async def _call_for_the_enterprise(w, title="为独居老人送餐"):
-    await notify(kind="call_issued", title="{issuer} calls for help: {title}", organization_id=w.orgs["enterprise"]["id"],
-                 params={"issuer": "社区A居委会", "title": title}, link="/calls/7", object_type="call", object_id=7)
+    await notify(
+        kind="call_issued",
+        title="{issuer} calls for help: {title}",
+        organization_id=w.orgs["enterprise"]["id"],
+        params={"issuer": "社区A居委会", "title": title},
+        link="/calls/7",
+        object_type="call",
+        object_id=7,
+    )
 
 
 async def test_a_liaison_who_never_opens_jinlin_learns_of_a_call_by_sms_and_email(engine, outside):
@@ -32,7 +39,9 @@ async def test_a_liaison_who_never_opens_jinlin_learns_of_a_call_by_sms_and_emai
     assert "http://jinlin.test/calls/7" in mail.get_body().get_content()
     rows = await Delivery.select().order_by(Delivery.channel)
     assert [(r["channel"], r["status"], r["recipient"]) for r in rows] == [
-        ("email", "sent", "l***@example.com"), ("sms", "sent", "138****1234")]
+        ("email", "sent", "l***@example.com"),
+        ("sms", "sent", "138****1234"),
+    ]
     assert await DeliveryAttempt.count() == 2
     # Nothing new: a second round sends nothing.
     assert await deliver_notifications_body() == 0
@@ -87,8 +96,11 @@ async def test_a_duplicated_task_sends_once(engine, outside):
     assert len(outside.smtp.messages) == 1
     # The database refuses a second delivery with the same (notification, channel, recipient) key.
     row = await Delivery.select().first()
-    again = await Delivery.insert(Delivery(key=row["key"], kind=row["kind"], channel="email", status="queued")) \
-        .on_conflict(action="DO NOTHING").returning(Delivery.id)
+    again = (
+        await Delivery.insert(Delivery(key=row["key"], kind=row["kind"], channel="email", status="queued"))
+        .on_conflict(action="DO NOTHING")
+        .returning(Delivery.id)
+    )
     assert again == [] and await Delivery.count() == 1
 
 
@@ -97,9 +109,12 @@ async def test_no_sms_in_quiet_hours_except_for_urgent_items(engine, outside, fr
     frozen_clock.now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # 23:00 in China
     await verified(w.accounts["volunteer"], "sms", "13666667777")
     await verified(w.accounts["liaison"], "sms", "13800001234")
-    await notify(kind="shift_reminder", title="Reminder: “{title}” starts {when} at {address}",
-                 account_id=w.accounts["volunteer"], params={"title": "敬老院探访", "when": "11-21 09:00",
-                                                             "address": "幸福路1号"})
+    await notify(
+        kind="shift_reminder",
+        title="Reminder: “{title}” starts {when} at {address}",
+        account_id=w.accounts["volunteer"],
+        params={"title": "敬老院探访", "when": "11-21 09:00", "address": "幸福路1号"},
+    )
     await _call_for_the_enterprise(w)  # a call for help is urgent
     await deliver_notifications_body()
     assert [r.json()["phone"] for r in sms_requests(outside)] == ["13800001234"]
@@ -116,8 +131,12 @@ async def test_low_urgency_kinds_wait_for_one_daily_digest(engine, outside, froz
     frozen_clock.now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # 20:00 in China
     await verified(w.accounts["leader"], "email", "leader@example.com")
     for title in ("敬老院探访", "社区清扫", "义诊"):
-        await notify(kind="rated", title="A volunteer rated “{title}”", organization_id=w.orgs["team"]["id"],
-                     params={"title": title})
+        await notify(
+            kind="rated",
+            title="A volunteer rated “{title}”",
+            organization_id=w.orgs["team"]["id"],
+            params={"title": title},
+        )
     await deliver_notifications_body()
     assert outside.smtp.messages == []
     frozen_clock.now = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)  # 07:30: before the digest hour
@@ -136,9 +155,14 @@ async def test_low_urgency_kinds_wait_for_one_daily_digest(engine, outside, froz
 async def test_pledges_to_one_call_are_one_notice_for_its_issuer(engine):
     w = await make_world()
     for quantity in (1, 2, 3):
-        await notify(kind="call_response", title="A unit pledged {quantity} to {title}",
-                     organization_id=w.orgs["comm_a"]["id"], params={"quantity": quantity, "title": "送餐"},
-                     group_key="call:5:responses", group_title="{count} pledges to {title}")
+        await notify(
+            kind="call_response",
+            title="A unit pledged {quantity} to {title}",
+            organization_id=w.orgs["comm_a"]["id"],
+            params={"quantity": quantity, "title": "送餐"},
+            group_key="call:5:responses",
+            group_title="{count} pledges to {title}",
+        )
     [row] = await Notification.select()
     from jinlin.notifications.service import text_of
 
@@ -158,13 +182,15 @@ async def test_deliveries_older_than_half_a_year_are_pruned_with_their_attempts(
 
 
 async def test_a_send_interrupted_by_a_dead_worker_becomes_a_visible_failure_and_is_not_sent_again(
-        engine, outside, frozen_clock):
+    engine, outside, frozen_clock
+):
     w = await make_world()
     await verified(w.accounts["liaison"], "email", "liaison@example.com")
     await _call_for_the_enterprise(w)
     [delivery_id] = await delivery.plan_pending()
     await Delivery.update({Delivery.status: "sending", Delivery.updated_at: frozen_clock.now}).where(
-        Delivery.id == delivery_id)  # as a worker leaves it when killed mid-send
+        Delivery.id == delivery_id
+    )  # as a worker leaves it when killed mid-send
     frozen_clock.advance(minutes=10)
     await deliver_notifications_body()
     assert (await Delivery.select().first())["status"] == "sending"
@@ -184,8 +210,12 @@ async def test_an_english_speaking_liaison_gets_the_message_in_english(engine, o
     await verified(w.accounts["liaison"], "email", "liaison@example.com")
     await verified(w.accounts["liaison2"], "email", "liaison2@example.com")
     await _call_for_the_enterprise(w)
-    await notify(kind="call_issued", title="{issuer} calls for help: {title}", organization_id=w.orgs["village"]["id"],
-                 params={"issuer": "社区C居委会", "title": "修缮"})
+    await notify(
+        kind="call_issued",
+        title="{issuer} calls for help: {title}",
+        organization_id=w.orgs["village"]["id"],
+        params={"issuer": "社区C居委会", "title": "修缮"},
+    )
     await deliver_notifications_body()
     mails = {m["To"]: m for m in outside.smtp.messages}
     assert mails["liaison@example.com"]["Subject"] == "[近邻] 社区A居委会 calls for help: 为独居老人送餐"
@@ -208,5 +238,6 @@ async def test_a_flood_to_one_recipient_is_held_back_by_the_per_recipient_limit(
     assert len(sms_requests(outside)) == 2
     held = await Delivery.select().where(Delivery.status == "queued").first()
     assert held["attempts"] == 0 and held["error"] == "rate limit"
-    assert (await DeliveryAttempt.select().where(DeliveryAttempt.delivery == held["id"]).first())["outcome"] \
-        == "throttled"
+    assert (await DeliveryAttempt.select().where(DeliveryAttempt.delivery == held["id"]).first())[
+        "outcome"
+    ] == "throttled"

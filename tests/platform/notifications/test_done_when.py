@@ -14,18 +14,32 @@ from jinlin.notifications.tasks import deliver_notifications_body
 
 
 async def test_a_call_reaches_the_liaison_by_sms_and_the_units_feishu_group_despite_one_provider_failure(
-        client, outside, frozen_clock):
+    client, outside, frozen_clock
+):
     w = await make_world()
     await verified(w.accounts["liaison"], "sms", "13800001234")
     liaison = await login(client, "liaison")
-    r = await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/robots", headers=liaison,
-                          json={"kind": "feishu", "token": "hook-0001", "secret": "feishu-secret-1"})
+    r = await client.post(
+        f"/api/v1/organizations/{w.orgs['enterprise']['id']}/robots",
+        headers=liaison,
+        json={"kind": "feishu", "token": "hook-0001", "secret": "feishu-secret-1"},
+    )
     assert r.status_code == 201
     staff = await login(client, "staff_a")
     outside.http.replies = [Reply(502, {})]  # the first provider call fails
-    r = await client.post("/api/v1/calls", headers=staff, json={
-        "issuer_id": w.orgs["comm_a"]["id"], "title": "防汛物资号召", "categories": ["materials"], "quantity": 5,
-        "unit": "袋", "respond_by": (clock.now() + timedelta(days=1)).isoformat(), "unit_kinds": ["enterprise"]})
+    r = await client.post(
+        "/api/v1/calls",
+        headers=staff,
+        json={
+            "issuer_id": w.orgs["comm_a"]["id"],
+            "title": "防汛物资号召",
+            "categories": ["materials"],
+            "quantity": 5,
+            "unit": "袋",
+            "respond_by": (clock.now() + timedelta(days=1)).isoformat(),
+            "unit_kinds": ["enterprise"],
+        },
+    )
     assert r.status_code == 201, r.text
     assert outside.http.requests == []  # nothing is sent inside the request
     await deliver_notifications_body()  # the periodic job, within 20-30 s

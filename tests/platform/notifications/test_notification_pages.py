@@ -5,8 +5,11 @@ from jinlin.matches import service
 async def _page_login(client, username):
     r = await client.get("/login")
     token = r.cookies.get("jinlin_csrf") or client.cookies.get("jinlin_csrf")
-    r = await client.post("/login", data={"username": username, "password": "correct-horse-1", "next": "/",
-                                          "_csrf_token": token}, headers={"x-csrftoken": token})
+    r = await client.post(
+        "/login",
+        data={"username": username, "password": "correct-horse-1", "next": "/", "_csrf_token": token},
+        headers={"x-csrftoken": token},
+    )
     assert r.status_code in (302, 303), r.text
 
 
@@ -31,8 +34,17 @@ async def test_the_marketplace_pages_render_in_chinese(client):
     offer = await make_offer("liaison", w.orgs["enterprise"])
     match = await service.create_match(await principal("liaison"), need.id, offer.id, 1)
     await _page_login(client, "staff_a")
-    for path in ("/needs", "/needs/new", f"/needs/{need.id}", "/offers", f"/offers/{offer.id}", "/matches",
-                 f"/matches/{match.id}", f"/organizations/{w.orgs['enterprise']['id']}/reputation", "/"):
+    for path in (
+        "/needs",
+        "/needs/new",
+        f"/needs/{need.id}",
+        "/offers",
+        f"/offers/{offer.id}",
+        "/matches",
+        f"/matches/{match.id}",
+        f"/organizations/{w.orgs['enterprise']['id']}/reputation",
+        "/",
+    ):
         r = await client.get(path)
         assert r.status_code == 200, (path, r.text[:2000])
     assert "红" in (await client.get("/needs")).text

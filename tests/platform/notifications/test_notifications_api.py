@@ -6,8 +6,13 @@ from jinlin.notifications.service import notify
 
 async def test_members_of_the_addressed_organisation_see_it_and_others_do_not(client):
     w = await make_world()
-    await notify(kind="match_proposed", title="{org} proposed a match", params={"org": "社区A居委会"},
-                 organization_id=w.orgs["enterprise"]["id"], link="/matches/1")
+    await notify(
+        kind="match_proposed",
+        title="{org} proposed a match",
+        params={"org": "社区A居委会"},
+        organization_id=w.orgs["enterprise"]["id"],
+        link="/matches/1",
+    )
     liaison = await login(client, "liaison")
     body = (await client.get("/api/v1/notifications", headers=liaison)).json()
     assert body["total"] == 1

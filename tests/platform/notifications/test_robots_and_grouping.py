@@ -18,13 +18,17 @@ from jinlin.runs.tables import MatchRun
 TOKEN, SECRET = "ding-access-token-0042", "SECsigning-secret-0042"
 
 
-async def test_a_unit_posts_calls_into_its_dingtalk_group_and_never_sees_the_secret_again(client, outside, caplog,
-                                                                                          frozen_clock):
+async def test_a_unit_posts_calls_into_its_dingtalk_group_and_never_sees_the_secret_again(
+    client, outside, caplog, frozen_clock
+):
     w = await make_world()
     headers = await login(client, "liaison")
     enterprise = w.orgs["enterprise"]["id"]
-    r = await client.post(f"/api/v1/organizations/{enterprise}/robots", headers=headers,
-                          json={"kind": "dingtalk", "token": TOKEN, "secret": SECRET, "kinds": ["call_issued"]})
+    r = await client.post(
+        f"/api/v1/organizations/{enterprise}/robots",
+        headers=headers,
+        json={"kind": "dingtalk", "token": TOKEN, "secret": SECRET, "kinds": ["call_issued"]},
+    )
     assert r.status_code == 201 and r.json()["signed"] is True
     listing = await client.get(f"/api/v1/organizations/{enterprise}/robots", headers=headers)
     other = await client.get(f"/api/v1/organizations/{enterprise}/robots", headers=await login(client, "liaison2"))
@@ -36,8 +40,12 @@ async def test_a_unit_posts_calls_into_its_dingtalk_group_and_never_sees_the_sec
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="jinlin")
     caplog.set_level(logging.DEBUG, logger="httpx")
-    await notify(kind="call_issued", title="{issuer} calls for help: {title}", organization_id=enterprise,
-                 params={"issuer": "社区A居委会", "title": "为独居老人送餐"})
+    await notify(
+        kind="call_issued",
+        title="{issuer} calls for help: {title}",
+        organization_id=enterprise,
+        params={"issuer": "社区A居委会", "title": "为独居老人送餐"},
+    )
     await notify(kind="rated", title="You were rated", organization_id=enterprise)  # not a kind the group wants
     outside.http.replies = [Reply(503, {})]
     await deliver_notifications_body()
@@ -63,22 +71,60 @@ async def test_a_run_publishing_200_proposals_sends_one_grouped_message_per_reci
     await verified(w.accounts["admin_a"], "email", "admin_a@example.com")
     await verified(w.accounts["staff_a"], "sms", "13800001111")
     now = clock.now()
-    run = MatchRun(kind="allocation", area=w.areas["county"]["id"], area_path=w.areas["county"]["path"],
-                   status="succeeded", proposals=200, created_at=now, updated_at=now)
+    run = MatchRun(
+        kind="allocation",
+        area=w.areas["county"]["id"],
+        area_path=w.areas["county"]["path"],
+        status="succeeded",
+        proposals=200,
+        created_at=now,
+        updated_at=now,
+    )
     await run.save()
-    offer = Offer(organization_id=w.orgs["enterprise"]["id"], title="上门服务", category="elder_care", capacity=500,
-                  capacity_left=500, unit="人次", status="published", created_at=now, updated_at=now)
+    offer = Offer(
+        organization_id=w.orgs["enterprise"]["id"],
+        title="上门服务",
+        category="elder_care",
+        capacity=500,
+        capacity_left=500,
+        unit="人次",
+        status="published",
+        created_at=now,
+        updated_at=now,
+    )
     await offer.save()
     offer = offer.id
     for i in range(200):
-        need = Need(community_id=w.orgs["comm_a"]["id"], area_id=w.areas["grid_a1"]["id"], title=f"需求{i}",
-                    category="elder_care", quantity=1, unit="人次", colour="yellow", status="published",
-                    published_at=now, created_at=now, updated_at=now)
+        need = Need(
+            community_id=w.orgs["comm_a"]["id"],
+            area_id=w.areas["grid_a1"]["id"],
+            title=f"需求{i}",
+            category="elder_care",
+            quantity=1,
+            unit="人次",
+            colour="yellow",
+            status="published",
+            published_at=now,
+            created_at=now,
+            updated_at=now,
+        )
         await need.save()
         need = need.id
-        await Match.insert(Match(need_id=need, offer_id=offer, community_id=w.orgs["comm_a"]["id"],
-                                 provider_id=w.orgs["enterprise"]["id"], quantity=1, source="run", run_id=run.id,
-                                 status="proposed", proposed_by="system", created_at=now, updated_at=now))
+        await Match.insert(
+            Match(
+                need_id=need,
+                offer_id=offer,
+                community_id=w.orgs["comm_a"]["id"],
+                provider_id=w.orgs["enterprise"]["id"],
+                quantity=1,
+                source="run",
+                run_id=run.id,
+                status="proposed",
+                proposed_by="system",
+                created_at=now,
+                updated_at=now,
+            )
+        )
     await runs.publish_run(await principal("county"), run.id)
     assert await Notification.count() == 2
     notes = await client.get("/api/v1/notifications", headers=await login(client, "liaison"))

@@ -23,8 +23,13 @@ async def _wait_for(predicate, timeout_s: float = 60.0):
 async def test_a_real_worker_delivers_a_call_by_email_exactly_once(engine, mail_worker):
     w = await make_world()
     await verified(w.accounts["liaison"], "email", "liaison@example.com")
-    await notify(kind="call_issued", title="{issuer} calls for help: {title}", organization_id=w.orgs["enterprise"]["id"],
-                 params={"issuer": "社区A居委会", "title": "为独居老人送餐"}, link="/calls/3")
+    await notify(
+        kind="call_issued",
+        title="{issuer} calls for help: {title}",
+        organization_id=w.orgs["enterprise"]["id"],
+        params={"issuer": "社区A居委会", "title": "为独居老人送餐"},
+        link="/calls/3",
+    )
     assert await deliver_notifications_body() == 1  # planned here, sent by the worker
 
     async def sent():

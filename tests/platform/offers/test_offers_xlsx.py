@@ -8,11 +8,20 @@ from jinlin.offers.tables import Offer
 
 async def test_the_offers_list_round_trips_through_excel(client):
     w = await make_world()
-    await make_offer("liaison", w.orgs["enterprise"], title="建材捐赠", category="materials", capacity=20,
-                     unit="袋", service_area_ids=[w.areas["comm_a"]["id"]], skills=["搬运"])
+    await make_offer(
+        "liaison",
+        w.orgs["enterprise"],
+        title="建材捐赠",
+        category="materials",
+        capacity=20,
+        unit="袋",
+        service_area_ids=[w.areas["comm_a"]["id"]],
+        skills=["搬运"],
+    )
     liaison = await login(client, "liaison")
-    r = await client.get("/api/v1/offers/export.xlsx", headers=liaison,
-                         params={"organization_id": w.orgs["enterprise"]["id"]})
+    r = await client.get(
+        "/api/v1/offers/export.xlsx", headers=liaison, params={"organization_id": w.orgs["enterprise"]["id"]}
+    )
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert rows[1][1:7] == ("建材捐赠", "物资", 20, "袋", 20, "社区A")
     r = await client.post("/api/v1/offers/import", headers=liaison, files={"file": ("offers.xlsx", r.content)})

@@ -42,15 +42,20 @@ async def test_community_a_admin_cannot_read_or_change_community_b(client):
     r = await client.patch(f"/api/v1/organizations/{b}", json={"name": "改名"}, headers=h)
     assert r.status_code in (403, 404)
     assert (await client.get(f"/api/v1/organizations/{b}/registrations", headers=h)).status_code == 404
-    r = await client.post("/api/v1/organizations", headers=h,
-                          json={"name": "新单位", "kind": "enterprise", "area_id": w.areas["comm_b"]["id"]})
+    r = await client.post(
+        "/api/v1/organizations",
+        headers=h,
+        json={"name": "新单位", "kind": "enterprise", "area_id": w.areas["comm_b"]["id"]},
+    )
     assert r.status_code == 403
 
 
 async def test_community_admin_edits_their_own_community(client):
     w = await make_world()
     h = await login(client, "admin_a")
-    r = await client.patch(f"/api/v1/organizations/{w.orgs['comm_a']['id']}", json={"contact_name": "王书记"}, headers=h)
+    r = await client.patch(
+        f"/api/v1/organizations/{w.orgs['comm_a']['id']}", json={"contact_name": "王书记"}, headers=h
+    )
     assert r.status_code == 200, r.text
     assert r.json()["contact_name"] == "王书记"
 
@@ -58,11 +63,11 @@ async def test_community_admin_edits_their_own_community(client):
 async def test_a_unit_liaison_edits_only_their_own_unit(client):
     w = await make_world()
     h = await login(client, "liaison")
-    own = await client.patch(f"/api/v1/organizations/{w.orgs['enterprise']['id']}", json={"description": "建材"},
-                             headers=h)
+    own = await client.patch(
+        f"/api/v1/organizations/{w.orgs['enterprise']['id']}", json={"description": "建材"}, headers=h
+    )
     assert own.status_code == 200
-    other = await client.patch(f"/api/v1/organizations/{w.orgs['village']['id']}", json={"description": "x"},
-                               headers=h)
+    other = await client.patch(f"/api/v1/organizations/{w.orgs['village']['id']}", json={"description": "x"}, headers=h)
     assert other.status_code in (403, 404)
     assert (await client.get(f"/api/v1/organizations/{w.orgs['village']['id']}", headers=h)).status_code == 404
 
@@ -70,15 +75,29 @@ async def test_a_unit_liaison_edits_only_their_own_unit(client):
 async def test_street_admin_creates_a_unit_in_their_street_and_not_in_another(client):
     w = await make_world()
     h = await login(client, "street_east")
-    r = await client.post("/api/v1/organizations", headers=h, json={
-        "name": "东城物流", "kind": "enterprise", "area_id": w.areas["east"]["id"], "contact_phone": "13500001234"})
+    r = await client.post(
+        "/api/v1/organizations",
+        headers=h,
+        json={
+            "name": "东城物流",
+            "kind": "enterprise",
+            "area_id": w.areas["east"]["id"],
+            "contact_phone": "13500001234",
+        },
+    )
     assert r.status_code == 201, r.text
     assert r.json()["contact_phone"] == "13500001234"
-    event = await AuditEvent.select().where(
-        (AuditEvent.object_type == "organization") & (AuditEvent.object_id == r.json()["id"])).first()
+    event = (
+        await AuditEvent.select()
+        .where((AuditEvent.object_type == "organization") & (AuditEvent.object_id == r.json()["id"]))
+        .first()
+    )
     assert event["action"] == "create" and event["actor_name"] == "street_east"
-    r = await client.post("/api/v1/organizations", headers=h,
-                          json={"name": "西城物流", "kind": "enterprise", "area_id": w.areas["west"]["id"]})
+    r = await client.post(
+        "/api/v1/organizations",
+        headers=h,
+        json={"name": "西城物流", "kind": "enterprise", "area_id": w.areas["west"]["id"]},
+    )
     assert r.status_code == 403
 
 
@@ -87,8 +106,12 @@ async def test_an_organisation_update_is_audited_with_the_changed_fields(client)
     h = await login(client, "county")
     org_id = w.orgs["village"]["id"]
     await client.patch(f"/api/v1/organizations/{org_id}", json={"name": "柳林新村"}, headers=h)
-    event = await AuditEvent.select().where(
-        (AuditEvent.object_type == "organization") & (AuditEvent.action == "update")).output(load_json=True).first()
+    event = (
+        await AuditEvent.select()
+        .where((AuditEvent.object_type == "organization") & (AuditEvent.action == "update"))
+        .output(load_json=True)
+        .first()
+    )
     assert event["object_id"] == org_id
     assert event["changes"] == {"name": ["柳林村", "柳林新村"]}
 
@@ -96,7 +119,8 @@ async def test_an_organisation_update_is_audited_with_the_changed_fields(client)
 async def test_unknown_fields_and_bad_kinds_are_refused_with_the_field_named(client):
     w = await make_world()
     h = await login(client, "county")
-    r = await client.post("/api/v1/organizations", headers=h,
-                          json={"name": "x", "kind": "club", "area_id": w.areas["east"]["id"]})
+    r = await client.post(
+        "/api/v1/organizations", headers=h, json={"name": "x", "kind": "club", "area_id": w.areas["east"]["id"]}
+    )
     assert r.status_code == 400
     assert "kind" in r.json()["error"]["fields"]

@@ -6,13 +6,17 @@ async def test_a_unit_liaison_registers_their_unit_with_a_community_and_it_joins
     w = await make_world()
     h = await login(client, "liaison")
     unit, community = w.orgs["enterprise"]["id"], w.orgs["comm_a"]["id"]
-    r = await client.post(f"/api/v1/organizations/{unit}/registrations", headers=h,
-                          json={"community_id": community, "kind": "unit", "note": "双报到"})
+    r = await client.post(
+        f"/api/v1/organizations/{unit}/registrations",
+        headers=h,
+        json={"community_id": community, "kind": "unit", "note": "双报到"},
+    )
     assert r.status_code == 201, r.text
     reg = r.json()
     assert reg["status"] == "active" and reg["organization_id"] == unit and reg["community_id"] == community
-    roster = (await client.get(f"/api/v1/organizations/{community}/registrations",
-                               headers=await login(client, "admin_a"))).json()
+    roster = (
+        await client.get(f"/api/v1/organizations/{community}/registrations", headers=await login(client, "admin_a"))
+    ).json()
     assert [x["organization_name"] for x in roster["items"]] == ["鑫源建材有限公司"]
     event = await AuditEvent.select().where(AuditEvent.object_type == "registration").first()
     assert event["object_id"] == reg["id"] and event["action"] == "register"
@@ -30,8 +34,11 @@ async def test_registering_twice_with_the_same_community_is_a_conflict(client):
 async def test_a_unit_liaison_cannot_register_another_unit(client):
     w = await make_world()
     h = await login(client, "liaison")
-    r = await client.post(f"/api/v1/organizations/{w.orgs['village']['id']}/registrations", headers=h,
-                          json={"community_id": w.orgs["comm_a"]["id"], "kind": "unit"})
+    r = await client.post(
+        f"/api/v1/organizations/{w.orgs['village']['id']}/registrations",
+        headers=h,
+        json={"community_id": w.orgs["comm_a"]["id"], "kind": "unit"},
+    )
     assert r.status_code in (403, 404)
     assert await AuditEvent.count().where(AuditEvent.object_type == "registration") == 0
 
@@ -39,19 +46,28 @@ async def test_a_unit_liaison_cannot_register_another_unit(client):
 async def test_community_a_admin_cannot_register_a_unit_with_community_b(client):
     w = await make_world()
     h = await login(client, "admin_a")
-    r = await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
-                          json={"community_id": w.orgs["comm_b"]["id"], "kind": "unit"})
+    r = await client.post(
+        f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations",
+        headers=h,
+        json={"community_id": w.orgs["comm_b"]["id"], "kind": "unit"},
+    )
     assert r.status_code == 403
-    ok = await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
-                           json={"community_id": w.orgs["comm_a"]["id"], "kind": "unit"})
+    ok = await client.post(
+        f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations",
+        headers=h,
+        json={"community_id": w.orgs["comm_a"]["id"], "kind": "unit"},
+    )
     assert ok.status_code == 201
 
 
 async def test_registering_with_something_that_is_not_a_community_names_the_field(client):
     w = await make_world()
     h = await login(client, "county")
-    r = await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
-                          json={"community_id": w.orgs["east"]["id"], "kind": "unit"})
+    r = await client.post(
+        f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations",
+        headers=h,
+        json={"community_id": w.orgs["east"]["id"], "kind": "unit"},
+    )
     assert r.status_code == 400
     assert "community_id" in r.json()["error"]["fields"]
 
@@ -59,8 +75,11 @@ async def test_registering_with_something_that_is_not_a_community_names_the_fiel
 async def test_an_in_service_party_member_registers_with_a_community(client):
     w = await make_world()
     h = await login(client, "liaison")
-    r = await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
-                          json={"community_id": w.orgs["comm_b"]["id"], "kind": "party_member"})
+    r = await client.post(
+        f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations",
+        headers=h,
+        json={"community_id": w.orgs["comm_b"]["id"], "kind": "party_member"},
+    )
     assert r.status_code == 201, r.text
     assert r.json()["account_id"] == w.accounts["liaison"] and r.json()["kind"] == "party_member"
 
@@ -68,8 +87,13 @@ async def test_an_in_service_party_member_registers_with_a_community(client):
 async def test_ending_a_registration_takes_the_unit_off_the_roster_once(client):
     w = await make_world()
     h = await login(client, "liaison")
-    reg = (await client.post(f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations", headers=h,
-                             json={"community_id": w.orgs["comm_a"]["id"], "kind": "unit"})).json()
+    reg = (
+        await client.post(
+            f"/api/v1/organizations/{w.orgs['enterprise']['id']}/registrations",
+            headers=h,
+            json={"community_id": w.orgs["comm_a"]["id"], "kind": "unit"},
+        )
+    ).json()
     admin_b = await login(client, "admin_b")
     assert (await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=admin_b)).status_code in (403, 404)
     ended = await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=await login(client, "admin_a"))
@@ -77,7 +101,10 @@ async def test_ending_a_registration_takes_the_unit_off_the_roster_once(client):
     again = await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=h)
     assert again.status_code == 409
     assert again.json()["error"]["fields"]["status"] == "ended"
-    assert await AuditEvent.count().where((AuditEvent.object_type == "registration") & (AuditEvent.action == "end")) == 1
-    active = (await client.get(f"/api/v1/organizations/{w.orgs['comm_a']['id']}/registrations?status=active",
-                               headers=h)).json()
+    assert (
+        await AuditEvent.count().where((AuditEvent.object_type == "registration") & (AuditEvent.action == "end")) == 1
+    )
+    active = (
+        await client.get(f"/api/v1/organizations/{w.orgs['comm_a']['id']}/registrations?status=active", headers=h)
+    ).json()
     assert active["total"] == 0

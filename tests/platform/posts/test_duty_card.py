@@ -12,11 +12,21 @@ async def _building_with_people(w):
     compound = await make_area("幸福小区", "compound", w.areas["grid_a1"])
     building = await make_area("1号楼", "building", compound)
     await Post.insert(
-        Post(area=building["id"], kind="building_head", contact_name="李大姐", contact_phone="13900005678",
-             note="钥匙在她家"),
+        Post(
+            area=building["id"],
+            kind="building_head",
+            contact_name="李大姐",
+            contact_phone="13900005678",
+            note="钥匙在她家",
+        ),
         Post(area=w.areas["grid_a1"]["id"], kind="full_time_grid_worker", account=w.accounts["grid_a"]),
-        Post(area=w.areas["grid_a1"]["id"], kind="department_staff", department="civil_affairs",
-             contact_name="王民政", contact_phone="13800001234"),
+        Post(
+            area=w.areas["grid_a1"]["id"],
+            kind="department_staff",
+            department="civil_affairs",
+            contact_name="王民政",
+            contact_phone="13800001234",
+        ),
     )
     return building
 
@@ -83,8 +93,9 @@ async def test_changing_the_card_text_is_scoped_and_audited(client):
     w = await make_world()
     grid = w.areas["grid_a1"]["id"]
     body = {"service_hours": "工作日 8:30-17:30", "notice": "有事请找网格员"}
-    assert (await client.put(f"/api/v1/areas/{grid}/duty-card", json=body,
-                             headers=await login(client, "admin_b"))).status_code == 403
+    assert (
+        await client.put(f"/api/v1/areas/{grid}/duty-card", json=body, headers=await login(client, "admin_b"))
+    ).status_code == 403
     r = await client.put(f"/api/v1/areas/{grid}/duty-card", json=body, headers=await login(client, "admin_a"))
     assert r.status_code == 200
     assert "工作日 8:30-17:30" in (await client.get(f"/cards/{grid}")).text

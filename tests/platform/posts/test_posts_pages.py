@@ -13,8 +13,15 @@ async def test_a_community_admin_assigns_a_contact_on_the_grids_page(client):
     await page_login(client, "admin_a")
     path = f"/areas/{w.areas['grid_a1']['id']}/posts"
     token = await csrf_token(client, path)
-    r = await client.post(path, data={"_csrf_token": token, "kind": "part_time_grid_worker", "contact_name": "张兼职",
-                                      "contact_phone": "13800009999"})
+    r = await client.post(
+        path,
+        data={
+            "_csrf_token": token,
+            "kind": "part_time_grid_worker",
+            "contact_name": "张兼职",
+            "contact_phone": "13800009999",
+        },
+    )
     assert r.status_code == 303, r.text
     assert "张兼职" in (await client.get(path)).text
 
@@ -31,8 +38,10 @@ async def test_an_unknown_username_is_refused_naming_the_field_and_nothing_chang
 
 async def test_the_posts_list_filters_by_subtree_for_a_street_admin(client):
     w = await make_world()
-    await Post.insert(Post(area=w.areas["grid_a1"]["id"], kind="part_time_grid_worker", contact_name="甲"),
-                      Post(area=w.areas["grid_b1"]["id"], kind="part_time_grid_worker", contact_name="乙"))
+    await Post.insert(
+        Post(area=w.areas["grid_a1"]["id"], kind="part_time_grid_worker", contact_name="甲"),
+        Post(area=w.areas["grid_b1"]["id"], kind="part_time_grid_worker", contact_name="乙"),
+    )
     await page_login(client, "street_east")
     html = (await client.get(f"/posts?area_id={w.areas['comm_a']['id']}")).text
     assert "甲" in html and "乙" not in html
@@ -49,15 +58,24 @@ async def test_the_excel_template_round_trips_and_a_bad_row_imports_nothing(clie
     template = await client.get("/posts/import/template.xlsx")
     header = [c.value for c in next(load_workbook(io.BytesIO(template.content)).active.iter_rows(max_row=1))]
     assert header == list(HEADERS.values())
-    good = [("G-A1", "专职网格员", "", "grid_a", "", "", ""), ("G-A1", "下沉人员", "民政", "", "王民政", "13800001234", "")]
+    good = [
+        ("G-A1", "专职网格员", "", "grid_a", "", "", ""),
+        ("G-A1", "下沉人员", "民政", "", "王民政", "13800001234", ""),
+    ]
     bad = [*good, ("G-B1", "兼职网格员", "", "", "越界", "", "")]
     token = await csrf_token(client, "/posts/import")
-    r = await client.post("/posts/import", data={"_csrf_token": token},
-                          files={"file": ("p.xlsx", write_xlsx(list(HEADERS.values()), bad))})
+    r = await client.post(
+        "/posts/import",
+        data={"_csrf_token": token},
+        files={"file": ("p.xlsx", write_xlsx(list(HEADERS.values()), bad))},
+    )
     assert r.status_code == 400 and "不在您负责的范围内" in r.text
     assert await Post.count() == 0
-    r = await client.post("/posts/import", data={"_csrf_token": token},
-                          files={"file": ("p.xlsx", write_xlsx(list(HEADERS.values()), good))})
+    r = await client.post(
+        "/posts/import",
+        data={"_csrf_token": token},
+        files={"file": ("p.xlsx", write_xlsx(list(HEADERS.values()), good))},
+    )
     assert r.status_code == 200 and 'data-testid="imported"' in r.text
     assert await Post.count() == 2
 
@@ -75,8 +93,10 @@ async def test_another_communitys_staffing_page_and_a_units_workload_page_are_no
     await page_login(client, "admin_b")
     assert (await client.get(f"/areas/{w.areas['grid_a1']['id']}/posts")).status_code == 404
     token = await csrf_token(client, f"/areas/{w.areas['grid_b1']['id']}/posts")
-    r = await client.post(f"/areas/{w.areas['grid_a1']['id']}/posts",
-                          data={"_csrf_token": token, "kind": "part_time_grid_worker", "contact_name": "越界"})
+    r = await client.post(
+        f"/areas/{w.areas['grid_a1']['id']}/posts",
+        data={"_csrf_token": token, "kind": "part_time_grid_worker", "contact_name": "越界"},
+    )
     assert r.status_code in (403, 404) and await Post.count() == 0
     client.cookies.clear()
     await page_login(client, "liaison")
@@ -88,11 +108,25 @@ async def test_a_county_admin_edits_the_department_list_and_thresholds_on_a_page
     await page_login(client, "county")
     url = f"/posts/policy/{w.areas['county']['id']}"
     token = await csrf_token(client, url)
-    bad = await client.post(url, data={"_csrf_token": token, "departments": "water 水务", "split_population": "8000",
-                                       "split_residents_per_worker": "1200"})
+    bad = await client.post(
+        url,
+        data={
+            "_csrf_token": token,
+            "departments": "water 水务",
+            "split_population": "8000",
+            "split_residents_per_worker": "1200",
+        },
+    )
     assert bad.status_code == 400 and 'data-field="departments"' in bad.text
-    r = await client.post(url, data={"_csrf_token": token, "departments": "water 水务 Water\ncivil_affairs 民政 Civil affairs",
-                                     "split_population": "8000", "split_residents_per_worker": "1200"})
+    r = await client.post(
+        url,
+        data={
+            "_csrf_token": token,
+            "departments": "water 水务 Water\ncivil_affairs 民政 Civil affairs",
+            "split_population": "8000",
+            "split_residents_per_worker": "1200",
+        },
+    )
     assert r.status_code == 303, r.text
     from jinlin.posts.service import policy
 

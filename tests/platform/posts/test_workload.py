@@ -18,8 +18,17 @@ async def _tree():
     compound = await make_area("小区", "compound", g1)
     b1 = await make_area("1号楼", "building", compound, population=1200)
     b2 = await make_area("2号楼", "building", compound, population=1800)
-    return {"county": county, "street": street, "community": community, "org": org, "g1": g1, "g2": g2,
-            "compound": compound, "b1": b1, "b2": b2}
+    return {
+        "county": county,
+        "street": street,
+        "community": community,
+        "org": org,
+        "g1": g1,
+        "g2": g2,
+        "compound": compound,
+        "b1": b1,
+        "b2": b2,
+    }
 
 
 async def test_workload_figures_on_a_small_hand_made_tree(engine, frozen_clock):
@@ -37,8 +46,13 @@ async def test_workload_figures_on_a_small_hand_made_tree(engine, frozen_clock):
     await Need.insert(
         Need(area_id=t["b2"]["id"], status="published", resolve_by=now - timedelta(hours=1), **base),  # overdue
         Need(area_id=t["g1"]["id"], status="in_progress", resolve_by=now + timedelta(days=1), **base),
-        Need(area_id=t["g1"]["id"], status="in_progress", respond_by=now - timedelta(days=1),
-             responded_at=now - timedelta(days=2), **base),
+        Need(
+            area_id=t["g1"]["id"],
+            status="in_progress",
+            respond_by=now - timedelta(days=1),
+            responded_at=now - timedelta(days=2),
+            **base,
+        ),
         Need(area_id=t["g1"]["id"], status="resolved", resolve_by=now - timedelta(days=1), **base),  # closed
         Need(area_id=t["g2"]["id"], status="published", respond_by=now - timedelta(hours=2), **base),  # overdue
     )
@@ -53,10 +67,17 @@ async def test_workload_figures_on_a_small_hand_made_tree(engine, frozen_clock):
     assert g2.no_grid_worker and g2.residents == 900 and g2.residents_per_full_time_worker is None
     assert (g2.open_needs, g2.overdue_needs) == (1, 1)
     assert (community.residents, community.full_time_workers, community.residents_per_full_time_worker) == (
-        3900, 2, 1950.0)
+        3900,
+        2,
+        1950.0,
+    )
     empty = {(e["name"], e["kind"]) for e in load.empty_posts}
-    assert empty == {("社区", "grid_chief"), ("G2", "full_time_grid_worker"), ("小区", "compound_party_secretary"),
-                     ("2号楼", "building_head")}
+    assert empty == {
+        ("社区", "grid_chief"),
+        ("G2", "full_time_grid_worker"),
+        ("小区", "compound_party_secretary"),
+        ("2号楼", "building_head"),
+    }
 
 
 def test_the_split_flag_is_raised_above_the_thresholds_and_not_at_them():
@@ -69,8 +90,10 @@ def test_the_split_flag_is_raised_above_the_thresholds_and_not_at_them():
 
 async def test_a_community_at_the_threshold_is_not_flagged_and_one_resident_more_is(engine):
     t = await _tree()
-    await Post.insert(Post(area=t["g1"]["id"], kind="full_time_grid_worker", contact_name="甲"),
-                      Post(area=t["g2"]["id"], kind="full_time_grid_worker", contact_name="乙"))
+    await Post.insert(
+        Post(area=t["g1"]["id"], kind="full_time_grid_worker", contact_name="甲"),
+        Post(area=t["g2"]["id"], kind="full_time_grid_worker", contact_name="乙"),
+    )
     from jinlin.areas.tables import Area
 
     await Area.update({Area.population: 3000}).where(Area.id == t["community"]["id"])  # 1500 per worker

@@ -9,11 +9,19 @@ GOOD = Scores(score=5, timeliness=5, quality=4, communication=5, comment="好")
 
 
 async def _rate(side, w, completed_at, scores=GOOD, subject_id=1):
-    rater, ratee = (w.orgs["comm_a"], w.orgs["enterprise"]) if side == "community" else \
-        (w.orgs["enterprise"], w.orgs["comm_a"])
-    return await service.add_rating(None, subject_type="match", subject_id=subject_id, rater_side=side,
-                                    scores=scores, completed_at=completed_at, rater_organization_id=rater["id"],
-                                    ratee_organization_id=ratee["id"])
+    rater, ratee = (
+        (w.orgs["comm_a"], w.orgs["enterprise"]) if side == "community" else (w.orgs["enterprise"], w.orgs["comm_a"])
+    )
+    return await service.add_rating(
+        None,
+        subject_type="match",
+        subject_id=subject_id,
+        rater_side=side,
+        scores=scores,
+        completed_at=completed_at,
+        rater_organization_id=rater["id"],
+        ratee_organization_id=ratee["id"],
+    )
 
 
 async def test_the_other_sides_rating_is_hidden_until_you_rate(engine, frozen_clock):
@@ -26,8 +34,10 @@ async def test_the_other_sides_rating_is_hidden_until_you_rate(engine, frozen_cl
     assert [(v.visible, v.score) for v in own_view] == [(True, 5)]
     await _rate("provider", w, done, Scores(3, 3, 3, 3))
     provider_view = await service.ratings_for("match", 1, {"provider"})
-    assert [(v.rater_side, v.visible, v.score) for v in provider_view] == [("community", True, 5),
-                                                                          ("provider", True, 3)]
+    assert [(v.rater_side, v.visible, v.score) for v in provider_view] == [
+        ("community", True, 5),
+        ("provider", True, 3),
+    ]
 
 
 async def test_a_rating_becomes_visible_when_the_window_closes(engine, frozen_clock):

@@ -39,8 +39,9 @@ async def test_a_twenty_megabyte_photo_is_refused_naming_the_field_and_nothing_i
 
 
 async def test_a_file_that_is_not_an_image_is_refused(client, world):
-    response = await _submit(client, world.areas["building_a1"],
-                             [("photos", ("photo.jpg", b"MZ\x90\x00 not a picture", "image/jpeg"))])
+    response = await _submit(
+        client, world.areas["building_a1"], [("photos", ("photo.jpg", b"MZ\x90\x00 not a picture", "image/jpeg"))]
+    )
     assert response.status_code == 400 and 'data-field="photos"' in response.text
     assert await ResidentReport.count() == 0
 
@@ -68,8 +69,13 @@ async def test_photos_are_re_encoded_without_exif_or_gps(client, world):
 
 
 async def test_reports_are_rate_limited_per_address_and_per_phone(client, world):
-    body = {"area_id": world.areas["building_a1"]["id"], "category": "other", "description": "噪音扰民",
-            "consent": True, "phone": "13912345678"}
+    body = {
+        "area_id": world.areas["building_a1"]["id"],
+        "category": "other",
+        "description": "噪音扰民",
+        "consent": True,
+        "phone": "13912345678",
+    }
     for _ in range(3):
         assert (await client.post(API, json=body)).status_code == 201
     by_phone = await client.post(API, json=body)
@@ -97,7 +103,8 @@ async def test_personal_data_is_hidden_from_a_unit_liaison_and_another_streets_a
 
 
 async def test_the_grid_worker_sees_the_phone_masked_in_lists_and_whole_on_the_report_audited(
-        client, world, file_report):
+    client, world, file_report
+):
     code = await file_report(world.areas["building_a1"], phone="13912345678")
     report = await ResidentReport.select().where(ResidentReport.code == code).first()
     headers = await login(client, "grid_a")

@@ -23,8 +23,15 @@ async def test_bad_report_fields_are_named_and_nothing_is_stored(client, world):
 
 async def test_ids_and_codes_that_cannot_exist_answer_404(client, world):
     headers = await login(client, "grid_a")
-    for path in (f"{API}/9223372036854775808", f"{API}/0", f"{API}/track/%00%00", f"{API}/track/{'Z' * 300}",
-                 "/report/9223372036854775808", "/report/999999", "/track/NOPE"):
+    for path in (
+        f"{API}/9223372036854775808",
+        f"{API}/0",
+        f"{API}/track/%00%00",
+        f"{API}/track/{'Z' * 300}",
+        "/report/9223372036854775808",
+        "/report/999999",
+        "/track/NOPE",
+    ):
         response = await client.get(path, headers=headers)
         assert response.status_code in (400, 404), (path, response.status_code)
 
@@ -45,8 +52,9 @@ async def test_a_staff_form_with_a_bad_account_names_the_field(client, world, fi
     await page_login(client, "grid_a")
     token = await csrf_token(client, f"/resident-reports/{row['id']}")
     await client.post(f"/resident-reports/{row['id']}/accept", data={"_csrf_token": token})
-    response = await client.post(f"/resident-reports/{row['id']}/transfer",
-                                 data={"_csrf_token": token, "account_id": "abc", "reason": "换人"})
+    response = await client.post(
+        f"/resident-reports/{row['id']}/transfer", data={"_csrf_token": token, "account_id": "abc", "reason": "换人"}
+    )
     assert response.status_code == 400 and 'data-field="account_id"' in response.text
     assert (await ResidentReport.select().first())["owner"] == world.accounts["grid_a"]
 
@@ -54,8 +62,10 @@ async def test_a_staff_form_with_a_bad_account_names_the_field(client, world, fi
 async def test_a_mistyped_phone_on_the_form_is_explained_in_chinese_and_the_input_kept(client, world):
     area = world.areas["building_a1"]
     token = await csrf_token(client, f"/report/{area['id']}")
-    response = await client.post(f"/report/{area['id']}", data={
-        "_csrf_token": token, "category": "parking", "description": "车位被占", "phone": "12ab", "consent": "on"})
+    response = await client.post(
+        f"/report/{area['id']}",
+        data={"_csrf_token": token, "category": "parking", "description": "车位被占", "phone": "12ab", "consent": "on"},
+    )
     assert response.status_code == 400
     assert "请填写手机号或带区号的座机号" in response.text and "车位被占" in response.text
     assert await ResidentReport.count() == 0

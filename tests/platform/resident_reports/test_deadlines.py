@@ -17,7 +17,8 @@ async def _notices(kind, **where):
 
 
 async def test_reminders_at_half_and_ninety_percent_and_escalation_at_the_deadline_fire_once(
-        client, world, file_report, frozen_clock):
+    client, world, file_report, frozen_clock
+):
     code = await file_report(world.areas["building_a1"])  # environment → yellow: accept in 72 h, resolve in 168 h
     grid_a = world.accounts["grid_a"]
     assert await enforce_deadlines_body() == 0
@@ -45,8 +46,10 @@ async def test_reminders_at_half_and_ninety_percent_and_escalation_at_the_deadli
     await enforce_deadlines_body()
     row = await ResidentReport.select().where(ResidentReport.code == code).first()
     assert row["level"] == "street"
-    assert [n["organization"] for n in await _notices("report_escalated")] == \
-        [world.orgs["comm_a"]["id"], world.orgs["east"]["id"]]
+    assert [n["organization"] for n in await _notices("report_escalated")] == [
+        world.orgs["comm_a"]["id"],
+        world.orgs["east"]["id"],
+    ]
     street = await login(client, "street_east")
     chased = await client.post(f"{API}/{row['id']}/chase", json={"note": "限期办结"}, headers=street)
     assert chased.status_code == 200
@@ -55,7 +58,8 @@ async def test_reminders_at_half_and_ninety_percent_and_escalation_at_the_deadli
 
 
 async def test_overdue_means_the_same_on_the_page_in_the_filter_in_the_api_and_in_the_kpi(
-        client, world, file_report, frozen_clock):
+    client, world, file_report, frozen_clock
+):
     late = await file_report(world.areas["building_a1"])
     await file_report(world.areas["building_a1"], category="parking")  # accepted in time below
     on_time = await ResidentReport.select().where(ResidentReport.category == "parking").first()
@@ -73,14 +77,15 @@ async def test_overdue_means_the_same_on_the_page_in_the_filter_in_the_api_and_i
     assert [r["id"] for r in others["items"]] == [on_time["id"]]
     await page_login(client, "grid_a")
     page = await client.get("/resident-reports?view=overdue")
-    assert f'data-testid="overdue-{late_row["id"]}"' in page.text and f"report-{on_time['id']}\"" not in page.text
+    assert f'data-testid="overdue-{late_row["id"]}"' in page.text and f'report-{on_time["id"]}"' not in page.text
     admin = await login(client, "admin_a")
     kpis = (await client.get(f"{API}/kpis?area_id={world.areas['comm_a']['id']}", headers=admin)).json()
     assert kpis["overdue"] == 1
 
 
 async def test_the_workbench_lists_reports_waiting_and_the_escalated_ones_for_the_community(
-        client, world, file_report, frozen_clock):
+    client, world, file_report, frozen_clock
+):
     from factories import principal
     from jinlin.core.workbench import collect
 

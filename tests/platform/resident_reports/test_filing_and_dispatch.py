@@ -37,8 +37,13 @@ async def test_an_unstaffed_grids_report_reaches_the_community_queue(client, wor
 
 
 async def test_a_report_without_consent_is_refused_and_nothing_is_stored(client, world):
-    body = {"area_id": world.areas["building_a1"]["id"], "category": "safety", "description": "电线裸露",
-            "consent": False, "phone": "13912345678"}
+    body = {
+        "area_id": world.areas["building_a1"]["id"],
+        "category": "safety",
+        "description": "电线裸露",
+        "consent": False,
+        "phone": "13912345678",
+    }
     response = await client.post("/api/v1/resident-reports", json=body)
     assert response.status_code == 400 and "consent" in response.json()["error"]["fields"]
     assert await ResidentReport.count() == 0 and await ReportContact.count() == 0
@@ -61,8 +66,9 @@ async def test_a_near_duplicate_from_the_same_building_is_linked_not_counted_twi
     notices = await Notification.count().where(Notification.account == world.accounts["grid_a"])
     assert notices == 1
     headers = await login(client, "admin_a")
-    kpis = (await client.get(f"/api/v1/resident-reports/kpis?area_id={world.areas['comm_a']['id']}",
-                             headers=headers)).json()
+    kpis = (
+        await client.get(f"/api/v1/resident-reports/kpis?area_id={world.areas['comm_a']['id']}", headers=headers)
+    ).json()
     assert kpis["counts"]["received"] == 1
     # The second resident follows the original's progress with their own code.
     assert (await client.get(f"/api/v1/resident-reports/track/{second}")).json()["status"] == "submitted"

@@ -54,8 +54,9 @@ async def test_report_kpis_reconcile_with_the_rows_for_every_grouping(client, wo
     rows = await ResidentReport.select()
     county = await login(client, "county")
     for by, column in GROUP_COLUMN.items():
-        answer = await client.get(f"{API}/kpis?area_id={world.areas['county']['id']}&period=2026-11&by={by}",
-                                  headers=county)
+        answer = await client.get(
+            f"{API}/kpis?area_id={world.areas['county']['id']}&period=2026-11&by={by}", headers=county
+        )
         assert answer.status_code == 200, answer.text
         body = answer.json()
         assert body["rates"] == _recompute(rows)
@@ -73,12 +74,14 @@ async def test_average_hours_by_colour_come_from_the_rows(client, world, file_re
     await _busy_month(client, world, file_report, frozen_clock)
     rows = [r for r in await ResidentReport.select() if r["duplicate_of"] is None]
     county = await login(client, "county")
-    body = (await client.get(f"{API}/kpis?area_id={world.areas['county']['id']}&period=2026-Q4",
-                             headers=county)).json()
+    body = (await client.get(f"{API}/kpis?area_id={world.areas['county']['id']}&period=2026-Q4", headers=county)).json()
     for colour, hours in body["hours_by_colour"].items():
         mine = [r for r in rows if r["colour"] == colour and r["first_resolved_at"] is not None]
-        expected = round(sum((r["first_resolved_at"] - r["created_at"]).total_seconds() for r in mine)
-                         / len(mine) / 3600, 2) if mine else None
+        expected = (
+            round(sum((r["first_resolved_at"] - r["created_at"]).total_seconds() for r in mine) / len(mine) / 3600, 2)
+            if mine
+            else None
+        )
         assert hours["resolve"] == expected
     assert [t["month"] for t in body["trend"]] == ["2026-10", "2026-11", "2026-12"]
 
@@ -108,6 +111,9 @@ async def test_the_kpi_api_carries_the_residents_report_figures(client, world, f
     body = (await client.get(f"/api/v1/reports/kpis?area_id={world.areas['comm_a']['id']}", headers=headers)).json()
     assert body["resident_reports"]["counts"]["received"] == 1
     assert body["resident_reports"]["response_rate"] == 0.0
-    by_org = (await client.get(f"/api/v1/reports/kpis?organization_id={world.orgs['comm_b']['id']}",
-                               headers=await login(client, "admin_b"))).json()
+    by_org = (
+        await client.get(
+            f"/api/v1/reports/kpis?organization_id={world.orgs['comm_b']['id']}", headers=await login(client, "admin_b")
+        )
+    ).json()
     assert by_org["resident_reports"]["counts"]["received"] == 0

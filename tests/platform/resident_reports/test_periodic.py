@@ -41,8 +41,7 @@ async def test_two_overlapping_runs_fire_each_reminder_and_escalation_once(world
     assert await Notification.count().where(Notification.kind == "report_escalated") == 1
 
 
-async def test_the_deadline_job_runs_on_a_real_worker_once_however_often_it_is_sent(celery_worker, world,
-                                                                                  file_report):
+async def test_the_deadline_job_runs_on_a_real_worker_once_however_often_it_is_sent(celery_worker, world, file_report):
     code = await _late_report(file_report, world)
     results = [enforce_deadlines.delay() for _ in range(2)]
     deadline = time.monotonic() + 60

@@ -51,8 +51,13 @@ class Workers:
 
     def __init__(self, database_url: str, queue: str, extra_env: dict[str, str]) -> None:
         self.queue = queue
-        self.env = {**os.environ, "JINLIN_DATABASE_URL": database_url, "JINLIN_REDIS_URL": REDIS_URL or "",
-                    "PYTHONPATH": str(ROOT / "platform") + os.pathsep + str(ROOT), **extra_env}
+        self.env = {
+            **os.environ,
+            "JINLIN_DATABASE_URL": database_url,
+            "JINLIN_REDIS_URL": REDIS_URL or "",
+            "PYTHONPATH": str(ROOT / "platform") + os.pathsep + str(ROOT),
+            **extra_env,
+        }
         self.procs: list[tuple[subprocess.Popen, Path, object]] = []
 
     def start(self, stall: str = "", mark: Path | None = None) -> subprocess.Popen:

@@ -15,10 +15,21 @@ async def test_a_roster_run_goes_through_a_real_worker_and_invites_once(celery_w
     w = await make_world()
     staff = await login(client, "staff_a")
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"], [
-        {"start": start, "end": start + timedelta(hours=3), "slots": 2},
-        {"start": start + timedelta(hours=1), "end": start + timedelta(hours=2), "slots": 2, "skills": ["first_aid"]},
-    ])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [
+            {"start": start, "end": start + timedelta(hours=3), "slots": 2},
+            {
+                "start": start + timedelta(hours=1),
+                "end": start + timedelta(hours=2),
+                "slots": 2,
+                "skills": ["first_aid"],
+            },
+        ],
+    )
     near = [w.areas["comm_a"]["id"]]
     medic = await make_volunteer("medic", skills=["first_aid"], area_ids=near)
     plain = await make_volunteer("plain", area_ids=near)

@@ -14,10 +14,19 @@ pytestmark = pytest.mark.usefixtures("engine")
 
 async def _rating(w, subject_id, score, window_closed):
     closes = clock.now() + timedelta(days=-1 if window_closed else 14)
-    await Rating(subject_type="match", subject_id=subject_id, rater_side="community",
-                 rater_key=f"match:{subject_id}:community", rater_organization_id=w.orgs["comm_a"]["id"],
-                 ratee_organization_id=w.orgs["enterprise"]["id"], score=score, timeliness=score, quality=score,
-                 communication=score, window_closes_at=closes).save()
+    await Rating(
+        subject_type="match",
+        subject_id=subject_id,
+        rater_side="community",
+        rater_key=f"match:{subject_id}:community",
+        rater_organization_id=w.orgs["comm_a"]["id"],
+        ratee_organization_id=w.orgs["enterprise"]["id"],
+        score=score,
+        timeliness=score,
+        quality=score,
+        communication=score,
+        window_closes_at=closes,
+    ).save()
 
 
 async def test_one_five_star_rating_moves_the_reputation_only_a_little():

@@ -12,8 +12,9 @@ from jinlin.runs.tables import MatchRun
 
 
 async def _run(client, headers, area_id, **body):
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": area_id, **body},
-                          headers=headers)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": area_id, **body}, headers=headers
+    )
     assert r.status_code == 201, r.text
     await service.wait_for(r.json()["id"])
     return (await client.get(f"/api/v1/match-runs/{r.json()['id']}", headers=headers)).json()
@@ -84,13 +85,15 @@ async def test_a_second_run_on_an_overlapping_area_is_refused_while_one_is_going
     p = await principal("county")
     await service.create_run(p, MatchRunIn(kind="allocation", area_id=w.areas["east"]["id"]))  # queued, not launched
     headers = await login(client, "street_east")
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["comm_a"]["id"]},
-                          headers=headers)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["comm_a"]["id"]}, headers=headers
+    )
     assert r.status_code == 409 and r.json()["error"]["code"] == "run_in_progress"
     # A disjoint area is fine.
     west = await login(client, "street_west")
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["west"]["id"]},
-                          headers=west)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["west"]["id"]}, headers=west
+    )
     assert r.status_code == 201
     await service.wait_for(r.json()["id"])
 
@@ -99,18 +102,21 @@ async def test_a_community_admin_runs_only_their_own_community(client):
     w = await make_world()
     await make_market(w)
     headers = await login(client, "admin_a")
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["comm_b"]["id"]},
-                          headers=headers)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["comm_b"]["id"]}, headers=headers
+    )
     assert r.status_code == 403
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["east"]["id"]},
-                          headers=headers)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["east"]["id"]}, headers=headers
+    )
     assert r.status_code == 403
     run = await _run(client, headers, w.areas["comm_a"]["id"])
     assert run["status"] == "succeeded"
     # Units cannot start runs, and another street's staff cannot read this one.
     liaison = await login(client, "liaison")
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["comm_a"]["id"]},
-                          headers=liaison)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["comm_a"]["id"]}, headers=liaison
+    )
     assert r.status_code == 403
     west = await login(client, "street_west")
     assert (await client.get(f"/api/v1/match-runs/{run['id']}", headers=west)).status_code == 404
@@ -156,7 +162,8 @@ async def test_publishing_notifies_both_sides_once(client):
     assert r.status_code == 201 and r.json()["published_at"]
     # Grouped per organisation (one notice per recipient for the run), each counting its proposals.
     notes = await Notification.select(Notification.group_count, Notification.organization).where(
-        Notification.kind == "match_proposed")
+        Notification.kind == "match_proposed"
+    )
     assert sum(n["group_count"] for n in notes) == 2 * run["proposals"]
     assert len({n["organization"] for n in notes}) == len(notes)
     assert (await client.post(f"/api/v1/match-runs/{run['id']}/publish", headers=headers)).status_code == 409

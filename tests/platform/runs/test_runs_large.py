@@ -18,16 +18,46 @@ async def test_a_run_with_more_than_ten_thousand_proposals_saves_them_all_once(e
     w = await make_world()
     now = clock.now()
     community, area = w.orgs["comm_a"], w.areas["grid_a1"]
-    await insert_in_batches(Need, [
-        Need(community_id=community["id"], area_id=area["id"], title=f"助老{k}", category="elder_care", quantity=1,
-             unit="人次", splittable=True, colour="yellow", status="published", published_at=now, created_at=now,
-             updated_at=now) for k in range(NEEDS)])
-    await insert_in_batches(Offer, [
-        Offer(organization_id=w.orgs["enterprise"]["id"], title=f"助老队{k}", category="elder_care", capacity=2_100,
-              capacity_left=2_100, unit="人次", status="published", created_at=now, updated_at=now)
-        for k in range(5)])
-    row = await service.create_run(await principal("county"),
-                                   MatchRunIn(kind="allocation", area_id=w.areas["county"]["id"]))
+    await insert_in_batches(
+        Need,
+        [
+            Need(
+                community_id=community["id"],
+                area_id=area["id"],
+                title=f"助老{k}",
+                category="elder_care",
+                quantity=1,
+                unit="人次",
+                splittable=True,
+                colour="yellow",
+                status="published",
+                published_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            for k in range(NEEDS)
+        ],
+    )
+    await insert_in_batches(
+        Offer,
+        [
+            Offer(
+                organization_id=w.orgs["enterprise"]["id"],
+                title=f"助老队{k}",
+                category="elder_care",
+                capacity=2_100,
+                capacity_left=2_100,
+                unit="人次",
+                status="published",
+                created_at=now,
+                updated_at=now,
+            )
+            for k in range(5)
+        ],
+    )
+    row = await service.create_run(
+        await principal("county"), MatchRunIn(kind="allocation", area_id=w.areas["county"]["id"])
+    )
     await service.execute(row["id"])
     run = await service.get_row(row["id"])
     assert run["status"] == "succeeded", run["error"]

@@ -11,8 +11,9 @@ pytestmark = [pytest.mark.redis]
 
 
 async def _run(client, headers, area_id, **body):
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": area_id, **body},
-                          headers=headers)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": area_id, **body}, headers=headers
+    )
     assert r.status_code == 201, r.text
     assert r.json()["status"] in ("queued", "running")
     row = await service.wait_for(r.json()["id"], timeout=90)

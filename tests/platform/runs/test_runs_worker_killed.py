@@ -46,19 +46,22 @@ async def _reap_until_finished(run_id, timeout):
 
 
 async def _finishes(run_id):
-    return await AuditEvent.count().where((AuditEvent.object_type == "match_run")
-                                          & (AuditEvent.object_id == run_id) & (AuditEvent.action == "finish"))
+    return await AuditEvent.count().where(
+        (AuditEvent.object_type == "match_run") & (AuditEvent.object_id == run_id) & (AuditEvent.action == "finish")
+    )
 
 
 async def _start(client, headers, area_id, **body):
-    r = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": area_id, **body},
-                          headers=headers)
+    r = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": area_id, **body}, headers=headers
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
 
-async def test_a_run_whose_worker_is_killed_while_loading_is_retried_and_finishes_once(killable_workers, client,
-                                                                                       tmp_path):
+async def test_a_run_whose_worker_is_killed_while_loading_is_retried_and_finishes_once(
+    killable_workers, client, tmp_path
+):
     w = await make_world()
     await make_market(w)
     headers = await login(client, "county")
@@ -80,13 +83,13 @@ async def test_a_run_whose_worker_is_killed_while_loading_is_retried_and_finishe
     assert pairs and len(pairs) == len(set(pairs)) == row["proposals"]
     assert await _finishes(run_id) == 1
     # A new run over the same area is accepted: nothing is left holding it.
-    again = await client.post("/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["county"]["id"]},
-                              headers=headers)
+    again = await client.post(
+        "/api/v1/match-runs", json={"kind": "allocation", "area_id": w.areas["county"]["id"]}, headers=headers
+    )
     assert again.status_code == 201, again.text
 
 
-async def test_a_fanned_out_run_whose_worker_is_killed_solving_a_part_finishes_once(killable_workers, client,
-                                                                                   tmp_path):
+async def test_a_fanned_out_run_whose_worker_is_killed_solving_a_part_finishes_once(killable_workers, client, tmp_path):
     w = await make_world()
     await make_market(w)
     for k in range(5):

@@ -81,7 +81,9 @@ MATRIX = {
     "GET /api/v1/offers/{offer_id:int}": R(ALL, ALL),
     "GET /api/v1/organizations": R(ALL),
     "GET /api/v1/organizations/{org_id:int}": R(COMMUNITY_A | {"liaison", "leader"}, COUNTY | {"liaison", "leader"}),
-    "GET /api/v1/organizations/{org_id:int}/registrations": R(COMMUNITY_A | {"liaison", "leader"}, COUNTY | {"liaison", "leader"}),
+    "GET /api/v1/organizations/{org_id:int}/registrations": R(
+        COMMUNITY_A | {"liaison", "leader"}, COUNTY | {"liaison", "leader"}
+    ),
     "GET /api/v1/reports/kpis": R(COMMUNITY_A),
     "GET /api/v1/roster/invitations": R(ALL),
     "GET /api/v1/roster/runs/{run_id:int}": R(NONE, NONE),
@@ -92,7 +94,9 @@ MATRIX = {
     "GET /api/v1/twinnings": R(ALL),
     "GET /api/v1/twinnings/{twinning_id:int}": R(NONE, NONE),
     "GET /api/v1/twinnings/{twinning_id:int}/ratings": R(NONE, NONE),
-    "GET /api/v1/volunteers/hours.xlsx": R(frozenset({"admin_a", "staff_a"}), query={"organization_id": "@community_id"}),
+    "GET /api/v1/volunteers/hours.xlsx": R(
+        frozenset({"admin_a", "staff_a"}), query={"organization_id": "@community_id"}
+    ),
     "GET /api/v1/volunteers/team-requests": R(ALL),
     "GET /api/v1/volunteers/{volunteer_id:int}": R(COMMUNITY_A | {"leader", "volunteer"}, COMMUNITY_A),
     "GET /api/v1/volunteers/{volunteer_id:int}/hours": R(COMMUNITY_A | {"leader", "volunteer"}, COMMUNITY_A),
@@ -153,12 +157,43 @@ MATRIX = {
     "PATCH /api/v1/offers/{offer_id:int}": R(COMMUNITY_A | LIAISON, body={"title": "改名"}),
     "PATCH /api/v1/organizations/{org_id:int}": R(ADMIN_A, body={"description": "改"}),
     "PATCH /api/v1/shifts/{shift_id:int}": R(COMMUNITY_A, body={"slots": 6}),
-    "POST /accounts/new": R(ADMIN_A, body={"username": "px1", "password": "long-enough-1", "organization_id": "@org_id", "role": "grid_worker"}),
+    "POST /accounts/new": R(
+        ADMIN_A,
+        body={"username": "px1", "password": "long-enough-1", "organization_id": "@org_id", "role": "grid_worker"},
+    ),
     "POST /accounts/{account_id:int}": R(ADMIN_A | {"grid_a"}, body={"display_name": "改名"}),
-    "POST /activities/new": R(COMMUNITY_A | UNITS, body={"organizer_id": "@org_id", "title": "新活动", "category": "other", "area_id": "@area_id", "start_0": "2026-12-01T09:00", "end_0": "2026-12-01T11:00", "slots_0": "3"}),
+    "POST /activities/new": R(
+        COMMUNITY_A | UNITS,
+        body={
+            "organizer_id": "@org_id",
+            "title": "新活动",
+            "category": "other",
+            "area_id": "@area_id",
+            "start_0": "2026-12-01T09:00",
+            "end_0": "2026-12-01T11:00",
+            "slots_0": "3",
+        },
+    ),
     "POST /activities/{activity_id:int}/{action:str}": R(COMMUNITY_A, params={"action": "cancel"}),
-    "POST /api/v1/accounts": R(ADMIN_A, body={"username": "mx1", "password": "long-enough-1", "memberships": [{"organization_id": "@org_id", "role": "grid_worker"}]}),
-    "POST /api/v1/activities": R(COMMUNITY_A | UNITS, body={"organizer_id": "@org_id", "title": "新活动", "category": "other", "area_id": "@area_id", "address": "路1号", "shifts": [{"start": "2026-12-01T09:00:00+08:00", "end": "2026-12-01T11:00:00+08:00", "slots": 2}]}),
+    "POST /api/v1/accounts": R(
+        ADMIN_A,
+        body={
+            "username": "mx1",
+            "password": "long-enough-1",
+            "memberships": [{"organization_id": "@org_id", "role": "grid_worker"}],
+        },
+    ),
+    "POST /api/v1/activities": R(
+        COMMUNITY_A | UNITS,
+        body={
+            "organizer_id": "@org_id",
+            "title": "新活动",
+            "category": "other",
+            "area_id": "@area_id",
+            "address": "路1号",
+            "shifts": [{"start": "2026-12-01T09:00:00+08:00", "end": "2026-12-01T11:00:00+08:00", "slots": 2}],
+        },
+    ),
     "POST /api/v1/activities/{activity_id:int}/cancel": R(COMMUNITY_A),
     "POST /api/v1/activities/{activity_id:int}/finish": R(COMMUNITY_A),
     "POST /api/v1/activities/{activity_id:int}/publish": R(COMMUNITY_A),
@@ -167,34 +202,51 @@ MATRIX = {
     "POST /api/v1/areas/import": R(ADMIN_A, body={"__file__": "名称,级别\n"}),
     "POST /api/v1/auth/login": R(PUBLIC),
     "POST /api/v1/auth/logout": R(ALL),
-    "POST /api/v1/calls": R(COMMUNITY_A, body={"issuer_id": "@org_id", "title": "号召", "categories": ["other"], "quantity": 1}),
+    "POST /api/v1/calls": R(
+        COMMUNITY_A, body={"issuer_id": "@org_id", "title": "号召", "categories": ["other"], "quantity": 1}
+    ),
     "POST /api/v1/calls/{call_id:int}/close": R(COMMUNITY_A),
-    "POST /api/v1/calls/{call_id:int}/responses": R(UNITS, NONE, body={"organization_id": "@organization_id", "quantity": 1}),
-    "POST /api/v1/calls/{call_id:int}/responses/{response_id:int}/match": R(COMMUNITY_A, body={"need_id": "@need_id", "quantity": 1}),
+    "POST /api/v1/calls/{call_id:int}/responses": R(
+        UNITS, NONE, body={"organization_id": "@organization_id", "quantity": 1}
+    ),
+    "POST /api/v1/calls/{call_id:int}/responses/{response_id:int}/match": R(
+        COMMUNITY_A, body={"need_id": "@need_id", "quantity": 1}
+    ),
     "POST /api/v1/match-runs": R(COMMUNITY_A, body={"kind": "allocation", "area_id": "@area_id"}),
     "POST /api/v1/match-runs/{run_id:int}/cancel": R(NONE, NONE),
     "POST /api/v1/match-runs/{run_id:int}/publish": R(NONE, NONE),
-    "POST /api/v1/matches": R(COMMUNITY_A | UNITS, body={"need_id": "@need_id", "offer_id": "@offer_id", "quantity": 1}),
+    "POST /api/v1/matches": R(
+        COMMUNITY_A | UNITS, body={"need_id": "@need_id", "offer_id": "@offer_id", "quantity": 1}
+    ),
     "POST /api/v1/matches/{match_id:int}/accept": R(COMMUNITY_A | LIAISON),
     "POST /api/v1/matches/{match_id:int}/cancel": R(COMMUNITY_A | LIAISON),
     "POST /api/v1/matches/{match_id:int}/complete": R(COMMUNITY_A | LIAISON),
     "POST /api/v1/matches/{match_id:int}/decline": R(COMMUNITY_A | LIAISON),
-    "POST /api/v1/matches/{match_id:int}/ratings": R(COMMUNITY_A | LIAISON, body={"score": 5, "dimensions": {"timeliness": 5, "quality": 5, "communication": 5}}),
+    "POST /api/v1/matches/{match_id:int}/ratings": R(
+        COMMUNITY_A | LIAISON, body={"score": 5, "dimensions": {"timeliness": 5, "quality": 5, "communication": 5}}
+    ),
     "POST /api/v1/matches/{match_id:int}/start": R(COMMUNITY_A | LIAISON),
-    "POST /api/v1/needs": R(COMMUNITY_A, body={"community_id": "@org_id", "title": "新需求", "category": "other", "quantity": 1}),
+    "POST /api/v1/needs": R(
+        COMMUNITY_A, body={"community_id": "@org_id", "title": "新需求", "category": "other", "quantity": 1}
+    ),
     "POST /api/v1/needs/import": R(COMMUNITY_A, body={"__file__": "标题\n"}),
     "POST /api/v1/needs/{need_id:int}/cancel": R(COMMUNITY_A),
     "POST /api/v1/needs/{need_id:int}/close": R(COMMUNITY_A),
     "POST /api/v1/needs/{need_id:int}/publish": R(COMMUNITY_A),
     "POST /api/v1/needs/{need_id:int}/resolve": R(COMMUNITY_A),
     "POST /api/v1/notifications/read-all": R(ALL),
-    "POST /api/v1/offers": R(COMMUNITY_A | UNITS, body={"organization_id": "@organization_id", "title": "新资源", "category": "other", "capacity": 1}),
+    "POST /api/v1/offers": R(
+        COMMUNITY_A | UNITS,
+        body={"organization_id": "@organization_id", "title": "新资源", "category": "other", "capacity": 1},
+    ),
     "POST /api/v1/offers/import": R(COMMUNITY_A | UNITS, body={"__file__": "标题\n"}),
     "POST /api/v1/offers/{offer_id:int}/pause": R(COMMUNITY_A | LIAISON),
     "POST /api/v1/offers/{offer_id:int}/publish": R(COMMUNITY_A | LIAISON),
     "POST /api/v1/offers/{offer_id:int}/withdraw": R(COMMUNITY_A | LIAISON),
     "POST /api/v1/organizations": R(ADMIN_A, body={"name": "新单位", "kind": "enterprise", "area_id": "@area_id"}),
-    "POST /api/v1/organizations/{org_id:int}/registrations": R(COMMUNITY_A | LIAISON, params={"org_id": "organization_id"}, body={"community_id": "@community_id"}),
+    "POST /api/v1/organizations/{org_id:int}/registrations": R(
+        COMMUNITY_A | LIAISON, params={"org_id": "organization_id"}, body={"community_id": "@community_id"}
+    ),
     "POST /api/v1/registrations/{registration_id:int}/end": R(NONE, NONE),
     "POST /api/v1/roster/invitations/{invitation_id:int}/accept": R(NONE, NONE),
     "POST /api/v1/roster/invitations/{invitation_id:int}/decline": R(NONE, NONE),
@@ -204,11 +256,15 @@ MATRIX = {
     "POST /api/v1/shifts/{shift_id:int}/signups": R(ALL, ALL),
     "POST /api/v1/shifts/{shift_id:int}/verify": R(COMMUNITY_A, body={"all": True}),
     "POST /api/v1/signups/{signup_id:int}/cancel": R(COMMUNITY_A | VOLUNTEER),
-    "POST /api/v1/signups/{signup_id:int}/ratings": R(COMMUNITY_A | VOLUNTEER, body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5}),
+    "POST /api/v1/signups/{signup_id:int}/ratings": R(
+        COMMUNITY_A | VOLUNTEER, body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5}
+    ),
     "POST /api/v1/twinnings/{twinning_id:int}/accept": R(NONE, NONE),
     "POST /api/v1/twinnings/{twinning_id:int}/decline": R(NONE, NONE),
     "POST /api/v1/twinnings/{twinning_id:int}/end": R(NONE, NONE),
-    "POST /api/v1/twinnings/{twinning_id:int}/ratings": R(NONE, NONE, body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5}),
+    "POST /api/v1/twinnings/{twinning_id:int}/ratings": R(
+        NONE, NONE, body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5}
+    ),
     "POST /api/v1/volunteers/register": R(PUBLIC),
     "POST /api/v1/volunteers/team-requests/{request_id:int}/approve": R(NONE, NONE),
     "POST /api/v1/volunteers/team-requests/{request_id:int}/reject": R(NONE, NONE),
@@ -218,30 +274,62 @@ MATRIX = {
     "POST /areas/{area_id:int}/children": R(ADMIN_A, body={"name": "新网格", "level": "grid"}),
     "POST /areas/{area_id:int}/delete": R(ADMIN_A),
     "POST /areas/{area_id:int}/edit": R(ADMIN_A, body={"name": "改名"}),
-    "POST /calls/new": R(COMMUNITY_A, body={"issuer_id": "@org_id", "title": "号召", "categories": "other", "quantity": "1"}),
+    "POST /calls/new": R(
+        COMMUNITY_A, body={"issuer_id": "@org_id", "title": "号召", "categories": "other", "quantity": "1"}
+    ),
     "POST /calls/{call_id:int}/close": R(COMMUNITY_A),
     "POST /calls/{call_id:int}/pledge": R(UNITS, NONE, body={"organization_id": "@organization_id", "quantity": "1"}),
-    "POST /calls/{call_id:int}/responses/{response_id:int}/match": R(COMMUNITY_A, body={"need_id": "@need_id", "quantity": "1"}),
-    "POST /colour-policy": R(COUNTY, body={k: str(v) for k, v in {"red_respond_hours": 2, "red_resolve_hours": 24, "orange_respond_hours": 2, "orange_resolve_hours": 24, "yellow_respond_hours": 2, "yellow_resolve_hours": 24, "green_respond_hours": 2, "green_resolve_hours": 24}.items()}),
+    "POST /calls/{call_id:int}/responses/{response_id:int}/match": R(
+        COMMUNITY_A, body={"need_id": "@need_id", "quantity": "1"}
+    ),
+    "POST /colour-policy": R(
+        COUNTY,
+        body={
+            k: str(v)
+            for k, v in {
+                "red_respond_hours": 2,
+                "red_resolve_hours": 24,
+                "orange_respond_hours": 2,
+                "orange_resolve_hours": 24,
+                "yellow_respond_hours": 2,
+                "yellow_resolve_hours": 24,
+                "green_respond_hours": 2,
+                "green_resolve_hours": 24,
+            }.items()
+        },
+    ),
     "POST /communities/{community_id:int}/profile": R(STREET, body={"population": "100", "grid_workers": "2"}),
-    "POST /helpers/{org_id:int}/profile": R(STREET | LIAISON, params={"org_id": "organization_id"}, body={"capacity": "2"}),
+    "POST /helpers/{org_id:int}/profile": R(
+        STREET | LIAISON, params={"org_id": "organization_id"}, body={"capacity": "2"}
+    ),
     "POST /locale": R(PUBLIC),
     "POST /login": R(PUBLIC),
     "POST /logout": R(ALL),
     "POST /matches/new": R(COMMUNITY_A | UNITS, body={"need_id": "@need_id", "offer_id": "@offer_id", "quantity": "1"}),
-    "POST /matches/{match_id:int}/rate": R(COMMUNITY_A | LIAISON, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}),
+    "POST /matches/{match_id:int}/rate": R(
+        COMMUNITY_A | LIAISON, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
+    ),
     "POST /matches/{match_id:int}/{action:str}": R(COMMUNITY_A | LIAISON, params={"action": "cancel"}),
-    "POST /my/signups/{signup_id:int}/rating": R(VOLUNTEER, NONE, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}),
+    "POST /my/signups/{signup_id:int}/rating": R(
+        VOLUNTEER, NONE, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
+    ),
     "POST /needs/import": R(COMMUNITY_A, body={"__file__": "标题\n"}),
-    "POST /needs/new": R(COMMUNITY_A, body={"community_id": "@org_id", "title": "新需求", "category": "other", "quantity": "1"}),
+    "POST /needs/new": R(
+        COMMUNITY_A, body={"community_id": "@org_id", "title": "新需求", "category": "other", "quantity": "1"}
+    ),
     "POST /needs/{need_id:int}/{action:str}": R(COMMUNITY_A, params={"action": "cancel"}),
     "POST /notifications/read": R(ALL),
     "POST /offers/import": R(COMMUNITY_A | UNITS, body={"__file__": "标题\n"}),
-    "POST /offers/new": R(COMMUNITY_A | UNITS, body={"organization_id": "@organization_id", "title": "新资源", "category": "other", "capacity": "1"}),
+    "POST /offers/new": R(
+        COMMUNITY_A | UNITS,
+        body={"organization_id": "@organization_id", "title": "新资源", "category": "other", "capacity": "1"},
+    ),
     "POST /offers/{offer_id:int}/{action:str}": R(COMMUNITY_A | LIAISON, params={"action": "withdraw"}),
     "POST /organizations/new": R(ADMIN_A, body={"name": "新单位", "kind": "enterprise", "area_id": "@area_id"}),
     "POST /organizations/{org_id:int}/edit": R(ADMIN_A, body={"name": "改名"}),
-    "POST /organizations/{org_id:int}/register": R(COMMUNITY_A | LIAISON, params={"org_id": "organization_id"}, body={"community_id": "@community_id"}),
+    "POST /organizations/{org_id:int}/register": R(
+        COMMUNITY_A | LIAISON, params={"org_id": "organization_id"}, body={"community_id": "@community_id"}
+    ),
     "POST /registrations/{registration_id:int}/end": R(NONE, NONE),
     "POST /roster/invitations/{invitation_id:int}/{answer:str}": R(NONE, NONE, params={"answer": "accept"}),
     "POST /runs": R(COMMUNITY_A, body={"kind": "allocation", "area_id": "@area_id"}),
@@ -249,24 +337,46 @@ MATRIX = {
     "POST /runs/{run_id:int}/publish": R(NONE, NONE),
     "POST /shifts/{shift_id:int}/attendance": R(COMMUNITY_A, body={"action": "no_show", "signup_ids": "@signup_id"}),
     "POST /shifts/{shift_id:int}/check-in": R(ALL, ALL, body={"code": "000000"}),
-    "POST /shifts/{shift_id:int}/edit": R(COMMUNITY_A, body={"start": "2026-12-01T09:00", "end": "2026-12-01T11:00", "slots": "5"}),
-    "POST /shifts/{shift_id:int}/ratings/{signup_id:int}": R(COMMUNITY_A, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}),
+    "POST /shifts/{shift_id:int}/edit": R(
+        COMMUNITY_A, body={"start": "2026-12-01T09:00", "end": "2026-12-01T11:00", "slots": "5"}
+    ),
+    "POST /shifts/{shift_id:int}/ratings/{signup_id:int}": R(
+        COMMUNITY_A, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
+    ),
     "POST /shifts/{shift_id:int}/signups": R(ALL, ALL),
     "POST /signups/{signup_id:int}/cancel": R(COMMUNITY_A | VOLUNTEER),
-    "POST /twinnings/{twinning_id:int}/rate": R(NONE, NONE, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}),
+    "POST /twinnings/{twinning_id:int}/rate": R(
+        NONE, NONE, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
+    ),
     "POST /twinnings/{twinning_id:int}/{action:str}": R(NONE, NONE, params={"action": "accept"}),
     "POST /volunteers/register": R(PUBLIC),
     "POST /volunteers/team-requests/{request_id:int}/{decision:str}": R(NONE, NONE, params={"decision": "approve"}),
     "POST /volunteers/teams/{team_id:int}/join": R(ALL, NONE),
     "POST /volunteers/{volunteer_id:int}/hours": R(ADMIN_A | LEADER, body={"hours": "2", "reason": "抢险"}),
-    "PUT /api/v1/colour-policies/{county_id:int}": R(COUNTY, body={"red_respond_hours": 2, "red_resolve_hours": 24, "orange_respond_hours": 2, "orange_resolve_hours": 24, "yellow_respond_hours": 2, "yellow_resolve_hours": 24, "green_respond_hours": 2, "green_resolve_hours": 24}),
+    "PUT /api/v1/colour-policies/{county_id:int}": R(
+        COUNTY,
+        body={
+            "red_respond_hours": 2,
+            "red_resolve_hours": 24,
+            "orange_respond_hours": 2,
+            "orange_resolve_hours": 24,
+            "yellow_respond_hours": 2,
+            "yellow_resolve_hours": 24,
+            "green_respond_hours": 2,
+            "green_resolve_hours": 24,
+        },
+    ),
     "PUT /api/v1/communities/{community_id:int}/profile": R(STREET, body={"population": 100, "grid_workers": 2}),
     "PUT /api/v1/helpers/{organization_id:int}/profile": R(STREET | LIAISON, body={"capacity": 2}),
     # 岗位, 挂牌上岗, workload and 报到 (docs/posts.md)
     "GET /api/v1/areas/{area_id:int}/posts": R(COMMUNITY_A),
     "GET /api/v1/areas/{area_id:int}/workload": R(COMMUNITY_A),
-    "GET /api/v1/organizations/{org_id:int}/service-record": R(STREET | LIAISON, STREET, params={"org_id": "organization_id"}),
-    "GET /api/v1/organizations/{org_id:int}/service-report.xlsx": R(STREET | LIAISON, STREET, params={"org_id": "organization_id"}, query={"year": 2026}),
+    "GET /api/v1/organizations/{org_id:int}/service-record": R(
+        STREET | LIAISON, STREET, params={"org_id": "organization_id"}
+    ),
+    "GET /api/v1/organizations/{org_id:int}/service-report.xlsx": R(
+        STREET | LIAISON, STREET, params={"org_id": "organization_id"}, query={"year": 2026}
+    ),
     "GET /api/v1/post-policies/{county_id:int}": R(COMMUNITY_A, NONE),
     "GET /api/v1/posts": R(ALL),
     "GET /api/v1/posts/{post_id:int}": R(NONE, NONE),
@@ -275,7 +385,9 @@ MATRIX = {
     "GET /cards/{area_id:int}/print": R(PUBLIC, params={"area_id": "grid_id"}),
     "GET /cards/{area_id:int}/qr.png": R(PUBLIC, params={"area_id": "grid_id"}),
     "GET /organizations/{org_id:int}/service-record": R(STREET | LIAISON, STREET, params={"org_id": "organization_id"}),
-    "GET /organizations/{org_id:int}/service-report.xlsx": R(STREET | LIAISON, STREET, params={"org_id": "organization_id"}, query={"year": "2026"}),
+    "GET /organizations/{org_id:int}/service-report.xlsx": R(
+        STREET | LIAISON, STREET, params={"org_id": "organization_id"}, query={"year": "2026"}
+    ),
     "GET /posts": R(ALL),
     "GET /posts/import": R(ALL),
     "GET /posts/import/template.xlsx": R(ALL),
@@ -285,12 +397,20 @@ MATRIX = {
     "POST /api/v1/areas/{area_id:int}/posts": R(ADMIN_A, body={"kind": "grid_chief", "contact_name": "甲"}),
     "POST /api/v1/posts": R(ADMIN_A, body={"area_id": "@area_id", "kind": "grid_chief", "contact_name": "甲"}),
     "POST /api/v1/posts/{post_id:int}/end": R(NONE, NONE),
-    "POST /areas/{area_id:int}/duty-card": R(ADMIN_A, STREET, params={"area_id": "grid_id"}, body={"service_hours": "8-17"}),
+    "POST /areas/{area_id:int}/duty-card": R(
+        ADMIN_A, STREET, params={"area_id": "grid_id"}, body={"service_hours": "8-17"}
+    ),
     "POST /areas/{area_id:int}/posts": R(ADMIN_A, body={"kind": "grid_chief", "contact_name": "甲"}),
     "POST /posts/import": R(ADMIN_A, body={"__file__": "区域编码,岗位\n"}),
-    "POST /posts/policy/{county_id:int}": R(COUNTY, NONE, body={"departments": "water 水务 Water", "split_population": "8000", "split_residents_per_worker": "1200"}),
+    "POST /posts/policy/{county_id:int}": R(
+        COUNTY,
+        NONE,
+        body={"departments": "water 水务 Water", "split_population": "8000", "split_residents_per_worker": "1200"},
+    ),
     "POST /posts/{post_id:int}/end": R(NONE, NONE),
-    "PUT /api/v1/areas/{area_id:int}/duty-card": R(ADMIN_A, STREET, params={"area_id": "grid_id"}, body={"service_hours": "8-17"}),
+    "PUT /api/v1/areas/{area_id:int}/duty-card": R(
+        ADMIN_A, STREET, params={"area_id": "grid_id"}, body={"service_hours": "8-17"}
+    ),
     "PUT /api/v1/post-policies/{county_id:int}": R(COUNTY, NONE, body={"split_population": 8000}),
     # Residents' reports (接诉即办): the public side, and staff by scope (see docs/resident-reports.md).
     "GET /report/{area_id:int}": R(PUBLIC),
@@ -309,15 +429,21 @@ MATRIX = {
     "POST /api/v1/resident-reports/{report_id:int}/triage": R(NONE, NONE, body={"urgency": 3, "importance": 3}),
     "POST /api/v1/resident-reports/{report_id:int}/resolve": R(NONE, NONE, body={"note": "已处理"}),
     "POST /api/v1/resident-reports/{report_id:int}/refer": R(NONE, NONE, body={"title": "外部维修"}),
-    "POST /api/v1/resident-reports/{report_id:int}/transfer": R(NONE, NONE, body={"account_id": "@account_id", "reason": "换人处理"}),
-    "POST /api/v1/resident-reports/{report_id:int}/reassign": R(frozenset({"admin_a"}), NONE, body={"account_id": "@account_id", "reason": "换人处理"}),
+    "POST /api/v1/resident-reports/{report_id:int}/transfer": R(
+        NONE, NONE, body={"account_id": "@account_id", "reason": "换人处理"}
+    ),
+    "POST /api/v1/resident-reports/{report_id:int}/reassign": R(
+        frozenset({"admin_a"}), NONE, body={"account_id": "@account_id", "reason": "换人处理"}
+    ),
     "POST /api/v1/resident-reports/{report_id:int}/chase": R(frozenset({"admin_a"}), NONE, body={"note": "请尽快"}),
     "GET /resident-reports": R(ALL),
     "GET /resident-reports/kpis": R(COMMUNITY_A),
     "GET /resident-reports/kpis/section": R(COMMUNITY_A),
     "GET /resident-reports/{report_id:int}": R(COMMUNITY_A),
     "GET /resident-reports/{report_id:int}/photos/{photo_id:int}": R(NONE, NONE),
-    "POST /resident-reports/{report_id:int}/{action:str}": R(frozenset({"admin_a", "staff_a", "grid_a"}), NONE, params={"action": "accept"}),
+    "POST /resident-reports/{report_id:int}/{action:str}": R(
+        frozenset({"admin_a", "staff_a", "grid_a"}), NONE, params={"action": "accept"}
+    ),
     # 双向定级考核, 年度绩效, 以强帮弱, 督查通报 (issue 15). No round or report exists in this world: their ids are
     # objects nobody may see; an organisation's grading answers 404 to all while it has no round.
     "GET /api/v1/grading-rounds": R(ALL),
@@ -351,11 +477,16 @@ MATRIX = {
     "GET /grading/rounds/{round_id:int}/export.xlsx": R(NONE, NONE),
     "GET /grading/assignments/{assignment_id:int}": R(NONE, NONE),
     "POST /grading/assignments/{assignment_id:int}/grade": R(NONE, NONE, body={"score_quality": "3"}),
-    "POST /grading/assignments/{assignment_id:int}/reply": R(NONE, NONE, body={"organization_id": "@organization_id", "body": "收到"}),
+    "POST /grading/assignments/{assignment_id:int}/reply": R(
+        NONE, NONE, body={"organization_id": "@organization_id", "body": "收到"}
+    ),
     "GET /grading/organizations/{org_id:int}": R(NONE, NONE),
     "GET /grading/organizations/{org_id:int}/panel": R(NONE, NONE),
     "GET /grading/settings": R(COUNTY),
-    "POST /grading/settings": R(COUNTY, body={"year_from": "2026", "threshold_excellent": "4.5", "threshold_good": "3.5", "threshold_fair": "2.5"}),
+    "POST /grading/settings": R(
+        COUNTY,
+        body={"year_from": "2026", "threshold_excellent": "4.5", "threshold_good": "3.5", "threshold_fair": "2.5"},
+    ),
     "GET /scorecards": R(COMMUNITY_A),
     "GET /fairness": R(STREET),
     "GET /runs/{run_id:int}/fairness": R(NONE, NONE),
@@ -373,8 +504,9 @@ MATRIX = {
     "GET /setup/templates/{name:str}": R(ADMIN_A, ADMIN_A, params={"name": "organizations.xlsx"}),
     "GET /api/v1/setup/templates/{name:str}": R(ADMIN_A, ADMIN_A, params={"name": "organizations.xlsx"}),
     "POST /setup/import/{name:str}": R(ADMIN_A, ADMIN_A, params={"name": "organizations"}, body={"__file__": "名称\n"}),
-    "POST /api/v1/setup/import/{name:str}": R(ADMIN_A, ADMIN_A, params={"name": "organizations"},
-                                               body={"__file__": "名称\n"}),
+    "POST /api/v1/setup/import/{name:str}": R(
+        ADMIN_A, ADMIN_A, params={"name": "organizations"}, body={"__file__": "名称\n"}
+    ),
     "GET /needs/{need_id:int}/edit": R(COMMUNITY_STAFF_A, NONE),
     "POST /needs/{need_id:int}/edit": R(COMMUNITY_STAFF_A, NONE, body={"title": "改名"}),
     "GET /volunteers/hours.xlsx": R(frozenset({"admin_a", "staff_a"}), query={"organization_id": "@community_id"}),
@@ -388,66 +520,73 @@ MATRIX = {
 A_ONLY = frozenset({"admin_a"})
 GRANT = {"account_id": "@account_id", "area_id": "@area_id", "purpose": "核对", "ends_at": "2026-11-25T00:00:00+08:00"}
 HOUSEHOLD = {"grid_id": "@grid_id", "building": "1号楼", "door": "101"}
-MATRIX.update({
-    "GET /api/v1/access-grants": R(A_ONLY, query={"community_id": "@community_id"}),
-    "POST /api/v1/access-grants": R(A_ONLY, body=GRANT),
-    "POST /api/v1/access-grants/{grant_id:int}/revoke": R(NONE, NONE),
-    "GET /api/v1/households": R(ALL),
-    "POST /api/v1/households": R(A_ONLY, body=HOUSEHOLD),
-    "GET /api/v1/households/counts": R(COMMUNITY_A, query={"area_id": "@area_id"}),
-    "GET /api/v1/households/export.xlsx": R(A_ONLY, query={"community_id": "@community_id"}),
-    "GET /api/v1/households/template.xlsx": R(ALL),
-    "POST /api/v1/households/import": R(A_ONLY, body={"__file__": "网格,门牌,姓名\n"},
-                                        query={"community_id": "@community_id"}),
-    "GET /api/v1/households/{household_id:int}": R(NONE, NONE),
-    "PATCH /api/v1/households/{household_id:int}": R(NONE, NONE, body={"door": "102"}),
-    "POST /api/v1/households/{household_id:int}/move-out": R(NONE, NONE),
-    "POST /api/v1/households/{household_id:int}/residents": R(NONE, NONE, body={"name": "甲"}),
-    "GET /api/v1/residents/{resident_id:int}": R(NONE, NONE),
-    "PATCH /api/v1/residents/{resident_id:int}": R(NONE, NONE, body={"relation": "户主"}),
-    "POST /api/v1/residents/{resident_id:int}/move-out": R(NONE, NONE),
-    "POST /api/v1/residents/{resident_id:int}/reveal-id": R(NONE, NONE, body={"reason": "核对"}),
-    "POST /api/v1/residents/search": R(ALL, body={"id_number": "370102195001011234", "purpose": "核对"}),
-    "GET /api/v1/record-access": R(A_ONLY | COUNTY, query={"community_id": "@community_id"}),
-    "PUT /api/v1/resident-tags/{county_id:int}": R(COUNTY, NONE, body={"tags": ["独居"]}),
-    "GET /api/v1/visit-plans/{community_id:int}": R(COUNTY | {"admin_a", "staff_a", "grid_a"}, COUNTY),
-    "PUT /api/v1/visit-plans/{community_id:int}": R(A_ONLY, NONE, body={"plans": {"empty_nest_elderly": 7}}),
-    "GET /api/v1/visits": R(NONE, query={"household_id": "9000000"}),
-    "POST /api/v1/visits": R(NONE, body={"household_id": 9000000}),
-    "GET /api/v1/visits/coverage": R(COMMUNITY_A, query={"area_id": "@area_id"}),
-    "GET /api/v1/visits/due": R(ALL),
-    "GET /api/v1/meetings": R(frozenset({"admin_a", "staff_a", "grid_a"}), query={"grid_id": "@grid_id"}),
-    "POST /api/v1/meetings": R(A_ONLY, body={"grid_id": "@grid_id", "held_on": "2026-11-19"}),
-    "GET /api/v1/meetings/by-month": R(COMMUNITY_A, query={"community_id": "@community_id", "month": "2026-11"}),
-    "GET /api/v1/meetings/open-items": R(frozenset({"admin_a", "staff_a", "grid_a"}), query={"grid_id": "@grid_id"}),
-    "GET /api/v1/meetings/{meeting_id:int}": R(NONE, NONE),
-    "POST /api/v1/action-items/{item_id:int}/done": R(NONE, NONE),
-    "POST /api/v1/action-items/{item_id:int}/need": R(NONE, NONE, body={"category": "other"}),
-    "GET /households": R(ALL),
-    "POST /households/new": R(A_ONLY, body=HOUSEHOLD),
-    "GET /households/{household_id:int}": R(NONE, NONE),
-    "POST /households/{household_id:int}/residents": R(NONE, NONE, body={"name": "甲"}),
-    "GET /households/{household_id:int}/residents/{resident_id:int}/edit": R(NONE, NONE),
-    "POST /households/{household_id:int}/residents/{resident_id:int}/edit": R(NONE, NONE, body={"name": "甲"}),
-    "POST /households/{household_id:int}/residents/{resident_id:int}/reveal": R(NONE, NONE, body={"reason": "核对"}),
-    "POST /households/{household_id:int}/residents/{resident_id:int}/move-out": R(NONE, NONE),
-    "POST /households/{household_id:int}/move-out": R(NONE, NONE),
-    "GET /households/export.xlsx": R(A_ONLY),
-    "GET /households/template.xlsx": R(ALL),
-    "POST /households/import": R(A_ONLY, body={"__file__": "网格,门牌,姓名\n"}),
-    "GET /households/grants": R(A_ONLY),
-    "POST /households/grants": R(A_ONLY, body={**GRANT, "ends_at": None, "ends_on": "2026-11-25"}),
-    "POST /households/grants/{grant_id:int}/revoke": R(NONE, NONE),
-    "GET /visits": R(ALL),
-    "GET /visits/new/{household_id:int}": R(NONE, NONE),
-    "POST /visits/new/{household_id:int}": R(NONE, NONE, body={"method": "home"}),
-    "GET /visits/coverage": R(COMMUNITY_A),
-    "GET /visits/plans": R(A_ONLY),
-    "POST /visits/plans": R(A_ONLY, body={"empty_nest_elderly": "7"}),
-    "GET /meetings": R(COMMUNITY_A, query={"community_id": "@community_id"}),
-    "GET /meetings/new": R(A_ONLY, query={"grid_id": "@grid_id"}),
-    "POST /meetings/new": R(A_ONLY, body={"grid_id": "@grid_id", "held_on": "2026-11-19"}),
-    "GET /meetings/{meeting_id:int}": R(NONE, NONE),
-    "POST /meetings/{meeting_id:int}/items/{item_id:int}/done": R(NONE, NONE),
-    "POST /meetings/{meeting_id:int}/items/{item_id:int}/need": R(NONE, NONE, body={"category": "other"}),
-})
+MATRIX.update(
+    {
+        "GET /api/v1/access-grants": R(A_ONLY, query={"community_id": "@community_id"}),
+        "POST /api/v1/access-grants": R(A_ONLY, body=GRANT),
+        "POST /api/v1/access-grants/{grant_id:int}/revoke": R(NONE, NONE),
+        "GET /api/v1/households": R(ALL),
+        "POST /api/v1/households": R(A_ONLY, body=HOUSEHOLD),
+        "GET /api/v1/households/counts": R(COMMUNITY_A, query={"area_id": "@area_id"}),
+        "GET /api/v1/households/export.xlsx": R(A_ONLY, query={"community_id": "@community_id"}),
+        "GET /api/v1/households/template.xlsx": R(ALL),
+        "POST /api/v1/households/import": R(
+            A_ONLY, body={"__file__": "网格,门牌,姓名\n"}, query={"community_id": "@community_id"}
+        ),
+        "GET /api/v1/households/{household_id:int}": R(NONE, NONE),
+        "PATCH /api/v1/households/{household_id:int}": R(NONE, NONE, body={"door": "102"}),
+        "POST /api/v1/households/{household_id:int}/move-out": R(NONE, NONE),
+        "POST /api/v1/households/{household_id:int}/residents": R(NONE, NONE, body={"name": "甲"}),
+        "GET /api/v1/residents/{resident_id:int}": R(NONE, NONE),
+        "PATCH /api/v1/residents/{resident_id:int}": R(NONE, NONE, body={"relation": "户主"}),
+        "POST /api/v1/residents/{resident_id:int}/move-out": R(NONE, NONE),
+        "POST /api/v1/residents/{resident_id:int}/reveal-id": R(NONE, NONE, body={"reason": "核对"}),
+        "POST /api/v1/residents/search": R(ALL, body={"id_number": "370102195001011234", "purpose": "核对"}),
+        "GET /api/v1/record-access": R(A_ONLY | COUNTY, query={"community_id": "@community_id"}),
+        "PUT /api/v1/resident-tags/{county_id:int}": R(COUNTY, NONE, body={"tags": ["独居"]}),
+        "GET /api/v1/visit-plans/{community_id:int}": R(COUNTY | {"admin_a", "staff_a", "grid_a"}, COUNTY),
+        "PUT /api/v1/visit-plans/{community_id:int}": R(A_ONLY, NONE, body={"plans": {"empty_nest_elderly": 7}}),
+        "GET /api/v1/visits": R(NONE, query={"household_id": "9000000"}),
+        "POST /api/v1/visits": R(NONE, body={"household_id": 9000000}),
+        "GET /api/v1/visits/coverage": R(COMMUNITY_A, query={"area_id": "@area_id"}),
+        "GET /api/v1/visits/due": R(ALL),
+        "GET /api/v1/meetings": R(frozenset({"admin_a", "staff_a", "grid_a"}), query={"grid_id": "@grid_id"}),
+        "POST /api/v1/meetings": R(A_ONLY, body={"grid_id": "@grid_id", "held_on": "2026-11-19"}),
+        "GET /api/v1/meetings/by-month": R(COMMUNITY_A, query={"community_id": "@community_id", "month": "2026-11"}),
+        "GET /api/v1/meetings/open-items": R(
+            frozenset({"admin_a", "staff_a", "grid_a"}), query={"grid_id": "@grid_id"}
+        ),
+        "GET /api/v1/meetings/{meeting_id:int}": R(NONE, NONE),
+        "POST /api/v1/action-items/{item_id:int}/done": R(NONE, NONE),
+        "POST /api/v1/action-items/{item_id:int}/need": R(NONE, NONE, body={"category": "other"}),
+        "GET /households": R(ALL),
+        "POST /households/new": R(A_ONLY, body=HOUSEHOLD),
+        "GET /households/{household_id:int}": R(NONE, NONE),
+        "POST /households/{household_id:int}/residents": R(NONE, NONE, body={"name": "甲"}),
+        "GET /households/{household_id:int}/residents/{resident_id:int}/edit": R(NONE, NONE),
+        "POST /households/{household_id:int}/residents/{resident_id:int}/edit": R(NONE, NONE, body={"name": "甲"}),
+        "POST /households/{household_id:int}/residents/{resident_id:int}/reveal": R(
+            NONE, NONE, body={"reason": "核对"}
+        ),
+        "POST /households/{household_id:int}/residents/{resident_id:int}/move-out": R(NONE, NONE),
+        "POST /households/{household_id:int}/move-out": R(NONE, NONE),
+        "GET /households/export.xlsx": R(A_ONLY),
+        "GET /households/template.xlsx": R(ALL),
+        "POST /households/import": R(A_ONLY, body={"__file__": "网格,门牌,姓名\n"}),
+        "GET /households/grants": R(A_ONLY),
+        "POST /households/grants": R(A_ONLY, body={**GRANT, "ends_at": None, "ends_on": "2026-11-25"}),
+        "POST /households/grants/{grant_id:int}/revoke": R(NONE, NONE),
+        "GET /visits": R(ALL),
+        "GET /visits/new/{household_id:int}": R(NONE, NONE),
+        "POST /visits/new/{household_id:int}": R(NONE, NONE, body={"method": "home"}),
+        "GET /visits/coverage": R(COMMUNITY_A),
+        "GET /visits/plans": R(A_ONLY),
+        "POST /visits/plans": R(A_ONLY, body={"empty_nest_elderly": "7"}),
+        "GET /meetings": R(COMMUNITY_A, query={"community_id": "@community_id"}),
+        "GET /meetings/new": R(A_ONLY, query={"grid_id": "@grid_id"}),
+        "POST /meetings/new": R(A_ONLY, body={"grid_id": "@grid_id", "held_on": "2026-11-19"}),
+        "GET /meetings/{meeting_id:int}": R(NONE, NONE),
+        "POST /meetings/{meeting_id:int}/items/{item_id:int}/done": R(NONE, NONE),
+        "POST /meetings/{meeting_id:int}/items/{item_id:int}/need": R(NONE, NONE, body={"category": "other"}),
+    }
+)

@@ -30,7 +30,6 @@ VOLUNTEER = frozenset({"volunteer"})
 PUBLIC = "public"
 
 
-
 @dataclass(frozen=True)
 class R:
     """Who may: ``inside`` on an object in their scope (or on a route without one), ``outside`` on one that
@@ -47,10 +46,10 @@ class R:
             return True
         if role == "anonymous":
             return False
-        chosen = self.inside if where == "inside" else (self.outside if self.outside is not None
-                                                         else COUNTY & self.inside)
+        chosen = (
+            self.inside if where == "inside" else (self.outside if self.outside is not None else COUNTY & self.inside)
+        )
         return role in chosen
-
 
 
 async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str, str]]]:
@@ -63,20 +62,28 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
     offer_v = await make_offer("liaison2", w.orgs["village"])
     matches = []
     for who, need, offer in (("admin_a", need_a, offer_e), ("admin_c", need_c, offer_v)):
-        r = await client.post("/api/v1/matches", json={"need_id": need.id, "offer_id": offer.id, "quantity": 1},
-                              headers=headers[who])
+        r = await client.post(
+            "/api/v1/matches", json={"need_id": need.id, "offer_id": offer.id, "quantity": 1}, headers=headers[who]
+        )
         assert r.status_code == 201, r.text
         matches.append(r.json()["id"])
     calls, responses = [], []
-    for who, org, unit, unit_org in (("admin_a", "comm_a", "liaison", "enterprise"),
-                                     ("admin_c", "comm_c", "liaison2", "village")):
-        r = await client.post("/api/v1/calls", json={"issuer_id": w.orgs[org]["id"], "title": "防汛沙袋",
-                                                     "categories": ["materials"], "quantity": 10},
-                              headers=headers[who])
+    for who, org, unit, unit_org in (
+        ("admin_a", "comm_a", "liaison", "enterprise"),
+        ("admin_c", "comm_c", "liaison2", "village"),
+    ):
+        r = await client.post(
+            "/api/v1/calls",
+            json={"issuer_id": w.orgs[org]["id"], "title": "防汛沙袋", "categories": ["materials"], "quantity": 10},
+            headers=headers[who],
+        )
         assert r.status_code == 201, r.text
         calls.append(r.json()["id"])
-        r = await client.post(f"/api/v1/calls/{calls[-1]}/responses",
-                              json={"organization_id": w.orgs[unit_org]["id"], "quantity": 2}, headers=headers[unit])
+        r = await client.post(
+            f"/api/v1/calls/{calls[-1]}/responses",
+            json={"organization_id": w.orgs[unit_org]["id"], "quantity": 2},
+            headers=headers[unit],
+        )
         assert r.status_code == 201, r.text
         responses.append(r.json()["id"])
     start = clock.now() + timedelta(days=2)
@@ -92,20 +99,28 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         signups.append(r.json()["id"])
     codes = []
     for area in (w.areas["grid_a1"], await make_area("网格C1", "grid", w.areas["comm_c"])):
-        r = await client.post("/api/v1/resident-reports", json={"area_id": area["id"], "category": "other",
-                                                                "description": "路灯坏了", "consent": True})
+        r = await client.post(
+            "/api/v1/resident-reports",
+            json={"area_id": area["id"], "category": "other", "description": "路灯坏了", "consent": True},
+        )
         assert r.status_code == 201, r.text
         codes.append(r.json()["code"])
     from jinlin.resident_reports.tables import ResidentReport
 
-    report_ids = [(await ResidentReport.select(ResidentReport.id).where(ResidentReport.code == c).first())["id"]
-                  for c in codes]
+    report_ids = [
+        (await ResidentReport.select(ResidentReport.id).where(ResidentReport.code == c).first())["id"] for c in codes
+    ]
     ids: dict[str, Any] = {
-        "report_id": tuple(report_ids), "report_code": tuple(codes),
-        "need_id": (need_a.id, need_c.id), "offer_id": (offer_e.id, offer_v.id), "match_id": tuple(matches),
-        "call_id": tuple(calls), "response_id": tuple(responses),
+        "report_id": tuple(report_ids),
+        "report_code": tuple(codes),
+        "need_id": (need_a.id, need_c.id),
+        "offer_id": (offer_e.id, offer_v.id),
+        "match_id": tuple(matches),
+        "call_id": tuple(calls),
+        "response_id": tuple(responses),
         "activity_id": (act_a["id"], act_c["id"]),
-        "shift_id": (act_a["shifts"][0]["id"], act_c["shifts"][0]["id"]), "signup_id": tuple(signups),
+        "shift_id": (act_a["shifts"][0]["id"], act_c["shifts"][0]["id"]),
+        "signup_id": tuple(signups),
         "area_id": (w.areas["comm_a"]["id"], w.areas["comm_c"]["id"]),
         "grid_id": (w.areas["grid_a1"]["id"], w.areas["grid_b1"]["id"]),  # duty cards; 网格B1 is 社区B, east street
         "org_id": (w.orgs["comm_a"]["id"], w.orgs["comm_c"]["id"]),
@@ -115,8 +130,11 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         "account_id": (w.accounts["grid_a"], w.accounts["admin_c"]),
         "volunteer_id": (w.accounts["volunteer"], w.accounts.get("vol_c") or await _account_id("vol_c")),
         "county_id": (w.areas["county"]["id"], MISSING),
-        "run_id": (MISSING, MISSING), "twinning_id": (MISSING, MISSING), "invitation_id": (MISSING, MISSING),
-        "request_id": (MISSING, MISSING), "registration_id": (MISSING, MISSING),
+        "run_id": (MISSING, MISSING),
+        "twinning_id": (MISSING, MISSING),
+        "invitation_id": (MISSING, MISSING),
+        "request_id": (MISSING, MISSING),
+        "registration_id": (MISSING, MISSING),
     }
     return ids, headers
 

@@ -73,8 +73,16 @@ def resolve(value: Any, ids: dict[str, tuple[int, int]], where: str) -> Any:
     return value
 
 
-async def _call(client, method: str, path: str, rule: R, headers: dict[str, str], csrf: dict[str, str],
-                ids: dict[str, tuple[int, int]], where: str):
+async def _call(
+    client,
+    method: str,
+    path: str,
+    rule: R,
+    headers: dict[str, str],
+    csrf: dict[str, str],
+    ids: dict[str, tuple[int, int]],
+    where: str,
+):
     body = resolve(rule.body, ids, where)
     query = resolve(rule.query, ids, where)
     upload = body.pop("__file__", None)

@@ -9,8 +9,13 @@ async def _shift(client, frozen_clock):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=1)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=2), "slots": 5}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 5}],
+    )
     return activity["shifts"][0], start
 
 
@@ -33,8 +38,10 @@ async def test_wrong_codes_are_rate_limited_for_a_signed_up_volunteer(client, fr
     assert (await client.post(f"/api/v1/shifts/{shift['id']}/signups", headers=h)).status_code == 201
     frozen_clock.now = start
     wrong = "000000" if shift["checkin_code"] != "000000" else "111111"
-    codes = [(await client.post(f"/api/v1/shifts/{shift['id']}/check-in", json={"code": wrong}, headers=h)).status_code
-             for _ in range(12)]
+    codes = [
+        (await client.post(f"/api/v1/shifts/{shift['id']}/check-in", json={"code": wrong}, headers=h)).status_code
+        for _ in range(12)
+    ]
     assert codes[:10] == [400] * 10 and codes[10:] == [429, 429]
     r = await client.post(f"/api/v1/shifts/{shift['id']}/check-in", json={"code": shift["checkin_code"]}, headers=h)
     assert r.status_code == 429  # even the right code waits: the guesser learns nothing more

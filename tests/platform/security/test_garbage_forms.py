@@ -8,8 +8,24 @@ from test_authorization_matrix import _csrf, app_routes, fill
 
 GARBAGE = ["abc", "99999999999999999999999", "1e400", "a\x00b", "9999-12-31T23:59", "-1"]
 # The fields page forms send beside each rule's own body: lists, dates, numbers, choices.
-EXTRA_FIELDS = ["service_area_ids", "area_ids", "signup_ids", "need_ids", "free_days", "community_id", "hours",
-                "served_on", "respond_by", "available_from", "quantity", "capacity", "slots", "start", "end", "score"]
+EXTRA_FIELDS = [
+    "service_area_ids",
+    "area_ids",
+    "signup_ids",
+    "need_ids",
+    "free_days",
+    "community_id",
+    "hours",
+    "served_on",
+    "respond_by",
+    "available_from",
+    "quantity",
+    "capacity",
+    "slots",
+    "start",
+    "end",
+    "score",
+]
 
 
 @pytest.mark.parametrize("role", ["county", "admin_a"])

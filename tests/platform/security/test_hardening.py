@@ -27,8 +27,11 @@ async def test_a_password_change_ends_every_other_session_but_the_current_one(cl
     w = await make_world()
     other = await login(client, "grid_a")
     current = await login(client, "grid_a")
-    r = await client.patch(f"/api/v1/accounts/{w.accounts['grid_a']}", headers=current,
-                           json={"password": "a-much-better-one", "current_password": PASSWORD})
+    r = await client.patch(
+        f"/api/v1/accounts/{w.accounts['grid_a']}",
+        headers=current,
+        json={"password": "a-much-better-one", "current_password": PASSWORD},
+    )
     assert r.status_code == 200, r.text
     assert (await client.get("/api/v1/me", headers=current)).status_code == 200
     assert (await client.get("/api/v1/me", headers=other)).status_code == 401
@@ -38,8 +41,9 @@ async def test_a_reset_by_an_administrator_ends_all_the_accounts_sessions(client
     w = await make_world()
     mine = await login(client, "grid_a")
     admin = await login(client, "admin_a")
-    r = await client.patch(f"/api/v1/accounts/{w.accounts['grid_a']}", headers=admin,
-                           json={"password": "reset-by-admin-1"})
+    r = await client.patch(
+        f"/api/v1/accounts/{w.accounts['grid_a']}", headers=admin, json={"password": "reset-by-admin-1"}
+    )
     assert r.status_code == 200, r.text
     assert (await client.get("/api/v1/me", headers=mine)).status_code == 401
     assert (await client.get("/api/v1/me", headers=admin)).status_code == 200
@@ -48,11 +52,21 @@ async def test_a_reset_by_an_administrator_ends_all_the_accounts_sessions(client
 async def test_short_common_or_username_passwords_are_refused(client):
     w = await make_world()
     admin = await login(client, "admin_a")
-    for password, why in (("short-1", "password"), ("1234567890", "password"), ("password123", "password"),
-                          ("grid_new1", "password")):
-        r = await client.post("/api/v1/accounts", headers=admin, json={
-            "username": "grid_new", "password": password,
-            "memberships": [{"organization_id": w.orgs["comm_a"]["id"], "role": "grid_worker"}]})
+    for password, why in (
+        ("short-1", "password"),
+        ("1234567890", "password"),
+        ("password123", "password"),
+        ("grid_new1", "password"),
+    ):
+        r = await client.post(
+            "/api/v1/accounts",
+            headers=admin,
+            json={
+                "username": "grid_new",
+                "password": password,
+                "memberships": [{"organization_id": w.orgs["comm_a"]["id"], "role": "grid_worker"}],
+            },
+        )
         assert r.status_code == 400 and why in r.json()["error"]["fields"], (password, r.text)
 
 
@@ -81,8 +95,11 @@ async def test_a_zip_bomb_is_refused_within_seconds(client):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (200 * 1024 * 1024))
     started = time.monotonic()
-    r = await client.post("/api/v1/needs/import", headers=await login(client, "admin_a"),
-                          files={"file": ("bomb.xlsx", buffer.getvalue(), "application/octet-stream")})
+    r = await client.post(
+        "/api/v1/needs/import",
+        headers=await login(client, "admin_a"),
+        files={"file": ("bomb.xlsx", buffer.getvalue(), "application/octet-stream")},
+    )
     assert r.status_code == 400 and "file" in r.json()["error"]["fields"]
     assert time.monotonic() - started < 5
     assert await Need.count() == 0
@@ -91,8 +108,9 @@ async def test_a_zip_bomb_is_refused_within_seconds(client):
 async def test_import_cells_that_are_not_finite_numbers_are_refused(client):
     await make_world()
     csv = "标题,类别,数量,单位\n送餐,elder_care,inf,份\n修路,home_repair,1e400,米\n".encode()
-    r = await client.post("/api/v1/needs/import", headers=await login(client, "admin_a"),
-                          files={"file": ("needs.csv", csv, "text/csv")})
+    r = await client.post(
+        "/api/v1/needs/import", headers=await login(client, "admin_a"), files={"file": ("needs.csv", csv, "text/csv")}
+    )
     assert r.status_code == 400
     assert await Need.count() == 0
 
@@ -111,8 +129,9 @@ async def test_out_of_range_ids_nul_and_deep_nesting_answer_4xx_naming_the_field
     body = {"community_id": w.orgs["comm_a"]["id"], "title": "a\x00b", "category": "other", "quantity": 1}
     r = await client.post("/api/v1/needs", headers=h, json=body)
     assert r.status_code == 400 and "title" in r.json()["error"]["fields"]
-    r = await client.post("/api/v1/needs", headers={**h, "content-type": "application/json"},
-                          content=b"[" * 100_000 + b"]" * 100_000)
+    r = await client.post(
+        "/api/v1/needs", headers={**h, "content-type": "application/json"}, content=b"[" * 100_000 + b"]" * 100_000
+    )
     assert r.status_code == 400
     assert await Need.count() == 0
 
@@ -124,8 +143,11 @@ async def test_naive_and_far_out_date_times_are_refused_everywhere(client):
     for value in ("2026-12-01T09:00:00", "9999-12-31T00:00:00+08:00", "0001-01-01T00:00:00+14:00"):
         r = await client.post("/api/v1/needs", headers=h, json={**base, "respond_by": value})
         assert r.status_code == 400 and "respond_by" in r.json()["error"]["fields"], (value, r.text)
-    r = await client.post(f"/api/v1/volunteers/{w.accounts['volunteer']}/hours", headers=await login(client, "leader"),
-                          json={"hours": 2, "reason": "x", "served_on": "9999-12-31T00:00:00+08:00"})
+    r = await client.post(
+        f"/api/v1/volunteers/{w.accounts['volunteer']}/hours",
+        headers=await login(client, "leader"),
+        json={"hours": 2, "reason": "x", "served_on": "9999-12-31T00:00:00+08:00"},
+    )
     assert r.status_code == 400 and "served_on" in r.json()["error"]["fields"]
     assert await Need.count() == 0
 
@@ -146,9 +168,12 @@ async def test_a_far_future_date_already_stored_does_not_break_the_pages(client)
 async def test_imports_refuse_what_the_api_refuses_naming_row_and_column(client):
     await make_world()
     csv = f"标题,类别,数量,单位\n送餐,elder_care,2,{'份' * 30}\n".encode()
-    r = await client.post("/api/v1/needs/import", headers=await login(client, "admin_a"),
-                          files={"file": ("needs.csv", csv, "text/csv")})
-    assert r.status_code == 400 and r.json()["error"]["fields"] == {"row 2": "单位: 最多 20 个字符"}  # in the reader's language (issue 11)
+    r = await client.post(
+        "/api/v1/needs/import", headers=await login(client, "admin_a"), files={"file": ("needs.csv", csv, "text/csv")}
+    )
+    assert r.status_code == 400 and r.json()["error"]["fields"] == {
+        "row 2": "单位: 最多 20 个字符"
+    }  # in the reader's language (issue 11)
     assert await Need.count() == 0
 
 
@@ -173,15 +198,19 @@ async def test_a_large_import_does_not_block_a_concurrent_write_for_more_than_a_
         await asyncio.sleep(0.5)
         for _ in range(3):
             started = time.monotonic()
-            r = await client.post("/api/v1/needs", headers=other, json={
-                "community_id": w.orgs["comm_b"]["id"], "title": "同时写入", "category": "other", "quantity": 1})
+            r = await client.post(
+                "/api/v1/needs",
+                headers=other,
+                json={"community_id": w.orgs["comm_b"]["id"], "title": "同时写入", "category": "other", "quantity": 1},
+            )
             assert r.status_code == 201, r.text
             waits.append(time.monotonic() - started)
             await asyncio.sleep(0.2)
 
     imported, _ = await asyncio.gather(
         client.post("/api/v1/needs/import", headers=admin, files={"file": ("needs.csv", csv, "text/csv")}),
-        write_meanwhile())
+        write_meanwhile(),
+    )
     assert imported.status_code in (200, 201), imported.text
     assert await Need.count() == 2003
     assert max(waits) < 1.0, waits

@@ -12,20 +12,42 @@ from jinlin.core.settings import REPO_ROOT
 from jinlin.orgs.tables import Organization
 
 
-def _init(database_url: str, tmp_path: Path, *extra: str, password: str = "county-secret-1") -> subprocess.CompletedProcess:
+def _init(
+    database_url: str, tmp_path: Path, *extra: str, password: str = "county-secret-1"
+) -> subprocess.CompletedProcess:
     secret = tmp_path / "admin-password"
     secret.write_text(password + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("JINLIN_")}
-    env.update(JINLIN_VAR_DIR=str(tmp_path), JINLIN_DATABASE_URL=database_url,
-               JINLIN_SECRET_KEY="init-test-" + "k" * 40, PICCOLO_CONF="jinlin.piccolo_conf")
-    args = ["--county", "清河县", "--code", "371100", "--admin-username", "qinghe",
-            "--admin-password-file", str(secret), *extra]
-    return subprocess.run([sys.executable, "-m", "jinlin", "init", *args], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env.update(
+        JINLIN_VAR_DIR=str(tmp_path),
+        JINLIN_DATABASE_URL=database_url,
+        JINLIN_SECRET_KEY="init-test-" + "k" * 40,
+        PICCOLO_CONF="jinlin.piccolo_conf",
+    )
+    args = [
+        "--county",
+        "清河县",
+        "--code",
+        "371100",
+        "--admin-username",
+        "qinghe",
+        "--admin-password-file",
+        str(secret),
+        *extra,
+    ]
+    return subprocess.run(
+        [sys.executable, "-m", "jinlin", "init", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 async def test_init_on_an_empty_database_gives_an_admin_who_builds_streets_communities_and_units(
-        client, database_url, tmp_path):
+    client, database_url, tmp_path
+):
     result = _init(database_url, tmp_path)
     assert result.returncode == 0, result.stderr
 
@@ -35,14 +57,21 @@ async def test_init_on_an_empty_database_gives_an_admin_who_builds_streets_commu
     assert org["name"] == "清河县委社会工作部"
     headers = await login(client, "qinghe", "county-secret-1")
 
-    street = await client.post("/api/v1/areas", headers=headers,
-                               json={"name": "城关街道", "level": "street", "parent_id": county["id"]})
+    street = await client.post(
+        "/api/v1/areas", headers=headers, json={"name": "城关街道", "level": "street", "parent_id": county["id"]}
+    )
     assert street.status_code == 201, street.text
-    community = await client.post("/api/v1/areas", headers=headers,
-                                  json={"name": "河畔社区", "level": "community", "parent_id": street.json()["id"]})
+    community = await client.post(
+        "/api/v1/areas",
+        headers=headers,
+        json={"name": "河畔社区", "level": "community", "parent_id": street.json()["id"]},
+    )
     assert community.status_code == 201, community.text
-    unit = await client.post("/api/v1/organizations", headers=headers,
-                             json={"name": "清河供电公司", "kind": "enterprise", "area_id": street.json()["id"]})
+    unit = await client.post(
+        "/api/v1/organizations",
+        headers=headers,
+        json={"name": "清河供电公司", "kind": "enterprise", "area_id": street.json()["id"]},
+    )
     assert unit.status_code == 201, unit.text
     assert (await client.get(f"/api/v1/areas/{community.json()['id']}", headers=headers)).json()["name"] == "河畔社区"
 
@@ -66,8 +95,9 @@ async def test_init_refuses_a_short_password_and_creates_nothing(client, databas
 async def test_a_county_admin_cannot_create_a_second_county_they_could_not_manage(client):
     await make_world()
     before = await Area.count()
-    r = await client.post("/api/v1/areas", headers=await login(client, "county"),
-                          json={"name": "另一个县", "level": "county"})
+    r = await client.post(
+        "/api/v1/areas", headers=await login(client, "county"), json={"name": "另一个县", "level": "county"}
+    )
     assert r.status_code == 403
     assert "jinlin init" in r.json()["error"]["message"] and "parent_id" in r.json()["error"]["fields"]
     assert await Area.count() == before

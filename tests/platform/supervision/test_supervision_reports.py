@@ -28,8 +28,17 @@ async def _data(w):
     late = await make_need("admin_b", w.orgs["comm_b"], title="楼道照明维修")
     await Need.update({Need.resolve_by: clock.now() - timedelta(days=2)}).where(Need.id == late.id)
     now = clock.now()
-    await Call.insert(Call(issuer_id=w.orgs["comm_c"]["id"], area_id=w.areas["comm_c"]["id"], title="冬季送温暖号召",
-                           quantity=3, unit="户", created_at=now, updated_at=now))
+    await Call.insert(
+        Call(
+            issuer_id=w.orgs["comm_c"]["id"],
+            area_id=w.areas["comm_c"]["id"],
+            title="冬季送温暖号召",
+            quantity=3,
+            unit="户",
+            created_at=now,
+            updated_at=now,
+        )
+    )
 
 
 async def _generate(client, headers, area_id, period="2026"):
@@ -73,8 +82,15 @@ async def test_the_xlsx_carries_the_same_figures_as_the_page(client, frozen_cloc
     expected = {f["area"]["name"]: f["overview"]["total"], **{c["name"]: c for c in f["overview"]["by_child"]}}
     assert set(rows) == set(expected) == {"测试县", "东街道", "西街道"}
     for name, k in expected.items():
-        assert rows[name] == (k["published"], k["responded"], k["resolved"], k["on_time"], k["response_rate"],
-                              k["resolution_rate"], k["on_time_rate"])
+        assert rows[name] == (
+            k["published"],
+            k["responded"],
+            k["resolved"],
+            k["on_time"],
+            k["response_rate"],
+            k["resolution_rate"],
+            k["on_time_rate"],
+        )
     page = await client.get(f"/supervision/reports/{report['id']}")
     east = f["overview"]["by_child"][0]
     assert east["name"] == "东街道" and f'data-row="东街道"><td>东街道</td><td>{east["published"]}</td>' in page.text
@@ -108,19 +124,27 @@ async def test_publishing_tells_the_organisations_concerned_who_then_can_read_it
     assert seen.status_code == 200 and seen.content.startswith(b"%PDF-")
     again = await client.post(f"/api/v1/supervision-reports/{report['id']}/publish", headers=street)
     assert again.status_code == 409 and await Notification.count().where(
-        Notification.kind == "supervision_report") == len(published)
+        Notification.kind == "supervision_report"
+    ) == len(published)
 
 
 async def test_only_street_and_county_admins_generate_reports_in_their_own_area(client, frozen_clock):
     w = await make_world()
-    r = await client.post("/api/v1/supervision-reports", json={"area_id": w.areas["comm_a"]["id"]},
-                          headers=await login(client, "admin_a"))
+    r = await client.post(
+        "/api/v1/supervision-reports", json={"area_id": w.areas["comm_a"]["id"]}, headers=await login(client, "admin_a")
+    )
     assert r.status_code == 404
-    r = await client.post("/api/v1/supervision-reports", json={"area_id": w.areas["west"]["id"]},
-                          headers=await login(client, "street_east"))
+    r = await client.post(
+        "/api/v1/supervision-reports",
+        json={"area_id": w.areas["west"]["id"]},
+        headers=await login(client, "street_east"),
+    )
     assert r.status_code == 404
-    r = await client.post("/api/v1/supervision-reports", json={"area_id": w.areas["east"]["id"], "period": "2026-13"},
-                          headers=await login(client, "street_east"))
+    r = await client.post(
+        "/api/v1/supervision-reports",
+        json={"area_id": w.areas["east"]["id"], "period": "2026-13"},
+        headers=await login(client, "street_east"),
+    )
     assert r.status_code == 400 and "period" in r.json()["error"]["fields"]
     assert await SupervisionReport.count() == 0
 
@@ -130,13 +154,17 @@ async def test_the_monthly_report_is_made_once_for_the_month_before_and_publishe
 
     w = await make_world()
     county = await login(client, "county")
-    r = await client.put(f"/api/v1/supervision-schedules/{w.areas['county']['id']}", headers=county,
-                         json={"enabled": True, "publish": True})
+    r = await client.put(
+        f"/api/v1/supervision-schedules/{w.areas['county']['id']}",
+        headers=county,
+        json={"enabled": True, "publish": True},
+    )
     assert r.status_code == 200 and r.json()["enabled"]
     made = await monthly_reports_body()
     assert len(made) == 1
-    row = await SupervisionReport.select(SupervisionReport.period, SupervisionReport.status, SupervisionReport.kind,
-                                         SupervisionReport.published_at).first()
+    row = await SupervisionReport.select(
+        SupervisionReport.period, SupervisionReport.status, SupervisionReport.kind, SupervisionReport.published_at
+    ).first()
     assert (row["period"], row["status"], row["kind"]) == ("2026-10", "succeeded", "scheduled")
     assert row["published_at"] is not None
     assert await monthly_reports_body() == []  # run twice: nothing new

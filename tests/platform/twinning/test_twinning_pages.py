@@ -8,10 +8,18 @@ from jinlin.twinning.tables import CommunityProfile, Twinning
 
 async def _pair(w, status="proposed", period=2026, helper="enterprise", community="comm_a", run_id=None):
     now = clock.now()
-    t = Twinning(helper_id=w.orgs[helper]["id"], community_id=w.orgs[community]["id"], period=period,
-                 status=status, run_id=run_id, pair_key=f"{period}:{helper}:{community}:{status}",
-                 reasons=["strengths meet weaknesses: funding_gap, facility_gap", "1.2 km away"],
-                 accepted_at=now if status != "proposed" else None, created_at=now, updated_at=now)
+    t = Twinning(
+        helper_id=w.orgs[helper]["id"],
+        community_id=w.orgs[community]["id"],
+        period=period,
+        status=status,
+        run_id=run_id,
+        pair_key=f"{period}:{helper}:{community}:{status}",
+        reasons=["strengths meet weaknesses: funding_gap, facility_gap", "1.2 km away"],
+        accepted_at=now if status != "proposed" else None,
+        created_at=now,
+        updated_at=now,
+    )
     await t.save()
     return t.id
 
@@ -23,12 +31,22 @@ async def test_street_staff_edit_a_community_profile_and_see_the_weakness_index_
     page = await client.get(url)
     assert page.status_code == 200 and "社区画像" in page.text and "薄弱指数" in page.text and "人手负荷" in page.text
     token = await csrf_token(client, url)
-    bad = await client.post(url, data={"_csrf_token": token, "population": "8000", "grid_workers": "4",
-                                       "facility_gap": "1.5"})
+    bad = await client.post(
+        url, data={"_csrf_token": token, "population": "8000", "grid_workers": "4", "facility_gap": "1.5"}
+    )
     assert bad.status_code == 400 and 'data-field="facility_gap"' in bad.text and "不能大于 1" in bad.text
-    r = await client.post(url, data={"_csrf_token": token, "population": "8000", "grid_workers": "4",
-                                     "funding_gap": "250000", "facility_gap": "0.5", "min_helpers": "1",
-                                     "max_helpers": "1"})
+    r = await client.post(
+        url,
+        data={
+            "_csrf_token": token,
+            "population": "8000",
+            "grid_workers": "4",
+            "funding_gap": "250000",
+            "facility_gap": "0.5",
+            "min_helpers": "1",
+            "max_helpers": "1",
+        },
+    )
     assert r.status_code == 303, r.text
     saved = await CommunityProfile.select().first()
     assert (saved["population"], saved["grid_workers"], saved["funding_gap"]) == (8000, 4, 250000)
@@ -58,8 +76,9 @@ async def test_a_unit_keeps_its_helper_strength(client, frozen_clock):
     page = await client.get(url)
     assert page.status_code == 200 and "帮扶能力" in page.text
     token = await csrf_token(client, url)
-    r = await client.post(url, data={"_csrf_token": token, "capacity": "2", "funding_strength": "0.9",
-                                     "staff_strength": "0.2"})
+    r = await client.post(
+        url, data={"_csrf_token": token, "capacity": "2", "funding_strength": "0.9", "staff_strength": "0.2"}
+    )
     assert r.status_code == 303, r.text
     assert 'data-testid="helper-capacity">2<' in (await client.get(url)).text
 
@@ -107,7 +126,9 @@ async def test_an_active_pair_shows_on_both_organisations_pages_and_home_pages(c
     home = await client.get("/")
     assert f'hx-get="/organizations/{w.orgs["enterprise"]["id"]}/twinnings"' in home.text
     fragment = await client.get(f"/organizations/{w.orgs['enterprise']['id']}/twinnings")
-    assert f'data-testid="pair-{pid}"' in fragment.text and "社区A居委会" in fragment.text and "帮扶对象" in fragment.text
+    assert (
+        f'data-testid="pair-{pid}"' in fragment.text and "社区A居委会" in fragment.text and "帮扶对象" in fragment.text
+    )
     org_page = await client.get(f"/organizations/{w.orgs['enterprise']['id']}")
     assert 'data-testid="org-twinnings-panel"' in org_page.text
     await login(client, "admin_a")

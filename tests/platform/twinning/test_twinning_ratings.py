@@ -12,8 +12,16 @@ SCORES = {"score": 5, "timeliness": 4, "quality": 5, "communication": 4, "commen
 
 async def _active_pair(w, period):
     now = clock.now()
-    t = Twinning(helper_id=w.orgs["enterprise"]["id"], community_id=w.orgs["comm_a"]["id"], period=period,
-                 status="active", pair_key=f"{period}:e:a:manual", accepted_at=now, created_at=now, updated_at=now)
+    t = Twinning(
+        helper_id=w.orgs["enterprise"]["id"],
+        community_id=w.orgs["comm_a"]["id"],
+        period=period,
+        status="active",
+        pair_key=f"{period}:e:a:manual",
+        accepted_at=now,
+        created_at=now,
+        updated_at=now,
+    )
     await t.save()
     return t.id
 
@@ -39,13 +47,15 @@ async def test_a_twinning_rating_is_blind_until_both_sides_have_rated(client, fr
     r = await client.post(f"/api/v1/twinnings/{pid}/ratings", json=SCORES, headers=liaison)
     assert r.status_code == 201, r.text
     assert r.json()["rater_side"] == "helper" and r.json()["visible"]
-    assert await Notification.exists().where((Notification.kind == "twinning_rated")
-                                             & (Notification.organization == w.orgs["comm_a"]["id"]))
+    assert await Notification.exists().where(
+        (Notification.kind == "twinning_rated") & (Notification.organization == w.orgs["comm_a"]["id"])
+    )
     # The community cannot see the helper's scores before rating itself.
     admin = await login(client, "admin_a")
     seen = (await client.get(f"/api/v1/twinnings/{pid}/ratings", headers=admin)).json()
-    assert seen["can_rate"] and [(i["rater_side"], i["visible"], i["score"]) for i in seen["items"]] == \
-        [("helper", False, None)]
+    assert seen["can_rate"] and [(i["rater_side"], i["visible"], i["score"]) for i in seen["items"]] == [
+        ("helper", False, None)
+    ]
     page = await client.get(f"/twinnings/{pid}")
     assert 'data-testid="rating-helper" data-visible="no"' in page.text and "帮了大忙" not in page.text
     # Street staff (not a side) see neither score either.
@@ -53,9 +63,18 @@ async def test_a_twinning_rating_is_blind_until_both_sides_have_rated(client, fr
     assert [i["score"] for i in hidden] == [None]
     # The community rates through the page; then both ratings are visible to both.
     token = await csrf_token(client, f"/twinnings/{pid}")
-    r = await client.post(f"/twinnings/{pid}/rate", data={"_csrf_token": token, "side": "community", "score": "3",
-                                                          "timeliness": "3", "quality": "4", "communication": "2",
-                                                          "comment": "沟通可以更及时"})
+    r = await client.post(
+        f"/twinnings/{pid}/rate",
+        data={
+            "_csrf_token": token,
+            "side": "community",
+            "score": "3",
+            "timeliness": "3",
+            "quality": "4",
+            "communication": "2",
+            "comment": "沟通可以更及时",
+        },
+    )
     assert r.status_code == 303, r.text
     page = await client.get(f"/twinnings/{pid}")
     assert 'data-testid="rating-helper" data-visible="yes"' in page.text and "帮了大忙" in page.text

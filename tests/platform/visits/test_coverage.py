@@ -14,7 +14,8 @@ EVERY = {"empty_nest_elderly": 7, "disabled": 14, "community_corrections": 30, "
 async def _recount(area_path: str, today) -> tuple[int, int]:
     """On time = last visit (or the record date) plus the shortest frequency is today or later."""
     households = await Household.select(Household.id, Household.created_at).where(
-        Household.grid.path.like(f"{area_path}%") & (Household.status == "active"))
+        Household.grid.path.like(f"{area_path}%") & (Household.status == "active")
+    )
     focus = on_time = 0
     for h in households:
         groups = [r["focus_group"] for r in await FocusMembership.select().where(FocusMembership.household == h["id"])]
@@ -41,11 +42,13 @@ async def test_coverage_per_grid_community_and_street_matches_a_recount_from_row
         frozen_clock.advance(days=1)
         for username, household in made:
             if rnd.random() < 0.15:
-                await client.post("/api/v1/visits", headers=await login(client, username),
-                                  json={"household_id": household.id})
+                await client.post(
+                    "/api/v1/visits", headers=await login(client, username), json={"household_id": household.id}
+                )
     today = (frozen_clock.now + timedelta(hours=8)).date()
-    r = await client.get("/api/v1/visits/coverage", headers=await login(client, "street_east"),
-                         params={"area_id": w.areas["east"]["id"]})
+    r = await client.get(
+        "/api/v1/visits/coverage", headers=await login(client, "street_east"), params={"area_id": w.areas["east"]["id"]}
+    )
     assert r.status_code == 200, r.text
     rows = {row["area_id"]: row for row in r.json()}
     for key in ("east", "comm_a", "comm_b", "grid_a1", "grid_a2", "grid_b1"):
@@ -55,8 +58,9 @@ async def test_coverage_per_grid_community_and_street_matches_a_recount_from_row
         assert row["rate"] == (round(on_time / focus, 4) if focus else None)
     assert rows[w.areas["east"]["id"]]["focus_households"] > 0
     assert w.areas["west"]["id"] not in rows
-    r = await client.get("/api/v1/visits/coverage", headers=await login(client, "street_west"),
-                         params={"area_id": w.areas["east"]["id"]})
+    r = await client.get(
+        "/api/v1/visits/coverage", headers=await login(client, "street_west"), params={"area_id": w.areas["east"]["id"]}
+    )
     assert r.status_code == 404
 
 

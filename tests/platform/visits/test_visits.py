@@ -33,8 +33,9 @@ async def test_a_household_is_due_its_shortest_frequency_after_the_last_visit(cl
     [item] = await _due(client, headers, within_days=7)
     assert item["due_on"] == (today + timedelta(days=8)).isoformat() and not item["overdue"]
     admin = await login(client, "admin_a")
-    r = await client.put(f"/api/v1/visit-plans/{w.orgs['comm_a']['id']}", headers=admin,
-                         json={"plans": {"empty_nest_elderly": 3}})
+    r = await client.put(
+        f"/api/v1/visit-plans/{w.orgs['comm_a']['id']}", headers=admin, json={"plans": {"empty_nest_elderly": 3}}
+    )
     assert r.status_code == 200 and r.json()["plans"]["empty_nest_elderly"] == 3
     [item] = await _due(client, headers)
     assert item["due_on"] == (today + timedelta(days=4)).isoformat()
@@ -50,8 +51,9 @@ async def test_the_visit_list_covers_only_the_callers_grid_nearest_due_first(cli
     await make_household("grid_a2", w.areas["grid_a2"], [ELDER], door="2单元201")
     await make_household("grid_a", w.areas["grid_a1"], [{"name": "丁某"}], door="3单元301")  # no focus group
     frozen_clock.advance(days=2)
-    await client.post("/api/v1/visits", headers=await login(client, "grid_a"),
-                      json={"household_id": w.orgs["household"]["id"]})
+    await client.post(
+        "/api/v1/visits", headers=await login(client, "grid_a"), json={"household_id": w.orgs["household"]["id"]}
+    )
     items = await _due(client, await login(client, "grid_a"), within_days=30)
     assert [(i["door"], i["due_on"]) for i in items] == [("9单元901", "2026-11-20"), ("1单元101", "2026-11-29")]
     assert [i["door"] for i in await _due(client, await login(client, "grid_a2"))] == ["2单元201"]
@@ -61,19 +63,32 @@ async def test_the_visit_list_covers_only_the_callers_grid_nearest_due_first(cli
 async def test_a_party_member_sees_and_visits_the_households_assigned_to_them(client, frozen_clock):
     w = await make_records_world()
     member = await make_account("party_member", [])
-    r = await client.patch(f"/api/v1/households/{w.orgs['household']['id']}", headers=await login(client, "grid_a"),
-                           json={"party_member_id": member})
+    r = await client.patch(
+        f"/api/v1/households/{w.orgs['household']['id']}",
+        headers=await login(client, "grid_a"),
+        json={"party_member_id": member},
+    )
     assert r.status_code == 400 and "party_member_id" in r.text  # not registered (报到) with the community yet
-    await Registration.insert(Registration(community=w.orgs["comm_a"]["id"], kind="party_member", account=member,
-                                           organization=w.orgs["enterprise"]["id"]))
-    r = await client.patch(f"/api/v1/households/{w.orgs['household']['id']}", headers=await login(client, "grid_a"),
-                           json={"party_member_id": member})
+    await Registration.insert(
+        Registration(
+            community=w.orgs["comm_a"]["id"],
+            kind="party_member",
+            account=member,
+            organization=w.orgs["enterprise"]["id"],
+        )
+    )
+    r = await client.patch(
+        f"/api/v1/households/{w.orgs['household']['id']}",
+        headers=await login(client, "grid_a"),
+        json={"party_member_id": member},
+    )
     assert r.status_code == 200, r.text
     headers = await login(client, "party_member")
     [item] = await _due(client, headers)
     assert MARKER not in str(item)
-    r = await client.post("/api/v1/visits", headers=headers, json={"household_id": item["household_id"],
-                                                                  "findings": "身体尚可"})
+    r = await client.post(
+        "/api/v1/visits", headers=headers, json={"household_id": item["household_id"], "findings": "身体尚可"}
+    )
     assert r.status_code == 201
     assert (await client.get(f"/api/v1/residents/{1}", headers=headers)).status_code == 404
 
@@ -82,17 +97,36 @@ async def test_a_follow_up_becomes_a_need_without_personal_data(client, frozen_c
     w = await make_records_world()
     hid = w.orgs["household"]["id"]
     headers = await login(client, "grid_a")
-    r = await client.post("/api/v1/visits", headers=headers, json={
-        "household_id": hid, "method": "home", "findings": f"{MARKER}腿脚不便", "follow_up": "联系助餐",
-        "need": {"title": f"为{MARKER}助餐", "category": "elder_care"}})
+    r = await client.post(
+        "/api/v1/visits",
+        headers=headers,
+        json={
+            "household_id": hid,
+            "method": "home",
+            "findings": f"{MARKER}腿脚不便",
+            "follow_up": "联系助餐",
+            "need": {"title": f"为{MARKER}助餐", "category": "elder_care"},
+        },
+    )
     assert r.status_code == 400 and "need_title" in r.text and MARKER not in r.text
     assert await Visit.count() == 0 and await Need.count() == 0
-    r = await client.post("/api/v1/visits", headers=headers, json={
-        "household_id": hid, "need": {"title": "助餐 13912340000", "category": "elder_care"}})
+    r = await client.post(
+        "/api/v1/visits",
+        headers=headers,
+        json={"household_id": hid, "need": {"title": "助餐 13912340000", "category": "elder_care"}},
+    )
     assert r.status_code == 400 and await Need.count() == 0
-    r = await client.post("/api/v1/visits", headers=headers, json={
-        "household_id": hid, "method": "home", "findings": f"{MARKER}腿脚不便", "follow_up": "联系助餐",
-        "need": {"title": "独居老人每日助餐", "category": "elder_care"}})
+    r = await client.post(
+        "/api/v1/visits",
+        headers=headers,
+        json={
+            "household_id": hid,
+            "method": "home",
+            "findings": f"{MARKER}腿脚不便",
+            "follow_up": "联系助餐",
+            "need": {"title": "独居老人每日助餐", "category": "elder_care"},
+        },
+    )
     assert r.status_code == 201, r.text
     need = await Need.select().first()
     assert need["title"] == "独居老人每日助餐" and need["status"] == "published" and need["description"] == ""
@@ -108,11 +142,13 @@ async def test_refused_visits_change_nothing(client, frozen_clock):
     for username in ("grid_a2", "street_east", "liaison"):
         r = await client.post("/api/v1/visits", headers=await login(client, username), json={"household_id": hid})
         assert r.status_code == 404
-    r = await client.post("/api/v1/visits", headers=await login(client, "grid_a"),
-                          json={"household_id": hid, "visited_on": "2026-12-01"})
+    r = await client.post(
+        "/api/v1/visits", headers=await login(client, "grid_a"), json={"household_id": hid, "visited_on": "2026-12-01"}
+    )
     assert r.status_code == 400 and "visited_on" in r.text
-    r = await client.post("/api/v1/visits", headers=await login(client, "grid_a"),
-                          json={"household_id": hid, "method": "carrier-pigeon"})
+    r = await client.post(
+        "/api/v1/visits", headers=await login(client, "grid_a"), json={"household_id": hid, "method": "carrier-pigeon"}
+    )
     assert r.status_code == 400
     assert await Visit.count() == 0
 
@@ -132,8 +168,9 @@ async def test_the_community_admin_sets_visit_frequencies_on_the_page(client, fr
     token = await csrf_token(client, "/visits/plans")
     r = await client.post("/visits/plans", data={"_csrf_token": token, "empty_nest_elderly": "0"})
     assert r.status_code == 400
-    r = await client.post("/visits/plans", data={"_csrf_token": token, "empty_nest_elderly": "5",
-                                                 "community_corrections": "30"})
+    r = await client.post(
+        "/visits/plans", data={"_csrf_token": token, "empty_nest_elderly": "5", "community_corrections": "30"}
+    )
     assert r.status_code == 303
     r = await client.get(f"/api/v1/visit-plans/{w.orgs['comm_a']['id']}", headers=await login(client, "admin_a"))
     assert r.json()["plans"]["empty_nest_elderly"] == 5

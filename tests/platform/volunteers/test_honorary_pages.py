@@ -12,8 +12,10 @@ async def test_an_area_admin_adds_honorary_hours_with_a_reason_on_the_volunteers
     page = await client.get(f"/volunteers/{vid}/hours")
     assert page.status_code == 200 and 'data-testid="honorary-form"' in page.text and "添加荣誉时长" in page.text
     token = await csrf_token(client, f"/volunteers/{vid}/hours")
-    r = await client.post(f"/volunteers/{vid}/hours", data={
-        "_csrf_token": token, "hours": "6", "served_on": "2026-10-01", "reason": "抗洪抢险突击队"})
+    r = await client.post(
+        f"/volunteers/{vid}/hours",
+        data={"_csrf_token": token, "hours": "6", "served_on": "2026-10-01", "reason": "抗洪抢险突击队"},
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/volunteers/{vid}/hours"
     rows = await HoursRecord.select().where(HoursRecord.account == vid)
     assert [(r["kind"], r["minutes"], r["reason"]) for r in rows] == [("honorary", 360, "抗洪抢险突击队")]

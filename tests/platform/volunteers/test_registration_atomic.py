@@ -11,12 +11,19 @@ from jinlin.volunteers.tables import VolunteerProfile
 
 
 def _form(w) -> RegisterIn:
-    return RegisterIn(username="xiaoli", password="long-enough-1", display_name="小李", phone="13912340000",
-                      party_member=True, community_id=w.orgs["comm_a"]["id"])
+    return RegisterIn(
+        username="xiaoli",
+        password="long-enough-1",
+        display_name="小李",
+        phone="13912340000",
+        party_member=True,
+        community_id=w.orgs["comm_a"]["id"],
+    )
 
 
 async def test_a_registration_that_fails_after_the_account_part_leaves_nothing_and_can_be_tried_again(
-        client, monkeypatch):
+    client, monkeypatch
+):
     w = await make_world()
 
     async def broken_record(*args, **kwargs):

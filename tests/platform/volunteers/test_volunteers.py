@@ -9,28 +9,48 @@ from jinlin.orgs.tables import Registration
 
 async def test_a_volunteer_registers_without_logging_in_and_gets_a_token(client):
     w = await make_world()
-    r = await client.post("/api/v1/volunteers/register", json={
-        "username": "xiaoli", "password": "long-enough-1", "display_name": "小李", "phone": "13912340000",
-        "skills": ["first_aid"], "availability": [{"weekday": 5, "start": "08:00", "end": "18:00"}],
-        "area_ids": [w.areas["comm_a"]["id"]], "party_member": True, "community_id": w.orgs["comm_a"]["id"]})
+    r = await client.post(
+        "/api/v1/volunteers/register",
+        json={
+            "username": "xiaoli",
+            "password": "long-enough-1",
+            "display_name": "小李",
+            "phone": "13912340000",
+            "skills": ["first_aid"],
+            "availability": [{"weekday": 5, "start": "08:00", "end": "18:00"}],
+            "area_ids": [w.areas["comm_a"]["id"]],
+            "party_member": True,
+            "community_id": w.orgs["comm_a"]["id"],
+        },
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["account"]["username"] == "xiaoli" and body["account"]["memberships"] == []
     headers = {"Authorization": f"Bearer {body['token']}"}
     me = (await client.get(f"/api/v1/volunteers/{body['account']['id']}", headers=headers)).json()
     assert me["phone"] == "13912340000" and me["party_member"] and me["skills"] == ["first_aid"]
-    assert await Registration.exists().where((Registration.account == body["account"]["id"])
-                                             & (Registration.kind == "party_member"))
+    assert await Registration.exists().where(
+        (Registration.account == body["account"]["id"]) & (Registration.kind == "party_member")
+    )
 
 
 async def test_registration_names_bad_fields(client):
     await make_world()
-    r = await client.post("/api/v1/volunteers/register", json={
-        "username": "xiaoli", "password": "long-enough-1", "display_name": "小李", "phone": "not-a-phone"})
+    r = await client.post(
+        "/api/v1/volunteers/register",
+        json={"username": "xiaoli", "password": "long-enough-1", "display_name": "小李", "phone": "not-a-phone"},
+    )
     assert r.status_code == 400 and "phone" in r.json()["error"]["fields"]
-    r = await client.post("/api/v1/volunteers/register", json={
-        "username": "xiaoli", "password": "long-enough-1", "display_name": "小李", "phone": "13912340000",
-        "party_member": True})
+    r = await client.post(
+        "/api/v1/volunteers/register",
+        json={
+            "username": "xiaoli",
+            "password": "long-enough-1",
+            "display_name": "小李",
+            "phone": "13912340000",
+            "party_member": True,
+        },
+    )
     assert r.status_code == 400 and "community_id" in r.json()["error"]["fields"]
 
 
@@ -39,8 +59,13 @@ async def test_a_phone_is_visible_only_to_organisers_of_the_volunteers_shifts(cl
     vid = await make_volunteer("v1", phone="13512345678")
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=1)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=2), "slots": 3}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 3}],
+    )
     shift_id = activity["shifts"][0]["id"]
     v1 = await login(client, "v1")
     await client.post(f"/api/v1/shifts/{shift_id}/signups", headers=v1)
@@ -67,22 +92,30 @@ async def test_a_team_leader_approves_a_request_to_join(client):
     r = await client.post(f"/api/v1/volunteers/teams/{team}/join", json={"note": "想加入"}, headers=v1)
     assert r.status_code == 201
     assert (await client.post(f"/api/v1/volunteers/teams/{team}/join", json={}, headers=v1)).status_code == 409
-    assert (await client.post(f"/api/v1/volunteers/team-requests/{r.json()['id']}/approve", headers=v1)).status_code == 403
+    assert (
+        await client.post(f"/api/v1/volunteers/team-requests/{r.json()['id']}/approve", headers=v1)
+    ).status_code == 403
     leader = await login(client, "leader")
     pending = (await client.get("/api/v1/volunteers/team-requests", headers=leader)).json()
     assert [p["display_name"] for p in pending] == ["v1"]
     done = await client.post(f"/api/v1/volunteers/team-requests/{r.json()['id']}/approve", headers=leader)
     assert done.status_code == 200 and done.json()["status"] == "approved"
-    assert await Membership.exists().where((Membership.account == vid) & (Membership.organization == team)
-                                           & (Membership.role == "volunteer"))
+    assert await Membership.exists().where(
+        (Membership.account == vid) & (Membership.organization == team) & (Membership.role == "volunteer")
+    )
 
 
 async def test_the_day_before_reminder_goes_out_once(client, frozen_clock):
     w = await make_world()
     staff = await login(client, "staff_a")
     start = frozen_clock.now + timedelta(days=2)
-    activity = await make_activity(client, staff, w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"],
-                                   [{"start": start, "end": start + timedelta(hours=2), "slots": 1}])
+    activity = await make_activity(
+        client,
+        staff,
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 1}],
+    )
     shift_id = activity["shifts"][0]["id"]
     ids = [await make_volunteer(n) for n in ("v1", "v2")]
     for n in ("v1", "v2"):
@@ -99,8 +132,10 @@ async def test_the_day_before_reminder_goes_out_once(client, frozen_clock):
 
 async def test_a_self_registered_volunteer_gets_the_volunteer_home_page(client):
     await make_world()
-    r = await client.post("/api/v1/volunteers/register", json={
-        "username": "xiaoli", "password": "long-enough-1", "display_name": "小李", "phone": "13912340000"})
+    r = await client.post(
+        "/api/v1/volunteers/register",
+        json={"username": "xiaoli", "password": "long-enough-1", "display_name": "小李", "phone": "13912340000"},
+    )
     token = r.json()["token"]
     client.cookies.set("jinlin_session", token)
     page = await client.get("/")

@@ -226,6 +226,7 @@ async def make_report_world() -> World:
         "7号楼", "building", await make_area("和平小区", "compound", w.areas["grid_b1"])
     )
     await make_post(w.areas["grid_a1"], w.accounts["grid_a"])
+    return w
 
 
 # -- the grid's own records (households, visits, meetings) -------------------------------------

@@ -1,9 +1,8 @@
 """Figures that roll up the area tree: an area's population is its children's, summed, where those are known.
 
-Rule (per area, bottom-up): when every child has a known (rolled-up) population, the area's is their sum;
-otherwise its own recorded population when there is one; otherwise the sum of the children that are
-known (a floor), or None when none is. So a community's population is the sum of its grids' once
-they are all counted, and nobody types it twice.
+Rule (per area, bottom-up, in ``rolled_population`` and nowhere else): when any child has a known
+(rolled-up) population, the area's is the sum of those; otherwise its own recorded population, or None.
+So a community's population is the sum of its grids' once they are counted, and nobody types it twice.
 """
 
 from __future__ import annotations
@@ -13,19 +12,17 @@ from typing import Any
 from jinlin.areas.tables import Area
 
 
-def _rolled(
-    area_id: int, own: dict[int, int | None], children: dict[int, list[int]], memo: dict[int, int | None]
+def rolled_population(
+    area_id: int, own: dict[int, int | None], children: dict[int, list[int]], memo: dict[int, int | None] | None = None
 ) -> int | None:
+    """THE population rule: the sum of the children's (rolled-up) figures where any child has one, else
+    the area's own recorded figure (None when neither is known). Workload and the weakness index use it too."""
+    memo = {} if memo is None else memo
     if area_id in memo:
         return memo[area_id]
-    kids = [_rolled(k, own, children, memo) for k in children.get(area_id, [])]
+    kids = [rolled_population(k, own, children, memo) for k in children.get(area_id, [])]
     known = [k for k in kids if k is not None]
-    if kids and len(known) == len(kids):
-        value: int | None = sum(known)
-    elif own.get(area_id) is not None:
-        value = own[area_id]
-    else:
-        value = sum(known) if known else None
+    value = sum(known) if known else own.get(area_id)
     memo[area_id] = value
     return value
 
@@ -47,4 +44,4 @@ async def populations(area_ids: list[int]) -> dict[int, int | None]:
         if r["parent"] is not None:
             children.setdefault(r["parent"], []).append(r["id"])
     memo: dict[int, int | None] = {}
-    return {r["id"]: _rolled(r["id"], own, children, memo) for r in roots}
+    return {r["id"]: rolled_population(r["id"], own, children, memo) for r in roots}

@@ -1,7 +1,7 @@
 """Workload and coverage (人在格上): residents per grid worker, open and overdue needs per worker, empty
 posts, and the 社区分设 flag. Every figure comes from the area tree and the current posts alone.
 
-Residents of an area are its own ``population`` when set, else the sum over the areas inside it.
+Residents of an area follow the one population rule of ``areas.rollup.rolled_population``.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from jinlin.areas.rollup import rolled_population
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import STAFF_ROLES, Principal
 from jinlin.core import clock
@@ -72,11 +73,11 @@ class Workload:
     empty_posts: list[dict[str, Any]]
 
 
-def _residents(area_id: int, areas: dict[int, dict[str, Any]], children: dict[int, list[int]]) -> int:
-    own = areas[area_id]["population"]
-    if own is not None:
-        return int(own)
-    return sum(_residents(c, areas, children) for c in children.get(area_id, []))
+def _residents(
+    area_id: int, areas: dict[int, dict[str, Any]], children: dict[int, list[int]], memo: dict[int, int | None]
+) -> int:
+    own = {i: a["population"] for i, a in areas.items()}
+    return rolled_population(area_id, own, children, memo) or 0
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -135,6 +136,7 @@ async def workload(root_id: int) -> Workload:
         Area.path.like(f"{root['path']}%")
     )
     areas = {r["id"]: r for r in rows}
+    memo: dict[int, int | None] = {}  # one rolled-up population per area for the whole pass
     children: dict[int, list[int]] = {}
     for r in rows:
         if r["parent"] is not None:
@@ -164,7 +166,7 @@ async def workload(root_id: int) -> Workload:
                     id=r["id"],
                     name=r["name"],
                     organization_id=orgs.get(r["id"]),
-                    residents=_residents(r["id"], areas, children),
+                    residents=_residents(r["id"], areas, children, memo),
                     grids=0,
                     full_time_workers=0,
                     residents_per_full_time_worker=None,
@@ -191,7 +193,7 @@ async def workload(root_id: int) -> Workload:
         held = on_area.get(g["id"], [])
         workers = [p for p in held if p["kind"] in GRID_WORKER_KINDS]
         full_time = sum(1 for p in workers if p["kind"] == "full_time_grid_worker")
-        residents = _residents(g["id"], areas, children)
+        residents = _residents(g["id"], areas, children, memo)
         inside = [areas[i] for i in areas if areas[i]["path"].startswith(g["path"]) and areas[i]["level"] == "building"]
         load = GridLoad(
             id=g["id"],

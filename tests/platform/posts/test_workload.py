@@ -96,9 +96,9 @@ async def test_a_community_at_the_threshold_is_not_flagged_and_one_resident_more
     )
     from jinlin.areas.tables import Area
 
-    await Area.update({Area.population: 3000}).where(Area.id == t["community"]["id"])  # 1500 per worker
+    await Area.update({Area.population: 900}).where(Area.id == t["b2"]["id"])  # 1200 + 900 + 900: 1500 per worker
     assert not (await workload(t["county"]["id"])).communities[0].split_flag
-    await Area.update({Area.population: 3001}).where(Area.id == t["community"]["id"])
+    await Area.update({Area.population: 901}).where(Area.id == t["b2"]["id"])
     c = (await workload(t["county"]["id"])).communities[0]
     assert c.split_flag and c.split_reasons == ["residents_per_worker"]
 
@@ -116,6 +116,28 @@ async def test_the_weakness_index_takes_its_staff_load_from_the_posts(client):
     await Post.insert(Post(area=t["g1"]["id"], kind="full_time_grid_worker", contact_name="员"))
     r = await client.get(f"/api/v1/communities/{t['org']['id']}/profile", headers=headers)
     assert r.json()["grid_workers"] == 1 and r.json()["weakness"]["staff_load"] == 1.0  # 3900 per worker
+
+
+async def test_the_area_page_the_workload_and_the_weakness_index_agree_on_a_community_s_population(client):
+    t = await _tree()
+    from factories import make_account
+    from jinlin.areas.tables import Area
+
+    # the community's own typed figure is stale: its grids' are known (G1 3000 from its buildings, G2 900)
+    await Area.update({Area.population: 10_000}).where(Area.id == t["community"]["id"])
+    await make_account("cty", [((await make_org("县委社会工作部", "agency", t["county"]))["id"], "county_admin")])
+    await page_login(client, "cty")
+    html = (await client.get(f"/areas/{t['community']['id']}")).text
+    assert "<strong>3900</strong>" in html and "<strong>10000</strong>" not in html
+    assert (await workload(t["county"]["id"])).communities[0].residents == 3900
+    headers = await login(client, "cty")
+    body = {"population": 100, "grid_workers": 1, "funding_gap": 0, "facility_gap": 0.0}
+    r = await client.put(f"/api/v1/communities/{t['org']['id']}/profile", json=body, headers=headers)
+    assert r.status_code == 200 and r.json()["population"] == 3900
+    # and a community whose grids have no figure at all keeps its own
+    lone = await make_area("新社区", "community", t["street"], population=700)
+    await make_area("新网格", "grid", lone)
+    assert next(c for c in (await workload(t["county"]["id"])).communities if c.id == lone["id"]).residents == 700
 
 
 async def test_the_workload_page_ranks_communities_and_lists_empty_posts(client):

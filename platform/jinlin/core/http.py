@@ -237,21 +237,28 @@ async def optional_principal(request: Request) -> Principal | None:
 # Pages a person with a one-time password may still open: where they set their own, and leaving.
 PASSWORD_CHANGE_PATH = "/accounts/me"
 _OPEN_WITH_ONE_TIME_PASSWORD = (PASSWORD_CHANGE_PATH, "/logout", "/locale", "/static")
+# The API's equivalents (logging out and changing one's own password are checked by method too).
+_API_OPEN_WITH_ONE_TIME_PASSWORD = ("/api/v1/me", "/api/v1/auth/me")
 
 
 async def provide_principal(request: Request) -> Principal:
     principal = await optional_principal(request)
     if principal is None:
         raise NotAuthenticated("Log in first")
-    path = request.url.path
-    if (
-        principal.must_change_password
-        and not is_api(request)
-        and not path.startswith(_OPEN_WITH_ONE_TIME_PASSWORD)
-        and path != f"/accounts/{principal.account_id}"
-    ):
+    if principal.must_change_password and not _open_with_one_time_password(request, principal):
         raise MustChangePassword("Choose your own password first")
     return principal
+
+
+def _open_with_one_time_password(request: Request, principal: Principal) -> bool:
+    path, method = request.url.path, request.method
+    if is_api(request):
+        return (
+            (method == "POST" and path == "/api/v1/auth/logout")
+            or (method == "GET" and path in _API_OPEN_WITH_ONE_TIME_PASSWORD)
+            or (method == "PATCH" and path == f"/api/v1/accounts/{principal.account_id}")
+        )
+    return path.startswith(_OPEN_WITH_ONE_TIME_PASSWORD) or path == f"/accounts/{principal.account_id}"
 
 
 async def provide_paging(

@@ -1,9 +1,10 @@
-"""资源清单 pages: the offers list, the post form for liaisons and team leaders, an offer's page."""
+"""资源清单 pages: the offers list, the post and edit forms for liaisons and team leaders, an offer's page."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -13,7 +14,8 @@ from jinlin.areas.choices import area_names, area_options
 from jinlin.areas.labels import path_labels
 from jinlin.auth.principal import UNIT_ROLES, Principal
 from jinlin.catalog.codes import CATEGORY_LABELS
-from jinlin.core.errors import DomainError, NotFound
+from jinlin.core import clock
+from jinlin.core.errors import DomainError, Forbidden, NotFound
 from jinlin.core.forms import kept_values
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
@@ -24,7 +26,7 @@ from jinlin.matches import service as matches
 from jinlin.needs.api import XLSX
 from jinlin.needs.pages import options
 from jinlin.offers import service, spreadsheet
-from jinlin.offers.schemas import OfferIn
+from jinlin.offers.schemas import OfferIn, OfferPatch
 
 OFFER_STATUSES = ["draft", "published", "paused", "exhausted", "withdrawn"]
 
@@ -133,6 +135,81 @@ async def offer_page(principal: NamedDependency[Principal], offer_id: FromPath[i
     )
 
 
+# What an emptied field of the edit form means (a form sends nothing for an unchecked box or an empty box).
+_CLEARED: dict[str, Any] = {
+    "description": "",
+    "unit": "",
+    "item": "",
+    "service_area_ids": [],
+    "radius_km": None,
+    "available_from": None,
+    "available_until": None,
+    "skills": [],
+}
+
+
+def _edit_values(row: dict[str, Any]) -> dict[str, Any]:
+    offer = service.to_out(row)
+    return {
+        "title": offer.title,
+        "category": offer.category,
+        "capacity": offer.capacity,
+        "unit": offer.unit,
+        "item": offer.item,
+        "service_area_ids": [str(i) for i in offer.service_area_ids],
+        "radius_km": offer.radius_km if offer.radius_km is not None else "",
+        "available_from": clock.local(offer.available_from, "%Y-%m-%dT%H:%M"),
+        "available_until": clock.local(offer.available_until, "%Y-%m-%dT%H:%M"),
+        "skills": ", ".join(offer.skills),
+        "description": offer.description,
+    }
+
+
+async def _edit_page(
+    principal: Principal, offer_id: int, values: dict[str, Any], *, errors: dict | None = None, status_code: int = 200
+) -> Template:
+    return render(
+        "offers/form.html",
+        principal,
+        status_code=status_code,
+        offer=await service.get_offer(principal, offer_id),
+        values=values,
+        errors=errors or {},
+        units=_units(principal),
+        areas=await _areas(),
+        categories=options(CATEGORY_LABELS),
+    )
+
+
+async def _managed_row(principal: Principal, offer_id: int) -> dict[str, Any]:
+    row = await service.get_visible_row(principal, offer_id)
+    if not service.can_manage(principal, row):
+        raise Forbidden("Only the unit's liaison or the team's leader edits its offers")
+    return row
+
+
+@get("/offers/{offer_id:int}/edit", include_in_schema=False)
+async def offer_edit(principal: NamedDependency[Principal], offer_id: FromPath[int]) -> Template:
+    row = await _managed_row(principal, offer_id)
+    return await _edit_page(principal, offer_id, _edit_values(row))
+
+
+@post("/offers/{offer_id:int}/edit", include_in_schema=False)
+async def offer_edit_submit(
+    principal: NamedDependency[Principal], offer_id: FromPath[int], request: Request
+) -> Template | Redirect:
+    await _managed_row(principal, offer_id)
+    raw = await form_data(request)
+    try:
+        patch = convert_form(raw, OfferPatch)
+        emptied = {k: v for k, v in _CLEARED.items() if raw.get(k) in (None, "", [])}
+        await service.update_offer(principal, offer_id, msgspec.structs.replace(patch, **emptied))
+    except DomainError as exc:
+        values = kept_values(raw, OfferPatch)
+        return await _edit_page(principal, offer_id, values, errors=form_errors(exc), status_code=exc.status)
+    return redirect(f"/offers/{offer_id}")
+
+
 @post("/offers/{offer_id:int}/{action:str}", include_in_schema=False)
 async def offer_action(
     principal: NamedDependency[Principal], offer_id: FromPath[int], action: FromPath[str]
@@ -178,7 +255,17 @@ async def offers_import(principal: NamedDependency[Principal], request: Request)
     return render("needs/import_result.html", principal, errors=[], message="", imported=len(ids))
 
 
-ROUTES = [offers_list, offer_form, offer_submit, offer_page, offer_action, offers_export, offers_import]
+ROUTES = [
+    offers_list,
+    offer_form,
+    offer_submit,
+    offer_page,
+    offer_edit,
+    offer_edit_submit,
+    offer_action,
+    offers_export,
+    offers_import,
+]
 NAV = [
     NavItem("Offers", "/offers", frozenset(), order=22),
     NavItem("Post an offer", "/offers/new", UNIT_ROLES, order=23),

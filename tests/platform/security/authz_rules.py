@@ -508,6 +508,9 @@ MATRIX = {
         ADMIN_A, ADMIN_A, params={"name": "organizations"}, body={"__file__": "名称\n"}
     ),
     "GET /needs/{need_id:int}/edit": R(COMMUNITY_STAFF_A, NONE),
+    # offer edits: the unit's own liaison (can_manage), as PATCH /api/v1/offers/{offer_id} decides
+    "GET /offers/{offer_id:int}/edit": R(LIAISON, NONE),
+    "POST /offers/{offer_id:int}/edit": R(LIAISON, NONE, body={"title": "改名"}),
     "POST /needs/{need_id:int}/edit": R(COMMUNITY_STAFF_A, NONE, body={"title": "改名"}),
     "GET /volunteers/hours.xlsx": R(frozenset({"admin_a", "staff_a"}), query={"organization_id": "@community_id"}),
     "GET /volunteers/{volunteer_id:int}/hours.xlsx": R(COMMUNITY_A | {"leader", "volunteer"}, COMMUNITY_A),

@@ -15,6 +15,7 @@ from jinlin.auth.principal import STAFF_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.deadlines import overdue_clause
 from jinlin.core.errors import NotFound
+from jinlin.households.counts import households_per_grid
 from jinlin.needs.tables import Need
 from jinlin.orgs.tables import Organization
 from jinlin.posts import policy
@@ -36,6 +37,7 @@ class GridLoad:
     name: str
     community_id: int
     residents: int
+    households: int  # active households on record (households feature), a count only
     people_on_post: int
     grid_workers: int
     full_time_workers: int
@@ -150,6 +152,7 @@ async def workload(root_id: int) -> Workload:
     pol = await policy.policy(await policy.county_of(root["path"]))
     grids = [r for r in rows if r["level"] == "grid"]
     open_n, late_n = await _need_counts({g["id"]: g["path"] for g in grids})
+    homes = await households_per_grid({g["id"]: g["path"] for g in grids})
     communities: dict[int, CommunityLoad] = {}
     orgs = {
         o["area"]: o["id"]
@@ -200,6 +203,7 @@ async def workload(root_id: int) -> Workload:
             name=g["name"],
             community_id=g["parent"],
             residents=residents,
+            households=homes.get(g["id"], 0),
             people_on_post=len({p["account"] or f"c:{p['contact_name']}" for p in held}),
             grid_workers=len(workers),
             full_time_workers=full_time,

@@ -15,6 +15,7 @@ from typing import Any
 
 from jinlin.areas.tables import Area
 from jinlin.core import clock
+from jinlin.core.features import collect as collect_from_features
 from jinlin.fairness import service as fairness
 from jinlin.reports.period import CHINA, Period
 from jinlin.scorecards.metrics import need_counts, rate
@@ -29,6 +30,13 @@ EXTRA_SECTIONS: dict[str, tuple[str, Extra]] = {}
 def register_section(key: str, title: str, collect: Extra) -> None:
     """Add a section of plain rows (headers as msgids) to every supervision report."""
     EXTRA_SECTIONS[key] = (title, collect)
+
+
+def extra_sections() -> dict[str, tuple[str, Extra]]:
+    """Registered sections plus each feature's ``supervision.py`` ``SECTIONS`` (read on first use)."""
+    for key, title, fn in collect_from_features("supervision", "SECTIONS"):
+        EXTRA_SECTIONS.setdefault(key, (title, fn))
+    return EXTRA_SECTIONS
 
 
 def _iso(value: Any) -> str | None:
@@ -217,7 +225,7 @@ async def collect(
         "period": span.label,
         "generated_at": _iso(clock.now()),
     }
-    steps = [*SECTIONS, *((k, c) for k, (_, c) in EXTRA_SECTIONS.items())]
+    steps = [*SECTIONS, *((k, c) for k, (_, c) in extra_sections().items())]
     for i, (key, fn) in enumerate(steps):
         out[key] = await fn(area, span)
         if progress is not None:

@@ -12,7 +12,7 @@ from jinlin.core.i18n import gettext, translate
 from jinlin.core.settings import REPO_ROOT
 from jinlin.core.tabular import write_xlsx_book
 from jinlin.supervision import charts
-from jinlin.supervision.figures import EXTRA_SECTIONS
+from jinlin.supervision.figures import extra_sections
 
 GRADES = ("excellent", "good", "fair", "poor")
 GRADE_MSGIDS = {
@@ -80,7 +80,7 @@ def pdf(figures: dict[str, Any], *, issuing_office: str, locale: str = "zh_CN") 
 
     extra = [
         (key, gettext(title, locale), figures.get(key) or {"headers": [], "rows": []})
-        for key, (title, _) in EXTRA_SECTIONS.items()
+        for key, (title, _) in extra_sections().items()
     ]
     html = (
         _env(locale)
@@ -175,7 +175,7 @@ def xlsx(figures: dict[str, Any], locale: str = "zh_CN") -> bytes:
             ],
         ),
     ]
-    for key, (title, _) in EXTRA_SECTIONS.items():
+    for key, (title, _) in extra_sections().items():
         section = figures.get(key) or {"headers": [], "rows": []}
         sheets.append((t(title), [t(h) for h in section["headers"]], section["rows"]))
     return write_xlsx_book(sheets)

@@ -15,7 +15,7 @@ from jinlin.calls.tables import Call
 from jinlin.core import clock
 from jinlin.needs.tables import Need
 from jinlin.notifications.tables import Notification
-from jinlin.supervision.figures import SECTIONS
+from jinlin.supervision.figures import SECTIONS, extra_sections
 from jinlin.supervision.tables import SupervisionReport
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
@@ -59,7 +59,7 @@ async def test_a_report_is_a_pdf_with_a_cover_page_numbers_and_chinese_text(clie
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(pdf.content))
     # A cover, then one page per section (the sections are short in this county).
-    assert len(reader.pages) == 1 + len(SECTIONS) == report["pages"]
+    assert len(reader.pages) == 1 + len(SECTIONS) + len(extra_sections()) == report["pages"]
     cover = reader.pages[0].extract_text()
     assert "督查通报" in cover and "测试县" in cover and "2026" in cover and "县社会工作部" in cover
     second = reader.pages[1].extract_text()

@@ -1,0 +1,80 @@
+import csv
+import io
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from factories import login, make_world
+from jinlin.core.tabular import MAX_ROWS
+from jinlin.needs.tables import Need
+from jinlin.orgs.tables import Organization
+
+
+def _needs_csv(rows: int) -> bytes:
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(["标题", "类别", "数量", "单位", "紧急程度", "地点", "受益群体"])
+    for n in range(rows):
+        out.writerow([f"助餐{n}", "助老服务", 1, "人次", 2, "网格A1", "空巢老人"])
+    return buf.getvalue().encode()
+
+
+class _Writer(threading.Thread):
+    """Another process's small writes to the same SQLite file (its own connection, as a second worker would),
+    each timed from asking for the write lock to commit."""
+
+    def __init__(self, path: str, organization_id: int) -> None:
+        super().__init__(daemon=True)
+        self.path, self.organization_id = path, organization_id
+        self.waits: list[float] = []
+        self.failures: list[str] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            while not self.stop.is_set():
+                started = time.monotonic()
+                try:
+                    con.execute("BEGIN IMMEDIATE")
+                    con.execute(
+                        "UPDATE organization SET name = name WHERE id = ?",
+                        (self.organization_id,),
+                    )
+                    con.execute("COMMIT")
+                except sqlite3.OperationalError as exc:
+                    self.failures.append(str(exc))
+                self.waits.append(time.monotonic() - started)
+                time.sleep(0.02)
+        finally:
+            con.close()
+
+
+async def test_a_20000_row_import_never_blocks_a_concurrent_write_for_more_than_a_second(client, backend, database_url):
+    if backend != "sqlite":
+        pytest.skip("the write lock that blocks other writers is SQLite's")
+    w = await make_world()
+    staff = await login(client, "staff_a")
+    community_id = w.orgs["comm_a"]["id"]
+    assert await Organization.exists().where(Organization.id == community_id)
+    writer = _Writer(database_url.removeprefix("sqlite:///"), community_id)
+    writer.start()
+    try:
+        r = await client.post(
+            "/api/v1/needs/import",
+            headers=staff,
+            files={"file": ("needs.csv", _needs_csv(MAX_ROWS))},
+            params={"community_id": community_id},
+            timeout=600,
+        )
+    finally:
+        writer.stop.set()
+        writer.join()
+    assert r.status_code == 201, r.text
+    assert r.json()["imported"] == MAX_ROWS
+    assert await Need.count().where(Need.community_id == community_id) == MAX_ROWS
+    assert writer.failures == []
+    assert len(writer.waits) > 10  # the writer really ran alongside the import
+    assert max(writer.waits) < 1.0, f"worst wait {max(writer.waits):.2f}s"

@@ -15,7 +15,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from local_servers import HttpProvider, Reply, SmtpServer
 
 from jinlin.channels import settings as channel_settings
-from jinlin.core import ratelimit
 
 
 @dataclass
@@ -27,7 +26,7 @@ class Outside:
 
 @pytest.fixture
 def outside() -> Iterator[Outside]:
-    ratelimit.reset()
+    # No bucket reset: each test has a fresh database, where the embedded shape keeps its rate buckets.
     with SmtpServer() as smtp, HttpProvider() as http:
         http.default = Reply(200, {"id": "gw-1", "errcode": 0, "code": 0})
         settings = channel_settings.ChannelSettings(
@@ -49,7 +48,6 @@ def outside() -> Iterator[Outside]:
             yield Outside(smtp, http, settings)
         finally:
             channel_settings.override(None)
-            ratelimit.reset()
 
 
 # The real worker fixture of the run tests, shared rather than copied.
@@ -66,7 +64,6 @@ celery_worker = _runs_conftest.celery_worker
 @pytest.fixture
 def mail_env(monkeypatch) -> Iterator[SmtpServer]:
     """A local SMTP server and the JINLIN_SMTP_* variables a worker process reads to reach it."""
-    ratelimit.reset()
     with SmtpServer() as smtp:
         for name, value in {
             "JINLIN_SMTP_HOST": "127.0.0.1",

@@ -187,6 +187,6 @@ async def test_a_real_worker_generates_the_report_with_progress(client, frozen_c
             break
         await asyncio.sleep(0.25)
     assert got["status"] == "succeeded", got["error"]
-    assert got["progress"] == 1.0 and got["pages"] == 1 + len(SECTIONS)
+    assert got["progress"] == 1.0 and got["pages"] == 1 + len(SECTIONS) + len(extra_sections())
     pdf = await client.get(f"/api/v1/supervision-reports/{report['id']}/report.pdf", headers=county)
     assert "督查通报" in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()

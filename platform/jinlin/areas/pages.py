@@ -14,8 +14,8 @@ from jinlin.areas.tables import LEVEL_ORDER
 from jinlin.auth.principal import STAFF_ROLES, Principal
 from jinlin.core.errors import DomainError
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
-from jinlin.core.tabular import ImportRejected, read_upload
+from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render, render_import
+from jinlin.core.tabular import read_upload
 
 EDITABLE = ("name", "code", "lat", "lon", "population")
 
@@ -128,28 +128,11 @@ async def import_form(principal: NamedDependency[Principal]) -> Template:
 @post("/areas/import", include_in_schema=False)
 async def import_submit(request: Request, principal: NamedDependency[Principal]) -> Template:
     form = await request.form()
-    headers = list(service.IMPORT_HEADERS.values())
-    try:
-        ids = await service.import_areas(principal, *await read_upload(form.get("file")))
-    except ImportRejected as exc:
-        return render(
-            "areas/import.html",
-            principal,
-            status_code=400,
-            headers=headers,
-            row_errors=exc.errors,
-            errors={"_form": "Nothing was imported. Fix these rows and upload the file again."},
-        )
-    except DomainError as exc:
-        return render(
-            "areas/import.html",
-            principal,
-            status_code=exc.status,
-            headers=headers,
-            row_errors=[],
-            errors=form_errors(exc),
-        )
-    return render("areas/import.html", principal, headers=headers, row_errors=[], imported=len(ids))
+
+    async def run() -> list[int]:
+        return await service.import_areas(principal, *await read_upload(form.get("file")))
+
+    return await render_import("areas/import.html", principal, list(service.IMPORT_HEADERS.values()), run)
 
 
 ROUTES = [area_roots, area_detail, create_child, edit_form, edit_submit, delete_submit, import_form, import_submit]

@@ -3,6 +3,7 @@ redirects."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.response import Redirect, Template
@@ -37,3 +38,28 @@ def safe_next(target: str | None) -> str:
 
 def redirect(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
+
+
+async def render_import(
+    template: str, principal: Principal, headers: list[str], run: Callable[[], Awaitable[list[int]]]
+) -> Template:
+    """An Excel import page after an upload: ``run`` imports; bad rows, a refusal or the count are shown."""
+    from jinlin.core.errors import DomainError
+    from jinlin.core.tabular import ImportRejected
+
+    try:
+        ids = await run()
+    except ImportRejected as exc:
+        return render(
+            template,
+            principal,
+            status_code=400,
+            headers=headers,
+            row_errors=exc.errors,
+            errors={"_form": "Nothing was imported. Fix these rows and upload the file again."},
+        )
+    except DomainError as exc:
+        return render(
+            template, principal, status_code=exc.status, headers=headers, row_errors=[], errors=form_errors(exc)
+        )
+    return render(template, principal, headers=headers, row_errors=[], imported=len(ids))

@@ -13,9 +13,9 @@ from jinlin.auth.principal import STAFF_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.errors import DomainError, Invalid, NotFound
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
+from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render, render_import
 from jinlin.core.pagination import MAX_LIMIT, PageRequest
-from jinlin.core.tabular import ImportRejected, read_upload
+from jinlin.core.tabular import read_upload
 from jinlin.orgs.tables import UNIT_KINDS
 from jinlin.posts import card, importer, policy, roster, service, workload
 from jinlin.posts.schemas import CardIn, PolicyIn, PolicyOut, PostIn
@@ -140,28 +140,11 @@ async def import_template(principal: NamedDependency[Principal]) -> Response:
 @post("/posts/import", include_in_schema=False)
 async def import_submit(request: Request, principal: NamedDependency[Principal]) -> Template:
     form = await request.form()
-    headers = list(importer.HEADERS.values())
-    try:
-        ids = await importer.import_posts(principal, *await read_upload(form.get("file")))
-    except ImportRejected as exc:
-        return render(
-            "posts/import.html",
-            principal,
-            status_code=400,
-            headers=headers,
-            row_errors=exc.errors,
-            errors={"_form": "Nothing was imported. Fix these rows and upload the file again."},
-        )
-    except DomainError as exc:
-        return render(
-            "posts/import.html",
-            principal,
-            status_code=exc.status,
-            headers=headers,
-            row_errors=[],
-            errors=form_errors(exc),
-        )
-    return render("posts/import.html", principal, headers=headers, row_errors=[], imported=len(ids))
+
+    async def run() -> list[int]:
+        return await importer.import_posts(principal, *await read_upload(form.get("file")))
+
+    return await render_import("posts/import.html", principal, list(importer.HEADERS.values()), run)
 
 
 @get("/posts/workload", include_in_schema=False)

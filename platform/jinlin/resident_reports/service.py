@@ -508,26 +508,8 @@ async def transfer(principal: Principal, report_id: int, data: HandOverIn) -> Re
     if data.account_id == principal.account_id:
         raise Invalid("Hand it to someone else", {"account_id": "already yours"})
     await _check_handler(row, data.account_id)
-    async with write_transaction():
-        await _change(
-            principal,
-            row,
-            "transfer",
-            {ResidentReport.owner: data.account_id},
-            ResidentReport.status.is_in(list(HANDLING)) & (ResidentReport.owner == principal.account_id),
-            to_account=data.account_id,
-            reason=data.reason.strip(),
-        )
-        await notify(
-            kind="report_transferred",
-            title="Report #{id} ({category}) was handed to you",
-            account_id=data.account_id,
-            params=_notice_params(row),
-            link=f"/resident-reports/{report_id}",
-            object_type="resident_report",
-            object_id=report_id,
-        )
-    return await get_report(principal, report_id)
+    where = ResidentReport.status.is_in(list(HANDLING)) & (ResidentReport.owner == principal.account_id)
+    return await _hand_over(principal, row, data, "transfer", where, "report_transferred")
 
 
 async def reassign(principal: Principal, report_id: int, data: HandOverIn) -> ReportOut:
@@ -536,26 +518,34 @@ async def reassign(principal: Principal, report_id: int, data: HandOverIn) -> Re
     if not access.supervises(principal, row):
         raise Forbidden("Only a superior of the report's grid reassigns it")
     await _check_handler(row, data.account_id)
+    where = ResidentReport.status.is_in(list(OPEN_STATUSES))
+    return await _hand_over(principal, row, data, "reassign", where, "report_reassigned")
+
+
+async def _hand_over(
+    principal: Principal, row: dict[str, Any], data: HandOverIn, action: str, where: Any, kind: str
+) -> ReportOut:
+    """Transfer and reassign: the new owner, the history row and the new owner's notice, in one transaction."""
     async with write_transaction():
         await _change(
             principal,
             row,
-            "reassign",
+            action,
             {ResidentReport.owner: data.account_id},
-            ResidentReport.status.is_in(list(OPEN_STATUSES)),
+            where,
             to_account=data.account_id,
             reason=data.reason.strip(),
         )
         await notify(
-            kind="report_reassigned",
+            kind=kind,
             title="Report #{id} ({category}) was handed to you",
             account_id=data.account_id,
             params=_notice_params(row),
-            link=f"/resident-reports/{report_id}",
+            link=f"/resident-reports/{row['id']}",
             object_type="resident_report",
-            object_id=report_id,
+            object_id=row["id"],
         )
-    return await get_report(principal, report_id)
+    return await get_report(principal, row["id"])
 
 
 async def notify_handlers(row: dict[str, Any], *, kind: str, title: str) -> None:

@@ -165,7 +165,7 @@ async def create_area(principal: Principal, data: AreaIn) -> AreaOut:
     rule = _level_rule(parent["level"] if parent else None, data.level)
     if rule:
         reason = rule[0].format(**rule[1])
-        raise Invalid(rule[0], {"level": reason}, params=rule[1])
+        raise Invalid(rule[0], {"level": reason}, params={**rule[1]})
     async with write_transaction():
         if data.code and await Area.exists().where(Area.code == data.code):
             raise Conflict("An area with this code exists", {"code": "already used"})
@@ -275,9 +275,9 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
         parent_level = None
         if parent_code:
             if parent_code in stored:
-                parent = stored[parent_code]
-                parent_level = parent["level"]
-                if not principal.can_manage_area(f"{parent['path']}0/"):
+                stored_parent = stored[parent_code]
+                parent_level = stored_parent["level"]
+                if not principal.can_manage_area(f"{stored_parent['path']}0/"):
                     errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "outside what you manage"))
             elif parent_code in codes_in_file and codes_in_file[parent_code]["row"] < row["row"]:
                 parent_level = codes_in_file[parent_code]["level"]

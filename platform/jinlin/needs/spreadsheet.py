@@ -174,9 +174,10 @@ async def import_needs(principal: Principal, filename: str, content: bytes, comm
     def validate() -> list[NeedIn]:
         rows = [(n, _parse(n, raw, areas, errors)) for n, raw in table]
         bad = {e.row for e in errors}
-        return [
+        bodies = [
             row_body(n, {"community_id": community_id, **row}, NeedIn, H, errors) for n, row in rows if n not in bad
         ]
+        return [b for b in bodies if b is not None]  # a None left a RowError behind
 
     bodies = await asyncio.to_thread(validate)  # thousands of rows: off the event loop
     if errors:

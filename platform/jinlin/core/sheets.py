@@ -19,8 +19,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from jinlin.auth.principal import Principal
 from jinlin.catalog.labels import split_list, yes_no
 from jinlin.core import clock
+from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.i18n import gettext
 from jinlin.core.tabular import ImportRejected, RowError, S, check_headers, read_rows, row_body, write_xlsx
 
@@ -207,6 +209,31 @@ class Sheet:
         return buffer.getvalue()
 
 
+def importing_for(
+    principal: Principal,
+    named: int | None,
+    mine: Iterable[int],
+    roles: frozenset[str],
+    *,
+    field: str,
+    say: str,
+    refused: str,
+) -> int:
+    """The organisation an import writes into: the one ``named``, or the caller's only one of ``mine``;
+    ``Forbidden(refused)`` unless the caller acts for it in ``roles``, ``Invalid(say)`` naming ``field``
+    when they have several and named none."""
+    mine = sorted(mine)
+    if not mine:
+        raise Forbidden(refused)
+    if named is None:
+        if len(mine) != 1:
+            raise Invalid(say, {field: "required"})
+        named = mine[0]
+    if not principal.acts_for(named, roles):
+        raise Forbidden(refused)
+    return named
+
+
 def reject(errors: list[RowError]) -> None:
     """All or nothing: any problem and the import stops here, every problem listed by row and column."""
     if errors:
@@ -323,3 +350,16 @@ def local_time(value: str, _: Any) -> Any:
     if when is None:
         raise CellError("must be a time like 2026-12-01 09:00")
     return when
+
+
+def china_time(key: str, header: str, *, read: bool = True) -> Column:
+    """A time column: written and read in China time (the header says so), blank for none."""
+    return Column(
+        key,
+        header,
+        blank=None,
+        parse=local_time,
+        zoned=True,
+        read=read,
+        show=lambda r: clock.local(r[key], "%Y-%m-%d %H:%M"),
+    )

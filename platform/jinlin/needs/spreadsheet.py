@@ -9,29 +9,22 @@ from typing import Any
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth.principal import COMMUNITY_ROLES, Principal
+from jinlin.catalog import columns
 from jinlin.catalog.codes import as_list
 from jinlin.catalog.labels import (
     beneficiary_code,
     beneficiary_zh,
-    category_code,
-    category_zh,
     colour_code,
     colour_zh,
-    zh,
 )
 from jinlin.catalog.service import policy_for_area
-from jinlin.core import clock, sheets
+from jinlin.core import sheets
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.sheets import CellError, Column, Sheet
 from jinlin.core.tabular import RowError, batches, yield_to_writers
 from jinlin.needs.schemas import NeedIn
 from jinlin.needs.service import _check_place, _insert, query_needs
 from jinlin.orgs.tables import Organization
-
-
-def _time(value: Any) -> str:
-    return clock.local(value, "%Y-%m-%d %H:%M")  # China time; the header says so
 
 
 def _place(text: str, areas: dict[str, int]) -> int:
@@ -45,15 +38,9 @@ SHEET = Sheet(
     "needs",
     "需求清单",
     (
-        Column("id", "编号", read=False),
+        columns.ID,
         Column("title", "标题", required=True, parse=sheets.text(required=True, max_length=120)),
-        Column(
-            "category",
-            "类别",
-            required=True,
-            parse=sheets.lookup(category_code, "unknown category {value}"),
-            show=lambda r: category_zh(r["category"]),
-        ),
+        columns.CATEGORY,
         Column("quantity", "数量", required=True, parse=sheets.whole(1, 1_000_000)),
         Column("unit", "单位"),
         Column(
@@ -76,9 +63,9 @@ SHEET = Sheet(
             show=lambda r: "、".join(beneficiary_zh(b) for b in as_list(r["beneficiary_groups"])),
         ),
         Column("description", "描述"),
-        Column("respond_by", "响应时限", zoned=True, read=False, show=lambda r: _time(r["respond_by"])),
-        Column("resolve_by", "办结时限", zoned=True, read=False, show=lambda r: _time(r["resolve_by"])),
-        Column("status", "状态", read=False, show=lambda r: zh(r["status"])),
+        sheets.china_time("respond_by", "响应时限", read=False),
+        sheets.china_time("resolve_by", "办结时限", read=False),
+        columns.STATUS,
         Column("quantity_matched", "已匹配数量", read=False),
     ),
 )
@@ -91,15 +78,15 @@ async def export_needs(principal: Principal, **filters: Any) -> bytes:
 
 async def import_needs(principal: Principal, filename: str, content: bytes, community_id: int | None) -> list[int]:
     """Import a needs list into a community as drafts; one bad row and nothing is imported."""
-    if not principal.community_ids:
-        raise Forbidden("Only the community's staff import its needs")
-    if community_id is None:
-        mine = sorted(principal.community_ids)
-        if len(mine) != 1:
-            raise Invalid("Say which community", {"community_id": "required"})
-        community_id = mine[0]
-    if not principal.acts_for(community_id, COMMUNITY_ROLES):
-        raise Forbidden("Only the community's staff import its needs")
+    community_id = sheets.importing_for(
+        principal,
+        community_id,
+        principal.community_ids,
+        COMMUNITY_ROLES,
+        field="community_id",
+        say="Say which community",
+        refused="Only the community's staff import its needs",
+    )
     community = await Organization.select(Organization.area.path).where(Organization.id == community_id).first()
     table = await SHEET.read(filename, content)
     areas = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -10,20 +9,16 @@ import msgspec
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth.principal import UNIT_ROLES, Principal
+from jinlin.catalog import columns
 from jinlin.catalog.codes import as_list
-from jinlin.catalog.labels import category_code, category_zh, split_list, zh
+from jinlin.catalog.labels import split_list
 from jinlin.core import clock, sheets
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.sheets import CellError, Column, Sheet
 from jinlin.core.tabular import RowError, batches, yield_to_writers
 from jinlin.offers.schemas import OfferIn
 from jinlin.offers.service import query_offers
 from jinlin.offers.tables import Offer
-
-
-def _time(value: datetime | None) -> str:
-    return clock.local(value, "%Y-%m-%d %H:%M")  # China time; the header says so
 
 
 def _service_areas(text: str, areas: dict[str, list[int]]) -> list[int]:
@@ -44,15 +39,9 @@ SHEET = Sheet(
     "offers",
     "资源清单",
     (
-        Column("id", "编号", read=False),
+        columns.ID,
         Column("title", "标题", required=True, parse=sheets.text(required=True)),
-        Column(
-            "category",
-            "类别",
-            required=True,
-            parse=sheets.lookup(category_code, "unknown category {value}"),
-            show=lambda r: category_zh(r["category"]),
-        ),
+        columns.CATEGORY,
         Column("capacity", "数量", required=True, parse=sheets.whole(1, None, "must be a positive whole number")),
         Column("unit", "单位"),
         Column("capacity_left", "剩余数量", read=False),
@@ -64,25 +53,11 @@ SHEET = Sheet(
             parse=sheets.number(0, 500, "must be a number of kilometres up to 500", above_low=True),
             show=lambda r: r["radius_km"] if r["radius_km"] is not None else "",
         ),
-        Column(
-            "available_from",
-            "开始时间",
-            blank=None,
-            parse=sheets.local_time,
-            zoned=True,
-            show=lambda r: _time(r["available_from"]),
-        ),
-        Column(
-            "available_until",
-            "结束时间",
-            blank=None,
-            parse=sheets.local_time,
-            zoned=True,
-            show=lambda r: _time(r["available_until"]),
-        ),
+        sheets.china_time("available_from", "开始时间"),
+        sheets.china_time("available_until", "结束时间"),
         Column("skills", "技能", parse=sheets.items, show=lambda r: "、".join(as_list(r["skills"]))),
         Column("description", "描述"),
-        Column("status", "状态", read=False, show=lambda r: zh(r["status"])),
+        columns.STATUS,
     ),
 )
 
@@ -102,15 +77,15 @@ async def export_offers(principal: Principal, **filters: Any) -> bytes:
 
 
 async def import_offers(principal: Principal, filename: str, content: bytes, organization_id: int | None) -> list[int]:
-    if not principal.unit_ids:
-        raise Forbidden("Only the unit's liaison or the team's leader imports its offers")
-    if organization_id is None:
-        mine = sorted(principal.unit_ids)
-        if len(mine) != 1:
-            raise Invalid("Say which organisation", {"organization_id": "required"})
-        organization_id = mine[0]
-    if not principal.acts_for(organization_id, UNIT_ROLES):
-        raise Forbidden("Only the unit's liaison or the team's leader imports its offers")
+    organization_id = sheets.importing_for(
+        principal,
+        organization_id,
+        principal.unit_ids,
+        UNIT_ROLES,
+        field="organization_id",
+        say="Say which organisation",
+        refused="Only the unit's liaison or the team's leader imports its offers",
+    )
     table = await SHEET.read(filename, content)
     areas: dict[str, list[int]] = {}
     for a in await Area.select(Area.id, Area.name):

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from jinlin.areas.choices import area_names
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth.principal import UNIT_ROLES, Principal
@@ -65,11 +66,7 @@ SHEET = Sheet(
 async def export_offers(principal: Principal, **filters: Any) -> bytes:
     rows, _ = await query_offers(principal, None, **filters)
     area_ids = {int(i) for r in rows for i in as_list(r["service_area_ids"])}
-    names = (
-        {a["id"]: a["name"] for a in await Area.select(Area.id, Area.name).where(Area.id.is_in(list(area_ids)))}
-        if area_ids
-        else {}
-    )
+    names = await area_names(area_ids)
     return SHEET.export(
         {**r, "service_area_names": "、".join(names.get(int(i), str(i)) for i in as_list(r["service_area_ids"]))}
         for r in rows

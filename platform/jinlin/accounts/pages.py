@@ -3,7 +3,7 @@ and everyone's own settings (name, language, phone, password)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from litestar import Request, get, post
@@ -12,36 +12,21 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from jinlin.accounts import service
-from jinlin.accounts.schemas import AccountIn, AccountPatch, MembershipIn
-from jinlin.accounts.tables import Role
+from jinlin.accounts.schemas import AccountIn, AccountPatch, MembershipIn, RoleName
+from jinlin.accounts.tables import Role  # the role vocabulary (an enum), not a table
 from jinlin.auth.principal import Principal
 from jinlin.core.errors import DomainError, Invalid
 from jinlin.core.i18n import gettext
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
-from jinlin.orgs.tables import Organization
 
 MANAGERS = frozenset({"county_admin", "street_admin", "community_admin", "unit_liaison"})
 ROLES = [r.value for r in Role]
 
 
 async def _org_choices(principal: Principal) -> list[dict[str, Any]]:
-    """Organisations the caller may give some role in (their own, or those in their street)."""
-    query = Organization.select(Organization.id, Organization.name, Organization.kind).order_by(Organization.name)
-    if principal.is_county_admin:
-        return await query.limit(1000)
-    paths = principal.area_paths(frozenset({"street_admin"}))
-    clauses: list[Any] = [Organization.area.path.like(f"{p}%") for p in paths]
-    own = principal.org_ids(frozenset({"community_admin", "unit_liaison"}))
-    if own:
-        clauses.append(Organization.id.is_in(sorted(own)))
-    if not clauses:
-        return []
-    where = clauses[0]
-    for c in clauses[1:]:
-        where = where | c
-    return await query.where(where).limit(1000)
+    return await service.grantable_organizations(principal)
 
 
 def _membership(raw: dict[str, Any]) -> list[MembershipIn]:
@@ -136,18 +121,18 @@ async def account_update(
             k: v for k, v in raw.items() if k in ("display_name", "locale", "phone", "password", "current_password")
         }
         patch = convert_form(fields, AccountPatch)
-        blanks = {k: "" for k in ("display_name", "phone") if k in raw and raw[k] == ""}
+        blanks: dict[str, Any] = {k: "" for k in ("display_name", "phone") if k in raw and raw[k] == ""}
         if "active" in raw:
             blanks["active"] = raw["active"] == "1"
         if raw.get("organization_id") or raw.get("role"):
             current = await service.get_account(principal, account_id)
-            kept = [MembershipIn(m.organization_id, m.role) for m in current.memberships]
+            kept = [MembershipIn(m.organization_id, cast(RoleName, m.role)) for m in current.memberships]
             blanks["memberships"] = kept + _membership(raw)
         if raw.get("remove"):
             org_id, _, role = str(raw["remove"]).partition(":")
             current = await service.get_account(principal, account_id)
             blanks["memberships"] = [
-                MembershipIn(m.organization_id, m.role)
+                MembershipIn(m.organization_id, cast(RoleName, m.role))  # stored roles were checked on the way in
                 for m in current.memberships
                 if not (str(m.organization_id) == org_id and m.role == role)
             ]

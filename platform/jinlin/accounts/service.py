@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
 
 from jinlin.accounts.schemas import AccountIn, AccountMembershipOut, AccountOut, AccountPatch
 from jinlin.accounts.tables import Account, AuthToken, Membership, Role
+from jinlin.areas.choices import within
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
@@ -53,7 +55,7 @@ async def create_account(
     password: str,
     display_name: str = "",
     phone: str = "",
-    memberships: list[tuple[int, str]] = (),
+    memberships: Sequence[tuple[int, str]] = (),
     locale: str = "zh_CN",
     skills: list[str] | None = None,
 ) -> int:
@@ -316,7 +318,7 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
         raise Invalid("Choose another password", {"password": problem})
     if "password" in changes and is_self:
         stored = await Account.select(Account.password_hash).where(Account.id == account_id).first()
-        if not current_password or not verify_password(stored["password_hash"], current_password):
+        if stored is None or not current_password or not verify_password(stored["password_hash"], current_password):
             raise Invalid("Enter your current password", {"current_password": "wrong password"})
     added: list[tuple[int, str]] = []
     removed: list[dict[str, Any]] = []
@@ -369,3 +371,18 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
             )
         await record(principal, "update", "account", account_id, audit, summary=row["username"])
     return await get_account(principal, account_id)
+
+
+async def grantable_organizations(principal: Principal) -> list[dict[str, Any]]:
+    """Organisations the caller may give some role in (their own, or those in their street), for a picker."""
+    query = Organization.select(Organization.id, Organization.name, Organization.kind).order_by(Organization.name)
+    if principal.is_county_admin:
+        return await query.limit(1000)
+    clause = within(Organization.area.path, principal.area_paths(frozenset({"street_admin"})))
+    own = principal.org_ids(frozenset({"community_admin", "unit_liaison"}))
+    if own:
+        mine = Organization.id.is_in(sorted(own))
+        clause = mine if clause is None else clause | mine
+    if clause is None:
+        return []
+    return await query.where(clause).limit(1000)

@@ -36,7 +36,7 @@ class Membership(Table):
     """An account's role in one organisation; the organisation's area sets the role's scope."""
 
     account = ForeignKey(references=Account, index=True)
-    organization = ForeignKey(
+    organization: ForeignKey[Table] = ForeignKey(  # lazy: orgs.tables imports this module
         references=LazyTableReference(table_class_name="Organization", module_path="jinlin.orgs.tables"),
         index=True,
     )

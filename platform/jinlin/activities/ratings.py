@@ -14,6 +14,7 @@ from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, NotFound
 from jinlin.notifications.service import notify
 from jinlin.ratings import service as ratings
+from jinlin.ratings.schemas import shown_as
 
 SUBJECT = "signup"
 
@@ -102,17 +103,4 @@ async def rate_signup(
 async def signup_ratings(principal: Principal, signup_id: int) -> list[RatingOut]:
     _, _, sides = await _sides(principal, signup_id)
     views = await ratings.ratings_for(SUBJECT, signup_id, sides)
-    return [
-        RatingOut(
-            id=v.id,
-            rater_side=v.rater_side,
-            visible=v.visible,
-            score=v.score,
-            timeliness=v.timeliness,
-            quality=v.quality,
-            communication=v.communication,
-            comment=v.comment,
-            created_at=v.created_at,
-        )
-        for v in views
-    ]
+    return [shown_as(v, RatingOut) for v in views]

@@ -10,6 +10,7 @@ from msgspec import Meta
 
 from jinlin.catalog.codes import Category
 from jinlin.core.schemas import Body
+from jinlin.ratings.schemas import ScoredRatingBody, ScoredRatingShown
 
 Title = Annotated[str, Meta(min_length=1, max_length=120)]
 Text = Annotated[str, Meta(max_length=4000)]
@@ -182,24 +183,9 @@ class RosterRunOut(msgspec.Struct):
     finished_at: datetime | None
 
 
-Score = Annotated[int, Meta(ge=1, le=5)]
+class RatingIn(ScoredRatingBody, kw_only=True):
+    pass
 
 
-class RatingIn(Body):
-    score: Score
-    timeliness: Score
-    quality: Score
-    communication: Score
-    comment: Annotated[str, Meta(max_length=1000)] = ""
-
-
-class RatingOut(msgspec.Struct):
-    id: int
-    rater_side: str  # volunteer | organizer
-    visible: bool
-    score: int | None
-    timeliness: int | None
-    quality: int | None
-    communication: int | None
-    comment: str | None
-    created_at: datetime
+class RatingOut(ScoredRatingShown, kw_only=True):
+    """``rater_side``: volunteer | organizer."""

@@ -48,3 +48,15 @@ async def area_names(ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     return {r["id"]: r["name"] for r in await Area.select(Area.id, Area.name).where(Area.id.is_in(ids))}
+
+
+async def areas_and_children(ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Each of ``ids`` and the areas right below it (id, name, level, path), once each, in tree order."""
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    return await (
+        Area.select(Area.id, Area.name, Area.level, Area.path)
+        .where(Area.id.is_in(ids) | Area.parent.is_in(ids))
+        .order_by(Area.path)
+    )

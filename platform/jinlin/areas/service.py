@@ -10,23 +10,15 @@ from jinlin.areas.schemas import AreaIn, AreaOut, AreaPatch
 from jinlin.areas.tables import LEVEL_ORDER, Area
 from jinlin.audit.service import diff, record
 from jinlin.auth.principal import AREA_ADMIN_ROLES, STAFF_ROLES, Principal
-from jinlin.core import clock
+from jinlin.core import clock, sheets
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jinlin.core.i18n import translate
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows
+from jinlin.core.sheets import Column, Sheet
+from jinlin.core.tabular import ImportRejected, RowError
 
-# Import columns (Chinese headers, as county offices keep them) and the level names they use.
-IMPORT_HEADERS = {
-    "name": "名称",
-    "level": "级别",
-    "code": "编码",
-    "parent_code": "上级编码",
-    "lat": "纬度",
-    "lon": "经度",
-    "population": "人口",
-}
+# The level names county offices use in their area lists.
 LEVEL_NAMES_ZH = {
     "县": "county",
     "区县": "county",
@@ -41,6 +33,28 @@ LEVEL_NAMES_ZH = {
     "楼栋": "building",
     "楼": "building",
 }
+
+
+def _level(text: str) -> str | None:
+    return LEVEL_NAMES_ZH.get(text, text if text in LEVEL_ORDER else None)
+
+
+BETWEEN = "must be a number between {low} and {high}"
+# Import columns (Chinese headers, as county offices keep them).
+IMPORT_SHEET = Sheet(
+    "areas",
+    "区域",
+    (
+        Column("name", "名称", required=True, parse=sheets.text(required=True)),
+        Column("level", "级别", required=True, parse=sheets.lookup(_level, "unknown level {value}")),
+        Column("code", "编码", blank=None),
+        Column("parent_code", "上级编码", blank=None),
+        Column("lat", "纬度", blank=None, parse=sheets.number(-90, 90, BETWEEN)),
+        Column("lon", "经度", blank=None, parse=sheets.number(-180, 180, BETWEEN)),
+        Column("population", "人口", blank=None, parse=sheets.whole(0, None, "must be a non-negative whole number")),
+    ),
+)
+IMPORT_HEADERS = IMPORT_SHEET.labels
 COUNTY_BY_INIT = "A county is created once, by jinlin init; add streets and communities inside your county"
 
 
@@ -165,7 +179,7 @@ async def create_area(principal: Principal, data: AreaIn) -> AreaOut:
     rule = _level_rule(parent["level"] if parent else None, data.level)
     if rule:
         reason = rule[0].format(**rule[1])
-        raise Invalid(rule[0], {"level": reason}, params=rule[1])
+        raise Invalid(rule[0], {"level": reason}, params={**rule[1]})
     async with write_transaction():
         if data.code and await Area.exists().where(Area.code == data.code):
             raise Conflict("An area with this code exists", {"code": "already used"})
@@ -206,51 +220,12 @@ async def delete_area(principal: Principal, area_id: int) -> None:
         await record(principal, "delete", "area", area_id, {"name": [before["name"], None]}, summary=before["name"])
 
 
-def _parse_row(number: int, raw: dict[str, str], errors: list[RowError]) -> dict[str, Any]:
-    h = IMPORT_HEADERS
-    out: dict[str, Any] = {"row": number, "name": raw.get(h["name"], "").strip()}
-    if not out["name"]:
-        errors.append(RowError(number, h["name"], "required"))
-    level_raw = raw.get(h["level"], "").strip()
-    level = LEVEL_NAMES_ZH.get(level_raw, level_raw if level_raw in LEVEL_ORDER else None)
-    if level is None:
-        errors.append(RowError(number, h["level"], "unknown level {value}", {"value": level_raw}))
-    out["level"] = level
-    out["code"] = raw.get(h["code"], "").strip() or None
-    out["parent_code"] = raw.get(h["parent_code"], "").strip() or None
-    for key, low, high in (("lat", -90, 90), ("lon", -180, 180)):
-        text = raw.get(h[key], "").strip()
-        out[key] = None
-        if text:
-            try:
-                out[key] = float(text)
-                if not low <= out[key] <= high:
-                    raise ValueError
-            except ValueError:
-                errors.append(
-                    RowError(number, h[key], "must be a number between {low} and {high}", {"low": low, "high": high})
-                )
-    text = raw.get(h["population"], "").strip()
-    out["population"] = None
-    if text:
-        try:
-            out["population"] = int(float(text))
-            if out["population"] < 0 or float(text) != out["population"]:
-                raise ValueError
-        except ValueError:
-            errors.append(RowError(number, h["population"], "must be a non-negative whole number"))
-    return out
-
-
 async def import_areas(principal: Principal, filename: str, content: bytes) -> list[int]:
     """Import an area list; parents are named by code (already stored, or earlier in the file)."""
     if not principal.has_role(*AREA_ADMIN_ROLES):
         raise Forbidden("Only area administrators import areas")
-    table = await read_rows(filename, content)
-    if table:
-        check_headers(table[0][1].keys(), [IMPORT_HEADERS["name"], IMPORT_HEADERS["level"]])
-    errors: list[RowError] = []
-    rows = [_parse_row(n, raw, errors) for n, raw in table]
+    decoded, errors = IMPORT_SHEET.decode(await IMPORT_SHEET.read(filename, content))
+    rows = [{"row": n, **values} for n, values in decoded]
     codes_in_file: dict[str, dict[str, Any]] = {}
     for row in rows:
         if row["code"]:
@@ -275,9 +250,9 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
         parent_level = None
         if parent_code:
             if parent_code in stored:
-                parent = stored[parent_code]
-                parent_level = parent["level"]
-                if not principal.can_manage_area(f"{parent['path']}0/"):
+                stored_parent = stored[parent_code]
+                parent_level = stored_parent["level"]
+                if not principal.can_manage_area(f"{stored_parent['path']}0/"):
                     errors.append(RowError(row["row"], IMPORT_HEADERS["parent_code"], "outside what you manage"))
             elif parent_code in codes_in_file and codes_in_file[parent_code]["row"] < row["row"]:
                 parent_level = codes_in_file[parent_code]["level"]

@@ -22,7 +22,7 @@ LEVEL_ORDER = [lvl.value for lvl in AreaLevel]
 class Area(Table):
     name = Varchar(length=100)
     level = Varchar(length=20, choices=AreaLevel, index=True)
-    parent = ForeignKey(references="self", null=True, default=None, index=True)
+    parent: ForeignKey["Area"] = ForeignKey(references="self", null=True, default=None, index=True)
     code = Varchar(length=40, null=True, default=None, unique=True)
     lat = DoublePrecision(null=True, default=None)
     lon = DoublePrecision(null=True, default=None)

@@ -193,7 +193,7 @@ async def create_call(principal: Principal, data: CallIn) -> CallOut:
             **fields,
         )
         await call.save()
-        kinds = data.unit_kinds or sorted(UNIT_KINDS)
+        kinds: list[str] = list(data.unit_kinds) or sorted(UNIT_KINDS)
         units = await Organization.select(Organization.id, Organization.area.path.as_alias("path")).where(
             Organization.kind.is_in(list(kinds))
         )
@@ -293,6 +293,8 @@ async def match_pledge(principal: Principal, call_id: int, response_id: int, dat
     if data.need_id not in (call["need_ids"] or []):
         raise Invalid("The need is not one of the call's", {"need_id": "not a need of this call"})
     need = await Need.select().where(Need.id == data.need_id).first()
+    if need is None:  # listed by the call but deleted since
+        raise NotFound("Need not found")
     now = clock.now()
     async with write_transaction():
         took = (

@@ -51,6 +51,10 @@ class Robot:
         self.secret = secret
         self.clock = clock
 
+    async def send(self, address: str, message: Message) -> str:
+        """Post ``message`` to the robot's group; the provider's message id (each platform's own)."""
+        raise NotImplementedError
+
 
 class WecomRobot(Robot):
     name = "wecom"

@@ -205,7 +205,7 @@ def _database_data_errors() -> tuple[type[Exception], ...]:
     return (DataError,)
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     RecursionError: unstorable_input_handler,
     OverflowError: unstorable_input_handler,
     **dict.fromkeys(_database_data_errors(), unstorable_input_handler),

@@ -11,13 +11,15 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from jinlin.core.errors import Invalid
+
+S = TypeVar("S", bound=msgspec.Struct)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +141,8 @@ def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]
 
 
 def row_body(
-    number: int, values: dict[str, Any], struct: type[msgspec.Struct], headers: dict[str, str], errors: list[RowError]
-) -> Any | None:
+    number: int, values: dict[str, Any], struct: type[S], headers: dict[str, str], errors: list[RowError]
+) -> S | None:
     """One parsed row as the API's own request Struct, so an import accepts exactly what the API accepts
     (lengths, ranges, dates, NUL); a refusal becomes a RowError under the column's header."""
     from jinlin.core.forms import split_validation_error

@@ -50,10 +50,9 @@ async def home_for(principal: Principal) -> Home:
         kind = "volunteer"
     else:
         kind = "unit"
-    subtree = Area.path.like(f"{area['path']}%") if area else None
     counts: dict[str, int] = {}
-    if subtree is not None and kind in ("area", "community"):
-        counts["areas"] = await Area.count().where(subtree)
+    if area is not None and kind in ("area", "community"):
+        counts["areas"] = await Area.count().where(Area.path.like(f"{area['path']}%"))
         counts["organizations"] = await Organization.count().where(Organization.area.path.like(f"{area['path']}%"))
     return Home(
         kind=kind,

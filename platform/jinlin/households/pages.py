@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from jinlin.areas.choices import area_options
 from jinlin.auth.principal import COMMUNITY_ROLES, Principal
 from jinlin.catalog.codes import BENEFICIARY_LABELS, FOCUS_GROUPS
 from jinlin.core.errors import DomainError, NotFound
@@ -27,19 +28,10 @@ def focus_options() -> list[tuple[str, str]]:
 
 async def _grids(principal: Principal) -> list[tuple[int, str]]:
     """Grids the principal keeps records of (for the add-household form): its post grids, its communities' grids."""
-    from piccolo.columns.combination import Or, Where
-
-    from jinlin.areas.tables import Area
-
     scope = await access.scope_of(principal)
     paths = list(scope.post_paths) + principal.area_paths(frozenset({"community_admin"}))
-    if not paths:
-        return []
-    clause: Where | Or = Area.path.like(f"{paths[0]}%")
-    for path in paths[1:]:
-        clause = Or(clause, Area.path.like(f"{path}%"))
-    rows = await Area.select(Area.id, Area.name).where((Area.level == "grid") & clause).order_by(Area.name)
-    return [(r["id"], r["name"]) for r in rows]
+    rows = await area_options(levels=("grid",), paths=paths)
+    return sorted(((r["id"], r["name"]) for r in rows), key=lambda r: r[1])
 
 
 async def _list(

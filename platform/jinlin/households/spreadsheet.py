@@ -19,28 +19,35 @@ from jinlin.catalog.labels import beneficiary_code, beneficiary_zh, split_list, 
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table
+from jinlin.core.sheets import Column, Sheet
+from jinlin.core.tabular import ImportRejected, RowError
 from jinlin.households import access, keeping, service
 from jinlin.households.schemas import ResidentIn
 from jinlin.households.tables import Household, Resident
 from jinlin.households.tags import county_tags
 
-H = {
-    "grid": "网格",
-    "building": "楼栋",
-    "door": "门牌",
-    "name": "姓名",
-    "gender": "性别",
-    "birth_year": "出生年份",
-    "relation": "与户主关系",
-    "phone": "联系电话",
-    "id_number": "身份证号",
-    "focus_groups": "重点人群",
-    "extra_tags": "其他标签",
-    "care_note": "关怀备注",
-    "consent_contact": "同意联系",
-}
-REQUIRED = [H["grid"], H["door"], H["name"]]
+# Rows are checked by ``_parse`` (its messages never echo a cell: personal data stays out of errors).
+SHEET = Sheet(
+    "households",
+    "households",
+    (
+        Column("grid", "网格", required=True),
+        Column("building", "楼栋"),
+        Column("door", "门牌", required=True),
+        Column("name", "姓名", required=True),
+        Column("gender", "性别"),
+        Column("birth_year", "出生年份"),
+        Column("relation", "与户主关系"),
+        Column("phone", "联系电话"),
+        Column("id_number", "身份证号"),
+        Column("focus_groups", "重点人群"),
+        Column("extra_tags", "其他标签"),
+        Column("care_note", "关怀备注"),
+        Column("consent_contact", "同意联系"),
+    ),
+)
+H = SHEET.labels
+REQUIRED = SHEET.required
 GENDERS = {"男": "male", "女": "female", "male": "male", "female": "female", "": ""}
 GENDER_ZH = {"male": "男", "female": "女"}
 WATERMARK = "导出人"
@@ -94,7 +101,7 @@ async def export_households(principal: Principal, community_id: int | None = Non
     now = clock.now()
     mark = f"{WATERMARK}：{principal.username}　导出时间：{clock.local(now, '%Y-%m-%d %H:%M')}　仅限本社区工作使用，不得外传"
     sheet.oddHeader.center.text = mark  # printed on every page as well
-    sheet.append(list(H.values()))
+    sheet.append(SHEET.headers)
     for r in sorted(
         residents,
         key=lambda r: (
@@ -141,10 +148,7 @@ async def export_households(principal: Principal, community_id: int | None = Non
 
 
 def template() -> bytes:
-    from jinlin.core.tabular import write_xlsx
-
-    return write_xlsx(
-        list(H.values()),
+    return SHEET.example(
         [
             [
                 "第一网格",
@@ -162,7 +166,6 @@ def template() -> bytes:
                 "是",
             ]
         ],
-        title="households",
     )
 
 
@@ -225,10 +228,8 @@ async def import_households(
 ) -> int:
     """Create the households and residents of a template; one bad row and nothing is imported."""
     community_id, paths, community_path = await _community_of_staff(principal, community_id)
-    table = read_table(filename, content)
+    table = await SHEET.read(filename, content)
     table = [(n, raw) for n, raw in table if not next(iter(raw.values()), "").startswith(WATERMARK)]
-    if table:
-        check_headers(table[0][1].keys(), REQUIRED)
     grid_rows = await Area.select().where(Area.path.like(f"{community_path}%") & (Area.level == "grid"))
     grids: dict[str, dict[str, Any]] = {}
     for g in grid_rows:

@@ -64,7 +64,7 @@ async def candidate_offers(principal: Principal, need_id: int, limit: int = 20) 
     service_ids = {int(i) for r in rows for i in as_list(r["service_area_ids"])}
     areas = await _areas(service_ids | {r["organization_id.area"] for r in rows} | {need["area_id"]})
     need_area = areas[need["area_id"]]
-    out = []
+    out: list[dict[str, Any]] = []
     for r in rows:
         if not rows_compatible(need, r):
             continue
@@ -89,7 +89,7 @@ async def candidate_needs(principal: Principal, organization_id: int, limit: int
     rows = [r for r in rows if r["quantity"] > r["quantity_matched"]]
     service_ids = {int(i) for o in my_offers for i in as_list(o["service_area_ids"])}
     areas = await _areas(service_ids | {o["organization_id.area"] for o in my_offers} | {r["area_id"] for r in rows})
-    out = []
+    out: list[dict[str, Any]] = []
     for r in rows:
         matching = []
         best = None

@@ -10,10 +10,12 @@ from jinlin.matches.schemas import DimensionsOut, RatingIn, RatingList, RatingOu
 from jinlin.matches.service import _notify_side, _other, _pick_side, get_row, get_visible_row, rating_window_days
 from jinlin.matches.service import sides_of as match_sides
 from jinlin.ratings import service as ratings
-from jinlin.ratings.service import RatingView, Scores
+from jinlin.ratings.schemas import RatingView
+from jinlin.ratings.service import Scores
 
 
 def _out(view: RatingView) -> RatingOut:
+    # the match API nests the three dimensions (API.md); activities and twinning list them flat
     return RatingOut(
         id=view.id,
         rater_side=view.rater_side,

@@ -10,9 +10,9 @@ from msgspec import Meta
 
 from jinlin.core.schemas import Body
 from jinlin.needs.schemas import Quantity
+from jinlin.ratings.schemas import RatingBody, RatingListBase, RatingShown, Score
 
 Side = Literal["community", "provider"]
-Score = Annotated[int, Meta(ge=1, le=5)]
 
 
 class MatchIn(Body):
@@ -60,10 +60,9 @@ class Dimensions(Body):
     communication: Score
 
 
-class RatingIn(Body):
+class RatingIn(RatingBody, kw_only=True):
     score: Score
     dimensions: Dimensions
-    comment: Annotated[str, Meta(max_length=1000)] = ""
     side: Side | None = None
 
 
@@ -73,19 +72,11 @@ class DimensionsOut(msgspec.Struct):
     communication: int | None
 
 
-class RatingOut(msgspec.Struct):
-    id: int
-    rater_side: str
+class RatingOut(RatingShown, kw_only=True):
     rater_organization_id: int | None
     ratee_organization_id: int | None
-    score: int | None
     dimensions: DimensionsOut
-    comment: str | None
-    visible: bool
-    created_at: datetime
 
 
-class RatingList(msgspec.Struct):
+class RatingList(RatingListBase, kw_only=True):
     items: list[RatingOut]
-    can_rate: bool
-    window_closes_at: datetime | None

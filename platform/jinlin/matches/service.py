@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from piccolo.columns import Column
+from piccolo.columns.combination import Combinable
 from piccolo.query import WhereRaw
 
 from jinlin.audit.service import record
@@ -288,7 +290,7 @@ async def _reserve(row: dict[str, Any]) -> None:
 async def accepted_on_creation(row: dict[str, Any], sides: set[str], now) -> None:
     """Mark a match just created as accepted by ``sides`` (inside its creating transaction): the provider's
     acceptance reserves the quantity, as ``accept_match`` does; both sides make it accepted."""
-    values = {}
+    values: dict[Column | str, Any] = {}
     if "community" in sides:
         values[Match.community_accepted_at] = now
     if "provider" in sides:
@@ -492,7 +494,7 @@ async def query_matches(
     source: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     mine = list(principal.org_ids())
-    visible = None
+    visible: Combinable | None = None
     if mine:
         visible = Match.community_id.is_in(mine) | Match.provider_id.is_in(mine)
     for path in principal.area_paths():
@@ -500,7 +502,7 @@ async def query_matches(
         visible = clause if visible is None else visible | clause
     if visible is None:
         return [], 0
-    where = [visible]
+    where: list[Combinable] = [visible]
     if status:
         where.append(Match.status.is_in(status.split(",")))
     if need_id is not None:

@@ -9,6 +9,8 @@ import secrets
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from piccolo.columns import Column
+
 from jinlin.accounts.tables import Account, Membership
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
@@ -93,7 +95,7 @@ async def start_verification(principal: Principal, channel: str, address: str) -
     now = clock.now()
     async with write_transaction():
         existing = await ContactPoint.select(ContactPoint.id).where(ContactPoint.key == key).first()
-        values = {
+        values: dict[Column | str, Any] = {
             ContactPoint.address: address,
             ContactPoint.verified_at: None,
             ContactPoint.code_attempts: 0,

@@ -87,7 +87,7 @@ async def _plan_one(row: dict[str, Any], now) -> list[int]:
     available = set(enabled_channels())
     ready: list[int] = []
     accounts = await _recipients(row)
-    contacts = defaultdict(dict)
+    contacts: defaultdict[int, dict[str, str]] = defaultdict(dict)
     if accounts and available:
         for c in await ContactPoint.select(ContactPoint.account, ContactPoint.channel, ContactPoint.address).where(
             ContactPoint.account.is_in(accounts) & ContactPoint.verified_at.is_not_null()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from piccolo.columns.combination import Combinable
+
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.errors import NotFound
@@ -87,7 +89,7 @@ def text_of(row: dict[str, Any], locale: str | None = None) -> str:
 
 def _mine(principal: Principal):
     org_ids = list(principal.org_ids())
-    clause = Notification.account == principal.account_id
+    clause: Combinable = Notification.account == principal.account_id
     if org_ids:
         clause = clause | Notification.organization.is_in(org_ids)
     return clause

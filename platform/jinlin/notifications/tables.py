@@ -81,7 +81,9 @@ class Delivery(Table):
     notification = ForeignKey(references=Notification, null=True, default=None, index=True)
     account = ForeignKey(references=Account, null=True, default=None, index=True)
     robot = ForeignKey(references=Robot, null=True, default=None)
-    digest = ForeignKey(references="self", null=True, default=None, index=True)  # the digest that carried it
+    digest: ForeignKey["Delivery"] = ForeignKey(
+        references="self", null=True, default=None, index=True
+    )  # the digest that carried it
     kind = Varchar(length=40)
     channel = Varchar(length=10, index=True)  # email | sms | wecom | dingtalk | feishu
     recipient = Varchar(length=120, default="")  # masked, for people to read

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import Combinable
 
 from jinlin.areas.tables import Area
 from jinlin.audit.service import diff, record
@@ -214,7 +215,7 @@ async def query_offers(
 ) -> tuple[list[dict[str, Any]], int]:
     where = []
     mine = list(principal.org_ids())
-    visible = Offer.status != "draft"
+    visible: Combinable = Offer.status != "draft"
     if mine:
         visible = visible | Offer.organization_id.is_in(mine)
     where.append(visible)

@@ -11,20 +11,26 @@ from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import DomainError, Forbidden
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows, write_xlsx
+from jinlin.core.sheets import Column, Sheet
+from jinlin.core.tabular import ImportRejected, RowError
 from jinlin.posts import policy, service
 from jinlin.posts.schemas import PostIn
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = {
-    "area_code": "区域编码",
-    "kind": "岗位",
-    "department": "部门",
-    "username": "账号",
-    "contact_name": "姓名",
-    "contact_phone": "电话",
-    "note": "备注",
-}
+SHEET = Sheet(
+    "posts",
+    "岗位",
+    (
+        Column("area_code", "区域编码", required=True),
+        Column("kind", "岗位", required=True),
+        Column("department", "部门"),
+        Column("username", "账号"),
+        Column("contact_name", "姓名"),
+        Column("contact_phone", "电话"),
+        Column("note", "备注"),
+    ),
+)
+HEADERS = SHEET.labels
 KIND_NAMES_ZH = {
     "网格总长": "grid_chief",
     "网格工作组组长": "grid_group_leader",
@@ -42,15 +48,13 @@ EXAMPLE = [
 
 
 def template_xlsx() -> bytes:
-    return write_xlsx(list(HEADERS.values()), EXAMPLE, title="岗位")
+    return SHEET.example(EXAMPLE)
 
 
 async def import_posts(principal: Principal, filename: str, content: bytes) -> list[int]:
     if not principal.has_role(*service.STAFFING_ROLES):  # who may, before reading the file
         raise Forbidden("Only community, street and county admins assign posts")
-    table = await read_rows(filename, content)
-    if table:
-        check_headers(table[0][1].keys(), [HEADERS["area_code"], HEADERS["kind"]])
+    table = await SHEET.read(filename, content)
     codes = sorted({raw.get(HEADERS["area_code"], "").strip() for _, raw in table} - {""})
     areas = {a["code"]: a for a in await Area.select().where(Area.code.is_in(codes))} if codes else {}
     names = sorted({raw.get(HEADERS["username"], "").strip() for _, raw in table} - {""})

@@ -110,9 +110,9 @@ async def posts_list(principal: NamedDependency[Principal], request: Request) ->
     }
     errors: dict[str, str] = {}
     for key in ("area_id", "account_id"):
-        if params[key]:
+        if (text := params[key]) is not None:
             try:
-                filters[key] = int(params[key])
+                filters[key] = int(text)
             except ValueError:
                 errors[key] = "must be a whole number"
     page = await service.list_posts(principal, PageRequest(limit=MAX_LIMIT), **filters) if not errors else None

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 from jinlin.areas.tables import Area
@@ -77,17 +79,17 @@ async def set_policy(principal: Principal, county_id: int, data: PolicyIn) -> Po
     async with write_transaction():
         values = {**msgspec.structs.asdict(before), **changes}
         values["departments"] = [d if isinstance(d, dict) else msgspec.structs.asdict(d) for d in values["departments"]]
-        fields = {
-            PostPolicy.departments: values["departments"],
-            PostPolicy.split_population: values["split_population"],
-            PostPolicy.split_residents_per_worker: values["split_residents_per_worker"],
-            PostPolicy.updated_by: principal.account_id,
-            PostPolicy.updated_at: clock.now(),
+        fields: dict[str, Any] = {  # by column name: the same values update a row or make one
+            "departments": values["departments"],
+            "split_population": values["split_population"],
+            "split_residents_per_worker": values["split_residents_per_worker"],
+            "updated_by": principal.account_id,
+            "updated_at": clock.now(),
         }
         if await PostPolicy.exists().where(PostPolicy.county == county_id):
-            await PostPolicy.update(fields).where(PostPolicy.county == county_id)
+            await PostPolicy.update(**fields).where(PostPolicy.county == county_id)
         else:
-            await PostPolicy.insert(PostPolicy(county=county_id, **{c._meta.name: v for c, v in fields.items()}))
+            await PostPolicy.insert(PostPolicy(county=county_id, **fields))
         await record(
             principal,
             "update",

@@ -292,16 +292,16 @@ async def update_card(principal: Principal, area_id: int, data: CardIn) -> dict[
     before = await card_text(area_id)
     after = {"service_hours": data.service_hours.strip(), "notice": data.notice.strip()}
     async with write_transaction():
-        values = {
-            DutyCard.service_hours: after["service_hours"],
-            DutyCard.notice: after["notice"],
-            DutyCard.updated_by: principal.account_id,
-            DutyCard.updated_at: clock.now(),
+        values: dict[str, Any] = {  # by column name: the same values update a row or make one
+            "service_hours": after["service_hours"],
+            "notice": after["notice"],
+            "updated_by": principal.account_id,
+            "updated_at": clock.now(),
         }
         if await DutyCard.exists().where(DutyCard.area == area_id):
-            await DutyCard.update(values).where(DutyCard.area == area_id)
+            await DutyCard.update(**values).where(DutyCard.area == area_id)
         else:
-            await DutyCard.insert(DutyCard(area=area_id, **{c._meta.name: v for c, v in values.items()}))
+            await DutyCard.insert(DutyCard(area=area_id, **values))
         await record(principal, "update", "duty_card", area_id, diff(before, after), summary=area["name"])
     return after
 

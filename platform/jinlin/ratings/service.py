@@ -13,6 +13,7 @@ from typing import Any
 
 from jinlin.core import clock
 from jinlin.core.errors import Conflict, Invalid
+from jinlin.ratings.schemas import RatingView
 from jinlin.ratings.tables import Rating
 
 DEFAULT_WINDOW_DAYS = 14
@@ -39,23 +40,6 @@ class Scores:
             errors["comment"] = "at most 1000 characters"
         if errors:
             raise Invalid("Check the highlighted fields", errors)
-
-
-@dataclass(frozen=True, slots=True)
-class RatingView:
-    id: int
-    rater_side: str
-    rater_organization_id: int | None
-    ratee_organization_id: int | None
-    rater_account_id: int | None
-    ratee_account_id: int | None
-    visible: bool
-    score: int | None
-    timeliness: int | None
-    quality: int | None
-    communication: int | None
-    comment: str | None
-    created_at: datetime
 
 
 def window_closes(completed_at: datetime, days: int = DEFAULT_WINDOW_DAYS) -> datetime:

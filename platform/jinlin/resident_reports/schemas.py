@@ -9,6 +9,7 @@ import msgspec
 from msgspec import Meta
 
 from jinlin.needs.schemas import CategoryCode
+from jinlin.ratings.schemas import RatingBody
 
 Category = Literal["environment", "facilities", "safety", "neighbours", "property", "elder_care", "parking", "other"]
 Level = Annotated[int, Meta(ge=1, le=3)]
@@ -54,9 +55,9 @@ class ToNeedIn(msgspec.Struct, forbid_unknown_fields=True):
     unit: Annotated[str, Meta(max_length=20, pattern=NO_NUL)] = ""
 
 
-class RatingIn(msgspec.Struct, forbid_unknown_fields=True):
+class RatingIn(RatingBody, kw_only=True):
     satisfaction: Literal["satisfied", "basically", "unsatisfied"]
-    comment: Short = ""
+    comment: Short = ""  # a resident's word on a report: shorter than the family's comment
 
 
 class EventOut(msgspec.Struct):

@@ -22,7 +22,7 @@ from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden
 from jinlin.core.i18n import translate
 from jinlin.core.security import hash_password
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_table
+from jinlin.core.tabular import ImportRejected, RowError
 from jinlin.orgs.service import can_create, can_register
 from jinlin.orgs.tables import UNIT_KINDS, Organization, OrganizationKind, Registration
 from jinlin.setup import sheets
@@ -51,10 +51,8 @@ def _rejected(errors: list[RowError]) -> ImportRejected:
     return rejected
 
 
-def _read(filename: str, content: bytes, spec: sheets.Sheet) -> list[tuple[int, dict[str, str]]]:
-    table = read_table(filename, content)
-    if table:
-        check_headers(table[0][1].keys(), spec.required)
+async def _read(filename: str, content: bytes, spec: sheets.Sheet) -> list[tuple[int, dict[str, str]]]:
+    table = await spec.read(filename, content)  # off the event loop, required headers checked
     if not table:
         raise _rejected([RowError(2, spec.headers[0], translate("the file has no rows"))])
     return table
@@ -129,7 +127,7 @@ def _one(
 async def import_organizations(principal: Principal, filename: str, content: bytes) -> list[int]:
     spec = sheets.ORGANIZATIONS
     h = spec.column
-    table = _read(filename, content, spec)
+    table = await _read(filename, content, spec)
     errors: list[RowError] = []
     areas = await _areas_by_key({raw.get(h("area"), "").strip() for _, raw in table} - {""})
     rows: list[dict[str, Any]] = []
@@ -214,7 +212,7 @@ async def import_accounts(principal: Principal, filename: str, content: bytes) -
         raise Forbidden("Only administrators import accounts")
     spec = sheets.ACCOUNTS
     h = spec.column
-    table = _read(filename, content, spec)
+    table = await _read(filename, content, spec)
     errors: list[RowError] = []
     orgs = await _orgs_by_name({raw.get(h("organization"), "").strip() for _, raw in table} - {""})
     usernames = [raw.get(h("username"), "").strip() for _, raw in table]
@@ -301,7 +299,7 @@ async def import_accounts(principal: Principal, filename: str, content: bytes) -
 async def import_registrations(principal: Principal, filename: str, content: bytes) -> list[int]:
     spec = sheets.REGISTRATIONS
     h = spec.column
-    table = _read(filename, content, spec)
+    table = await _read(filename, content, spec)
     errors: list[RowError] = []
     names = {raw.get(h(c), "").strip() for _, raw in table for c in ("organization", "community")} - {""}
     orgs = await _orgs_by_name(names)

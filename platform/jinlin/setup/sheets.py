@@ -7,58 +7,9 @@ may hold either the label or the code.
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
+from jinlin.core.sheets import Column, Sheet, code_of, label
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
-
-from jinlin.core.i18n import gettext
-
-TEMPLATE_ROWS = 500  # rows the drop-downs cover
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    header: str  # Chinese: the county's spreadsheets are Chinese, whatever the reader's language
-    help: str  # Chinese instructions
-    required: bool = False
-    choices: tuple[str, ...] = ()  # codes; the drop-down shows their Chinese labels
-    example: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    name: str
-    title: str
-    columns: tuple[Column, ...]
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
-
-    @property
-    def required(self) -> list[str]:
-        return [c.header for c in self.columns if c.required]
-
-    def column(self, key: str) -> str:
-        return next(c.header for c in self.columns if c.key == key)
-
-
-def label(code: str) -> str:
-    """A code's Chinese label from the catalogs (the same words the pages use)."""
-    return gettext(code, "zh_CN")
-
-
-def code_of(cell: str, codes: list[str]) -> str | None:
-    """The code a cell names, by code or by its Chinese label; None when it names none."""
-    text = cell.strip()
-    if text in codes:
-        return text
-    return next((c for c in codes if label(c) == text), None)
+__all__ = ["Column", "Sheet", "code_of", "label", "template"]
 
 
 ORG_KINDS = ("community", "street_office", "enterprise", "agency", "village", "social_org", "volunteer_team")
@@ -122,51 +73,4 @@ SHEETS = {s.name: s for s in (ORGANIZATIONS, ACCOUNTS, REGISTRATIONS)}
 
 
 def template(sheet: Sheet) -> bytes:
-    """The .xlsx template: the data sheet (headers and drop-downs, no rows: an example left in would be
-    imported) and an instructions sheet with an example per column."""
-    book = Workbook()
-    data = book.active
-    data.title = sheet.title
-    data.append(sheet.headers)
-    for cell in data[1]:
-        cell.font = Font(bold=True)
-    for i, col in enumerate(sheet.columns):
-        letter = data.cell(row=1, column=i + 1).column_letter
-        data.column_dimensions[letter].width = max(12, len(col.header) * 3, len(col.example) * 2 + 2)
-        if col.choices:
-            labels = ",".join(label(c) for c in col.choices)
-            rule = DataValidation(
-                type="list",
-                formula1=f'"{labels}"',
-                allow_blank=not col.required,
-                showErrorMessage=True,
-                errorTitle="请从列表中选择",
-                error="请从下拉列表中选择",
-            )
-            rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-            data.add_data_validation(rule)
-    data.freeze_panes = "A2"
-    guide = book.create_sheet("填写说明")
-    guide.append(["列", "是否必填", "说明", "可选值", "示例"])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-    for col in sheet.columns:
-        guide.append(
-            [
-                col.header,
-                "必填" if col.required else "选填",
-                col.help,
-                "、".join(label(c) for c in col.choices),
-                col.example,
-            ]
-        )
-    guide.append([])
-    guide.append(["整表导入：任何一行有错，都不会导入；系统会列出每个错误的行号、列名和原因。"])
-    guide.append(["从第一张表的第2行起填写，每行一条；第1行的列名不要改。"])
-    for note in sheet.notes:
-        guide.append([note])
-    for letter, width in (("A", 14), ("B", 10), ("C", 60), ("D", 60), ("E", 20)):
-        guide.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return sheet.template()

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from jinlin.areas.tables import Area
+from jinlin.areas.choices import areas_and_children
 from jinlin.auth.principal import STAFF_ROLES, UNIT_ROLES, Principal
 from jinlin.core.errors import DomainError
 from jinlin.core.nav import NavItem
@@ -22,16 +22,7 @@ from jinlin.supervision.schemas import ReportIn
 
 async def _areas(principal: Principal) -> list[dict[str, Any]]:
     """The areas the caller may report on: their own and the ones right below."""
-    out: dict[int, dict[str, Any]] = {}
-    for m in principal.memberships:
-        if m.role in service.SUPERVISORS:
-            for row in (
-                await Area.select(Area.id, Area.name, Area.level, Area.path)
-                .where((Area.id == m.area_id) | (Area.parent == m.area_id))
-                .order_by(Area.path)
-            ):
-                out[row["id"]] = row
-    return sorted(out.values(), key=lambda r: r["path"])
+    return await areas_and_children([m.area_id for m in principal.memberships if m.role in service.SUPERVISORS])
 
 
 async def _index(principal: Principal, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:

@@ -18,6 +18,7 @@ from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, NotFound
 from jinlin.notifications.service import notify
 from jinlin.ratings import service as ratings
+from jinlin.ratings.schemas import RatingView, shown_as
 from jinlin.twinning.schemas import TwinningRatingIn, TwinningRatingList, TwinningRatingOut
 from jinlin.twinning.service import _select, _visible
 from jinlin.twinning.tables import Twinning
@@ -55,20 +56,8 @@ async def _row(principal: Principal, twinning_id: int) -> dict[str, Any]:
     return row
 
 
-def _out(view: ratings.RatingView) -> TwinningRatingOut:
-    return TwinningRatingOut(
-        id=view.id,
-        rater_side=view.rater_side,
-        rater_organization_id=view.rater_organization_id,
-        ratee_organization_id=view.ratee_organization_id,
-        visible=view.visible,
-        score=view.score,
-        timeliness=view.timeliness,
-        quality=view.quality,
-        communication=view.communication,
-        comment=view.comment,
-        created_at=view.created_at,
-    )
+def _out(view: RatingView) -> TwinningRatingOut:
+    return shown_as(view, TwinningRatingOut)
 
 
 async def twinning_ratings(principal: Principal, twinning_id: int) -> TwinningRatingList:

@@ -9,6 +9,7 @@ import msgspec
 from msgspec import Meta
 
 from jinlin.core.schemas import Body
+from jinlin.ratings.schemas import RatingListBase, ScoredRatingBody, ScoredRatingShown
 
 Share = Annotated[float, Meta(ge=0, le=1)]
 Count = Annotated[int, Meta(ge=0)]
@@ -79,35 +80,16 @@ class TwinningOut(msgspec.Struct):
     updated_at: datetime
 
 
-Score = Annotated[int, Meta(ge=1, le=5)]
-
-
-class TwinningRatingIn(Body):
-    score: Score
-    timeliness: Score
-    quality: Score
-    communication: Score
-    comment: Annotated[str, Meta(max_length=1000)] = ""
+class TwinningRatingIn(ScoredRatingBody, kw_only=True):
     side: Literal["helper", "community"] | None = None  # needed only by someone who acts for both sides
 
 
-class TwinningRatingOut(msgspec.Struct):
-    id: int
-    rater_side: str
+class TwinningRatingOut(ScoredRatingShown, kw_only=True):
     rater_organization_id: int | None
     ratee_organization_id: int | None
-    visible: bool
-    score: int | None
-    timeliness: int | None
-    quality: int | None
-    communication: int | None
-    comment: str | None
-    created_at: datetime
 
 
-class TwinningRatingList(msgspec.Struct):
+class TwinningRatingList(RatingListBase, kw_only=True):
     items: list[TwinningRatingOut]
-    can_rate: bool
     sides: list[str]
     opens_at: datetime | None
-    window_closes_at: datetime | None

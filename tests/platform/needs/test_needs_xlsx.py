@@ -91,3 +91,19 @@ async def test_the_import_reports_every_bad_column(engine):
         (2, "地点"),
         (2, "受益群体"),
     }
+
+
+async def test_a_quantity_too_large_for_a_number_is_a_row_error_not_a_server_error(client):
+    w = await make_world()
+    staff = await login(client, "staff_a")
+    content = _xlsx([["标题", "类别", "数量"], ["助餐", "助老服务", "inf"], ["维修", "家居维修", "1e400"]])
+    r = await client.post(
+        "/api/v1/needs/import",
+        headers=staff,
+        files={"file": ("needs.xlsx", content)},
+        params={"community_id": w.orgs["comm_a"]["id"]},
+    )
+    assert r.status_code == 400, r.text
+    assert set(r.json()["error"]["fields"]) == {"row 2", "row 3"}
+    assert all("数量" in reason for reason in r.json()["error"]["fields"].values())
+    assert await Need.count() == 0

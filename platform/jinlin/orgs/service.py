@@ -183,7 +183,22 @@ async def _area_path(area_id: int) -> str:
     return area["path"]
 
 
+def require_creator(principal: Principal) -> None:
+    """403 unless the caller may add some organisation somewhere (``can_create``): the form and its save."""
+    if not principal.has_role("county_admin", "street_admin", "community_admin"):
+        raise Forbidden("You may not add organisations")
+
+
+async def editable_row(principal: Principal, org_id: int) -> dict[str, Any]:
+    """The organisation, if the caller may change it (404 if they can't see it): the edit form and its save."""
+    row = await visible_row(principal, org_id)
+    if not can_edit(principal, row):
+        raise Forbidden("You may not change this organisation")
+    return row
+
+
 async def create_organization(principal: Principal, data: OrganizationIn) -> OrganizationOut:
+    require_creator(principal)
     path = await _area_path(data.area_id)
     if not can_create(principal, data.kind, path):
         raise Forbidden("You may not add this kind of organisation in this area")
@@ -205,9 +220,7 @@ async def create_organization(principal: Principal, data: OrganizationIn) -> Org
 
 
 async def update_organization(principal: Principal, org_id: int, patch: OrganizationPatch) -> OrganizationOut:
-    before = await visible_row(principal, org_id)
-    if not can_edit(principal, before):
-        raise Forbidden("You may not change this organisation")
+    before = await editable_row(principal, org_id)
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
     if "area_id" in changes:
         # Moving is a change in both places: the new area must be one the caller may add to.

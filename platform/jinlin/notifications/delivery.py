@@ -236,9 +236,7 @@ async def send_delivery(delivery_id: int) -> int | None:
             if robot is None or not robot["active"]:
                 raise PermanentFailure("the robot was removed")
             token, secret = robots.credentials(robot)
-            provider_id = await robot_adapters.robot(robot["kind"], channel_settings(), token, secret).send(
-                "", message
-            )
+            provider_id = await robot_adapters.robot(robot["kind"], channel_settings(), token, secret).send("", message)
         else:
             provider_id = await person_channel(row["channel"]).send(await _address(row), message)
     except TemporaryFailure as exc:

@@ -376,11 +376,10 @@ MATRIX = {
     # 岗位, 挂牌上岗, workload and 报到 (docs/posts.md)
     "GET /api/v1/areas/{area_id:int}/posts": R(COMMUNITY_A),
     "GET /api/v1/areas/{area_id:int}/workload": R(COMMUNITY_A),
-    "GET /api/v1/organizations/{org_id:int}/service-record": R(
-        STREET | LIAISON, STREET, params={"org_id": "organization_id"}
-    ),
+    # A unit's 报到 record names its party members: staff where it is located or registered, not every street.
+    "GET /api/v1/organizations/{org_id:int}/service-record": R(STREET | LIAISON, params={"org_id": "organization_id"}),
     "GET /api/v1/organizations/{org_id:int}/service-report.xlsx": R(
-        STREET | LIAISON, STREET, params={"org_id": "organization_id"}, query={"year": 2026}
+        STREET | LIAISON, params={"org_id": "organization_id"}, query={"year": 2026}
     ),
     "GET /api/v1/post-policies/{county_id:int}": R(COMMUNITY_A, NONE),
     "GET /api/v1/posts": R(ALL),
@@ -389,9 +388,9 @@ MATRIX = {
     "GET /cards/{area_id:int}": R(PUBLIC, params={"area_id": "grid_id"}),
     "GET /cards/{area_id:int}/print": R(PUBLIC, params={"area_id": "grid_id"}),
     "GET /cards/{area_id:int}/qr.png": R(PUBLIC, params={"area_id": "grid_id"}),
-    "GET /organizations/{org_id:int}/service-record": R(STREET | LIAISON, STREET, params={"org_id": "organization_id"}),
+    "GET /organizations/{org_id:int}/service-record": R(STREET | LIAISON, params={"org_id": "organization_id"}),
     "GET /organizations/{org_id:int}/service-report.xlsx": R(
-        STREET | LIAISON, STREET, params={"org_id": "organization_id"}, query={"year": "2026"}
+        STREET | LIAISON, params={"org_id": "organization_id"}, query={"year": "2026"}
     ),
     "GET /posts": R(ALL),
     "GET /posts/import": R(ALL),

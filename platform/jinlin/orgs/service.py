@@ -160,10 +160,12 @@ async def list_organizations(
 
 
 async def list_members(principal: Principal, org_id: int) -> list[dict[str, Any]]:
-    """The accounts with a role in an organisation (for its detail page)."""
-    await visible_row(principal, org_id)
-    return (
-        await Membership.select(
+    """The accounts with a role in an organisation (for its detail page). A team's volunteers are listed only
+    to the organisation's own people and staff of its area (PIPL, docs/security.md); others who may see the
+    organisation (units are visible county-wide) see its office holders: liaisons, leaders, staff."""
+    row = await visible_row(principal, org_id)
+    query = (
+        Membership.select(
             Membership.account.id.as_alias("account_id"),
             Membership.account.username.as_alias("username"),
             Membership.account.display_name.as_alias("display_name"),
@@ -173,6 +175,11 @@ async def list_members(principal: Principal, org_id: int) -> list[dict[str, Any]
         .order_by(Membership.role)
         .order_by(Membership.id)
     )
+    if not (
+        principal.is_county_admin or principal.acts_for(org_id) or principal.covers_area(row["area_path"], STAFF_ROLES)
+    ):
+        query = query.where(Membership.role != "volunteer")
+    return await query
 
 
 # -- changing ------------------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from typing import Any
 
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
+from jinlin.channels.base import PermanentFailure
 from jinlin.channels.robots import ROBOT_KINDS
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Invalid, NotFound
-from jinlin.channels.base import PermanentFailure
 from jinlin.households.crypto import UndecryptableValue, keyring
 from jinlin.notifications.tables import Delivery, Robot
 

@@ -62,6 +62,7 @@ async def account_me(principal: NamedDependency[Principal]) -> Redirect:
 
 @get("/accounts/new", include_in_schema=False)
 async def account_new(principal: NamedDependency[Principal]) -> Template:
+    service.require_granter(principal)
     return render(
         "accounts/new.html", principal, form={"locale": "zh_CN"}, orgs=await _org_choices(principal), roles=ROLES
     )

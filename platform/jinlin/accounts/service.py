@@ -274,8 +274,15 @@ async def _org_for_grant(organization_id: int, role: str) -> dict[str, Any]:
     return {**org, "role": role}
 
 
+def require_granter(principal: Principal) -> None:
+    """403 unless the caller may give some role somewhere (``can_grant``): the account form and its save."""
+    if not principal.has_role("county_admin", "street_admin", "community_admin", "unit_liaison"):
+        raise Forbidden("You may not create accounts")
+
+
 async def create_account_by(principal: Principal, data: AccountIn) -> AccountOut:
     """An administrator creates an account with its memberships (each one theirs to give)."""
+    require_granter(principal)
     wanted = [(m.organization_id, m.role) for m in data.memberships]
     if not wanted and not principal.is_county_admin:
         raise Invalid("Give the account a role", {"memberships": "at least one membership"})

@@ -52,11 +52,3 @@ class AuthToken(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
-
-
-class LoginFailure(Table):
-    """Failed logins, counted per account and per address for the rate limit."""
-
-    username = Varchar(length=60, index=True)
-    address = Varchar(length=64, index=True)
-    at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -182,6 +182,7 @@ async def _new_form(
 
 @get("/activities/new", include_in_schema=False)
 async def activity_new(principal: NamedDependency[Principal]) -> Template:
+    service.require_organiser(principal)
     return await _new_form(principal)
 
 

@@ -287,7 +287,14 @@ async def _check_area(area_id: int) -> None:
         raise Invalid("No such area", {"area_id": "no such area"})
 
 
+def require_organiser(principal: Principal) -> None:
+    """403 unless the caller organises for some organisation: the one check behind the form and its save."""
+    if not principal.org_ids(ORGANISER_ROLES):
+        raise Forbidden("You don't organise activities for any organisation")
+
+
 async def create_activity(principal: Principal, data: ActivityIn) -> ActivityOut:
+    require_organiser(principal)
     if not principal.acts_for(data.organizer_id, ORGANISER_ROLES):
         raise Forbidden("You don't organise activities for this organisation", {"organizer_id": "not yours"})
     await _check_area(data.area_id)

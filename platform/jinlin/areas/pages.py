@@ -80,7 +80,7 @@ async def create_child(
 
 @get("/areas/{area_id:int}/edit", include_in_schema=False)
 async def edit_form(principal: NamedDependency[Principal], area_id: FromPath[int]) -> Template:
-    area = await service.get_row(area_id)
+    area = await service.managed_row(principal, area_id)
     return render("areas/edit.html", principal, area=area, form=area, crumbs=await service.breadcrumbs(area["path"]))
 
 
@@ -89,7 +89,7 @@ async def edit_submit(
     request: Request, principal: NamedDependency[Principal], area_id: FromPath[int]
 ) -> Template | Redirect:
     raw = await form_data(request)
-    area = await service.get_row(area_id)
+    area = await service.managed_row(principal, area_id)
     try:
         patch = convert_form({k: v for k, v in raw.items() if k in EDITABLE}, AreaPatch)
         # An emptied optional field clears it.

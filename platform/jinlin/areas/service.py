@@ -86,6 +86,14 @@ async def get_area(principal: Principal, area_id: int) -> AreaOut:
     return to_out(await get_row(area_id))
 
 
+async def managed_row(principal: Principal, area_id: int) -> dict[str, Any]:
+    """The area, if the caller may change it: the one check behind the edit form, its save and delete."""
+    row = await get_row(area_id)
+    if not principal.can_manage_area(row["path"]):
+        raise Forbidden("This area is outside what you manage")
+    return row
+
+
 async def breadcrumbs(path: str) -> list[dict[str, Any]]:
     """The areas on a path, from the root down (for the area page's trail)."""
     ids = [int(p) for p in path.strip("/").split("/") if p]
@@ -189,9 +197,7 @@ async def create_area(principal: Principal, data: AreaIn) -> AreaOut:
 
 
 async def update_area(principal: Principal, area_id: int, patch: AreaPatch) -> AreaOut:
-    before = await get_row(area_id)
-    if not principal.can_manage_area(before["path"]):
-        raise Forbidden("This area is outside what you manage")
+    before = await managed_row(principal, area_id)
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
     if not changes:
         return to_out(before)
@@ -208,9 +214,7 @@ async def update_area(principal: Principal, area_id: int, patch: AreaPatch) -> A
 async def delete_area(principal: Principal, area_id: int) -> None:
     from jinlin.orgs.tables import Organization
 
-    before = await get_row(area_id)
-    if not principal.can_manage_area(before["path"]):
-        raise Forbidden("This area is outside what you manage")
+    before = await managed_row(principal, area_id)
     async with write_transaction():
         if await Area.exists().where(Area.parent == area_id):
             raise Conflict("Delete the areas inside it first", {"area": "has child areas"})

@@ -62,6 +62,7 @@ async def calls_list(principal: NamedDependency[Principal], paging: NamedDepende
 
 @get("/calls/new", include_in_schema=False)
 async def call_new(principal: NamedDependency[Principal]) -> Template:
+    service.require_issuer(principal)
     return await _form(principal, {"quantity": 1, "categories": [], "unit_kinds": [], "need_ids": []})
 
 

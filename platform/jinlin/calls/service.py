@@ -164,7 +164,16 @@ async def list_calls(principal: Principal, paging: PageRequest, *, status: str |
     return paging.page([to_out(r) for r in page], len(out))
 
 
+def require_issuer(principal: Principal) -> list[tuple[int, str]]:
+    """The issuers to choose from, or 403: the one check behind the call form and its save."""
+    issuers = issuer_choices(principal)
+    if not issuers:
+        raise Forbidden("Only a community's or street office's staff issue calls")
+    return issuers
+
+
 async def create_call(principal: Principal, data: CallIn) -> CallOut:
+    require_issuer(principal)
     issuer = await _org(data.issuer_id)
     if issuer["kind"] not in ISSUER_KINDS:
         raise Invalid("Only communities and street offices issue calls", {"issuer_id": "not a community or street"})

@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 # The one beat schedule. In the embedded shape the web process runs these itself (core.periodic).
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    "expire-login-failures": {"task": "jinlin.accounts.tasks.prune_login_failures", "schedule": crontab(minute="*/30")},
     "prune": {"task": "jinlin.core.tasks.prune", "schedule": crontab(minute=17)},
     "shift-reminders": {"task": "jinlin.activities.tasks.send_shift_reminders", "schedule": crontab(minute="*/15")},
     "expire-stale-proposals": {"task": "jinlin.matches.tasks.expire_stale_proposals", "schedule": crontab(minute=5)},

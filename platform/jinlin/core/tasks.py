@@ -1,5 +1,5 @@
-"""Pruning what grows without bound: full rate buckets, dead login tokens, old login failures, and
-notifications read long ago. The audit log is a ledger and stays."""
+"""Pruning what grows without bound: full rate buckets, dead login tokens and notifications read long ago.
+The audit log is a ledger and stays."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ READ_NOTIFICATIONS_KEPT = timedelta(days=180)
 
 
 async def prune_body() -> dict[str, int]:
-    from jinlin.accounts.tables import AuthToken, LoginFailure
+    from jinlin.accounts.tables import AuthToken
     from jinlin.core import ratelimit
     from jinlin.notifications.tables import Notification
 
@@ -24,7 +24,6 @@ async def prune_body() -> dict[str, int]:
         .where((AuthToken.expires_at < now - TOKEN_GRACE) | (AuthToken.revoked_at < now - TOKEN_GRACE))
         .returning(AuthToken.id)
     )
-    failures = await LoginFailure.delete().where(LoginFailure.at < now - timedelta(hours=1)).returning(LoginFailure.id)
     read = (
         await Notification.delete()
         .where(Notification.read_at < now - READ_NOTIFICATIONS_KEPT)
@@ -33,7 +32,6 @@ async def prune_body() -> dict[str, int]:
     return {
         "rate_buckets": await ratelimit.prune(),
         "auth_tokens": len(tokens),
-        "login_failures": len(failures),
         "notifications": len(read),
     }
 

@@ -1,4 +1,5 @@
-"""Key rotation: re-encrypt every sealed value with the current key (``jinlin pii rotate-key``).
+"""Key rotation: re-encrypt every sealed value with the current key (``jinlin pii rotate-key``): residents'
+records, visit notes and organisations' robot tokens and secrets.
 
 Put the new key first in ``JINLIN_PII_KEY`` and keep the old one after it; run the command; then the old key
 can be dropped. The search hash uses its own key, so exact-match search keeps working throughout.
@@ -18,11 +19,13 @@ BATCH = 500
 
 
 def _sealed_columns() -> list[tuple[type[Table], list[Any]]]:
+    from jinlin.notifications.tables import Robot
     from jinlin.visits.tables import Visit
 
     return [
         (Resident, [Resident.name_enc, Resident.phone_enc, Resident.id_number_enc, Resident.care_note_enc]),
         (Visit, [Visit.findings_enc, Visit.follow_up_enc]),
+        (Robot, [Robot.token_enc, Robot.secret_enc]),
     ]
 
 

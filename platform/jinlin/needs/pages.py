@@ -115,6 +115,7 @@ async def needs_list(
 
 @get("/needs/new", include_in_schema=False)
 async def need_form(principal: NamedDependency[Principal]) -> Template:
+    service.require_poster(principal)
     communities = _communities(principal)
     values: dict[str, Any] = {
         "urgency": 2,

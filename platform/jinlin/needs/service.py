@@ -199,7 +199,14 @@ async def _insert(principal: Principal, data: NeedIn, area: dict[str, Any], poli
     return need.id
 
 
+def require_poster(principal: Principal) -> None:
+    """403 unless the caller is on some community's staff: the one check behind the need form and its save."""
+    if not principal.community_ids:
+        raise Forbidden("Only the community's staff post its needs")
+
+
 async def create_need(principal: Principal, data: NeedIn) -> NeedOut:
+    require_poster(principal)
     if not principal.acts_for(data.community_id, COMMUNITY_ROLES):
         raise Forbidden("Only the community's staff post its needs")
     _, area = await _check_place(data.community_id, data.area_id)

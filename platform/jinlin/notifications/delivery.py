@@ -24,7 +24,7 @@ from jinlin.channels.settings import channel_settings
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.ratelimit import allow
-from jinlin.notifications import choices, kinds
+from jinlin.notifications import choices, kinds, robots
 from jinlin.notifications.messages import message_for
 from jinlin.notifications.tables import ContactPoint, Delivery, DeliveryAttempt, Notification, Robot
 
@@ -235,9 +235,8 @@ async def send_delivery(delivery_id: int) -> int | None:
             robot = await Robot.select().where(Robot.id == row["robot"]).first()
             if robot is None or not robot["active"]:
                 raise PermanentFailure("the robot was removed")
-            provider_id = await robot_adapters.robot(
-                robot["kind"], channel_settings(), robot["token"], robot["secret"]
-            ).send("", message)
+            token, secret = robots.credentials(robot)
+            provider_id = await robot_adapters.robot(robot["kind"], channel_settings(), token, secret).send("", message)
         else:
             provider_id = await person_channel(row["channel"]).send(await _address(row), message)
     except TemporaryFailure as exc:

@@ -1,5 +1,8 @@
 """Organisations' work-chat robots: configured by the organisation's own admins or liaisons; secrets never
-leave the database except towards the chat provider."""
+leave the database except towards the chat provider. The webhook token and signing secret are sealed at rest
+with the residents' records' keyring (AES-GCM, ``households.crypto``; ``jinlin pii rotate-key`` re-seals
+them) and opened only by ``credentials`` when a message goes out, and by ``_out`` for the token's last
+characters."""
 
 from __future__ import annotations
 
@@ -7,10 +10,12 @@ from typing import Any
 
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
+from jinlin.channels.base import PermanentFailure
 from jinlin.channels.robots import ROBOT_KINDS
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Invalid, NotFound
+from jinlin.households.crypto import UndecryptableValue, keyring
 from jinlin.notifications.tables import Delivery, Robot
 
 MANAGERS = frozenset({"county_admin", "street_admin", "community_admin", "unit_liaison", "team_leader"})
@@ -21,14 +26,24 @@ def _check(principal: Principal, organization_id: int) -> None:
         raise NotFound("Organization not found")
 
 
+def credentials(row: dict[str, Any]) -> tuple[str, str]:
+    """A robot row's (token, secret) in clear, for the adapter that posts to the chat provider."""
+    ring = keyring()
+    try:
+        return ring.decrypt(row["token_enc"]), ring.decrypt(row["secret_enc"])
+    except UndecryptableValue as exc:  # a key dropped from JINLIN_PII_KEY too early: no retry will help
+        raise PermanentFailure("the robot's token can't be opened with JINLIN_PII_KEY") from exc
+
+
 def _out(row: dict[str, Any]) -> dict[str, Any]:
     # The token and the secret stay out: only whether they are set, and the token's last characters.
+    token = keyring().decrypt(row["token_enc"])
     return {
         "id": row["id"],
         "organization_id": row["organization"],
         "kind": row["kind"],
-        "token_hint": "…" + row["token"][-4:] if len(row["token"]) > 8 else "…",
-        "signed": bool(row["secret"]),
+        "token_hint": "…" + token[-4:] if len(token) > 8 else "…",
+        "signed": bool(row["secret_enc"]),
         "kinds": [k for k in row["kinds"].split(",") if k],
         "active": row["active"],
         "created_at": row["created_at"],
@@ -58,8 +73,8 @@ async def add_robot(
         row = Robot(
             organization=organization_id,
             kind=kind,
-            token=token,
-            secret=secret.strip(),
+            token_enc=keyring().encrypt(token),
+            secret_enc=keyring().encrypt(secret.strip()),
             kinds=",".join(notice_kinds)[:500],
             created_at=clock.now(),
         )

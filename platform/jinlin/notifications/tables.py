@@ -1,6 +1,6 @@
 """通知: in-app notifications, to an organisation (all its members see it) or to one account."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -63,12 +63,13 @@ class DeliveryProfile(Table):
 
 
 class Robot(Table):
-    """An organisation's work-chat group robot. ``token`` and ``secret`` are never shown back."""
+    """An organisation's work-chat group robot. Its token and secret are sealed at rest and never shown back."""
 
     organization = ForeignKey(references=Organization, index=True)
     kind = Varchar(length=10)  # wecom | dingtalk | feishu
-    token = Varchar(length=200)  # the webhook key / access_token / hook id
-    secret = Varchar(length=200, default="")  # signing secret (DingTalk, Feishu)
+    # Sealed like residents' records (households.crypto, ``jinlin pii rotate-key``); read through robots.py.
+    token_enc = Text(default="")  # the webhook key / access_token / hook id
+    secret_enc = Text(default="")  # signing secret (DingTalk, Feishu); '' when unsigned
     kinds = Varchar(length=500, default="")  # comma-separated notification kinds; "" = every kind
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -78,6 +78,7 @@ async def offers_list(
 
 @get("/offers/new", include_in_schema=False)
 async def offer_form(principal: NamedDependency[Principal]) -> Template:
+    service.require_offerer(principal)
     units = _units(principal)
     values: dict[str, Any] = {"capacity": 1, "organization_id": units[0][0] if units else ""}
     return render(

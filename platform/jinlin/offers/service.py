@@ -92,7 +92,14 @@ async def _check(values: dict[str, Any]) -> None:
         raise Invalid("The window ends before it starts", {"available_until": "must not be before available_from"})
 
 
+def require_offerer(principal: Principal) -> None:
+    """403 unless the caller speaks for a unit or team: the one check behind the offer form and its save."""
+    if not principal.unit_ids:
+        raise Forbidden("Only the unit's liaison or the team's leader posts its offers")
+
+
 async def create_offer(principal: Principal, data: OfferIn) -> OfferOut:
+    require_offerer(principal)
     if not principal.acts_for(data.organization_id, UNIT_ROLES):
         raise Forbidden("Only the unit's liaison or the team's leader posts its offers")
     org = await Organization.select().where(Organization.id == data.organization_id).first()

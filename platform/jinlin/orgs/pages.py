@@ -92,6 +92,7 @@ async def org_detail(principal: NamedDependency[Principal], org_id: FromPath[int
 
 @get("/organizations/new", include_in_schema=False)
 async def org_new(principal: NamedDependency[Principal]) -> Template:
+    service.require_creator(principal)
     return render("orgs/form.html", principal, org=None, form={}, kinds=KINDS, areas=await _area_choices(principal))
 
 
@@ -116,6 +117,7 @@ async def org_create(request: Request, principal: NamedDependency[Principal]) ->
 
 @get("/organizations/{org_id:int}/edit", include_in_schema=False)
 async def org_edit(principal: NamedDependency[Principal], org_id: FromPath[int]) -> Template:
+    await service.editable_row(principal, org_id)
     org = await service.get_organization(principal, org_id)
     form = {**msgspec.structs.asdict(org), "contact_phone": "" if org.contact_phone_masked else org.contact_phone}
     return render("orgs/form.html", principal, org=org, form=form, kinds=KINDS, areas=await _area_choices(principal))
@@ -126,6 +128,7 @@ async def org_update(
     request: Request, principal: NamedDependency[Principal], org_id: FromPath[int]
 ) -> Template | Redirect:
     raw = await form_data(request)
+    await service.editable_row(principal, org_id)  # a refusal is a refusal, not the form again
     org = await service.get_organization(principal, org_id)
     try:
         fields = {k: v for k, v in raw.items() if k in EDITABLE}

@@ -160,10 +160,12 @@ async def list_organizations(
 
 
 async def list_members(principal: Principal, org_id: int) -> list[dict[str, Any]]:
-    """The accounts with a role in an organisation (for its detail page)."""
-    await visible_row(principal, org_id)
-    return (
-        await Membership.select(
+    """The accounts with a role in an organisation (for its detail page). A team's volunteers are listed only
+    to the organisation's own people and staff of its area (PIPL, docs/security.md); others who may see the
+    organisation (units are visible county-wide) see its office holders: liaisons, leaders, staff."""
+    row = await visible_row(principal, org_id)
+    query = (
+        Membership.select(
             Membership.account.id.as_alias("account_id"),
             Membership.account.username.as_alias("username"),
             Membership.account.display_name.as_alias("display_name"),
@@ -173,6 +175,11 @@ async def list_members(principal: Principal, org_id: int) -> list[dict[str, Any]
         .order_by(Membership.role)
         .order_by(Membership.id)
     )
+    if not (
+        principal.is_county_admin or principal.acts_for(org_id) or principal.covers_area(row["area_path"], STAFF_ROLES)
+    ):
+        query = query.where(Membership.role != "volunteer")
+    return await query
 
 
 # -- changing ------------------------------------------------------------------------------------
@@ -183,7 +190,22 @@ async def _area_path(area_id: int) -> str:
     return area["path"]
 
 
+def require_creator(principal: Principal) -> None:
+    """403 unless the caller may add some organisation somewhere (``can_create``): the form and its save."""
+    if not principal.has_role("county_admin", "street_admin", "community_admin"):
+        raise Forbidden("You may not add organisations")
+
+
+async def editable_row(principal: Principal, org_id: int) -> dict[str, Any]:
+    """The organisation, if the caller may change it (404 if they can't see it): the edit form and its save."""
+    row = await visible_row(principal, org_id)
+    if not can_edit(principal, row):
+        raise Forbidden("You may not change this organisation")
+    return row
+
+
 async def create_organization(principal: Principal, data: OrganizationIn) -> OrganizationOut:
+    require_creator(principal)
     path = await _area_path(data.area_id)
     if not can_create(principal, data.kind, path):
         raise Forbidden("You may not add this kind of organisation in this area")
@@ -205,9 +227,7 @@ async def create_organization(principal: Principal, data: OrganizationIn) -> Org
 
 
 async def update_organization(principal: Principal, org_id: int, patch: OrganizationPatch) -> OrganizationOut:
-    before = await visible_row(principal, org_id)
-    if not can_edit(principal, before):
-        raise Forbidden("You may not change this organisation")
+    before = await editable_row(principal, org_id)
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
     if "area_id" in changes:
         # Moving is a change in both places: the new area must be one the caller may add to.

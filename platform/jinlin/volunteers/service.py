@@ -1,7 +1,10 @@
 """志愿者 rules: self-registration, profiles (phone masking), joining teams, hours and certificates.
 
-A volunteer's phone is shown in full only to the volunteer and to organisers of shifts the volunteer
-is on; everyone else sees it masked. Recorded hours (积分时长, verified from shifts) and honorary
+Who sees a volunteer (PIPL: those whose duty needs it, docs/security.md): the volunteer, organisers of
+shifts they are on, leaders of their teams, county admins, and staff of an area the volunteer belongs to
+(``volunteer_area_paths``: their organisations, activities they signed up for, areas they chose, the
+community they reported to). Others get 404. The phone is shown in full only to the volunteer, their
+organisers and team leaders; staff who see the profile see it masked. Recorded hours (积分时长, verified from shifts) and honorary
 hours (荣誉时长, added by an administrator) are summed apart.
 """
 
@@ -162,12 +165,14 @@ async def leads_team_of(principal: Principal, volunteer_id: int) -> bool:
 
 
 async def can_see(principal: Principal, volunteer_id: int) -> bool:
-    return (
-        principal.account_id == volunteer_id
-        or await organises_for(principal, volunteer_id)
-        or await leads_team_of(principal, volunteer_id)
-        or principal.is_staff
-    )
+    """The volunteer's profile, hours and certificate: see the module's docstring for who and why."""
+    if principal.account_id == volunteer_id or principal.is_county_admin:
+        return True
+    if await organises_for(principal, volunteer_id) or await leads_team_of(principal, volunteer_id):
+        return True
+    if not principal.is_staff:
+        return False
+    return any(principal.covers_area(p) for p in await volunteer_area_paths(volunteer_id))
 
 
 async def get_volunteer(principal: Principal, volunteer_id: int) -> VolunteerOut:
@@ -175,7 +180,11 @@ async def get_volunteer(principal: Principal, volunteer_id: int) -> VolunteerOut
     if acc is None or not await can_see(principal, volunteer_id):
         raise NotFound("Volunteer not found")
     profile = await profile_row(volunteer_id) or {}
-    full = principal.account_id == volunteer_id or await organises_for(principal, volunteer_id)
+    full = (
+        principal.account_id == volunteer_id
+        or await organises_for(principal, volunteer_id)
+        or await leads_team_of(principal, volunteer_id)
+    )
     return VolunteerOut(
         id=acc["id"],
         username=acc["username"],

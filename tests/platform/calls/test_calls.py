@@ -138,7 +138,8 @@ async def test_only_the_issuers_staff_issue_calls(client):
     assert (await client.post("/api/v1/calls", json=body, headers=admin_b)).status_code == 403
     liaison = await login(client, "liaison")
     body["issuer_id"] = w.orgs["enterprise"]["id"]
-    assert (await client.post("/api/v1/calls", json=body, headers=liaison)).status_code == 400
+    # A unit's liaison issues no calls at all: refused for who they are before what they chose.
+    assert (await client.post("/api/v1/calls", json=body, headers=liaison)).status_code == 403
     # Needs of another community cannot be attached.
     staff_b = await login(client, "admin_b")
     body = {

@@ -155,3 +155,54 @@ def _qs_args(sql: str, *args):
     from piccolo.querystring import QueryString
 
     return QueryString(sql, *args)
+
+
+BEFORE_SEALED_ROBOTS = "2026-11-29T21:56:00:000000"  # the last migration with robots' tokens in clear
+
+
+async def test_robots_tokens_stored_in_clear_are_sealed_by_the_migration(empty_database):
+    from jinlin.households.crypto import keyring
+    from jinlin.notifications.robots import credentials
+    from jinlin.notifications.tables import Robot
+
+    old = db.make_engine(empty_database)
+    await db.open_engine(old)
+    try:
+        await _migrate(old, BEFORE_SEALED_ROBOTS)
+        now = clock.now()
+        area = Area(name="老县城", level="county", path="/", created_at=now, updated_at=now)
+        await area.save()
+        await old.run_querystring(
+            _qs_args(
+                "INSERT INTO organization (name, kind, area, contact_name, contact_phone, description, created_at,"
+                " updated_at) VALUES ('一厂', 'enterprise', {}, '', '', '', {}, {})",
+                area.id,
+                now,
+                now,
+            )
+        )
+        org = (await old.run_querystring(_qs("SELECT id FROM organization")))[0]["id"]
+        for kind, token, secret in (("dingtalk", "ding-token-in-clear-1", "SEC-in-clear-1"), ("wecom", "wk-2", "")):
+            await old.run_querystring(
+                _qs_args(
+                    "INSERT INTO robot (organization, kind, token, secret, kinds, active, created_at)"
+                    " VALUES ({}, {}, {}, {}, '', {}, {})",
+                    org,
+                    kind,
+                    token,
+                    secret,
+                    True,
+                    now,
+                )
+            )
+
+        await _migrate(old, "all")
+
+        assert not {"token", "secret"} & (await _columns(old))["robot"]
+        rows = await Robot.select().order_by(Robot.id)
+        raw = " ".join(str(v) for r in rows for v in r.values())
+        assert "in-clear" not in raw and "wk-2" not in raw
+        assert [credentials(r) for r in rows] == [("ding-token-in-clear-1", "SEC-in-clear-1"), ("wk-2", "")]
+        assert all(r["token_enc"].startswith(keyring().current_id + ":") for r in rows)
+    finally:
+        await db.close_engine(old)

@@ -9,7 +9,7 @@ from factories import login, make_world, page_login, principal
 from jinlin.core import clock
 from jinlin.matches.tables import Match
 from jinlin.needs.tables import Need
-from jinlin.notifications.tables import Delivery, Notification
+from jinlin.notifications.tables import Delivery, Notification, Robot
 from jinlin.notifications.tasks import deliver_notifications_body
 from jinlin.offers.tables import Offer
 from jinlin.runs import service as runs
@@ -30,6 +30,10 @@ async def test_a_unit_posts_calls_into_its_dingtalk_group_and_never_sees_the_sec
         json={"kind": "dingtalk", "token": TOKEN, "secret": SECRET, "kinds": ["call_issued"]},
     )
     assert r.status_code == 201 and r.json()["signed"] is True
+    assert r.json()["token_hint"] == "…0042"
+    # Sealed at rest: the row holds neither in clear (a copied database or backup doesn't give them away).
+    stored = await Robot.select().where(Robot.organization == enterprise).first()
+    assert TOKEN not in str(stored) and SECRET not in str(stored) and stored["secret_enc"]
     listing = await client.get(f"/api/v1/organizations/{enterprise}/robots", headers=headers)
     other = await client.get(f"/api/v1/organizations/{enterprise}/robots", headers=await login(client, "liaison2"))
     assert other.status_code == 404
@@ -135,3 +139,41 @@ async def test_a_run_publishing_200_proposals_sends_one_grouped_message_per_reci
     sms = [q for q in outside.http.requests if q.path == "/sms"]
     assert sms == []  # proposals go by e-mail by default; staff_a chose nothing else
     assert await Delivery.count() == 2
+
+
+async def test_key_rotation_re_seals_robots_and_they_still_deliver(client, outside):
+    import base64
+    import os
+
+    from jinlin.households.crypto import Keyring, keyring, use_keyring
+    from jinlin.households.rotation import rotate
+    from jinlin.notifications.service import notify
+
+    w = await make_world()
+    enterprise = w.orgs["enterprise"]["id"]
+    r = await client.post(
+        f"/api/v1/organizations/{enterprise}/robots",
+        headers=await login(client, "liaison"),
+        json={"kind": "dingtalk", "token": TOKEN, "secret": SECRET, "kinds": ["call_issued"]},
+    )
+    assert r.status_code == 201, r.text
+    old = keyring()
+    new_key = base64.urlsafe_b64decode(base64.urlsafe_b64encode(os.urandom(32)))
+    use_keyring(Keyring((new_key, *old.keys), old.hash_key))
+    try:
+        assert await rotate() >= 2  # the robot's token and secret
+        stored = await Robot.select().where(Robot.organization == enterprise).first()
+        assert stored["token_enc"].startswith(keyring().current_id + ":")
+        use_keyring(Keyring((new_key,), old.hash_key))  # the old key is gone: the robot must still send
+        await notify(
+            kind="call_issued",
+            title="{issuer} calls for help: {title}",
+            organization_id=enterprise,
+            params={"issuer": "社区A居委会", "title": "送餐"},
+        )
+        await deliver_notifications_body()
+    finally:
+        use_keyring(None)
+    sent = [q for q in outside.http.requests if q.path == "/robot/send"]
+    assert len(sent) == 1 and sent[0].query["access_token"] == [TOKEN]
+    assert (await Delivery.select().where(Delivery.channel == "dingtalk").first())["status"] == "sent"

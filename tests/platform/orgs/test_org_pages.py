@@ -65,3 +65,14 @@ async def test_a_street_admin_creates_an_organisation_from_the_form(client):
         data={"_csrf_token": token, "name": "", "kind": "enterprise", "area_id": str(w.areas["east"]["id"])},
     )
     assert bad.status_code == 400 and 'data-field="name"' in bad.text
+
+
+async def test_a_teams_volunteers_are_listed_only_to_its_own_people_and_its_areas_staff(client):
+    w = await make_world()  # the team is in east street; "volunteer" is its member, "leader" its leader
+    path = f"/organizations/{w.orgs['team']['id']}"
+    for who, sees in (("leader", True), ("street_east", True), ("county", True), ("admin_c", False)):
+        client.cookies.clear()
+        await page_login(client, who)
+        html = (await client.get(path)).text
+        assert "<li>leader " in html, who  # the office holders are listed to everyone who may see the team
+        assert ('data-testid="members"' in html and "<li>volunteer " in html) is sees, who

@@ -154,6 +154,16 @@ async def test_each_registration_shows_what_was_done_under_it(client):
     ).status_code == 404
 
 
+async def test_a_units_record_is_read_where_it_is_located_or_registered_and_not_by_every_street(client):
+    w = await make_world()
+    await _done_under_registration(w)  # the enterprise (east street) registered with 社区C (west street)
+    url = f"/api/v1/organizations/{w.orgs['enterprise']['id']}/service-record"
+    for who, status in (("street_east", 200), ("admin_c", 200), ("street_west", 200), ("admin_b", 404)):
+        assert (await client.get(url, headers=await login(client, who))).status_code == status, who
+    village = f"/api/v1/organizations/{w.orgs['village']['id']}/service-record"  # west, registered nowhere
+    assert (await client.get(village, headers=await login(client, "street_east"))).status_code == 404
+
+
 async def test_a_unit_liaison_downloads_the_service_report_for_a_quarter_and_a_year(client, frozen_clock):
     w = await make_world()
     await _done_under_registration(w)

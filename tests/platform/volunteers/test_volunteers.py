@@ -75,9 +75,12 @@ async def test_a_phone_is_visible_only_to_organisers_of_the_volunteers_shifts(cl
     listing = (await client.get(f"/api/v1/shifts/{shift_id}/signups", headers=staff)).json()["items"]
     assert {s["volunteer_name"]: s["phone"] for s in listing}["v1"] == "13512345678"
     assert (await client.get(f"/api/v1/volunteers/{vid}", headers=staff)).json()["phone"] == "13512345678"
-    # Staff of another community see it masked; another volunteer sees only their own signup.
-    other = (await client.get(f"/api/v1/volunteers/{vid}", headers=await login(client, "admin_b"))).json()
-    assert other["phone"] == "135****5678"
+    # Staff of the community the shift is in see it masked (no shift of theirs needs it); staff of another
+    # community don't see the volunteer at all; another volunteer sees only their own signup.
+    grid = (await client.get(f"/api/v1/volunteers/{vid}", headers=await login(client, "grid_a"))).json()
+    assert grid["phone"] == "135****5678"
+    other = await client.get(f"/api/v1/volunteers/{vid}", headers=await login(client, "admin_b"))
+    assert other.status_code == 404
     mine = (await client.get(f"/api/v1/shifts/{shift_id}/signups", headers=await login(client, "v2"))).json()
     assert [s["volunteer_name"] for s in mine["items"]] == ["v2"]
     # Another volunteer can't open the profile at all.
@@ -141,3 +144,54 @@ async def test_a_self_registered_volunteer_gets_the_volunteer_home_page(client):
     page = await client.get("/")
     assert page.status_code == 200
     assert 'data-testid="home-volunteer"' in page.text
+
+
+async def test_staff_see_a_volunteer_only_where_the_volunteer_serves_or_registered(client, frozen_clock):
+    w = await make_world()
+    # 社区C's staff: a volunteer who signed up in 社区A is none of their business, on any page or export.
+    vid = await make_volunteer("v1", phone="13512345678")
+    start = frozen_clock.now + timedelta(days=1)
+    activity = await make_activity(
+        client,
+        await login(client, "staff_a"),
+        w.orgs["comm_a"]["id"],
+        w.areas["comm_a"]["id"],
+        [{"start": start, "end": start + timedelta(hours=2), "slots": 3}],
+    )
+    await client.post(f"/api/v1/shifts/{activity['shifts'][0]['id']}/signups", headers=await login(client, "v1"))
+    admin_c, street_east = await login(client, "admin_c"), await login(client, "street_east")
+    for path in (
+        f"/api/v1/volunteers/{vid}",
+        f"/api/v1/volunteers/{vid}/hours",
+        f"/api/v1/volunteers/{vid}/hours.xlsx",
+        f"/volunteers/{vid}/hours",
+        f"/volunteers/{vid}/certificate",
+    ):
+        for who, status in ((admin_c, 404), (street_east, 200)):  # 社区A is in east street
+            client.cookies.clear()
+            if not path.startswith("/api/"):
+                client.cookies.set("jinlin_session", who["Authorization"].split()[1])
+            assert (await client.get(path, headers=who)).status_code == status, path
+    assert (await client.get(f"/api/v1/volunteers/{vid}", headers=street_east)).json()["phone"] == "135****5678"
+    # A volunteer who reported to 社区C (报到) is theirs to know, with the phone masked.
+    r = await client.post(
+        "/api/v1/volunteers/register",
+        json={
+            "username": "xiaoli",
+            "password": "long-enough-1",
+            "display_name": "小李",
+            "phone": "13912340000",
+            "community_id": w.orgs["comm_c"]["id"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    registered = r.json()["account"]["id"]
+    seen = await client.get(f"/api/v1/volunteers/{registered}", headers=admin_c)
+    assert seen.status_code == 200 and seen.json()["phone"] == "139****0000"
+    assert (await client.get(f"/api/v1/volunteers/{registered}", headers=street_east)).status_code == 404
+    # The county sees everyone; a team leader sees their members in full (they call them out).
+    county = await login(client, "county")
+    assert (await client.get(f"/api/v1/volunteers/{registered}", headers=county)).status_code == 200
+    await Membership.insert(Membership(account=registered, organization=w.orgs["team"]["id"], role="volunteer"))
+    led = await client.get(f"/api/v1/volunteers/{registered}", headers=await login(client, "leader"))
+    assert led.status_code == 200 and led.json()["phone"] == "13912340000"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -15,7 +16,7 @@ from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jinlin.core.i18n import translate
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows
+from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows, write_rows
 
 # Import columns (Chinese headers, as county offices keep them) and the level names they use.
 IMPORT_HEADERS = {
@@ -242,10 +243,15 @@ def _parse_row(number: int, raw: dict[str, str], errors: list[RowError]) -> dict
     return out
 
 
-async def import_areas(principal: Principal, filename: str, content: bytes) -> list[int]:
-    """Import an area list; parents are named by code (already stored, or earlier in the file)."""
+def check_import(principal: Principal) -> None:
+    """Who may import areas (before the file is read)."""
     if not principal.has_role(*AREA_ADMIN_ROLES):
         raise Forbidden("Only area administrators import areas")
+
+
+async def import_areas(principal: Principal, filename: str, content: bytes) -> list[int]:
+    """Import an area list; parents are named by code (already stored, or earlier in the file)."""
+    check_import(principal)
     table = await read_rows(filename, content)
     if table:
         check_headers(table[0][1].keys(), [IMPORT_HEADERS["name"], IMPORT_HEADERS["level"]])
@@ -302,9 +308,10 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []
-    async with write_transaction():
+
+    async def write(batch: Sequence[dict[str, Any]]) -> None:  # one transaction: parents come from earlier rows
         by_code = dict(stored)
-        for row in rows:
+        for row in batch:
             parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
             data = AreaIn(
                 name=row["name"],
@@ -326,4 +333,6 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
             {"imported": len(ids), "file": filename},
             summary=f"{len(ids)} areas from {filename}",
         )
+
+    await write_rows(rows, write, size=None)
     return ids

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from jinlin.areas.tables import Area
@@ -27,12 +28,11 @@ from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.tabular import (
     ImportRejected,
     RowError,
-    batches,
     check_headers,
     read_rows,
     row_body,
+    write_rows,
     write_xlsx,
-    yield_to_writers,
 )
 from jinlin.needs.schemas import NeedIn
 from jinlin.needs.service import _check_place, _insert, query_needs
@@ -146,8 +146,8 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, int], errors: list
     return out
 
 
-async def import_needs(principal: Principal, filename: str, content: bytes, community_id: int | None) -> list[int]:
-    """Import a needs list into a community as drafts; one bad row and nothing is imported."""
+def import_community(principal: Principal, community_id: int | None) -> int:
+    """The community a needs import goes to, if the caller may import there (checked before reading the file)."""
     if not principal.community_ids:
         raise Forbidden("Only the community's staff import its needs")
     if community_id is None:
@@ -157,6 +157,12 @@ async def import_needs(principal: Principal, filename: str, content: bytes, comm
         community_id = mine[0]
     if not principal.acts_for(community_id, COMMUNITY_ROLES):
         raise Forbidden("Only the community's staff import its needs")
+    return community_id
+
+
+async def import_needs(principal: Principal, filename: str, content: bytes, community_id: int | None) -> list[int]:
+    """Import a needs list into a community as drafts; one bad row and nothing is imported."""
+    community_id = import_community(principal, community_id)
     community = await Organization.select(Organization.area.path).where(Organization.id == community_id).first()
     table = await read_rows(filename, content)
     if table:
@@ -182,12 +188,13 @@ async def import_needs(principal: Principal, filename: str, content: bytes, comm
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []
-    for batch in batches(bodies):
-        async with write_transaction():
-            for data in batch:
-                _, area = await _check_place(community_id, data.area_id)
-                ids.append(await _insert(principal, data, area, await policy_for_area(area["id"])))
-        await yield_to_writers()
+
+    async def write(batch: Sequence[NeedIn]) -> None:
+        for data in batch:
+            _, area = await _check_place(community_id, data.area_id)
+            ids.append(await _insert(principal, data, area, await policy_for_area(area["id"])))
+
+    await write_rows(bodies, write)
     async with write_transaction():
         await record(
             principal,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,12 +19,11 @@ from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.tabular import (
     ImportRejected,
     RowError,
-    batches,
     check_headers,
     read_rows,
     row_body,
+    write_rows,
     write_xlsx,
-    yield_to_writers,
 )
 from jinlin.offers.schemas import OfferIn
 from jinlin.offers.service import query_offers
@@ -141,7 +141,8 @@ def _parse(number: int, raw: dict[str, str], areas: dict[str, list[int]], errors
     return out
 
 
-async def import_offers(principal: Principal, filename: str, content: bytes, organization_id: int | None) -> list[int]:
+def import_organization(principal: Principal, organization_id: int | None) -> int:
+    """The unit an offers import goes to, if the caller may import there (checked before reading the file)."""
     if not principal.unit_ids:
         raise Forbidden("Only the unit's liaison or the team's leader imports its offers")
     if organization_id is None:
@@ -151,6 +152,11 @@ async def import_offers(principal: Principal, filename: str, content: bytes, org
         organization_id = mine[0]
     if not principal.acts_for(organization_id, UNIT_ROLES):
         raise Forbidden("Only the unit's liaison or the team's leader imports its offers")
+    return organization_id
+
+
+async def import_offers(principal: Principal, filename: str, content: bytes, organization_id: int | None) -> list[int]:
+    organization_id = import_organization(principal, organization_id)
     table = await read_rows(filename, content)
     if table:
         check_headers(table[0][1].keys(), REQUIRED)
@@ -167,22 +173,23 @@ async def import_offers(principal: Principal, filename: str, content: bytes, org
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids = []
     now = clock.now()
-    for batch in batches(rows):
-        async with write_transaction():
-            for row in batch:
-                offer = Offer(
-                    organization_id=organization_id,
-                    capacity_left=row["capacity"],
-                    status="draft",
-                    created_by=principal.account_id,
-                    created_at=now,
-                    updated_at=now,
-                    **row,
-                )
-                await offer.save()
-                ids.append(offer.id)
-                await record(principal, "create", "offer", offer.id, msgspec.to_builtins(row), summary=row["title"])
-        await yield_to_writers()
+
+    async def write(batch: Sequence[dict[str, Any]]) -> None:
+        for row in batch:
+            offer = Offer(
+                organization_id=organization_id,
+                capacity_left=row["capacity"],
+                status="draft",
+                created_by=principal.account_id,
+                created_at=now,
+                updated_at=now,
+                **row,
+            )
+            await offer.save()
+            ids.append(offer.id)
+            await record(principal, "create", "offer", offer.id, msgspec.to_builtins(row), summary=row["title"])
+
+    await write_rows(rows, write)
     async with write_transaction():
         await record(
             principal,

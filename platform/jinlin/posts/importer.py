@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -9,9 +10,8 @@ import msgspec
 from jinlin.accounts.tables import Account
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
-from jinlin.core.db import write_transaction
 from jinlin.core.errors import DomainError, Forbidden
-from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows, write_xlsx
+from jinlin.core.tabular import ImportRejected, RowError, check_headers, read_rows, write_rows, write_xlsx
 from jinlin.posts import policy, service
 from jinlin.posts.schemas import PostIn
 
@@ -45,9 +45,14 @@ def template_xlsx() -> bytes:
     return write_xlsx(list(HEADERS.values()), EXAMPLE, title="岗位")
 
 
-async def import_posts(principal: Principal, filename: str, content: bytes) -> list[int]:
-    if not principal.has_role(*service.STAFFING_ROLES):  # who may, before reading the file
+def check_import(principal: Principal) -> None:
+    """Who may import posts (before the file is read)."""
+    if not principal.has_role(*service.STAFFING_ROLES):
         raise Forbidden("Only community, street and county admins assign posts")
+
+
+async def import_posts(principal: Principal, filename: str, content: bytes) -> list[int]:
+    check_import(principal)
     table = await read_rows(filename, content)
     if table:
         check_headers(table[0][1].keys(), [HEADERS["area_code"], HEADERS["kind"]])
@@ -119,10 +124,13 @@ async def import_posts(principal: Principal, filename: str, content: bytes) -> l
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []
-    async with write_transaction():
-        for row in rows:
+
+    async def write(batch: Sequence[dict[str, Any]]) -> None:  # one transaction: a clash undoes them all
+        for row in batch:
             try:
                 ids.append(await service.insert_post(principal, row["values"]))
             except DomainError as exc:
                 raise ImportRejected([RowError(row["row"], HEADERS["kind"], exc.message)]) from exc
+
+    await write_rows(rows, write, size=None)
     return ids

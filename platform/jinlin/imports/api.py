@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -12,7 +14,7 @@ from jinlin.imports import service
 from jinlin.imports.schemas import ImportAccepted, ImportJobOut
 
 
-def accepted(job: ImportAccepted) -> Response[ImportAccepted]:
+def accepted(job: ImportAccepted) -> Response[Any]:
     """An import route's answer for a large file: 202, the job's id, where to watch it."""
     return Response(job, status_code=202, headers={"Location": job.status_url})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -14,7 +16,7 @@ from jinlin.imports.schemas import ImportJobOut
 from jinlin.imports.tables import ACTIVE_STATUSES
 
 
-def _context(job: ImportJobOut) -> dict[str, object]:
+def _context(job: ImportJobOut) -> dict[str, Any]:
     share = min(1.0, job.rows_done / job.rows_total) if job.rows_total else 0.0
     return {
         "job": job,

@@ -140,7 +140,7 @@ async def wait_for(job_id: int, timeout: float = 120.0) -> ImportJobOut:
         await asyncio.wait_for(asyncio.shield(task), timeout)
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        row = await ImportJob.select().where(ImportJob.id == job_id).first()
+        row = await ImportJob.select(*_COLUMNS).where(ImportJob.id == job_id).output(load_json=True).first()
         if row is None:
             raise NotFound("No such import")
         if row["status"] not in ACTIVE_STATUSES:
@@ -180,6 +180,7 @@ async def get_job(principal: Principal, job_id: int) -> ImportJobOut:
     row = (
         await ImportJob.select(*_COLUMNS)
         .where((ImportJob.id == job_id) & (ImportJob.started_by == principal.account_id))
+        .output(load_json=True)
         .first()
     )
     if row is None:
@@ -192,6 +193,7 @@ async def list_jobs(principal: Principal, paging: PageRequest) -> Page[ImportJob
     rows = (
         await ImportJob.select(*_COLUMNS)
         .where(mine)
+        .output(load_json=True)
         .order_by(ImportJob.id, ascending=False)
         .limit(paging.limit)
         .offset(paging.offset)
@@ -261,7 +263,7 @@ async def execute(job_id: int) -> None:
     if not claimed:
         return
     attempt = claimed[0]["attempts"]
-    row = await ImportJob.select().where(ImportJob.id == job_id).first()
+    row = await ImportJob.select().where(ImportJob.id == job_id).output(load_json=True).first()
     assert row is not None
     if row["rows_done"] and row["rows_done"] >= row["rows_total"]:
         # An earlier attempt committed every row and died before saying so: nothing is written again.

@@ -42,6 +42,11 @@ MATRIX = {
     "GET /api/v1/communities/{community_id:int}/profile": R(COMMUNITY_A, COUNTY),
     "GET /api/v1/helpers/{organization_id:int}/profile": R(STREET | {"liaison"}, COUNTY),
     "GET /api/v1/match-runs": R(ALL),
+    # Import jobs: only the account that started one sees it (the inside job is admin_a's, the outside admin_c's).
+    "GET /api/v1/imports": R(ALL),
+    "GET /api/v1/imports/{job_id:int}": R(frozenset({"admin_a"}), NONE),
+    "GET /imports/{job_id:int}": R(frozenset({"admin_a"}), NONE),
+    "GET /imports/{job_id:int}/progress": R(frozenset({"admin_a"}), NONE),
     "GET /api/v1/match-runs/{run_id:int}": R(NONE, NONE),
     "GET /api/v1/match-runs/{run_id:int}/result": R(NONE, NONE),
     "GET /api/v1/matches": R(ALL),

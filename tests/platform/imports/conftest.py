@@ -9,11 +9,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest
-
+from importdata import BACKGROUND_ROWS, REAPER_BOUND_S
 from workers import Workers, services_shape
-
-BACKGROUND_ROWS = 100  # files with more data rows than this become jobs in these tests
-REAPER_BOUND_S = 3  # JINLIN_RUN_REAPER_BOUND_S of the kill test's workers
 
 
 @pytest.fixture

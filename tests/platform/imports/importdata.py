@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+BACKGROUND_ROWS = 100  # files with more data rows than this become jobs in these tests
+REAPER_BOUND_S = 3  # JINLIN_RUN_REAPER_BOUND_S of the kill test's workers
+
 NEEDS_HEADER = ["标题", "类别", "数量", "单位", "紧急程度", "地点", "受益群体"]
 
 

@@ -13,8 +13,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.tabular import read_upload
 from jinlin.imports import service as imports
-from jinlin.imports.api import accepted
-from jinlin.imports.schemas import ImportAccepted
+from jinlin.imports.api import ACCEPTED, accepted
 
 
 class AreaController(Controller):
@@ -51,10 +50,10 @@ class AreaController(Controller):
     async def delete_area(self, principal: NamedDependency[Principal], area_id: FromPath[int]) -> None:
         await service.delete_area(principal, area_id)
 
-    @post("/import")
+    @post("/import", status_code=201, responses=ACCEPTED)
     async def import_areas(
         self, principal: NamedDependency[Principal], data: MultipartBody[dict[str, UploadFile]]
-    ) -> Response[AreaImportResult | ImportAccepted]:
+    ) -> Response[AreaImportResult]:
         """A small file is imported at once (201); a large one becomes a background job (202, see /imports)."""
         done = await imports.start(principal, "areas", await read_upload(data.get("file")))
         if done.job:

@@ -30,8 +30,7 @@ from jinlin.households.schemas import (
     SearchIn,
 )
 from jinlin.imports import service as imports
-from jinlin.imports.api import accepted
-from jinlin.imports.schemas import ImportAccepted
+from jinlin.imports.api import ACCEPTED, accepted
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Purpose = Annotated[str, msgspec.Meta(max_length=200)]
@@ -113,13 +112,13 @@ class HouseholdController(Controller):
             headers={"content-disposition": 'attachment; filename="households-template.xlsx"'},
         )
 
-    @post("/import")
+    @post("/import", status_code=201, responses=ACCEPTED)
     async def import_households(
         self,
         principal: NamedDependency[Principal],
         data: MultipartBody[dict[str, UploadFile]],
         community_id: FromQuery[int | None] = None,
-    ) -> Response[ImportOut | ImportAccepted]:
+    ) -> Response[ImportOut]:
         """A small file is imported at once (201); a large one becomes a background job (202, see /imports)."""
         done = await imports.start(
             principal, "households", await read_upload(data.get("file")), {"community_id": community_id}

@@ -81,6 +81,13 @@ async def _posts_run(principal: Principal, filename: str, content: bytes, params
     return await posts.import_posts(principal, filename, content)
 
 
+SETUP_TITLES = {
+    "organizations": "Set-up: organisations",
+    "accounts": "Set-up: accounts",
+    "registrations": "Set-up: registrations (报到)",
+}
+
+
 def _setup(sheet: str) -> ImportKind:
     async def authorize(principal: Principal, params: Params) -> Params:
         setup.check_import(principal, sheet)
@@ -89,7 +96,8 @@ def _setup(sheet: str) -> ImportKind:
     async def run(principal: Principal, filename: str, content: bytes, params: Params) -> Any:
         return await setup.run_import(principal, sheet, filename, content)
 
-    return ImportKind(f"setup:{sheet}", f"Set-up sheet: {sheet}", authorize, run, "/setup", sheet != "accounts")
+    title = SETUP_TITLES.get(sheet, "Set-up")
+    return ImportKind(f"setup:{sheet}", title, authorize, run, "/setup", sheet != "accounts")
 
 
 KINDS: dict[str, ImportKind] = {

@@ -11,8 +11,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.tabular import read_upload
 from jinlin.imports import service as imports
-from jinlin.imports.api import accepted
-from jinlin.imports.schemas import ImportAccepted
+from jinlin.imports.api import ACCEPTED, accepted
 from jinlin.needs import service, spreadsheet
 from jinlin.needs.schemas import ImportResult, NeedIn, NeedOut, NeedPatch
 
@@ -93,13 +92,13 @@ class NeedController(Controller):
         )
         return Response(content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="needs.xlsx"'})
 
-    @post("/import")
+    @post("/import", status_code=201, responses=ACCEPTED)
     async def import_needs(
         self,
         principal: NamedDependency[Principal],
         data: MultipartBody[dict[str, UploadFile]],
         community_id: FromQuery[int | None] = None,
-    ) -> Response[ImportResult | ImportAccepted]:
+    ) -> Response[ImportResult]:
         """A small file is imported at once (201); a large one becomes a background job (202, see /imports)."""
         done = await imports.start(
             principal, "needs", await read_upload(data.get("file")), {"community_id": community_id}

@@ -11,8 +11,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.tabular import read_upload
 from jinlin.imports import service as imports
-from jinlin.imports.api import accepted
-from jinlin.imports.schemas import ImportAccepted
+from jinlin.imports.api import ACCEPTED, accepted
 from jinlin.needs.api import XLSX
 from jinlin.needs.schemas import ImportResult
 from jinlin.offers import service, spreadsheet
@@ -78,13 +77,13 @@ class OfferController(Controller):
         )
         return Response(content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="offers.xlsx"'})
 
-    @post("/import")
+    @post("/import", status_code=201, responses=ACCEPTED)
     async def import_offers(
         self,
         principal: NamedDependency[Principal],
         data: MultipartBody[dict[str, UploadFile]],
         organization_id: FromQuery[int | None] = None,
-    ) -> Response[ImportResult | ImportAccepted]:
+    ) -> Response[ImportResult]:
         """A small file is imported at once (201); a large one becomes a background job (202, see /imports)."""
         done = await imports.start(
             principal, "offers", await read_upload(data.get("file")), {"organization_id": organization_id}

@@ -14,8 +14,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core.errors import Forbidden, NotFound
 from jinlin.core.tabular import read_upload
 from jinlin.imports import service as imports
-from jinlin.imports.api import accepted
-from jinlin.imports.schemas import ImportAccepted
+from jinlin.imports.api import ACCEPTED, accepted
 from jinlin.setup import service, sheets
 from jinlin.setup.schemas import NewAccountOut, SetupImportResult
 
@@ -44,10 +43,10 @@ async def setup_template(principal: NamedDependency[Principal], name: FromPath[s
     return template_response(principal, name.removesuffix(".xlsx"))
 
 
-@post("/setup/import/{name:str}", tags=["setup"], status_code=201)
+@post("/setup/import/{name:str}", tags=["setup"], status_code=201, responses=ACCEPTED)
 async def setup_import(
     principal: NamedDependency[Principal], name: FromPath[str], data: MultipartBody[dict[str, UploadFile]]
-) -> Response[SetupImportResult | ImportAccepted]:
+) -> Response[SetupImportResult]:
     """A small file is imported at once (201); a large one becomes a background job (202, see /imports);
     accounts always at once (their one-time passwords are in the answer, never stored)."""
     service.check_import(principal, name)  # an unknown sheet is 404 before anything else

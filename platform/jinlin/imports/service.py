@@ -2,7 +2,7 @@
 
 ``start`` checks who may import (before the file is read), takes a token from the account's import bucket,
 counts the rows cheaply (``core.tabular.count_rows``: the size limits, then line breaks or row tags), and
-either imports at once (the feature's usual answer) or stores the upload encrypted in an ``ImportJob`` and
+either imports at once (the feature's usual answer) or stores the upload encrypted (``ImportUpload``) and
 hands it to a worker (Celery in the services shape, a task of this process when embedded).
 
 A job is claimed with a conditional update (queued → validating), validates every row before writing any
@@ -10,7 +10,7 @@ A job is claimed with a conditional update (queued → validating), validates ev
 ``rows_done`` forward (``core.tabular.write_rows``). Each write is fenced by the attempt number, so a
 worker taken for dead cannot write after another took over; a retried job skips the rows already
 committed. It beats a heartbeat while it works; the reaper sends a quiet job again (or fails it after
-``MAX_ATTEMPTS``). The stored upload is emptied when the job ends, done or failed.
+``MAX_ATTEMPTS``). The stored upload (``ImportUpload``) is deleted when the job ends, done or failed.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from jinlin.core.tabular import MAX_ERRORS, ImportRejected, RowErrorOut, count_r
 from jinlin.households.crypto import keyring
 from jinlin.imports.kinds import KINDS, Params, kind_for
 from jinlin.imports.schemas import ImportAccepted, ImportJobOut
-from jinlin.imports.tables import ACTIVE_STATUSES, ImportJob
+from jinlin.imports.tables import ACTIVE_STATUSES, ImportJob, ImportUpload
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ async def _take_token(principal: Principal) -> None:
 
 
 def seal(content: bytes) -> str:
-    """The upload as stored in the job row: AES-GCM with the residents' keyring (it may hold ID numbers)."""
+    """The upload as stored for the worker: AES-GCM with the residents' keyring (it may hold ID numbers)."""
     return keyring().encrypt(base64.b64encode(content).decode())
 
 
@@ -88,13 +88,13 @@ async def start(
     rows = await asyncio.to_thread(count_rows, filename, content)
     if not kind.background or rows <= background_rows():
         return Outcome(result=await kind.run(principal, filename, content, options))
+    sealed = await asyncio.to_thread(seal, content)  # before the transaction: no lock held while encrypting
     now = clock.now()
     async with write_transaction():
         job = ImportJob(
             kind=kind.name,
             params=options,
             filename=filename[:255],
-            upload=seal(content),
             rows_total=rows,
             locale=current_locale.get(),
             started_by=principal.account_id,
@@ -102,6 +102,7 @@ async def start(
             updated_at=now,
         )
         await job.save()
+        await ImportUpload(job=job.id, content=sealed).save()
         await record(
             principal, "start", "import_job", job.id, {"kind": kind.name, "rows": rows}, summary=f"{kind.name} import"
         )
@@ -140,7 +141,7 @@ async def wait_for(job_id: int, timeout: float = 120.0) -> ImportJobOut:
         await asyncio.wait_for(asyncio.shield(task), timeout)
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        row = await ImportJob.select(*_COLUMNS).where(ImportJob.id == job_id).output(load_json=True).first()
+        row = await ImportJob.select().where(ImportJob.id == job_id).output(load_json=True).first()
         if row is None:
             raise NotFound("No such import")
         if row["status"] not in ACTIVE_STATUSES:
@@ -171,14 +172,11 @@ def _out(row: dict[str, Any]) -> ImportJobOut:
     )
 
 
-_COLUMNS = [c for c in ImportJob._meta.columns if c._meta.name != "upload"]  # never read the file back
-
-
 async def get_job(principal: Principal, job_id: int) -> ImportJobOut:
     """A job as its starter sees it; anyone else (county admins too: its errors may quote a resident's row)
     gets 404."""
     row = (
-        await ImportJob.select(*_COLUMNS)
+        await ImportJob.select()
         .where((ImportJob.id == job_id) & (ImportJob.started_by == principal.account_id))
         .output(load_json=True)
         .first()
@@ -191,7 +189,7 @@ async def get_job(principal: Principal, job_id: int) -> ImportJobOut:
 async def list_jobs(principal: Principal, paging: PageRequest) -> Page[ImportJobOut]:
     mine = ImportJob.started_by == principal.account_id
     rows = (
-        await ImportJob.select(*_COLUMNS)
+        await ImportJob.select()
         .where(mine)
         .output(load_json=True)
         .order_by(ImportJob.id, ascending=False)
@@ -276,11 +274,15 @@ async def execute(job_id: int) -> None:
             job_id, attempt, "failed", error=translate("The account that started this import can no longer sign in")
         )
         return
+    upload = await ImportUpload.select(ImportUpload.content).where(ImportUpload.job == job_id).first()
+    if upload is None:
+        await _end(job_id, attempt, "failed", error=translate("The import stopped on an internal error"))
+        return
     progress = _Progress(job_id, attempt, row["rows_done"])
     tokens = (import_progress.set(progress), current_locale.set(row["locale"] or current_locale.get()))
     try:
         async with beating(progress.beat, f"import job {job_id}"):
-            await kind.run(principal, row["filename"], unseal(row["upload"]), row["params"])
+            await kind.run(principal, row["filename"], unseal(upload["content"]), row["params"])
     except JobLost:
         log.warning("import job %s: another attempt took over; this one stops", job_id)
         return
@@ -314,7 +316,7 @@ async def _end(
     errors: list[dict[str, Any]] | None = None,
     still: Any = None,
 ) -> bool:
-    """Done or failed, the stored upload emptied, in one transaction (conditional: once only)."""
+    """Done or failed, the stored upload deleted, in one transaction (conditional: once only)."""
     now = clock.now()
     async with write_transaction():
         ended = (
@@ -324,7 +326,6 @@ async def _end(
                     ImportJob.imported: imported,
                     ImportJob.error: error,
                     ImportJob.errors: errors or [],
-                    ImportJob.upload: "",
                     ImportJob.finished_at: now,
                     ImportJob.updated_at: now,
                 }
@@ -334,6 +335,7 @@ async def _end(
         )
         if not ended:
             return False
+        await ImportUpload.delete().where(ImportUpload.job == job_id)
         changes: dict[str, Any] = {"status": status, "imported": imported}
         if errors:
             changes["bad_rows"] = len(errors)

@@ -6,7 +6,7 @@ Claimed with conditional updates (queued → validating → writing → done/fai
 
 from enum import Enum
 
-from piccolo.columns import JSON, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -28,9 +28,6 @@ class ImportJob(Table):
     kind = Varchar(length=40, index=True, help_text="which import: needs, offers, areas, households, setup:… ")
     params = JSON(default={}, help_text="the import's options (community_id, organization_id …)")
     filename = Varchar(length=255, default="")
-    # The uploaded file, AES-GCM encrypted with the residents' keyring (households files hold names and ID
-    # numbers), so a worker in another container can read it; emptied when the job ends.
-    upload = Text(default="")
     status = Varchar(length=20, choices=JobStatus, default="queued", index=True)
     rows_total = Integer(default=0, help_text="an estimate until validation counts them exactly")
     rows_done = Integer(default=0, help_text="rows committed; a retried job resumes after them")
@@ -43,3 +40,12 @@ class ImportJob(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow(), index=True, help_text="the heartbeat while working")
     finished_at = Timestamptz(null=True, default=None)
+
+
+class ImportUpload(Table):
+    """A job's uploaded file, so a worker in another container can read it: AES-GCM encrypted with the
+    residents' keyring (households files hold names and ID numbers), deleted when the job ends. A row of
+    its own, so the job's progress updates never rewrite megabytes (SQLite rewrites a whole row)."""
+
+    job = ForeignKey(references=ImportJob, unique=True, on_delete=OnDelete.cascade)
+    content = Text(default="")

@@ -12,7 +12,7 @@ from jinlin.audit.tables import AuditEvent
 from jinlin.core import tabular
 from jinlin.core.settings import get_settings
 from jinlin.imports import service
-from jinlin.imports.tables import ImportJob
+from jinlin.imports.tables import ImportJob, ImportUpload
 from jinlin.needs.tables import Need
 
 
@@ -83,7 +83,7 @@ async def test_bad_rows_in_a_background_job_are_reported_in_chinese_and_nothing_
     assert any("1 到 1000000" in e.reason or "整数" in e.reason for e in job.errors if e.row == 182), job.errors
     assert "未导入" in job.error or "没有导入" in job.error, job.error
     assert await Need.count() == 0
-    assert (await ImportJob.select(ImportJob.upload).first())["upload"] == ""
+    assert await ImportUpload.count() == 0  # the stored file is gone
     page = await client.get(job.page_url, headers=staff)
     assert page.status_code == 200 and "182" in page.text and 'data-status="failed"' in page.text
 
@@ -113,12 +113,12 @@ async def test_the_stored_upload_is_encrypted_and_removed_when_the_job_ends(clie
     content = needs_csv(150, title="张三家助餐")
     r = await _start(client, staff, content)
     assert r.status_code == 202
-    raw = (await ImportJob.raw("SELECT upload FROM import_job WHERE id = {}", queued[0]))[0]["upload"]
+    raw = (await ImportJob.raw('SELECT content FROM import_upload WHERE "job" = {}', queued[0]))[0]["content"]
     assert raw and "张三" not in raw and "助老服务" not in raw
     assert raw.split(":", 1)[0] and service.unseal(raw) == content
     await service.execute(queued[0])
     row = await ImportJob.select().where(ImportJob.id == queued[0]).first()
-    assert row["status"] == "done" and row["upload"] == ""
+    assert row["status"] == "done" and await ImportUpload.count() == 0
     assert await Need.count() == 150
 
 
@@ -259,7 +259,7 @@ async def test_the_reaper_fails_a_job_whose_workers_keep_dying(client, small_thr
     job_id = (await ImportJob.select(ImportJob.id).first())["id"]
     assert await service.reap(bound_s=0) == [job_id]
     row = await ImportJob.select().where(ImportJob.id == job_id).first()
-    assert row["status"] == "failed" and row["upload"] == "" and "3" in row["error"]
+    assert row["status"] == "failed" and await ImportUpload.count() == 0 and "3" in row["error"]
     assert await Need.count() == 0
 
 

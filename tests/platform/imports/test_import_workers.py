@@ -14,7 +14,7 @@ from importdata import REAPER_BOUND_S, needs_csv
 from factories import login, make_world
 from jinlin.audit.tables import AuditEvent
 from jinlin.imports import service
-from jinlin.imports.tables import ImportJob
+from jinlin.imports.tables import ImportJob, ImportUpload
 from jinlin.needs.tables import Need
 
 pytestmark = [pytest.mark.redis]
@@ -42,7 +42,7 @@ async def test_a_real_worker_imports_a_large_file_once(client, small_threshold, 
     job = await service.wait_for(r.json()["job_id"], timeout=120)
     assert (job.status, job.imported, job.rows_done) == ("done", 230, 230), job
     assert await Need.count() == 230
-    assert (await ImportJob.select(ImportJob.upload).first())["upload"] == ""
+    assert await ImportUpload.count() == 0  # the stored file is gone
 
 
 async def test_a_worker_killed_mid_job_is_replaced_and_no_row_is_written_twice(
@@ -70,7 +70,7 @@ async def test_a_worker_killed_mid_job_is_replaced_and_no_row_is_written_twice(
         assert time.monotonic() - killed_at < 20 * REAPER_BOUND_S, f"job still {row['status']}"
         await asyncio.sleep(REAPER_BOUND_S / 4)
     assert (row["status"], row["imported"], row["rows_done"], row["attempts"]) == ("done", 230, 230, 2)
-    assert row["upload"] == ""
+    assert await ImportUpload.count() == 0
     assert await Need.count() == 230
     assert len({r["title"] for r in await Need.select(Need.title)}) == 230
     retries = await AuditEvent.count().where((AuditEvent.object_type == "import_job") & (AuditEvent.action == "retry"))

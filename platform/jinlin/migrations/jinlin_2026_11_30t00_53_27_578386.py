@@ -27,7 +27,20 @@ class Account(Table, tablename="account", schema=None):
     )
 
 
-ID = "2026-11-30T00:18:12:937817"
+class ImportJob(Table, tablename="import_job", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name="id",
+        secret=False,
+    )
+
+
+ID = "2026-11-30T00:53:27:578386"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -39,6 +52,13 @@ async def forwards():
 
     manager.add_table(
         class_name="ImportJob", tablename="import_job", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="ImportUpload",
+        tablename="import_upload",
+        schema=None,
+        columns=None,
     )
 
     manager.add_column(
@@ -93,27 +113,6 @@ async def forwards():
         column_class=Varchar,
         params={
             "length": 255,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ImportJob",
-        tablename="import_job",
-        column_name="upload",
-        db_column_name="upload",
-        column_class_name="Text",
-        column_class=Text,
-        params={
             "default": "",
             "null": False,
             "primary_key": False,
@@ -382,6 +381,51 @@ async def forwards():
         params={
             "default": None,
             "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ImportUpload",
+        tablename="import_upload",
+        column_name="job",
+        db_column_name="job",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": ImportJob,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ImportUpload",
+        tablename="import_upload",
+        column_name="content",
+        db_column_name="content",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,

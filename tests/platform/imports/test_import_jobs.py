@@ -265,3 +265,39 @@ async def test_the_reaper_fails_a_job_whose_workers_keep_dying(client, small_thr
 
 async def _nothing() -> None:
     return None
+
+
+async def test_a_large_households_file_is_stored_encrypted_and_imported_by_its_job(
+    client, small_threshold, monkeypatch
+):
+    """Residents' names travel to the worker only encrypted, and the stored file is gone once imported."""
+    import csv
+    import io
+
+    from factories import make_records_world
+    from jinlin.households.spreadsheet import H
+    from jinlin.households.tables import Resident
+
+    await make_records_world()
+    headers = await login(client, "admin_a")
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(list(H.values()))
+    for n in range(120):
+        out.writerow(["网格A1", "7号楼", f"{n}室", f"王秀英{n}", "女", 1950, "户主", "", "", "空巢老人", "", "", "是"])
+    queued: list[int] = []
+
+    async def hold(job_id: int) -> None:
+        queued.append(job_id)
+
+    monkeypatch.setattr(service, "launch", hold)
+    before = await Resident.count()
+    r = await client.post("/api/v1/households/import", headers=headers, files={"file": ("h.csv", buf.getvalue())})
+    assert r.status_code == 202, r.text
+    raw = (await ImportJob.raw('SELECT content FROM import_upload WHERE "job" = {}', queued[0]))[0]["content"]
+    assert "王秀英" not in raw and "网格A1" not in raw
+    await service.execute(queued[0])
+    job = await service.wait_for(queued[0])
+    assert (job.status, job.imported) == ("done", 120), job
+    assert await Resident.count() == before + 120
+    assert await ImportUpload.count() == 0

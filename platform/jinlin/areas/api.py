@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
@@ -12,6 +12,8 @@ from jinlin.areas.schemas import AreaImportResult, AreaIn, AreaOut, AreaPatch
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.tabular import read_upload
+from jinlin.imports import service as imports
+from jinlin.imports.api import ACCEPTED, accepted
 
 
 class AreaController(Controller):
@@ -48,12 +50,15 @@ class AreaController(Controller):
     async def delete_area(self, principal: NamedDependency[Principal], area_id: FromPath[int]) -> None:
         await service.delete_area(principal, area_id)
 
-    @post("/import")
+    @post("/import", status_code=201, responses=ACCEPTED)
     async def import_areas(
         self, principal: NamedDependency[Principal], data: MultipartBody[dict[str, UploadFile]]
-    ) -> AreaImportResult:
-        ids = await service.import_areas(principal, *await read_upload(data.get("file")))
-        return AreaImportResult(imported=len(ids), ids=ids)
+    ) -> Response[AreaImportResult]:
+        """A small file is imported at once (201); a large one becomes a background job (202, see /imports)."""
+        done = await imports.start(principal, "areas", await read_upload(data.get("file")))
+        if done.job:
+            return accepted(done.job)
+        return Response(AreaImportResult(imported=len(done.result), ids=done.result), status_code=201)
 
 
 ROUTES = [AreaController]

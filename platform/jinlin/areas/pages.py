@@ -16,6 +16,7 @@ from jinlin.core.errors import DomainError
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render, render_import
 from jinlin.core.tabular import read_upload
+from jinlin.imports import service as imports
 
 EDITABLE = ("name", "code", "lat", "lon", "population")
 
@@ -122,15 +123,17 @@ async def delete_submit(principal: NamedDependency[Principal], area_id: FromPath
 
 @get("/areas/import", include_in_schema=False)
 async def import_form(principal: NamedDependency[Principal]) -> Template:
+    service.check_import(principal)  # the form is for those who may send it
     return render("areas/import.html", principal, headers=list(service.IMPORT_HEADERS.values()), row_errors=[])
 
 
 @post("/areas/import", include_in_schema=False)
-async def import_submit(request: Request, principal: NamedDependency[Principal]) -> Template:
+async def import_submit(request: Request, principal: NamedDependency[Principal]) -> Template | Redirect:
     form = await request.form()
 
-    async def run() -> list[int]:
-        return await service.import_areas(principal, *await read_upload(form.get("file")))
+    async def run() -> list[int] | Redirect:
+        done = await imports.start(principal, "areas", await read_upload(form.get("file")))
+        return redirect(done.job.page_url) if done.job else done.result
 
     return await render_import("areas/import.html", principal, list(service.IMPORT_HEADERS.values()), run)
 

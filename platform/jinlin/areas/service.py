@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -16,7 +17,7 @@ from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jinlin.core.i18n import translate
 from jinlin.core.pagination import Page, PageRequest, fetch_filtered
 from jinlin.core.sheets import Column, Sheet
-from jinlin.core.tabular import ImportRejected, RowError
+from jinlin.core.tabular import ImportRejected, RowError, write_rows
 
 # The level names county offices use in their area lists.
 LEVEL_NAMES_ZH = {
@@ -224,10 +225,15 @@ async def delete_area(principal: Principal, area_id: int) -> None:
         await record(principal, "delete", "area", area_id, {"name": [before["name"], None]}, summary=before["name"])
 
 
-async def import_areas(principal: Principal, filename: str, content: bytes) -> list[int]:
-    """Import an area list; parents are named by code (already stored, or earlier in the file)."""
+def check_import(principal: Principal) -> None:
+    """Who may import areas (before the file is read)."""
     if not principal.has_role(*AREA_ADMIN_ROLES):
         raise Forbidden("Only area administrators import areas")
+
+
+async def import_areas(principal: Principal, filename: str, content: bytes) -> list[int]:
+    """Import an area list; parents are named by code (already stored, or earlier in the file)."""
+    check_import(principal)
     decoded, errors = IMPORT_SHEET.decode(await IMPORT_SHEET.read(filename, content))
     rows = [{"row": n, **values} for n, values in decoded]
     codes_in_file: dict[str, dict[str, Any]] = {}
@@ -281,9 +287,10 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []
-    async with write_transaction():
+
+    async def write(batch: Sequence[dict[str, Any]]) -> None:  # one transaction: parents come from earlier rows
         by_code = dict(stored)
-        for row in rows:
+        for row in batch:
             parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
             data = AreaIn(
                 name=row["name"],
@@ -305,4 +312,6 @@ async def import_areas(principal: Principal, filename: str, content: bytes) -> l
             {"imported": len(ids), "file": filename},
             summary=f"{len(ids)} areas from {filename}",
         )
+
+    await write_rows(rows, write, size=None)
     return ids

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # A quarter of the reaper's bound: a dead worker's run is retried within about 1.25 bounds.
     "reap-stale-runs": {
         "task": "jinlin.runs.tasks.reap_stale_runs",
+        "schedule": schedule(timedelta(seconds=max(1.0, get_settings().run_reaper_bound_s / 4))),
+    },
+    # Import jobs whose worker died go back to the queue (or fail) on the same bound as runs.
+    "reap-stale-imports": {
+        "task": "jinlin.imports.tasks.reap_stale_imports",
         "schedule": schedule(timedelta(seconds=max(1.0, get_settings().run_reaper_bound_s / 4))),
     },
     # Areas that switched the monthly supervision report on get last month's on the 1st (China time).
@@ -168,6 +174,34 @@ async def dispatch(task: Task, body: Callable[..., Awaitable[Any]], *args: Any) 
         await body(*args)
         return None
     return task.delay(*args).id
+
+
+def heartbeat_every_s() -> float:
+    """A quarter of the reaper's bound: a worker that is alive never looks dead."""
+    return get_settings().run_reaper_bound_s / 4
+
+
+@asynccontextmanager
+async def beating(beat: Callable[[], Awaitable[None]], label: str) -> AsyncIterator[None]:
+    """Call ``beat`` (which freshens a row's ``updated_at``) every ``heartbeat_every_s()`` while the block
+    works; a worker killed mid-block stops beating, and a reaper that finds the row quiet for the bound
+    takes the worker for dead (runs, import jobs)."""
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(heartbeat_every_s())
+            try:
+                await beat()
+            except Exception:  # a missed beat is not fatal; the next one may land
+                log.warning("heartbeat of %s failed", label, exc_info=True)
+
+    task = asyncio.get_running_loop().create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
 
 def load_tasks() -> None:

@@ -101,3 +101,11 @@ class WrongStatus(Conflict):
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
+    # Seconds until a token is back (the answer's Retry-After header), when the caller knows.
+    retry_after_s: int | None = None
+
+    @classmethod
+    def after(cls, message: str, seconds: float) -> RateLimited:
+        exc = cls(message)
+        exc.retry_after_s = max(1, int(seconds + 0.999))
+        return exc

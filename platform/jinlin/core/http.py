@@ -129,9 +129,14 @@ def _error_page(request: Request, status: int, code: str, message: str, fields: 
 
 
 def domain_error_handler(request: Request, exc: DomainError) -> Response:
+    retry_after = getattr(exc, "retry_after_s", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     if is_api(request):
-        return Response(envelope(exc.code, exc.message, exc.fields), status_code=exc.status)
-    return _error_page(request, exc.status, exc.code, exc.localized(), exc.fields)
+        return Response(envelope(exc.code, exc.message, exc.fields), status_code=exc.status, headers=headers)
+    page = _error_page(request, exc.status, exc.code, exc.localized(), exc.fields)
+    if headers:
+        page.headers.update(headers)
+    return page
 
 
 def http_error_handler(request: Request, exc: HTTPException) -> Response:

@@ -41,9 +41,10 @@ def redirect(path: str) -> Redirect:
 
 
 async def render_import(
-    template: str, principal: Principal, headers: list[str], run: Callable[[], Awaitable[list[int]]]
-) -> Template:
-    """An Excel import page after an upload: ``run`` imports; bad rows, a refusal or the count are shown."""
+    template: str, principal: Principal, headers: list[str], run: Callable[[], Awaitable[list[int] | Redirect]]
+) -> Template | Redirect:
+    """An Excel import page after an upload: ``run`` imports; bad rows, a refusal or the count are shown
+    (or ``run``'s redirect to the progress page of a background import)."""
     from jinlin.core.errors import DomainError
     from jinlin.core.tabular import ImportRejected
 
@@ -62,4 +63,6 @@ async def render_import(
         return render(
             template, principal, status_code=exc.status, headers=headers, row_errors=[], errors=form_errors(exc)
         )
+    if isinstance(ids, Redirect):
+        return ids
     return render(template, principal, headers=headers, row_errors=[], imported=len(ids))

@@ -43,6 +43,10 @@ class Settings:
     pii_keys: tuple[bytes, ...] = ()  # AES-256-GCM keys for residents' records; the first encrypts
     pii_hash_key: bytes = b""  # HMAC-SHA256 key for exact-match search (ID numbers)
     pii_retention_days: int = 1095  # personal fields of moved-out residents are cleared after this
+    # An upload with more data rows than this is imported as a background job (202 and a progress page).
+    import_background_rows: int = 2000
+    # Imports one account may start per hour (its own token bucket; a refused one answers 429).
+    imports_per_hour: int = 30
 
     @property
     def is_sqlite(self) -> bool:
@@ -221,6 +225,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             "JINLIN_PII_HASH_KEY", env.get("JINLIN_PII_HASH_KEY") or _keys_from_var(var_dir, "pii_hash_key")
         ),
         pii_retention_days=_int(env, "JINLIN_PII_RETENTION_DAYS", 1095),
+        import_background_rows=_int(env, "JINLIN_IMPORT_BACKGROUND_ROWS", 2000),
+        imports_per_hour=_int(env, "JINLIN_IMPORTS_PER_HOUR", 30, minimum=1),
     )
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 from openpyxl import Workbook, load_workbook
@@ -101,6 +102,38 @@ def _bounded(rows: Iterable[Sequence[object]]) -> list[list[str]]:
     return out
 
 
+def _count_xml_rows(archive: zipfile.ZipFile, name: str) -> int:
+    """``<row`` elements of one worksheet, counted while decompressing in chunks (nothing parsed)."""
+    count, tail = 0, b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            count += data.count(b"<row ") + data.count(b"<row>")
+            tail = data[-5:]
+            count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again with the next chunk
+    return count + tail.count(b"<row ") + tail.count(b"<row>")
+
+
+def count_rows(filename: str, content: bytes) -> int:
+    """About how many data rows a file holds, before parsing it: the same size limits as ``read_table``,
+    then line breaks (CSV) or worksheet ``<row>`` tags (XLSX). An upper bound (blank rows count, and a
+    quoted cell may hold a line break): it only decides whether an import runs in the background."""
+    name = filename.lower()
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise _too_big(f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if name.endswith(".csv"):
+        return max(0, content.count(b"\n") + (not content.endswith(b"\n")) - 1)
+    if not name.endswith(".xlsx"):
+        raise Invalid("Upload a .csv or .xlsx file", {"file": "must be a .csv or .xlsx file"})
+    _check_xlsx_archive(content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        try:
+            return max(0, sum(_count_xml_rows(archive, n) for n in sheets) - 1)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+            raise Invalid("Not a readable XLSX file", {"file": "not a readable XLSX file"}) from exc
+
+
 def read_table(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
     """Rows as (spreadsheet row number, {header: text}); the header is row 1."""
     name = filename.lower()
@@ -175,6 +208,48 @@ async def yield_to_writers() -> None:
     from jinlin.core.db import is_sqlite
 
     await asyncio.sleep(0.1 if is_sqlite() else 0)
+
+
+class ImportProgress(Protocol):
+    """What a background import job (``jinlin.imports``) watches: set while its import function runs."""
+
+    written: int  # rows an earlier attempt of the same job already committed (a resumed job skips them)
+
+    async def writing(self, total: int) -> None:
+        """Every row validated; ``total`` rows are about to be written."""
+
+    async def wrote(self, done: int) -> None:
+        """Inside a batch's write transaction: rows up to ``done`` are written once that commits."""
+
+
+import_progress: ContextVar[ImportProgress | None] = ContextVar("import_progress", default=None)
+
+T = TypeVar("T")
+
+
+async def write_rows(
+    items: Sequence[T], write: Callable[[Sequence[T]], Awaitable[None]], size: int | None = IMPORT_BATCH
+) -> None:
+    """Write validated rows, ``size`` per write transaction (``None``: all in one), pausing between
+    batches for other writers. Under a background job each batch also records the job's progress in its
+    own transaction, so a job retried after its worker died skips exactly the rows already committed
+    (never imported twice)."""
+    from jinlin.core.db import write_transaction
+
+    progress = import_progress.get()
+    start = progress.written if progress else 0
+    if progress:
+        await progress.writing(len(items))
+    step = size or max(1, len(items))
+    # An empty file still runs ``write`` once (its audit record), unless a resumed job wrote it already.
+    for offset in range(start, len(items), step) if items or start else [0]:
+        batch = items[offset : offset + step]
+        async with write_transaction():
+            await write(batch)
+            if progress:
+                await progress.wrote(offset + len(batch))
+        if offset + step < len(items):
+            await yield_to_writers()
 
 
 async def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:

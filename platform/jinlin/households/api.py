@@ -29,6 +29,8 @@ from jinlin.households.schemas import (
     RevealOut,
     SearchIn,
 )
+from jinlin.imports import service as imports
+from jinlin.imports.api import ACCEPTED, accepted
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Purpose = Annotated[str, msgspec.Meta(max_length=200)]
@@ -110,15 +112,20 @@ class HouseholdController(Controller):
             headers={"content-disposition": 'attachment; filename="households-template.xlsx"'},
         )
 
-    @post("/import")
+    @post("/import", status_code=201, responses=ACCEPTED)
     async def import_households(
         self,
         principal: NamedDependency[Principal],
         data: MultipartBody[dict[str, UploadFile]],
         community_id: FromQuery[int | None] = None,
-    ) -> ImportOut:
-        count = await spreadsheet.import_households(principal, *await read_upload(data.get("file")), community_id)
-        return ImportOut(imported=count)
+    ) -> Response[ImportOut]:
+        """A small file is imported at once (201); a large one becomes a background job (202, see /imports)."""
+        done = await imports.start(
+            principal, "households", await read_upload(data.get("file")), {"community_id": community_id}
+        )
+        if done.job:
+            return accepted(done.job)
+        return Response(ImportOut(imported=done.result), status_code=201)
 
 
 class ResidentController(Controller):

@@ -20,6 +20,7 @@ from jinlin.core.tabular import read_upload
 from jinlin.households import access, grants, keeping, service, spreadsheet
 from jinlin.households.api import XLSX
 from jinlin.households.schemas import GrantIn, HouseholdIn, ResidentIn, ResidentPatch
+from jinlin.imports import service as imports
 
 
 def focus_options() -> list[tuple[str, str]]:
@@ -236,10 +237,13 @@ async def households_template(principal: NamedDependency[Principal]) -> Response
 
 
 @post("/households/import", include_in_schema=False)
-async def households_import(principal: NamedDependency[Principal], request: Request) -> Template:
+async def households_import(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
     form = await request.form()
     try:
-        count = await spreadsheet.import_households(principal, *await read_upload(form.get("file")))
+        done = await imports.start(principal, "households", await read_upload(form.get("file")))
+        if done.job:
+            return redirect(done.job.page_url)
+        count = done.result
     except DomainError as exc:
         return render(
             "households/import_result.html",

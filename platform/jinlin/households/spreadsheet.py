@@ -6,6 +6,7 @@ Exports hold full records, so each one is audited, and carries a watermark with 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -20,7 +21,7 @@ from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.sheets import Column, Sheet
-from jinlin.core.tabular import ImportRejected, RowError
+from jinlin.core.tabular import ImportRejected, RowError, write_rows
 from jinlin.households import access, keeping, service
 from jinlin.households.schemas import ResidentIn
 from jinlin.households.tables import Household, Resident
@@ -53,7 +54,7 @@ GENDER_ZH = {"male": "男", "female": "女"}
 WATERMARK = "导出人"
 
 
-async def _community_of_staff(principal: Principal, community_id: int | None) -> tuple[int, list[str], str]:
+async def community_of_staff(principal: Principal, community_id: int | None) -> tuple[int, list[str], str]:
     """(community id, grid paths the principal keeps, community path): admins keep all, posts their grids."""
     scope = await access.scope_of(principal)
     candidates = sorted(scope.admin_community_ids)
@@ -83,7 +84,7 @@ async def _community_of_staff(principal: Principal, community_id: int | None) ->
 
 
 async def export_households(principal: Principal, community_id: int | None = None) -> bytes:
-    community_id, paths, _ = await _community_of_staff(principal, community_id)
+    community_id, paths, _ = await community_of_staff(principal, community_id)
     households = await access.household_select().where(
         (Household.community == community_id) & (Household.status == "active")
     )
@@ -227,7 +228,7 @@ async def import_households(
     principal: Principal, filename: str, content: bytes, community_id: int | None = None
 ) -> int:
     """Create the households and residents of a template; one bad row and nothing is imported."""
-    community_id, paths, community_path = await _community_of_staff(principal, community_id)
+    community_id, paths, community_path = await community_of_staff(principal, community_id)
     table = await SHEET.read(filename, content)
     table = [(n, raw) for n, raw in table if not next(iter(raw.values()), "").startswith(WATERMARK)]
     grid_rows = await Area.select().where(Area.path.like(f"{community_path}%") & (Area.level == "grid"))
@@ -243,10 +244,11 @@ async def import_households(
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     now = clock.now()
-    count = 0
-    async with write_transaction():
+    done: list[int] = []
+
+    async def write(batch: Sequence[tuple[int, Any]]) -> None:  # one transaction: households are shared by rows
         homes: dict[tuple[int, str, str], dict[str, Any]] = {}
-        for _, item in parsed:
+        for _, item in batch:
             assert item is not None
             place, values = item
             key = (place["grid"]["id"], place["building"], place["door"])
@@ -281,8 +283,10 @@ async def import_households(
             )
             await person.save()
             await keeping.set_groups(person.id, household, resident.focus_groups)
-            count += 1
+            done.append(person.id)
         for household in homes.values():
             await keeping.recount(household["id"])
-        await record(principal, "import", "resident", None, {"imported": count, "households": len(homes)})
-    return count
+        await record(principal, "import", "resident", None, {"imported": len(done), "households": len(homes)})
+
+    await write_rows(parsed, write, size=None)
+    return len(done)

@@ -10,6 +10,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.tabular import read_upload
+from jinlin.imports import service as imports
+from jinlin.imports.api import ACCEPTED, accepted
 from jinlin.needs import service, spreadsheet
 from jinlin.needs.schemas import ImportResult, NeedIn, NeedOut, NeedPatch
 
@@ -90,15 +92,20 @@ class NeedController(Controller):
         )
         return Response(content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="needs.xlsx"'})
 
-    @post("/import")
+    @post("/import", status_code=201, responses=ACCEPTED)
     async def import_needs(
         self,
         principal: NamedDependency[Principal],
         data: MultipartBody[dict[str, UploadFile]],
         community_id: FromQuery[int | None] = None,
-    ) -> ImportResult:
-        ids = await spreadsheet.import_needs(principal, *await read_upload(data.get("file")), community_id)
-        return ImportResult(imported=len(ids), ids=ids)
+    ) -> Response[ImportResult]:
+        """A small file is imported at once (201); a large one becomes a background job (202, see /imports)."""
+        done = await imports.start(
+            principal, "needs", await read_upload(data.get("file")), {"community_id": community_id}
+        )
+        if done.job:
+            return accepted(done.job)
+        return Response(ImportResult(imported=len(done.result), ids=done.result), status_code=201)
 
 
 ROUTES = [NeedController]

@@ -21,6 +21,7 @@ from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
 from jinlin.core.tabular import read_upload
+from jinlin.imports import service as imports
 from jinlin.matches import candidates
 from jinlin.matches import service as matches
 from jinlin.needs import service, spreadsheet
@@ -222,7 +223,10 @@ async def needs_export(
 async def needs_import(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
     form = await request.form()
     try:
-        ids = await spreadsheet.import_needs(principal, *await read_upload(form.get("file")), None)
+        done = await imports.start(principal, "needs", await read_upload(form.get("file")))
+        if done.job:
+            return redirect(done.job.page_url)
+        ids = done.result
     except DomainError as exc:
         return render(
             "needs/import_result.html",

@@ -4,6 +4,7 @@ The columns (headers, export cells, import parsing) are ``SHEET``; ``core.sheets
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from jinlin.areas.tables import Area
@@ -21,7 +22,7 @@ from jinlin.catalog.service import policy_for_area
 from jinlin.core import sheets
 from jinlin.core.db import write_transaction
 from jinlin.core.sheets import CellError, Column, Sheet
-from jinlin.core.tabular import RowError, batches, yield_to_writers
+from jinlin.core.tabular import RowError, write_rows
 from jinlin.needs.schemas import NeedIn
 from jinlin.needs.service import _check_place, _insert, query_needs
 from jinlin.orgs.tables import Organization
@@ -76,9 +77,9 @@ async def export_needs(principal: Principal, **filters: Any) -> bytes:
     return SHEET.export(rows)
 
 
-async def import_needs(principal: Principal, filename: str, content: bytes, community_id: int | None) -> list[int]:
-    """Import a needs list into a community as drafts; one bad row and nothing is imported."""
-    community_id = sheets.importing_for(
+def import_community(principal: Principal, community_id: int | None) -> int:
+    """The community a needs import goes to, if the caller may import there (checked before reading the file)."""
+    return sheets.importing_for(
         principal,
         community_id,
         principal.community_ids,
@@ -87,6 +88,11 @@ async def import_needs(principal: Principal, filename: str, content: bytes, comm
         say="Say which community",
         refused="Only the community's staff import its needs",
     )
+
+
+async def import_needs(principal: Principal, filename: str, content: bytes, community_id: int | None) -> list[int]:
+    """Import a needs list into a community as drafts; one bad row and nothing is imported."""
+    community_id = import_community(principal, community_id)
     community = await Organization.select(Organization.area.path).where(Organization.id == community_id).first()
     table = await SHEET.read(filename, content)
     areas = (
@@ -106,12 +112,13 @@ async def import_needs(principal: Principal, filename: str, content: bytes, comm
     bodies = await asyncio.to_thread(validate)  # thousands of rows: off the event loop
     sheets.reject(errors)
     ids: list[int] = []
-    for batch in batches(bodies):
-        async with write_transaction():
-            for data in batch:
-                _, area = await _check_place(community_id, data.area_id)
-                ids.append(await _insert(principal, data, area, await policy_for_area(area["id"])))
-        await yield_to_writers()
+
+    async def write(batch: Sequence[NeedIn]) -> None:
+        for data in batch:
+            _, area = await _check_place(community_id, data.area_id)
+            ids.append(await _insert(principal, data, area, await policy_for_area(area["id"])))
+
+    await write_rows(bodies, write)
     async with write_transaction():
         await record(
             principal,

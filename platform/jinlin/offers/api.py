@@ -10,6 +10,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from jinlin.auth.principal import Principal
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.tabular import read_upload
+from jinlin.imports import service as imports
+from jinlin.imports.api import ACCEPTED, accepted
 from jinlin.needs.api import XLSX
 from jinlin.needs.schemas import ImportResult
 from jinlin.offers import service, spreadsheet
@@ -75,15 +77,20 @@ class OfferController(Controller):
         )
         return Response(content, media_type=XLSX, headers={"content-disposition": 'attachment; filename="offers.xlsx"'})
 
-    @post("/import")
+    @post("/import", status_code=201, responses=ACCEPTED)
     async def import_offers(
         self,
         principal: NamedDependency[Principal],
         data: MultipartBody[dict[str, UploadFile]],
         organization_id: FromQuery[int | None] = None,
-    ) -> ImportResult:
-        ids = await spreadsheet.import_offers(principal, *await read_upload(data.get("file")), organization_id)
-        return ImportResult(imported=len(ids), ids=ids)
+    ) -> Response[ImportResult]:
+        """A small file is imported at once (201); a large one becomes a background job (202, see /imports)."""
+        done = await imports.start(
+            principal, "offers", await read_upload(data.get("file")), {"organization_id": organization_id}
+        )
+        if done.job:
+            return accepted(done.job)
+        return Response(ImportResult(imported=len(done.result), ids=done.result), status_code=201)
 
 
 ROUTES = [OfferController]

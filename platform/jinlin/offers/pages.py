@@ -21,6 +21,7 @@ from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
 from jinlin.core.tabular import read_upload
+from jinlin.imports import service as imports
 from jinlin.matches import candidates
 from jinlin.matches import service as matches
 from jinlin.needs.api import XLSX
@@ -240,10 +241,13 @@ async def offers_export(
 
 
 @post("/offers/import", include_in_schema=False)
-async def offers_import(principal: NamedDependency[Principal], request: Request) -> Template:
+async def offers_import(principal: NamedDependency[Principal], request: Request) -> Template | Redirect:
     form = await request.form()
     try:
-        ids = await spreadsheet.import_offers(principal, *await read_upload(form.get("file")), None)
+        done = await imports.start(principal, "offers", await read_upload(form.get("file")))
+        if done.job:
+            return redirect(done.job.page_url)
+        ids = done.result
     except DomainError as exc:
         return render(
             "needs/import_result.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -16,7 +17,7 @@ from jinlin.catalog.labels import split_list
 from jinlin.core import clock, sheets
 from jinlin.core.db import write_transaction
 from jinlin.core.sheets import CellError, Column, Sheet
-from jinlin.core.tabular import RowError, batches, yield_to_writers
+from jinlin.core.tabular import RowError, write_rows
 from jinlin.offers.schemas import OfferIn
 from jinlin.offers.service import query_offers
 from jinlin.offers.tables import Offer
@@ -73,8 +74,9 @@ async def export_offers(principal: Principal, **filters: Any) -> bytes:
     )
 
 
-async def import_offers(principal: Principal, filename: str, content: bytes, organization_id: int | None) -> list[int]:
-    organization_id = sheets.importing_for(
+def import_organization(principal: Principal, organization_id: int | None) -> int:
+    """The unit an offers import goes to, if the caller may import there (checked before reading the file)."""
+    return sheets.importing_for(
         principal,
         organization_id,
         principal.unit_ids,
@@ -83,6 +85,10 @@ async def import_offers(principal: Principal, filename: str, content: bytes, org
         say="Say which organisation",
         refused="Only the unit's liaison or the team's leader imports its offers",
     )
+
+
+async def import_offers(principal: Principal, filename: str, content: bytes, organization_id: int | None) -> list[int]:
+    organization_id = import_organization(principal, organization_id)
     table = await SHEET.read(filename, content)
     areas: dict[str, list[int]] = {}
     for a in await Area.select(Area.id, Area.name):
@@ -96,22 +102,23 @@ async def import_offers(principal: Principal, filename: str, content: bytes, org
     rows = [row for _, row in decoded]
     ids = []
     now = clock.now()
-    for batch in batches(rows):
-        async with write_transaction():
-            for row in batch:
-                offer = Offer(
-                    organization_id=organization_id,
-                    capacity_left=row["capacity"],
-                    status="draft",
-                    created_by=principal.account_id,
-                    created_at=now,
-                    updated_at=now,
-                    **row,
-                )
-                await offer.save()
-                ids.append(offer.id)
-                await record(principal, "create", "offer", offer.id, msgspec.to_builtins(row), summary=row["title"])
-        await yield_to_writers()
+
+    async def write(batch: Sequence[dict[str, Any]]) -> None:
+        for row in batch:
+            offer = Offer(
+                organization_id=organization_id,
+                capacity_left=row["capacity"],
+                status="draft",
+                created_by=principal.account_id,
+                created_at=now,
+                updated_at=now,
+                **row,
+            )
+            await offer.save()
+            ids.append(offer.id)
+            await record(principal, "create", "offer", offer.id, msgspec.to_builtins(row), summary=row["title"])
+
+    await write_rows(rows, write)
     async with write_transaction():
         await record(
             principal,

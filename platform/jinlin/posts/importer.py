@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -9,10 +10,9 @@ import msgspec
 from jinlin.accounts.tables import Account
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
-from jinlin.core.db import write_transaction
 from jinlin.core.errors import DomainError, Forbidden
 from jinlin.core.sheets import Column, Sheet
-from jinlin.core.tabular import ImportRejected, RowError
+from jinlin.core.tabular import ImportRejected, RowError, write_rows
 from jinlin.posts import policy, service
 from jinlin.posts.schemas import PostIn
 
@@ -51,9 +51,14 @@ def template_xlsx() -> bytes:
     return SHEET.example(EXAMPLE)
 
 
-async def import_posts(principal: Principal, filename: str, content: bytes) -> list[int]:
-    if not principal.has_role(*service.STAFFING_ROLES):  # who may, before reading the file
+def check_import(principal: Principal) -> None:
+    """Who may import posts (before the file is read)."""
+    if not principal.has_role(*service.STAFFING_ROLES):
         raise Forbidden("Only community, street and county admins assign posts")
+
+
+async def import_posts(principal: Principal, filename: str, content: bytes) -> list[int]:
+    check_import(principal)
     table = await SHEET.read(filename, content)
     codes = sorted({raw.get(HEADERS["area_code"], "").strip() for _, raw in table} - {""})
     areas = {a["code"]: a for a in await Area.select().where(Area.code.is_in(codes))} if codes else {}
@@ -123,10 +128,13 @@ async def import_posts(principal: Principal, filename: str, content: bytes) -> l
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
     ids: list[int] = []
-    async with write_transaction():
-        for row in rows:
+
+    async def write(batch: Sequence[dict[str, Any]]) -> None:  # one transaction: a clash undoes them all
+        for row in batch:
             try:
                 ids.append(await service.insert_post(principal, row["values"]))
             except DomainError as exc:
                 raise ImportRejected([RowError(row["row"], HEADERS["kind"], exc.message)]) from exc
+
+    await write_rows(rows, write, size=None)
     return ids

@@ -16,6 +16,7 @@ from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render, render_import
 from jinlin.core.pagination import MAX_LIMIT, PageRequest
 from jinlin.core.tabular import read_upload
+from jinlin.imports import service as imports
 from jinlin.orgs.tables import UNIT_KINDS
 from jinlin.posts import card, importer, policy, roster, service, workload
 from jinlin.posts.schemas import CardIn, PolicyIn, PolicyOut, PostIn
@@ -129,6 +130,7 @@ async def posts_list(principal: NamedDependency[Principal], request: Request) ->
 
 @get("/posts/import", include_in_schema=False)
 async def import_form(principal: NamedDependency[Principal]) -> Template:
+    importer.check_import(principal)  # the form is for those who may send it
     return render("posts/import.html", principal, headers=list(importer.HEADERS.values()), row_errors=[])
 
 
@@ -138,11 +140,12 @@ async def import_template(principal: NamedDependency[Principal]) -> Response:
 
 
 @post("/posts/import", include_in_schema=False)
-async def import_submit(request: Request, principal: NamedDependency[Principal]) -> Template:
+async def import_submit(request: Request, principal: NamedDependency[Principal]) -> Template | Redirect:
     form = await request.form()
 
-    async def run() -> list[int]:
-        return await importer.import_posts(principal, *await read_upload(form.get("file")))
+    async def run() -> list[int] | Redirect:
+        done = await imports.start(principal, "posts", await read_upload(form.get("file")))
+        return redirect(done.job.page_url) if done.job else done.result
 
     return await render_import("posts/import.html", principal, list(importer.HEADERS.values()), run)
 

@@ -23,7 +23,7 @@ from jinlin.areas.choices import within
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth.principal import AREA_ADMIN_ROLES, STAFF_ROLES, Principal
-from jinlin.core import clock
+from jinlin.core import celery, clock
 from jinlin.core.db import is_sqlite, is_transient, write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.core.pagination import Page, PageRequest
@@ -344,7 +344,7 @@ async def claim(run_id: int) -> dict[str, Any] | None:
 
 
 def heartbeat_every_s() -> float:
-    return get_settings().run_reaper_bound_s / 4
+    return celery.heartbeat_every_s()
 
 
 @asynccontextmanager
@@ -357,21 +357,8 @@ async def heartbeat(run_id: int, beat: Callable[[], Awaitable[None]] | None = No
             (MatchRun.id == run_id) & (MatchRun.status == "running")
         )
 
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(heartbeat_every_s())
-            try:
-                await (beat or default_beat)()
-            except Exception:  # a missed beat is not fatal; the next one may land
-                log.warning("heartbeat of run %s failed", run_id, exc_info=True)
-
-    task = asyncio.get_running_loop().create_task(loop())
-    try:
+    async with celery.beating(beat or default_beat, f"run {run_id}"):
         yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
 
 
 async def advance(run_id: int, progress: float, phase: str, **fields: Any) -> None:

@@ -13,6 +13,8 @@ from litestar.response import Response
 from jinlin.auth.principal import Principal
 from jinlin.core.errors import Forbidden, NotFound
 from jinlin.core.tabular import read_upload
+from jinlin.imports import service as imports
+from jinlin.imports.api import ACCEPTED, accepted
 from jinlin.setup import service, sheets
 from jinlin.setup.schemas import NewAccountOut, SetupImportResult
 
@@ -41,11 +43,17 @@ async def setup_template(principal: NamedDependency[Principal], name: FromPath[s
     return template_response(principal, name.removesuffix(".xlsx"))
 
 
-@post("/setup/import/{name:str}", tags=["setup"], status_code=201)
+@post("/setup/import/{name:str}", tags=["setup"], status_code=201, responses=ACCEPTED)
 async def setup_import(
     principal: NamedDependency[Principal], name: FromPath[str], data: MultipartBody[dict[str, UploadFile]]
 ) -> Response[SetupImportResult]:
-    ids, accounts = await service.run_import(principal, name, *await read_upload(data.get("file")))
+    """A small file is imported at once (201); a large one becomes a background job (202, see /imports);
+    accounts always at once (their one-time passwords are in the answer, never stored)."""
+    service.check_import(principal, name)  # an unknown sheet is 404 before anything else
+    done = await imports.start(principal, f"setup:{name}", await read_upload(data.get("file")))
+    if done.job:
+        return accepted(done.job)
+    ids, accounts = done.result
     result = SetupImportResult(
         imported=len(ids) + len(accounts),
         ids=ids,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden
 from jinlin.core.i18n import translate
 from jinlin.core.security import hash_password
-from jinlin.core.tabular import ImportRejected, RowError
+from jinlin.core.tabular import ImportRejected, RowError, write_rows
 from jinlin.orgs.service import can_create, can_register
 from jinlin.orgs.tables import UNIT_KINDS, Organization, OrganizationKind, Registration
 from jinlin.setup import sheets
@@ -178,9 +179,10 @@ async def import_organizations(principal: Principal, filename: str, content: byt
     if errors:
         raise _rejected(errors)
     ids = []
-    async with write_transaction():
-        now = clock.now()
-        for r in rows:
+    now = clock.now()
+
+    async def write(batch: Sequence[dict[str, Any]]) -> None:
+        for r in batch:
             org = Organization(
                 name=r["name"],
                 kind=r["kind"],
@@ -201,6 +203,8 @@ async def import_organizations(principal: Principal, filename: str, content: byt
                 {"name": r["name"], "kind": r["kind"], "area_id": r["area"]["id"], "file": filename},
                 summary=r["name"],
             )
+
+    await write_rows(rows, write, size=None)
     return ids
 
 
@@ -372,9 +376,10 @@ async def import_registrations(principal: Principal, filename: str, content: byt
     if errors:
         raise _rejected(errors)
     ids = []
-    async with write_transaction():
-        now = clock.now()
-        for r in rows:
+    now = clock.now()
+
+    async def write(batch: Sequence[dict[str, Any]]) -> None:
+        for r in batch:
             reg = Registration(
                 community=r["community"]["id"],
                 kind=r["kind"],
@@ -393,4 +398,6 @@ async def import_registrations(principal: Principal, filename: str, content: byt
                 {"community_id": r["community"]["id"], "kind": r["kind"], "file": filename},
                 summary=f"{r['org']['name']} → {r['community']['name']}",
             )
+
+    await write_rows(rows, write, size=None)
     return ids

@@ -5,13 +5,14 @@ from __future__ import annotations
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Response, Template
+from litestar.response import Redirect, Response, Template
 
 from jinlin.auth.principal import Principal
 from jinlin.core.errors import DomainError, Forbidden
 from jinlin.core.nav import NavItem
-from jinlin.core.pages import form_errors, render
+from jinlin.core.pages import form_errors, redirect, render
 from jinlin.core.tabular import ImportRejected, read_upload
+from jinlin.imports import service as imports
 from jinlin.setup import service, sheets
 from jinlin.setup.api import template_response
 
@@ -42,10 +43,16 @@ async def setup_template_download(principal: NamedDependency[Principal], name: F
 
 
 @post("/setup/import/{name:str}", include_in_schema=False)
-async def setup_import_submit(request: Request, principal: NamedDependency[Principal], name: FromPath[str]) -> Template:
+async def setup_import_submit(
+    request: Request, principal: NamedDependency[Principal], name: FromPath[str]
+) -> Template | Redirect:
     form = await request.form()
     try:
-        ids, accounts = await service.run_import(principal, name, *await read_upload(form.get("file")))
+        service.check_import(principal, name)
+        done = await imports.start(principal, f"setup:{name}", await read_upload(form.get("file")))
+        if done.job:
+            return redirect(done.job.page_url)
+        ids, accounts = done.result
     except ImportRejected as exc:
         return _page(
             principal,

@@ -108,14 +108,19 @@ def may_set_up(principal: Principal) -> bool:
     return principal.has_role(*SETUP_ROLES)
 
 
-async def run_import(
-    principal: Principal, sheet: str, filename: str, content: bytes
-) -> tuple[list[int], list[imports.NewAccount]]:
-    """Import one set-up sheet; returns (ids, new accounts)."""
+def check_import(principal: Principal, sheet: str) -> None:
+    """Who may import a set-up sheet, checked before its file is read."""
     if sheet not in sheets.SHEETS:
         raise NotFound("No such import")
     if not may_set_up(principal):
         raise Forbidden("Only county, street and community administrators set up from Excel")
+
+
+async def run_import(
+    principal: Principal, sheet: str, filename: str, content: bytes
+) -> tuple[list[int], list[imports.NewAccount]]:
+    """Import one set-up sheet; returns (ids, new accounts)."""
+    check_import(principal, sheet)
     if sheet == "organizations":
         return await imports.import_organizations(principal, filename, content), []
     if sheet == "registrations":

@@ -47,6 +47,11 @@ MATRIX = {
     "GET /api/v1/communities/{community_id:int}/profile": R(COMMUNITY_A, COUNTY),
     "GET /api/v1/helpers/{organization_id:int}/profile": R(STREET | {"liaison"}, COUNTY),
     "GET /api/v1/match-runs": R(ALL),
+    # Import jobs: only the account that started one sees it (the inside job is admin_a's, the outside admin_c's).
+    "GET /api/v1/imports": R(ALL),
+    "GET /api/v1/imports/{job_id:int}": R(frozenset({"admin_a"}), NONE),
+    "GET /imports/{job_id:int}": R(frozenset({"admin_a"}), NONE),
+    "GET /imports/{job_id:int}/progress": R(frozenset({"admin_a"}), NONE),
     "GET /api/v1/match-runs/{run_id:int}": R(NONE, NONE),
     "GET /api/v1/match-runs/{run_id:int}/result": R(NONE, NONE),
     "GET /api/v1/matches": R(ALL),
@@ -107,7 +112,7 @@ MATRIX = {
     "GET /api/v1/volunteers/{volunteer_id:int}/hours": R(COMMUNITY_A | {"leader", "volunteer"}),
     "GET /api/v1/volunteers/{volunteer_id:int}/hours.xlsx": R(COMMUNITY_A | {"leader", "volunteer"}),
     "GET /areas": R(ALL),
-    "GET /areas/import": R(ALL),
+    "GET /areas/import": R(ADMIN_A),
     "GET /areas/{area_id:int}": R(ALL, ALL),
     "GET /areas/{area_id:int}/edit": R(STREET),  # a community admin manages what lies below it
     "GET /audit": R(COUNTY),
@@ -393,7 +398,7 @@ MATRIX = {
         STREET | LIAISON, params={"org_id": "organization_id"}, query={"year": "2026"}
     ),
     "GET /posts": R(ALL),
-    "GET /posts/import": R(ALL),
+    "GET /posts/import": R(ADMIN_A),
     "GET /posts/import/template.xlsx": R(ALL),
     "GET /posts/panel": R(ALL),
     "GET /posts/policy/{county_id:int}": R(COMMUNITY_A, NONE),

@@ -135,8 +135,18 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         "invitation_id": (MISSING, MISSING),
         "request_id": (MISSING, MISSING),
         "registration_id": (MISSING, MISSING),
+        "job_id": (await _import_job("admin_a"), await _import_job("admin_c")),
     }
     return ids, headers
+
+
+async def _import_job(username: str) -> int:
+    """An ended import job: only the account that started it may see it."""
+    from jinlin.imports.tables import ImportJob
+
+    job = ImportJob(kind="needs", filename="needs.csv", status="done", started_by=await _account_id(username))
+    await job.save()
+    return job.id
 
 
 async def _account_id(username: str) -> int:

@@ -20,6 +20,7 @@ JINLIN = ROOT / "platform" / "jinlin"
 ALLOWED: dict[tuple[str, str, str], str] = {
     ("jinlin.accounts.pages", "jinlin.accounts.tables", "Role"): "the role vocabulary for the role picker",
     ("jinlin.areas.pages", "jinlin.areas.tables", "LEVEL_ORDER"): "the level vocabulary for the level picker",
+    ("jinlin.imports.pages", "jinlin.imports.tables", "ACTIVE_STATUSES"): "which job statuses still refresh the page",
     ("jinlin.calls.pages", "jinlin.orgs.tables", "UNIT_KINDS"): "the unit kinds a call may address",
     ("jinlin.grading.pages", "jinlin.orgs.tables", "UNIT_KINDS"): "the unit kinds graded",
     ("jinlin.orgs.pages", "jinlin.orgs.tables", "UNIT_KINDS"): "the unit kinds for the kind picker",

@@ -261,7 +261,8 @@ def _solve_mixed(g: Group) -> GroupResult:
             # the rounded relaxation polished by the (cheap, counted) local search; close enough to the
             # relaxation's bound, it is the answer, without CP-SAT (Options.relative_gap)
             polished = _refill_splittable(g, local_search(g, seed, int(LS_EVALUATIONS_PER_S * g.time_limit)))
-            seed = _better(g, seed, polished)
+            if _objective(g, polished) > _objective(g, seed):
+                seed = polished
             obj = _objective(g, seed)
             if relax_bound - obj <= g.relative_gap * max(1.0, abs(obj)):
                 return _answer(g, seed, None, relax_bound, "flow_rounding")

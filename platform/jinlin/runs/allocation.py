@@ -200,6 +200,7 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
         }
     need_areas = sorted({r["area_id"] for r in need_rows})
     zones_under = _zones_under(areas, need_areas)
+    every_zone = tuple(need_areas)
 
     rep = await reputations(sorted({o["organization_id"] for o in offer_rows}))
     zone_tokens: dict[tuple[int, ...], tuple[str, ...]] = {}
@@ -217,7 +218,7 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
         else:
             if home is None or not _overlaps(home["path"], path):
                 continue
-            zones = need_areas
+            zones = every_zone
         offers.append(
             matching.Offer(
                 id=offer_key(o["id"]),

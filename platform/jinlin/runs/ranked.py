@@ -43,6 +43,10 @@ def _eligible(
     return True, d
 
 
+def _size(pool: list[list[int]]) -> int:
+    return sum(len(members) for members in pool)
+
+
 def ranked_rule(problem: matching.AllocationProblem, need_rows: list[dict[str, Any]]) -> dict[str, Any]:
     """What the ranked rule would serve: {"served": {colour: qty}, "needs_served": n, "quantity": q}."""
     by_id = {f"n{r['id']}": r for r in need_rows}
@@ -73,8 +77,9 @@ def ranked_rule(problem: matching.AllocationProblem, need_rows: list[dict[str, A
     for need in sorted(problem.needs, key=rank):
         need_skills = frozenset(need.skills)
         if need_skills:
-            pools = [by_skill.get((need.category, skill), []) for skill in need_skills]
-            maybe = chain.from_iterable(min(pools, key=lambda p: sum(map(len, p))))
+            pools: list[list[list[int]]] = [by_skill.get((need.category, skill), []) for skill in need_skills]
+            smallest = min(pools, key=_size)
+            maybe = chain.from_iterable(smallest)
         else:
             maybe = chain.from_iterable(by_category.get(need.category, []))
         options = []

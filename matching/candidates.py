@@ -20,7 +20,8 @@ from .model import AllocationProblem, Need, Offer, Options
 from .units import canonical_item, canonical_unit
 
 VALUE_DECIMALS = 6
-PARALLEL_QUERIES = 2_000  # ball queries (offers of a category) from which the k-d tree uses every core
+PARALLEL_QUERIES = 2_000
+LOOKUP_TABLE_MAX = 1 << 26  # (offer, skill) entries up to which the skill test uses a table (64 MB)  # ball queries (offers of a category) from which the k-d tree uses every core
 
 
 @dataclass(slots=True)
@@ -156,9 +157,14 @@ def covers_skills(needs: list[Need], offers: list[Offer], need: np.ndarray, offe
     pair = np.repeat(np.arange(len(need)), per_pair)
     offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
     wanted = offer[pair] * width + codes[starts[need[pair]] + offset]
-    at = np.searchsorted(keys, wanted)
-    found = at < len(keys)
-    found[found] = keys[at[found]] == wanted[found]
+    if len(offers) * width <= LOOKUP_TABLE_MAX:  # a table of every (offer, skill): one gather
+        table = np.zeros(len(offers) * width, np.bool_)
+        table[keys] = True
+        found = table[wanted]
+    else:
+        at = np.searchsorted(keys, wanted)
+        found = at < len(keys)
+        found[found] = keys[at[found]] == wanted[found]
     missing = np.bincount(pair[~found], minlength=len(need))
     return missing == 0
 

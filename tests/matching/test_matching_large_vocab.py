@@ -52,8 +52,11 @@ def _zoned(seed: int, zones: int = 400) -> AllocationProblem:
     return AllocationProblem(needs=needs, offers=offers, options=Options(time_limit_s=1, workers=1))
 
 
+@pytest.mark.parametrize("table", [True, False])
 @pytest.mark.parametrize("seed", range(6))
-def test_the_sparse_skill_test_agrees_with_the_bit_masks(seed):
+def test_the_sparse_skill_test_agrees_with_the_bit_masks(seed, table, monkeypatch):
+    if not table:  # the sorted-keys search, used when a table of every (offer, skill) would be too big
+        monkeypatch.setattr("matching.candidates.LOOKUP_TABLE_MAX", 0)
     p = _zoned(seed)
     rng = np.random.default_rng(seed)
     need = rng.integers(0, len(p.needs), 5_000)

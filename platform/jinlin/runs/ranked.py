@@ -27,15 +27,23 @@ def _km(a: matching.Location | None, b: matching.Location | None) -> float:
 
 
 def eligible(need: matching.Need, offer: matching.Offer) -> tuple[bool, float]:
-    return _eligible(need, set(need.skills), offer, set(offer.skills))
+    return _eligible(need, set(need.skills), offer, set(offer.skills), {})
 
 
 def _eligible(
-    need: matching.Need, need_skills: AbstractSet[str], offer: matching.Offer, offer_skills: AbstractSet[str]
+    need: matching.Need,
+    need_skills: AbstractSet[str],
+    offer: matching.Offer,
+    offer_skills: AbstractSet[str],
+    agree: dict[tuple[str | None, str | None, str | None, str | None], bool],
 ) -> tuple[bool, float]:
     if need.category != offer.category or not need_skills <= offer_skills:
         return False, math.nan
-    if not compatible(need.unit, need.item, offer.unit, offer.item):
+    key = (need.unit, need.item, offer.unit, offer.item)
+    ok = agree.get(key)
+    if ok is None:
+        ok = agree[key] = compatible(*key)
+    if not ok:
         return False, math.nan
     d = _km(need.location, offer.location)
     if offer.radius_km is not None and not math.isnan(d) and d > offer.radius_km:
@@ -74,6 +82,7 @@ def ranked_rule(problem: matching.AllocationProblem, need_rows: list[dict[str, A
         by_category[category].append(members)
         for skill in skills:
             by_skill[(category, skill)].append(members)
+    agree: dict[tuple[str | None, str | None, str | None, str | None], bool] = {}  # units and items, memoised
     for need in sorted(problem.needs, key=rank):
         need_skills = frozenset(need.skills)
         if need_skills:
@@ -85,7 +94,7 @@ def ranked_rule(problem: matching.AllocationProblem, need_rows: list[dict[str, A
         options = []
         for j in maybe:
             offer = problem.offers[j]
-            ok, d = _eligible(need, need_skills, offer, offer_skills[j])
+            ok, d = _eligible(need, need_skills, offer, offer_skills[j], agree)
             if ok:
                 options.append((d if not math.isnan(d) else math.inf, offer.id))
         options.sort()

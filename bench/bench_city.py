@@ -227,11 +227,14 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"# city benchmark ({os.cpu_count()} cores, load {load:.1f}, wrk {DURATION} s per figure)")
     parser = argparse.ArgumentParser(description="The city benchmark (issue #10).")
-    parser.add_argument("databases", nargs="*", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
+    parser.add_argument("databases", nargs="*", help="sqlite and/or postgres (default: both)")
     parser.add_argument("--only", choices=["run"], help="measure only the city allocation run")
     parser.add_argument("--runs", type=int, default=3, help="with --only run: how many runs (median)")
     parser.add_argument("--pg-name", default="jinlin_bench_city", help="the PostgreSQL database's name")
     args = parser.parse_args()
+    args.databases = args.databases or ["sqlite", "postgres"]
+    if unknown := set(args.databases) - {"sqlite", "postgres"}:
+        parser.error(f"unknown database {', '.join(sorted(unknown))}: choose sqlite and/or postgres")
     only_run = args.runs if args.only == "run" else 0
     if "sqlite" in args.databases:
         bench("SQLite", f"sqlite:///{DATA / 'city.db'}", only_run)

@@ -20,10 +20,8 @@ from .model import AllocationProblem, Need, Offer, Options
 from .units import canonical_item, canonical_unit
 
 VALUE_DECIMALS = 6
-PARALLEL_QUERIES = 2_000
-LOOKUP_TABLE_MAX = (
-    1 << 26
-)  # (offer, skill) entries up to which the skill test uses a table (64 MB)  # ball queries (offers of a category) from which the k-d tree uses every core
+PARALLEL_QUERIES = 2_000  # ball queries (offers of a category) from which the k-d tree uses every core
+LOOKUP_TABLE_MAX = 1 << 26  # (offer, skill) entries up to which the skill test uses a table (64 MB)
 
 
 @dataclass(slots=True)

@@ -257,6 +257,15 @@ def _solve_mixed(g: Group) -> GroupResult:
             return GroupResult(INFEASIBLE, np.zeros(len(g.arc_need), np.int64), None, "cp_sat")
         pref = xr.astype(np.float64) * (1 + abs(float(g.value.max(initial=0.0)))) + g.value
         seed = _repair(g, pref)
+        if seed is not None and g.relative_gap > 0:
+            # the rounded relaxation polished by the (cheap, counted) local search; close enough to the
+            # relaxation's bound, it is the answer, without CP-SAT (Options.relative_gap)
+            polished = _refill_splittable(g, local_search(g, seed, int(LS_EVALUATIONS_PER_S * g.time_limit)))
+            if _objective(g, polished) > _objective(g, seed):
+                seed = polished
+            obj = _objective(g, seed)
+            if relax_bound - obj <= g.relative_gap * max(1.0, abs(obj)):
+                return _answer(g, seed, None, relax_bound, "flow_rounding")
     if seed is None:
         seed = _repair(g, g.value - 1e-9 * g.load)
     status, x, bound = _cp_sat(replace(g, time_limit=FIRST_SHARE * g.time_limit), seed)
@@ -274,9 +283,17 @@ def _solve_mixed(g: Group) -> GroupResult:
             status = FEASIBLE
     if relax_bound is not None:
         bound = relax_bound if bound is None else min(bound, relax_bound)
+    return _answer(g, x, status, bound)
+
+
+def _answer(
+    g: Group, x: np.ndarray | None, status: str | None, bound: float | None, solver: str = "cp_sat"
+) -> GroupResult:
+    """The group's result: optimal when CP-SAT proved it or the bound meets the objective, else feasible
+    with the bound (never below the objective)."""
     if x is None:
-        return GroupResult(NO_SOLUTION, np.zeros(len(g.arc_need), np.int64), bound, "cp_sat")
+        return GroupResult(NO_SOLUTION, np.zeros(len(g.arc_need), np.int64), bound, solver)
     obj = _objective(g, x)
     if status == OPTIMAL or (bound is not None and bound - obj <= 1e-9 * max(1.0, abs(obj))):
-        return GroupResult(OPTIMAL, x, None, "cp_sat")
-    return GroupResult(FEASIBLE, x, max(bound, obj) if bound is not None else None, "cp_sat")
+        return GroupResult(OPTIMAL, x, None, solver)
+    return GroupResult(FEASIBLE, x, max(bound, obj) if bound is not None else None, solver)

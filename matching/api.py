@@ -82,7 +82,7 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
     sd = sides(problem)
     arcs = build_arcs(problem)
     part = partition(sd, arcs, limit, problem.options.decompose)
-    jobs = local_groups(sd, arcs, part.groups, problem.options.cp_workers)
+    jobs = local_groups(sd, arcs, part.groups, problem.options.cp_workers, problem.options.relative_gap)
     results = run_groups(jobs, problem.options.workers)
     x = np.zeros(len(arcs), np.int64)
     for gi, res in zip(part.groups, results, strict=True):

@@ -21,6 +21,7 @@ from .units import canonical_item, canonical_unit
 
 VALUE_DECIMALS = 6
 PARALLEL_QUERIES = 2_000  # ball queries (offers of a category) from which the k-d tree uses every core
+LOOKUP_TABLE_MAX = 1 << 26  # (offer, skill) entries up to which the skill test uses a table (64 MB)
 
 
 @dataclass(slots=True)
@@ -124,6 +125,50 @@ def skill_masks(needs: list[Need], offers: list[Offer]) -> tuple[np.ndarray, np.
     return nm, om, vocab
 
 
+def covers_skills(needs: list[Need], offers: list[Offer], need: np.ndarray, offer: np.ndarray) -> np.ndarray:
+    """Per pair (``need[k]``, ``offer[k]``): the offer has every skill of the need. The same answer as
+    testing ``skill_masks`` word by word, but sparse: each pair looks up only its need's few skills
+    among the offers' (offer, skill) keys, so a vocabulary of thousands of skills (the platform's
+    zone tokens) costs nothing per pair."""
+    pos: dict[str, int] = {}
+    per_need = [[pos.setdefault(s, len(pos)) for s in dict.fromkeys(x.skills)] for x in needs]
+    if not pos:
+        return np.ones(len(need), np.bool_)
+    width = len(pos)
+    count = np.fromiter(map(len, per_need), np.int64, len(needs))
+    starts = np.zeros(len(needs) + 1, np.int64)
+    np.cumsum(count, out=starts[1:])
+    codes = np.fromiter(chain.from_iterable(per_need), np.int64, int(starts[-1]))
+    # (offer, skill) keys, sorted; offers often share one skills tuple (a street's zones): coded once
+    coded: dict[tuple[str, ...], np.ndarray] = {}
+    per_offer = []
+    for x in offers:
+        c = coded.get(x.skills)
+        if c is None:
+            c = coded[x.skills] = np.fromiter((b for s in x.skills if (b := pos.get(s)) is not None), np.int64)
+        per_offer.append(c)
+    lengths = np.fromiter(map(len, per_offer), np.int64, len(offers))
+    keys = np.repeat(np.arange(len(offers), dtype=np.int64) * width, lengths)
+    if len(keys):
+        keys += np.concatenate(per_offer)
+    keys.sort()
+    # one row per (pair, skill of its need): is (offer, skill) among the offers' keys?
+    per_pair = count[need]
+    pair = np.repeat(np.arange(len(need)), per_pair)
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    wanted = offer[pair] * width + codes[starts[need[pair]] + offset]
+    if len(offers) * width <= LOOKUP_TABLE_MAX:  # a table of every (offer, skill): one gather
+        table = np.zeros(len(offers) * width, np.bool_)
+        table[keys] = True
+        found = table[wanted]
+    else:
+        at = np.searchsorted(keys, wanted)
+        found = at < len(keys)
+        found[found] = keys[at[found]] == wanted[found]
+    missing = np.bincount(pair[~found], minlength=len(need))
+    return missing == 0
+
+
 def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     n, m = len(needs), len(offers)
     # category codes in name order, so that a sub-problem lists its arcs in the same relative order
@@ -180,8 +225,7 @@ def derive(needs: list[Need], offers: list[Offer], options: Options) -> Arcs:
     chord = _chord(nxyz, oxyz, need, offer)
     dist = np.where(located, 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2)), np.nan)
     keep = ~(dist > radius[offer])  # nan distances are kept
-    nmask, omask, _ = skill_masks(needs, offers)
-    keep &= np.all((nmask[need] & ~omask[offer]) == 0, axis=1)
+    keep &= covers_skills(needs, offers, need, offer)
     keep &= unit_item_mask(needs, offers, need, offer)
     need, offer, dist = need[keep], offer[keep], dist[keep]
 

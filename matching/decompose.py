@@ -99,7 +99,9 @@ def local_group(sd: Sides, arcs: Arcs, gi: GroupIndex, cp_workers: int = 1) -> G
     return local_groups(sd, arcs, [gi], cp_workers)[0]
 
 
-def local_groups(sd: Sides, arcs: Arcs, groups: list[GroupIndex], cp_workers: int = 1) -> list[Group]:
+def local_groups(
+    sd: Sides, arcs: Arcs, groups: list[GroupIndex], cp_workers: int = 1, relative_gap: float = 0.0
+) -> list[Group]:
     """Each group's arrays, its arcs renumbered to its own needs and offers (each group's needs and
     offers are ascending, so a position table gives what ``searchsorted`` would, in linear time)."""
     need_pos = np.zeros(len(sd.qty), np.int64)
@@ -119,6 +121,7 @@ def local_groups(sd: Sides, arcs: Arcs, groups: list[GroupIndex], cp_workers: in
             load=arcs.load[gi.arcs],
             time_limit=gi.time_limit,
             cp_workers=cp_workers,
+            relative_gap=relative_gap,
         )
         for gi in groups
     ]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .candidates import Arcs, Sides, skill_masks
+from .candidates import Arcs, Sides
 from .geo import haversine_km, unit_xyz
 from .model import AllocationProblem, Need, Offer
 from .units import canonical_item, canonical_unit
@@ -272,9 +272,12 @@ def no_candidate_rows(
         lat = np.array([pool[j].location.lat for j in located])  # type: ignore[union-attr]
         lon = np.array([pool[j].location.lon for j in located])  # type: ignore[union-attr]
         tree = cKDTree(unit_xyz(lat, lon))
-    nmask, omask, vocab = skill_masks(needs, pool)
+    # skills an offer lacks: the need's own skills it does not have, in code-point order (what a scan
+    # of the sorted vocabulary of the needs' skills gave, without walking the whole vocabulary per
+    # offer: with zone tokens that vocabulary has thousands of entries)
+    offer_skills: dict[int, frozenset[str]] = {}
     by_id = sorted(range(len(pool)), key=lambda j: pool[j].id)
-    for k, need in enumerate(needs):
+    for need in needs:
         if need.quantity == 0:
             continue
         if need.location is not None and tree is not None:
@@ -305,7 +308,10 @@ def no_candidate_rows(
                 rules.append("unit")
             if canonical_item(need.item) not in (None, canonical_item(offer.item)):
                 rules.append("item")
-            lacking = [vocab[b] for b in range(len(vocab)) if _bit(nmask[k], b) and not _bit(omask[j], b)]
+            have = offer_skills.get(j)
+            if have is None:
+                have = offer_skills[j] = frozenset(offer.skills)
+            lacking = sorted({s for s in need.skills if s not in have})
             if lacking:
                 rules.append("skills")
             if offer.radius_km is not None and dist == dist and dist > offer.radius_km:
@@ -332,10 +338,6 @@ def no_candidate_rows(
             row["would_help"] = helps
         rows.append(row)
     return rows, sorted(consulted)
-
-
-def _bit(mask: np.ndarray, b: int) -> bool:
-    return bool((int(mask[b // 64]) >> (b % 64)) & 1)
 
 
 def _would_help(need: Need, offer: Offer, rule: str, dist: float, lacking: list[str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ class Group:
     load: np.ndarray
     time_limit: float
     cp_workers: int = 1
+    relative_gap: float = 0.0  # Options.relative_gap
 
 
 @dataclass(slots=True)

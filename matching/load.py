@@ -270,6 +270,11 @@ def _options(value: Any) -> Options:
     opts.decompose = _bool(doc, "decompose", "options", True)
     opts.workers = _int(doc, "workers", "options", 0)
     opts.cp_workers = max(1, _int(doc, "cp_workers", "options", 1))
+    gap = _num(doc, "relative_gap", "options", optional=True)
+    if gap is not None:
+        if not 0 <= gap < 1:
+            raise InstanceError("options.relative_gap", "must be a number from 0 to less than 1")
+        opts.relative_gap = gap
     return opts
 
 

@@ -63,6 +63,10 @@ class Options:
     # CP-SAT search workers. 1 (default) is reproducible byte for byte under a time limit (CP-SAT's
     # deterministic time); more workers search wider but are reproducible only when optimality is proven.
     cp_workers: int = 1
+    # Groups with unsplittable needs: stop at the seed (the flow relaxation rounded and repaired) when it
+    # is within this fraction of the relaxation's bound, instead of searching with CP-SAT. 0 (default):
+    # always search. The answer is then ``feasible`` with that bound (``optimal`` only if it meets it).
+    relative_gap: float = 0.0
 
 
 # ---------------------------------------------------------------- allocation

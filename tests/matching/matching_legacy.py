@@ -21,13 +21,17 @@ from matching.decompose import GroupIndex, partition, run_groups
 from matching.explain import (
     CANDIDATES_SHOWN,
     HOLDERS_SHOWN,
+    NEAREST_CONSULTED,
+    NEAREST_SHOWN,
+    _km,
+    _would_help,
     infeasible_rows,
-    no_candidate_rows,
 )
-from matching.geo import EARTH_RADIUS_KM, chord_for_km, unit_xyz
+from matching.geo import EARTH_RADIUS_KM, chord_for_km, haversine_km, unit_xyz
 from matching.load import parse
 from matching.model import AllocationProblem, Need, Offer, Options
 from matching.solution import INFEASIBLE, NO_SOLUTION, OPTIMAL, Solution
+from matching.units import canonical_item, canonical_unit
 
 
 def legacy_json(doc: dict[str, Any]) -> str:
@@ -71,13 +75,13 @@ def _solve_allocation(problem: AllocationProblem, limit: float) -> Solution:
         for gi, res in zip(part.groups, results, strict=True):
             if res.status == INFEASIBLE:
                 rows += infeasible_rows(problem, arcs, sd, gi.needs)
-        iso_rows, _ = no_candidate_rows(problem, iso_req)
+        iso_rows, _ = legacy_no_candidate_rows(problem, iso_req)
         return Solution("allocation", INFEASIBLE, unmatched=_sort_unmatched(rows + iso_rows, "need"), stats=stats)
     if status == NO_SOLUTION:
         return Solution("allocation", NO_SOLUTION, stats=stats)
     assignments = sorted(assignment_rows(problem, arcs, x), key=lambda r: (r["need"], r["offer"]))
     grouped = np.concatenate([gi.needs for gi in part.groups]) if part.groups else np.zeros(0, np.int64)
-    unmatched = short_rows(problem, arcs, sd, x, grouped) + no_candidate_rows(problem, part.isolated_needs)[0]
+    unmatched = short_rows(problem, arcs, sd, x, grouped) + legacy_no_candidate_rows(problem, part.isolated_needs)[0]
     objective = _fsum_products(assignments)
     if status == OPTIMAL:
         bound = objective
@@ -342,3 +346,97 @@ def short_rows(
             "detail": f"{missing} more capacity at {best_offer.id}",
         }
     return rows
+
+
+# the explanation of needs without candidates before it stopped scanning the whole skill vocabulary per
+# offer (2026-11-30): the lacking skills came from the bit masks
+def legacy_no_candidate_rows(
+    problem: AllocationProblem,
+    need_idx: np.ndarray,
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Explain needs without any candidate offer, looking at the nearest offers of the pool
+    (offers and reference offers). Returns the rows and the pool positions consulted."""
+    pool: list[Offer] = list(problem.offers) + list(problem.reference_offers)
+    needs = [problem.needs[i] for i in need_idx.tolist()]
+    if problem.arcs is not None:
+        return [
+            {"need": n.id, "quantity": int(n.quantity), "reason": "no_candidate", "detail": "no arc lists this need"}
+            for n in needs
+            if n.quantity > 0
+        ], []
+    rows: list[dict[str, Any]] = []
+    consulted: set[int] = set()
+    located = [j for j, o in enumerate(pool) if o.location is not None]
+    tree = None
+    if located:
+        lat = np.array([pool[j].location.lat for j in located])  # type: ignore[union-attr]
+        lon = np.array([pool[j].location.lon for j in located])  # type: ignore[union-attr]
+        tree = cKDTree(unit_xyz(lat, lon))
+    nmask, omask, vocab = skill_masks(needs, pool)
+    by_id = sorted(range(len(pool)), key=lambda j: pool[j].id)
+    for k, need in enumerate(needs):
+        if need.quantity == 0:
+            continue
+        if need.location is not None and tree is not None:
+            kk = min(NEAREST_CONSULTED, len(located))
+            _, hit = tree.query(unit_xyz(np.array([need.location.lat]), np.array([need.location.lon])), k=kk)
+            cand = [located[h] for h in np.atleast_1d(hit.ravel()).tolist()]
+            d = haversine_km(
+                np.full(len(cand), need.location.lat),
+                np.full(len(cand), need.location.lon),
+                np.array([pool[j].location.lat for j in cand]),
+                np.array([pool[j].location.lon for j in cand]),
+            )
+            ranked = [(dd, j) for dd, _, j in sorted(zip(d.tolist(), [pool[j].id for j in cand], cand, strict=True))]
+        else:
+            same = [j for j in by_id if pool[j].category == need.category]
+            other = [j for j in by_id if pool[j].category != need.category]
+            ranked = [(float("nan"), j) for j in (same + other)[:NEAREST_CONSULTED]]
+        nearest: list[dict[str, Any]] = []
+        helps = None
+        for dist, j in ranked:
+            consulted.add(j)
+            offer = pool[j]
+            rules = []
+            if offer.category != need.category:
+                rules.append("category")
+            nu, ou = canonical_unit(need.unit), canonical_unit(offer.unit)
+            if nu is not None and ou is not None and nu != ou:
+                rules.append("unit")
+            if canonical_item(need.item) not in (None, canonical_item(offer.item)):
+                rules.append("item")
+            lacking = [vocab[b] for b in range(len(vocab)) if _bit(nmask[k], b) and not _bit(omask[j], b)]
+            if lacking:
+                rules.append("skills")
+            if offer.radius_km is not None and dist == dist and dist > offer.radius_km:
+                rules.append("radius")
+            entry: dict[str, Any] = {"offer": offer.id, "excluded_by": rules}
+            if dist == dist:
+                entry["distance_km"] = round(dist, 1)
+            if len(nearest) < NEAREST_SHOWN:
+                nearest.append(entry)
+            if helps is None and len(rules) == 1:
+                helps = _would_help(need, offer, rules[0], dist, lacking)
+        row: dict[str, Any] = {"need": need.id, "quantity": int(need.quantity), "reason": "no_candidate"}
+        if nearest:
+            first = nearest[0]
+            where = f" ({_km(first['distance_km'])})" if "distance_km" in first else ""
+            row["detail"] = (
+                f"no offer qualifies; the nearest, {first['offer']}{where}, is excluded by "
+                f"{' and '.join(first['excluded_by'])}"
+            )
+        else:
+            row["detail"] = "there are no offers"
+        row["nearest"] = nearest
+        if helps is not None:
+            row["would_help"] = helps
+        rows.append(row)
+    return rows, sorted(consulted)
+
+
+def _bit(mask: np.ndarray, b: int) -> bool:
+    return bool((int(mask[b // 64]) >> (b % 64)) & 1)
+
+
+def _bit(mask: np.ndarray, b: int) -> bool:
+    return bool((int(mask[b // 64]) >> (b % 64)) & 1)

@@ -14,12 +14,14 @@ import sys
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from piccolo.columns import JSON, JSONB
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
+from piccolo.utils.encoding import dump_json
 
 import jinlin
 
@@ -127,6 +129,33 @@ async def insert_in_batches(table: type[Table], rows: Sequence[Table]) -> None:
     caller's transaction: all batches land or none)."""
     for chunk in batches(rows, len(table._meta.columns)):
         await table.insert(*chunk)
+
+
+async def insert_rows(table: type[Table], rows: Sequence[dict[str, Any]]) -> None:
+    """``insert_in_batches`` for plain rows (column name → value; columns left out take their default),
+    without a ``Table`` object per row: building those and converting each value through Piccolo took
+    seconds per ten thousand rows. Values are passed as Piccolo's own insert passes them (JSON columns as
+    JSON text); call it inside the caller's transaction."""
+    columns = [c for c in table._meta.columns if not c._meta.primary_key]
+    names = [c._meta.name for c in columns]
+    unknown = {k for row in rows for k in row} - set(names)
+    if unknown:
+        raise ValueError(f"{table._meta.tablename} has no column {', '.join(sorted(unknown))}")
+    defaults = {c._meta.name: c.get_default_value() for c in columns}
+    json_columns = {c._meta.name for c in columns if isinstance(c, JSON | JSONB)}
+    into = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
+    one = "(" + ", ".join("{}" for _ in columns) + ")"
+    for chunk in batches(rows, len(columns)):
+        values: list[Any] = []
+        for row in chunk:
+            for name in names:
+                value = row.get(name, defaults[name])
+                if name in json_columns and value is not None and not isinstance(value, str):
+                    value = dump_json(value)
+                values.append(value)
+        await table.raw(
+            f'INSERT INTO "{table._meta.tablename}" ({into}) VALUES {", ".join([one] * len(chunk))}', *values
+        )
 
 
 async def open_engine(engine: Engine) -> None:

@@ -168,7 +168,14 @@ async def reputations(organization_ids: list[int]) -> dict[int, Reputation]:
     """Each organisation's reputation over the public ratings it received (blind ones don't count yet)."""
     if not organization_ids:
         return {}
-    rows = await Rating.select().where(Rating.ratee_organization_id.is_in(list(organization_ids)))
+    rows = await Rating.select(
+        Rating.subject_type,
+        Rating.subject_id,
+        Rating.rater_side,
+        Rating.ratee_organization_id,
+        Rating.score,
+        Rating.window_closes_at,
+    ).where(Rating.ratee_organization_id.is_in(list(organization_ids)))
     sides: dict[tuple[str, int], set[str]] = {(r["subject_type"], r["subject_id"]): set() for r in rows}
     ids = list({r["subject_id"] for r in rows})
     if ids:

@@ -11,15 +11,17 @@ back into words for people. Reputation is the provider's mean rating score (matc
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 import matching
 from jinlin.areas.tables import Area
 from jinlin.core import clock
-from jinlin.core.db import batches, insert_in_batches
+from jinlin.core.db import batches, insert_rows
 from jinlin.matches.compat import goods_item
 from jinlin.matches.tables import Match
 from jinlin.needs.tables import Need
@@ -33,7 +35,49 @@ from jinlin.runs.unmatched import enrich
 COLOURS = ("red", "orange", "yellow", "green")
 OPEN_NEED_STATUSES = ("published", "matched", "in_progress")
 LIVE_MATCH_STATUSES = ("proposed",)
+LIVE_PAIR_STATUSES = ("proposed", "accepted", "in_progress")  # the unique index's "live" (matches migration)
 ZONE = "zone:"
+
+
+# A run over this many needs and offers (a city) does not search with CP-SAT a group whose rounded flow
+# relaxation is already within LARGE_RUN_GAP of its bound: at that size CP-SAT spent minutes (and hit its
+# wall-clock safety net, so the answer depended on the machine's load) to gain a few hundredths of a
+# percent. The run then says ``feasible`` with its bound (bench/README.md, "City benchmark").
+LARGE_RUN = 5_000
+LARGE_RUN_GAP = 0.01
+
+
+# Only the columns a run reads (whole rows took seconds to convert at city size).
+NEED_COLUMNS = (
+    Need.id,
+    Need.title,
+    Need.quantity,
+    Need.quantity_matched,
+    Need.splittable,
+    Need.category,
+    Need.area_id,
+    Need.community_id,
+    Need.colour,
+    Need.unit,
+    Need.item,
+    Need.respond_by,
+)
+OFFER_COLUMNS = (
+    Offer.id,
+    Offer.organization_id,
+    Offer.category,
+    Offer.skills,
+    Offer.capacity_left,
+    Offer.service_area_ids,
+    Offer.radius_km,
+    Offer.unit,
+    Offer.item,
+    Offer.available_until,
+)
+
+
+def relative_gap(size: int) -> float:
+    return LARGE_RUN_GAP if size >= LARGE_RUN else 0.0
 
 
 def need_key(need_id: int) -> str:
@@ -90,6 +134,43 @@ async def _held_by_live_proposals(run_area_path: str) -> tuple[dict[int, int], d
     return need_held, offer_held, superseded
 
 
+def _zones_under(areas: dict[int, dict[str, Any]], need_areas: list[int]) -> Callable[[list[str]], tuple[int, ...]]:
+    """``zones_under(paths)``: the need areas inside any of these area paths, ascending. A prefix range of
+    the need areas sorted by path (bisect), remembered per list of paths: offers share their service areas."""
+    by_path = sorted((areas[a]["path"], a) for a in need_areas)
+    paths = [p for p, _ in by_path]
+    seen: dict[tuple[str, ...], tuple[int, ...]] = {}
+
+    def zones_under(serves: list[str]) -> tuple[int, ...]:
+        key = tuple(serves)
+        hit = seen.get(key)
+        if hit is None:
+            found: set[int] = set()
+            for prefix in serves:
+                lo = bisect.bisect_left(paths, prefix)
+                hi = lo
+                while hi < len(paths) and paths[hi].startswith(prefix):
+                    hi += 1
+                found.update(a for _, a in by_path[lo:hi])
+            hit = seen[key] = tuple(sorted(found))
+        return hit
+
+    return zones_under
+
+
+def _with_zones(
+    skills: list[str], zones: Sequence[int], memo: dict[tuple[int, ...], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The offer's skills and its zone tokens, sorted (offers with the same zones share the tokens)."""
+    key = tuple(zones)
+    tokens = memo.get(key)
+    if tokens is None:
+        tokens = memo[key] = tuple(sorted(f"{ZONE}{a}" for a in key))
+    if not skills:
+        return tokens
+    return tuple(sorted(set(skills) | set(tokens)))
+
+
 async def reputations(org_ids: list[int]) -> dict[int, float]:
     """Each provider's reputation: the Bayesian average of docs/marketplace.md, so one rating can't
     dominate and a provider nobody has rated yet stands at the prior mean (as on its page)."""
@@ -101,14 +182,14 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
     areas = await _areas()
     need_held, offer_held, superseded = await _held_by_live_proposals(path)
     need_rows = (
-        await Need.select()
+        await Need.select(*NEED_COLUMNS)
         .where(Need.status.is_in(list(OPEN_NEED_STATUSES)) & Need.area_id.path.like(f"{path}%"))
         .order_by(Need.id)
         .output(load_json=True)
     )
     now = clock.now()
     offer_rows = (
-        await Offer.select(*Offer.all_columns(), Offer.organization_id.area.as_alias("org_area"))
+        await Offer.select(*OFFER_COLUMNS, Offer.organization_id.area.as_alias("org_area"))
         .where((Offer.status == "published") & (Offer.capacity_left > 0))
         .order_by(Offer.id)
         .output(load_json=True)
@@ -147,8 +228,11 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
             "quantity": open_qty,
         }
     need_areas = sorted({r["area_id"] for r in need_rows})
+    zones_under = _zones_under(areas, need_areas)
+    every_zone = tuple(need_areas)
 
     rep = await reputations(sorted({o["organization_id"] for o in offer_rows}))
+    zone_tokens: dict[tuple[int, ...], tuple[str, ...]] = {}
     offers: list[matching.Offer] = []
     for o in offer_rows:
         cap = o["capacity_left"] - offer_held.get(o["id"], 0)
@@ -159,17 +243,17 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
         if serves:
             if not any(_overlaps(s, path) for s in serves):
                 continue
-            zones = [a for a in need_areas if any(areas[a]["path"].startswith(s) for s in serves)]
+            zones = zones_under(serves)
         else:
             if home is None or not _overlaps(home["path"], path):
                 continue
-            zones = need_areas
+            zones = every_zone
         offers.append(
             matching.Offer(
                 id=offer_key(o["id"]),
                 capacity=cap,
                 category=o["category"],
-                skills=tuple(sorted(set(o["skills"] or []) | {f"{ZONE}{a}" for a in zones})),
+                skills=_with_zones(o["skills"] or [], zones, zone_tokens),
                 location=_location(areas, o["org_area"]),
                 radius_km=o["radius_km"],
                 reputation=rep.get(o["organization_id"]),
@@ -179,7 +263,11 @@ async def load(run: dict[str, Any]) -> tuple[matching.AllocationProblem, dict[st
             )
         )
     # workers=1: never fork the process the run is in (a web process in the embedded shape).
-    options = matching.Options(time_limit_s=float(run["options"].get("time_limit_s", 10)), workers=1)
+    options = matching.Options(
+        time_limit_s=float(run["options"].get("time_limit_s", 10)),
+        workers=1,
+        relative_gap=relative_gap(len(needs) + len(offers)),
+    )
     problem = matching.AllocationProblem(needs=needs, offers=offers, options=options)
     summary = {
         "demand": demand,
@@ -273,27 +361,39 @@ async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.
             (r["id"], r["organization_id"])
             for r in await Offer.select(Offer.id, Offer.organization_id).where(Offer.id.is_in(list(ids)))
         )
+    # A pair with a live match of its own (accepted, in progress, or proposed by hand) can't take a
+    # second one (one live match per pair, a unique index): the need's open quantity already leaves out
+    # what that match holds, so the proposal is left out too.
+    live: set[tuple[int, int]] = set()
+    for ids in batches(sorted(set(need_ids))):
+        live.update(
+            (r["need_id"], r["offer_id"])
+            for r in await Match.select(Match.need_id, Match.offer_id, Match.run_id).where(
+                Match.need_id.is_in(list(ids)) & Match.status.is_in(list(LIVE_PAIR_STATUSES))
+            )
+            if r["run_id"] != run["id"]
+        )
     rows = []
     for a, need_id, offer_id in zip(solution.assignments, need_ids, offer_ids, strict=True):
-        if (need_id, offer_id) in existing:
+        if (need_id, offer_id) in existing or (need_id, offer_id) in live:
             continue
         rows.append(
-            Match(
-                need_id=need_id,
-                offer_id=offer_id,
-                community_id=communities[need_id],
-                provider_id=providers[offer_id],
-                quantity=int(a["quantity"]),
-                source="run",
-                run_id=run["id"],
-                reasons=_readable(a["reasons"]),
-                status="proposed",
-                proposed_by="system",
-                created_at=now,
-                updated_at=now,
-            )
+            {
+                "need_id": need_id,
+                "offer_id": offer_id,
+                "community_id": communities[need_id],
+                "provider_id": providers[offer_id],
+                "quantity": int(a["quantity"]),
+                "source": "run",
+                "run_id": run["id"],
+                "reasons": _readable(a["reasons"]),
+                "status": "proposed",
+                "proposed_by": "system",
+                "created_at": now,
+                "updated_at": now,
+            }
         )
-    await insert_in_batches(Match, rows)
+    await insert_rows(Match, rows)
     needs = summary.get("needs", {})
     unmatched = []
     for row in solution.unmatched:

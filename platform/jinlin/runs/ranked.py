@@ -5,7 +5,10 @@ same eligibility as the matcher's derived candidates (category, unit, item, skil
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 import matching
@@ -24,14 +27,32 @@ def _km(a: matching.Location | None, b: matching.Location | None) -> float:
 
 
 def eligible(need: matching.Need, offer: matching.Offer) -> tuple[bool, float]:
-    if need.category != offer.category or not set(need.skills) <= set(offer.skills):
+    return _eligible(need, set(need.skills), offer, set(offer.skills), {})
+
+
+def _eligible(
+    need: matching.Need,
+    need_skills: AbstractSet[str],
+    offer: matching.Offer,
+    offer_skills: AbstractSet[str],
+    agree: dict[tuple[str | None, str | None, str | None, str | None], bool],
+) -> tuple[bool, float]:
+    if need.category != offer.category or not need_skills <= offer_skills:
         return False, math.nan
-    if not compatible(need.unit, need.item, offer.unit, offer.item):
+    key = (need.unit, need.item, offer.unit, offer.item)
+    ok = agree.get(key)
+    if ok is None:
+        ok = agree[key] = compatible(*key)
+    if not ok:
         return False, math.nan
     d = _km(need.location, offer.location)
     if offer.radius_km is not None and not math.isnan(d) and d > offer.radius_km:
         return False, d
     return True, d
+
+
+def _size(pool: list[list[int]]) -> int:
+    return sum(len(members) for members in pool)
 
 
 def ranked_rule(problem: matching.AllocationProblem, need_rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -47,10 +68,33 @@ def ranked_rule(problem: matching.AllocationProblem, need_rows: list[dict[str, A
     room = {o.id: o.capacity for o in problem.offers}
     served: dict[str, int] = {c: 0 for c in COLOUR_RANK}
     needs_served = 0
+    # Only offers of the need's category that have one of its skills can be eligible: look them up
+    # instead of testing every offer against every need (10 000 x 10 000 pairs for a city).
+    # Offers sharing a category and skills (a street's zone tokens) are indexed once, as a group.
+    skill_sets: dict[tuple[str, ...], frozenset[str]] = {}
+    offer_skills = [skill_sets.setdefault(o.skills, frozenset(o.skills)) for o in problem.offers]
+    groups: dict[tuple[str | None, frozenset[str]], list[int]] = defaultdict(list)
+    for j, offer in enumerate(problem.offers):
+        groups[(offer.category, offer_skills[j])].append(j)
+    by_category: dict[str | None, list[list[int]]] = defaultdict(list)
+    by_skill: dict[tuple[str | None, str], list[list[int]]] = defaultdict(list)
+    for (category, skills), members in groups.items():
+        by_category[category].append(members)
+        for skill in skills:
+            by_skill[(category, skill)].append(members)
+    agree: dict[tuple[str | None, str | None, str | None, str | None], bool] = {}  # units and items, memoised
     for need in sorted(problem.needs, key=rank):
+        need_skills = frozenset(need.skills)
+        if need_skills:
+            pools: list[list[list[int]]] = [by_skill.get((need.category, skill), []) for skill in need_skills]
+            smallest = min(pools, key=_size)
+            maybe = chain.from_iterable(smallest)
+        else:
+            maybe = chain.from_iterable(by_category.get(need.category, []))
         options = []
-        for offer in problem.offers:
-            ok, d = eligible(need, offer)
+        for j in maybe:
+            offer = problem.offers[j]
+            ok, d = _eligible(need, need_skills, offer, offer_skills[j], agree)
             if ok:
                 options.append((d if not math.isnan(d) else math.inf, offer.id))
         options.sort()

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
-
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory

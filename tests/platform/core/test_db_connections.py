@@ -32,7 +32,7 @@ async def test_a_failed_write_leaves_nothing_behind_and_the_next_write_works(eng
 async def test_a_statement_that_fails_inside_a_transaction_does_not_poison_the_next_one(engine):
     w = await make_world()
     org_id = w.orgs["comm_a"]["id"]
-    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
         async with db.write_transaction():
             await Organization.update({Organization.name: "first part"}).where(Organization.id == org_id)
             # The same primary key twice: the database refuses the second statement.

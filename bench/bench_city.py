@@ -31,7 +31,7 @@ DATA = Path(os.environ.get("JINLIN_BENCH_DIR", "/tmp/jinlin-bench"))
 BIN = Path(sys.executable).parent
 LUA = ROOT / "bench" / "wrk_report.lua"
 DURATION = os.environ.get("JINLIN_BENCH_SECONDS", "10")
-PORT = 8765
+PORT = int(os.environ.get("JINLIN_BENCH_PORT", "8765"))
 YEAR = "2026"
 
 
@@ -153,7 +153,7 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def bench(label: str, database_url: str) -> None:
+def bench(label: str, database_url: str, only_lists: bool = False) -> None:
     print(f"\n## {label}", flush=True)
     prepare(database_url)
     proc = serve(database_url)
@@ -171,6 +171,7 @@ def bench(label: str, database_url: str) -> None:
             ("activities API", "/api/v1/activities?limit=50", api),
             ("needs page", "/needs", page),
             ("activities page", "/activities", page),
+            ("home page", "/", page),
         ]:
             many = wrk(f"{base}{path}", headers, 20)
             one = wrk(f"{base}{path}", headers, 1)
@@ -187,6 +188,8 @@ def bench(label: str, database_url: str) -> None:
                 f"{many['p95_ms']:.1f} | {many['p99_ms']:.1f} | {one['p99_ms']:.1f} | {verdict(ok)}{errors}",
                 flush=True,
             )
+        if only_lists:
+            return
         other = asyncio.run(kpi_and_run(base, api))
         print(
             f"  city KPI report for {YEAR}: {other['kpi_s'] * 1000:.0f} ms median of 5 "
@@ -205,15 +208,19 @@ def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0]
     print(f"# city benchmark ({os.cpu_count()} cores, load {load:.1f}, wrk {DURATION} s per figure)")
-    which = sys.argv[1:] or ["sqlite", "postgres"]
+    # `--only lists`: the list and page figures alone (no KPI report, no city run, which takes minutes
+    # and leaves proposals behind).
+    argv = sys.argv[1:]
+    only_lists = "--only" in argv and argv[argv.index("--only") + 1] == "lists"
+    which = [a for a in argv if a in ("sqlite", "postgres")] or ["sqlite", "postgres"]
     if "sqlite" in which:
-        bench("SQLite", f"sqlite:///{DATA / 'city.db'}")
+        bench("SQLite", f"sqlite:///{DATA / 'city.db'}", only_lists)
     if "postgres" in which:
-        url = pg_url("jinlin_bench_city")
+        url = pg_url(os.environ.get("JINLIN_BENCH_PG_NAME", "jinlin_bench_city"))
         if url is None:
             print("\n## PostgreSQL: skipped (set JINLIN_BENCH_DATABASE_URL or JINLIN_TEST_DATABASE_URL)")
         else:
-            bench("PostgreSQL", url)
+            bench("PostgreSQL", url, only_lists)
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--profile", default=None)
+    parser.add_argument("--as", dest="user", default=None, help="the account to profile as")
     parser.add_argument("--only", default=None, help="a substring of the paths to time")
     args = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -84,7 +85,7 @@ async def main() -> None:
             if args.profile:
                 from pyinstrument import Profiler
 
-                user, _, kind = next(c for c in CASES if c[1] == args.profile)
+                user, _, kind = next(c for c in CASES if c[1] == args.profile and c[0] == (args.user or c[0]))
                 headers = creds[user][0 if kind == "api" else 1]
                 await client.get(args.profile, headers=headers)
                 profiler = Profiler(async_mode="enabled")

@@ -89,7 +89,7 @@ def _unit_and_value(delta: timedelta) -> tuple[str, int, bool]:
     for unit, per in TIMEDELTA_UNITS:
         value = abs(seconds) / per
         if value >= 2 or unit == "second":
-            return unit, int(round(value)), seconds < 0
+            return unit, round(value), seconds < 0
     raise AssertionError("unreachable: 'second' is the last unit")
 
 

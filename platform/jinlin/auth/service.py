@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from jinlin.accounts.tables import Account, AuthToken, Membership
@@ -75,16 +76,36 @@ async def logout(principal: Principal) -> None:
         await record(principal, "logout", "account", principal.account_id)
 
 
+@cache
+def _membership_columns() -> tuple[Any, ...]:
+    # Built once: each access to a column through a foreign key (``Membership.organization.name``)
+    # deep-copies it in Piccolo, about 2 ms of every authenticated request when done per query.
+    return (
+        Membership.organization.id,
+        Membership.organization.name,
+        Membership.organization.kind,
+        Membership.role,
+        Membership.organization.area.id,
+        Membership.organization.area.path,
+    )
+
+
+@cache
+def _token_columns() -> tuple[Any, ...]:
+    return (
+        AuthToken.expires_at,
+        AuthToken.account.id,
+        AuthToken.account.username,
+        AuthToken.account.display_name,
+        AuthToken.account.locale,
+        AuthToken.account.active,
+        AuthToken.account.must_change_password,
+    )
+
+
 async def _memberships(account_id: int) -> tuple[MembershipInfo, ...]:
     rows = (
-        await Membership.select(
-            Membership.organization.id,
-            Membership.organization.name,
-            Membership.organization.kind,
-            Membership.role,
-            Membership.organization.area.id,
-            Membership.organization.area.path,
-        )
+        await Membership.select(*_membership_columns())
         .where(Membership.account == account_id)
         .order_by(Membership.id)
     )
@@ -136,15 +157,7 @@ async def principal_for_token(token: str) -> Principal | None:
     memberships."""
     digest = token_digest(token)
     row = (
-        await AuthToken.select(
-            AuthToken.expires_at,
-            AuthToken.account.id,
-            AuthToken.account.username,
-            AuthToken.account.display_name,
-            AuthToken.account.locale,
-            AuthToken.account.active,
-            AuthToken.account.must_change_password,
-        )
+        await AuthToken.select(*_token_columns())
         .where((AuthToken.token_hash == digest) & AuthToken.revoked_at.is_null())
         .first()
     )

@@ -167,6 +167,8 @@ def bench(label: str, database_url: str, only_lists: bool = False) -> None:
         )
         print("  | endpoint | req/s at 20 | ratio (≥ 0.4) | p50 ms | p95 ms | p99 ms | 1-client p99 ms (< 50) |")
         for name, path, headers in [
+            # The ceiling of any authenticated route: the caller resolved from its token, a small answer.
+            ("me API (reference)", "/api/v1/me", api),
             ("needs API", "/api/v1/needs?limit=50", api),
             ("activities API", "/api/v1/activities?limit=50", api),
             ("needs page", "/needs", page),

@@ -94,7 +94,7 @@ async def main() -> None:
                         await client.get(args.profile, headers=headers)
                 print(profiler.output_text(unicode=True, color=False, show_all=False))
                 return
-            print("| account | path | status | median ms | p95 ms | statements |")
+            print("| account | path | status | median ms | p95 ms | median CPU ms | statements |")
             for user, path, kind in CASES:
                 if args.only and args.only not in path:
                     continue

@@ -105,9 +105,7 @@ def _token_columns() -> tuple[Any, ...]:
 
 async def _memberships(account_id: int) -> tuple[MembershipInfo, ...]:
     rows = (
-        await Membership.select(*_membership_columns())
-        .where(Membership.account == account_id)
-        .order_by(Membership.id)
+        await Membership.select(*_membership_columns()).where(Membership.account == account_id).order_by(Membership.id)
     )
     return tuple(
         MembershipInfo(

@@ -34,7 +34,7 @@ DATA = Path(os.environ.get("JINLIN_BENCH_DIR", "/tmp/jinlin-bench"))
 BIN = Path(sys.executable).parent
 LUA = ROOT / "bench" / "wrk_report.lua"
 DURATION = os.environ.get("JINLIN_BENCH_SECONDS", "10")
-PORT = 8765
+PORT = int(os.environ.get("JINLIN_BENCH_PORT", "8765"))
 YEAR = "2026"
 
 
@@ -171,14 +171,14 @@ def run_only(base: str, runs: int) -> None:
     print(f"  median of {runs}: {median:.1f} s (< 30 s: {verdict(median < 30)})")
 
 
-def bench(label: str, database_url: str, only_run: int = 0) -> None:
+def bench(label: str, database_url: str, only: str | None = None, runs: int = 3) -> None:
     print(f"\n## {label}", flush=True)
     prepare(database_url)
     proc = serve(database_url)
     base = f"http://127.0.0.1:{PORT}"
     try:
-        if only_run:
-            run_only(base, only_run)
+        if only == "run":
+            run_only(base, runs)
             return
         api, page = asyncio.run(login(base))
         hello = wrk(f"{base}/livez", {}, 20)
@@ -188,10 +188,13 @@ def bench(label: str, database_url: str, only_run: int = 0) -> None:
         )
         print("  | endpoint | req/s at 20 | ratio (≥ 0.4) | p50 ms | p95 ms | p99 ms | 1-client p99 ms (< 50) |")
         for name, path, headers in [
+            # The ceiling of any authenticated route: the caller resolved from its token, a small answer.
+            ("me API (reference)", "/api/v1/me", api),
             ("needs API", "/api/v1/needs?limit=50", api),
             ("activities API", "/api/v1/activities?limit=50", api),
             ("needs page", "/needs", page),
             ("activities page", "/activities", page),
+            ("home page", "/", page),
         ]:
             many = wrk(f"{base}{path}", headers, 20)
             one = wrk(f"{base}{path}", headers, 1)
@@ -208,6 +211,8 @@ def bench(label: str, database_url: str, only_run: int = 0) -> None:
                 f"{many['p95_ms']:.1f} | {many['p99_ms']:.1f} | {one['p99_ms']:.1f} | {verdict(ok)}{errors}",
                 flush=True,
             )
+        if only == "lists":
+            return
         other = asyncio.run(kpi_and_run(base, api))
         print(
             f"  city KPI report for {YEAR}: {other['kpi_s'] * 1000:.0f} ms median of 5 "
@@ -228,22 +233,27 @@ def main() -> None:
     print(f"# city benchmark ({os.cpu_count()} cores, load {load:.1f}, wrk {DURATION} s per figure)")
     parser = argparse.ArgumentParser(description="The city benchmark (issue #10).")
     parser.add_argument("databases", nargs="*", help="sqlite and/or postgres (default: both)")
-    parser.add_argument("--only", choices=["run"], help="measure only the city allocation run")
+    parser.add_argument(
+        "--only", choices=["run", "lists"], help="only the city allocation run, or only the list and page figures"
+    )
     parser.add_argument("--runs", type=int, default=3, help="with --only run: how many runs (median)")
-    parser.add_argument("--pg-name", default="jinlin_bench_city", help="the PostgreSQL database's name")
+    parser.add_argument(
+        "--pg-name",
+        default=os.environ.get("JINLIN_BENCH_PG_NAME", "jinlin_bench_city"),
+        help="the PostgreSQL database's name",
+    )
     args = parser.parse_args()
     args.databases = args.databases or ["sqlite", "postgres"]
     if unknown := set(args.databases) - {"sqlite", "postgres"}:
         parser.error(f"unknown database {', '.join(sorted(unknown))}: choose sqlite and/or postgres")
-    only_run = args.runs if args.only == "run" else 0
     if "sqlite" in args.databases:
-        bench("SQLite", f"sqlite:///{DATA / 'city.db'}", only_run)
+        bench("SQLite", f"sqlite:///{DATA / 'city.db'}", args.only, args.runs)
     if "postgres" in args.databases:
         url = pg_url(args.pg_name)
         if url is None:
             print("\n## PostgreSQL: skipped (set JINLIN_BENCH_DATABASE_URL or JINLIN_TEST_DATABASE_URL)")
         else:
-            bench("PostgreSQL", url, only_run)
+            bench("PostgreSQL", url, args.only, args.runs)
 
 
 if __name__ == "__main__":

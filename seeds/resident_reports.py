@@ -59,8 +59,8 @@ async def _play(row: dict[str, Any], step: str, worker, admin, start: datetime) 
         clock.set_clock(lambda: start + timedelta(hours=hours))
 
     rid = row["id"]
-    # Where a grid has no buildings (the city size), reports share one place and a later one can be linked
-    # to an earlier near-duplicate: a merged report follows its original and is not handled on its own.
+    # With one building per grid (the city size) a report can land on an earlier one of its kind and
+    # be merged into it; a merged report has no story of its own to play.
     if step == "submitted" or row["status"] == "merged":
         return
     at(1)

@@ -24,7 +24,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.db import batches, is_sqlite, write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
-from jinlin.core.pagination import Page, PageRequest
+from jinlin.core.pagination import Page, PageRequest, total_of
 from jinlin.core.security import mask_phone
 from jinlin.notifications.service import notify
 from jinlin.orgs.tables import Organization
@@ -250,7 +250,7 @@ async def list_activities(
     by_profile = fits_skills or (free_time and profile is not None)
     if not by_profile:
         rows = await _activities_where(where).limit(paging.limit).offset(paging.offset)
-        return paging.page(await to_outs(principal, rows), await Activity.count().where(*where))
+        return paging.page(await to_outs(principal, rows), await total_of(paging, rows, Activity.count().where(*where)))
 
     def keep_shift(s: dict[str, Any]) -> bool:
         if upcoming and s["ends_at"] <= now:

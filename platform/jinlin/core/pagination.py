@@ -67,11 +67,22 @@ def page_request(limit: int | None = None, cursor: str | None = None, offset: in
 async def fetch_filtered(
     query: Any, table: Any, where: list[Any], paging: PageRequest | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    """Apply the same filters to a select and to its count; one page of rows (all without ``paging``)."""
+    """Apply the same filters to a select and to its count; one page of rows (all without ``paging``).
+
+    ``total`` stays exact (API.md); the ``COUNT(*)`` only runs when the page can't tell it (``total_of``)."""
     count = table.count()
     for clause in where:
         query = query.where(clause)
         count = count.where(clause)
-    if paging is not None:
-        query = query.limit(paging.limit).offset(paging.offset)
-    return await query, await count
+    if paging is None:
+        return await query, await count
+    rows = await query.limit(paging.limit).offset(paging.offset)
+    return rows, await total_of(paging, rows, count)
+
+
+async def total_of(paging: PageRequest, rows: list[Any], count: Any) -> int:
+    """The list's total for a page of ``rows``: awaits ``count`` (a count query, not yet run) only when the
+    page alone can't tell (a page shorter than ``limit``, not empty past the end, ends the list)."""
+    if len(rows) < paging.limit and (rows or paging.offset == 0):
+        return paging.offset + len(rows)
+    return await count

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
 
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
@@ -17,6 +20,11 @@ WORST_SHOWN = 3
 WEEK = timedelta(days=7)
 
 
+def _per_area(where: Any) -> Any:
+    """Needs matching ``where`` counted per area path (a query, not yet run)."""
+    return Need.select(Need.area_id.path, Count(alias="n")).where(where).group_by(Need.area_id.path)
+
+
 async def items(principal: Principal) -> list[WorkItem]:
     out: list[WorkItem] = []
     now = clock.now()
@@ -26,8 +34,9 @@ async def items(principal: Principal) -> list[WorkItem]:
         children = await Area.select(Area.id, Area.name, Area.path).where(Area.parent == m.area_id)
         if not children:
             continue
-        late = await Need.select(Need.area_id.path).where(
-            Need.area_id.path.like(f"{m.area_path}%")
+        in_area = Need.area_id.path.like(f"{m.area_path}%")
+        late = _per_area(
+            in_area
             & overdue_clause(
                 now,
                 open_clause=Need.status.is_in(list(OPEN_STATUSES)),
@@ -36,16 +45,17 @@ async def items(principal: Principal) -> list[WorkItem]:
                 resolve_by=Need.resolve_by,
             )
         )
-        new = await Need.select(Need.area_id.path).where(
-            Need.area_id.path.like(f"{m.area_path}%") & (Need.created_at >= now - WEEK)
-        )
+        new = _per_area(in_area & (Need.created_at >= now - WEEK))
+        # Counted per area in SQL (a city has tens of thousands of needs, a few thousand areas), then
+        # added up per child: a need's child is the next step of its area's path ("/1/2/62/63/" → "/1/2/").
+        child_of = {c["path"]: c["id"] for c in children}
         score = {c["id"]: [0, 0] for c in children}
-        for rows, k in ((late, 0), (new, 1)):
+        for rows, k in ((await late, 0), (await new, 1)):
             for r in rows:
-                for c in children:
-                    if r["area_id.path"].startswith(c["path"]):
-                        score[c["id"]][k] += 1
-                        break
+                rest = r["area_id.path"][len(m.area_path) :]
+                child = child_of.get(m.area_path + rest.split("/", 1)[0] + "/")
+                if child is not None:
+                    score[child][k] += r["n"]
         ranked = sorted((c for c in children if score[c["id"]][0]), key=lambda c: (-score[c["id"]][0], c["name"]))
         out += [
             WorkItem(

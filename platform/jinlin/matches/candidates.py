@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.catalog.codes import as_list
@@ -84,12 +86,13 @@ async def candidate_needs(principal: Principal, organization_id: int, limit: int
         return []
     categories = sorted({o["category"] for o in my_offers})
     rows = await needs._select().where(
-        Need.category.is_in(categories) & Need.status.is_in(["published", "matched", "in_progress"])
+        Need.category.is_in(categories)
+        & Need.status.is_in(["published", "matched", "in_progress"])
+        & WhereRaw("need.quantity > need.quantity_matched")
     )
-    rows = [r for r in rows if r["quantity"] > r["quantity_matched"]]
     service_ids = {int(i) for o in my_offers for i in as_list(o["service_area_ids"])}
     areas = await _areas(service_ids | {o["organization_id.area"] for o in my_offers} | {r["area_id"] for r in rows})
-    out: list[dict[str, Any]] = []
+    found: list[tuple[dict[str, Any], list[dict[str, Any]], float | None]] = []
     for r in rows:
         matching = []
         best = None
@@ -101,19 +104,21 @@ async def candidate_needs(principal: Principal, organization_id: int, limit: int
                 matching.append(o)
                 best = distance if best is None or (distance is not None and distance < best) else best
         if matching:
-            out.append(
-                {
-                    "need": needs.to_out(r),
-                    "offers": [offers.to_out(o) for o in matching],
-                    "distance_km": None if best is None else round(best, 1),
-                }
-            )
+            found.append((r, matching, best))
     far = 1e9
-    out.sort(
+    # Sorted on the rows, and only the ones shown converted (a city has thousands of candidates).
+    found.sort(
         key=lambda c: (
-            COLOUR_RANK.get(c["need"].colour, 9),
-            c["need"].resolve_by.timestamp() if c["need"].resolve_by else far,
-            c["distance_km"] if c["distance_km"] is not None else far,
+            COLOUR_RANK.get(c[0]["colour"], 9),
+            c[0]["resolve_by"].timestamp() if c[0]["resolve_by"] else far,
+            c[2] if c[2] is not None else far,
         )
     )
-    return out[:limit]
+    return [
+        {
+            "need": needs.to_out(r),
+            "offers": [offers.to_out(o) for o in matching],
+            "distance_km": None if best is None else round(best, 1),
+        }
+        for r, matching, best in found[:limit]
+    ]

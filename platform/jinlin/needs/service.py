@@ -7,6 +7,7 @@ cancel, resolve, close, list and read.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -101,8 +102,14 @@ async def place_choices(community_id: int) -> list[tuple[int, str]]:
     return await path_labels(await places_of(community_id), below=org["area.path"])
 
 
+@cache
+def _columns() -> tuple[Any, ...]:
+    # Built once (columns through a foreign key are deep copies in Piccolo: costly on every list request).
+    return (*Need.all_columns(), Need.community_id.name, Need.area_id.name, Need.area_id.path)
+
+
 def _select():
-    return Need.select(*Need.all_columns(), Need.community_id.name, Need.area_id.name, Need.area_id.path)
+    return Need.select(*_columns())
 
 
 async def get_row(need_id: int) -> dict[str, Any]:

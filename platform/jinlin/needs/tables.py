@@ -48,5 +48,5 @@ class Need(Table):
     published_at = Timestamptz(null=True, default=None)
     responded_at = Timestamptz(null=True, default=None, help_text="first match proposed")
     resolved_at = Timestamptz(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.catalog.service import COLOUR_RANK
 from jinlin.core import clock
@@ -24,15 +25,24 @@ def _due(row: dict[str, Any]) -> datetime | None:
     return row["resolve_by"]
 
 
+def _in_area(path: str) -> Any:
+    """Needs in the subtree at ``path``. With a LIKE on the joined area's path SQLite walks the needs in
+    deadline order: quick for a county (the first 200 come early), half a second for one community of
+    a city's 50 000 needs. From a community down ("/1/2/62/"), start from the subtree's areas instead."""
+    if path.count("/") >= 4:
+        return Need.area_id.is_in(Area.select(Area.id).where(Area.path.like(f"{path}%")))
+    return Need.area_id.path.like(f"{path}%")
+
+
 async def items(principal: Principal) -> list[WorkItem]:
     paths = principal.area_paths()
     if not paths:
         return []
     now = clock.now()
     soon = now + NEARLY_DUE
-    in_scope = Need.area_id.path.like(f"{paths[0]}%")
+    in_scope = _in_area(paths[0])
     for p in paths[1:]:
-        in_scope = in_scope | Need.area_id.path.like(f"{p}%")
+        in_scope = in_scope | _in_area(p)
     due = (Need.resolve_by < soon) | ((Need.respond_by < soon) & Need.responded_at.is_null())
     rows = (
         await Need.select(*Need.all_columns(), Need.community_id.name)

@@ -73,6 +73,13 @@ def _select():
     )
 
 
+async def get_rows(report_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Several reports' rows in one query (a home page's list, not one query per report)."""
+    if not report_ids:
+        return {}
+    return {r["id"]: r for r in await _select().where(ResidentReport.id.is_in(report_ids))}
+
+
 async def get_row(report_id: int) -> dict[str, Any]:
     if not access.storable(report_id):
         raise NotFound("Report not found")

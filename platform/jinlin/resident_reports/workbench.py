@@ -35,14 +35,16 @@ async def items(principal: Principal) -> list[WorkItem]:
     out: list[WorkItem] = []
     paging = PageRequest(limit=LIMIT)
     waiting = await service.list_reports(principal, paging, status="submitted")
+    rows = await service.get_rows([r.id for r in waiting.items])
     for r in waiting.items:
-        row = await service.get_row(r.id)
+        row = rows[r.id]
         if r.owner_id == principal.account_id or (r.owner_id is None and await access.can_handle(principal, row)):
             out.append(_item(r, "Reports waiting for me", 30))
     mine = await service.list_reports(principal, paging, status="accepted,referred", mine=True)
     out.extend(_item(r, "Reports waiting for me", 35) for r in mine.items)
     escalated = await service.list_reports(principal, paging, escalated=True)
+    rows = await service.get_rows([r.id for r in escalated.items])
     for r in escalated.items:
-        if access.supervises(principal, await service.get_row(r.id)) and r.owner_id != principal.account_id:
+        if access.supervises(principal, rows[r.id]) and r.owner_id != principal.account_id:
             out.append(_item(r, "Escalated to you", 20))
     return out

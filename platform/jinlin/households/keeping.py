@@ -15,10 +15,10 @@ from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
+from jinlin.core.crypto import keyring, normalise_id
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, WrongStatus
 from jinlin.households import access
-from jinlin.households.crypto import keyring, normalise_id
 from jinlin.households.schemas import HouseholdIn, HouseholdOut, HouseholdPatch, ResidentIn, ResidentOut, ResidentPatch
 from jinlin.households.service import get_resident, household_groups, household_out, readable_resident
 from jinlin.households.tables import FocusMembership, Household, Resident

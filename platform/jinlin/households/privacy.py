@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinlin.core.crypto import keyring, normalise_id
 from jinlin.core.errors import Invalid
-from jinlin.households.crypto import keyring, normalise_id
 from jinlin.households.tables import Household, Resident
 
 PHONE_DIGITS = 7  # this many digits in a title look like a phone or ID number

@@ -11,8 +11,8 @@ from typing import Any
 
 from piccolo.table import Table
 
+from jinlin.core.crypto import Keyring, keyring
 from jinlin.core.db import write_transaction
-from jinlin.households.crypto import Keyring, keyring
 from jinlin.households.tables import Resident
 
 BATCH = 500

@@ -11,11 +11,11 @@ from typing import Any
 
 from jinlin.auth.principal import Principal
 from jinlin.catalog.codes import as_list
+from jinlin.core.crypto import keyring
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Invalid, NotFound
 from jinlin.core.security import mask_id_number
 from jinlin.households import access
-from jinlin.households.crypto import keyring
 from jinlin.households.schemas import (
     FocusCode,
     HouseholdOut,

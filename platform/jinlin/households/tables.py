@@ -1,6 +1,6 @@
 """户、居民、重点人群: the grid's own records of households and residents, and who may read them.
 
-Personal fields of residents are stored encrypted (``*_enc``, see ``households.crypto``); the ID number is
+Personal fields of residents are stored encrypted (``*_enc``, see ``core.crypto``); the ID number is
 searchable only through its keyed hash. Rows are never deleted: moving out keeps the household's counts,
 and the retention job clears the personal fields after the county's period.
 """

@@ -26,6 +26,7 @@ from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
 from jinlin.auth.service import load_principal
 from jinlin.core import clock, ratelimit
+from jinlin.core.crypto import keyring
 from jinlin.core.db import is_transient, write_transaction
 from jinlin.core.errors import DomainError, NotFound, RateLimited
 from jinlin.core.forms import field_message
@@ -33,7 +34,6 @@ from jinlin.core.i18n import current_locale, translate
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.settings import get_settings
 from jinlin.core.tabular import MAX_ERRORS, ImportRejected, RowErrorOut, count_rows, import_progress
-from jinlin.households.crypto import keyring
 from jinlin.imports.kinds import KINDS, Params, kind_for
 from jinlin.imports.schemas import ImportAccepted, ImportJobOut
 from jinlin.imports.tables import ACTIVE_STATUSES, ImportJob, ImportUpload

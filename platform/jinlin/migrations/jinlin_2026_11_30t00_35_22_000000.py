@@ -18,7 +18,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="jinlin", description=DESCRIPTION)
 
     async def seal():
-        from jinlin.households.crypto import keyring
+        from jinlin.core.crypto import keyring
 
         ring = keyring()
         rows = await RawTable.raw("SELECT id, token, secret FROM robot WHERE token_enc = '' ORDER BY id")
@@ -31,7 +31,7 @@ async def forwards():
             )
 
     async def unseal():
-        from jinlin.households.crypto import keyring
+        from jinlin.core.crypto import keyring
 
         ring = keyring()
         rows = await RawTable.raw("SELECT id, token_enc, secret_enc FROM robot ORDER BY id")

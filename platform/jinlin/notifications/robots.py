@@ -1,6 +1,6 @@
 """Organisations' work-chat robots: configured by the organisation's own admins or liaisons; secrets never
 leave the database except towards the chat provider. The webhook token and signing secret are sealed at rest
-with the residents' records' keyring (AES-GCM, ``households.crypto``; ``jinlin pii rotate-key`` re-seals
+with the residents' records' keyring (AES-GCM, ``core.crypto``; ``jinlin pii rotate-key`` re-seals
 them) and opened only by ``credentials`` when a message goes out, and by ``_out`` for the token's last
 characters."""
 
@@ -13,9 +13,9 @@ from jinlin.auth.principal import Principal
 from jinlin.channels.base import PermanentFailure
 from jinlin.channels.robots import ROBOT_KINDS
 from jinlin.core import clock
+from jinlin.core.crypto import UndecryptableValue, keyring
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Invalid, NotFound
-from jinlin.households.crypto import UndecryptableValue, keyring
 from jinlin.notifications.tables import Delivery, Robot
 
 MANAGERS = frozenset({"county_admin", "street_admin", "community_admin", "unit_liaison", "team_leader"})

@@ -67,7 +67,7 @@ class Robot(Table):
 
     organization = ForeignKey(references=Organization, index=True)
     kind = Varchar(length=10)  # wecom | dingtalk | feishu
-    # Sealed like residents' records (households.crypto, ``jinlin pii rotate-key``); read through robots.py.
+    # Sealed like residents' records (core.crypto, ``jinlin pii rotate-key``); read through robots.py.
     token_enc = Text(default="")  # the webhook key / access_token / hook id
     secret_enc = Text(default="")  # signing secret (DingTalk, Feishu); '' when unsigned
     kinds = Varchar(length=500, default="")  # comma-separated notification kinds; "" = every kind

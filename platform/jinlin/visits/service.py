@@ -15,10 +15,10 @@ from piccolo.columns.combination import Or
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
+from jinlin.core.crypto import keyring
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid, NotFound
 from jinlin.households import access
-from jinlin.households.crypto import keyring
 from jinlin.households.privacy import refuse_personal_data
 from jinlin.households.service import household_groups
 from jinlin.households.tables import Household

@@ -8,8 +8,9 @@ import sys
 import pytest
 
 from factories import ID_NUMBER, MARKER, login, make_records_world, principal
+from jinlin.core import crypto
 from jinlin.core.settings import SettingsError, load_settings
-from jinlin.households import crypto, service
+from jinlin.households import service
 from jinlin.households.rotation import rotate
 from jinlin.households.tables import Resident
 from support import ROOT

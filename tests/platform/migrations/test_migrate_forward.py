@@ -161,7 +161,7 @@ BEFORE_SEALED_ROBOTS = "2026-11-29T21:56:00:000000"  # the last migration with r
 
 
 async def test_robots_tokens_stored_in_clear_are_sealed_by_the_migration(empty_database):
-    from jinlin.households.crypto import keyring
+    from jinlin.core.crypto import keyring
     from jinlin.notifications.robots import credentials
     from jinlin.notifications.tables import Robot
 

@@ -145,7 +145,7 @@ async def test_key_rotation_re_seals_robots_and_they_still_deliver(client, outsi
     import base64
     import os
 
-    from jinlin.households.crypto import Keyring, keyring, use_keyring
+    from jinlin.core.crypto import Keyring, keyring, use_keyring
     from jinlin.households.rotation import rotate
     from jinlin.notifications.service import notify
 

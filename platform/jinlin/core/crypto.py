@@ -1,4 +1,5 @@
-"""Encryption at rest for residents' records (PIPL: sensitive personal information).
+"""Encryption at rest for personal data and secrets (PIPL: sensitive personal information): residents' records,
+stored uploads of imports, delivery robots' secrets.
 
 Values are AES-256-GCM encrypted as ``<key id>:<base64(nonce + ciphertext)>``; the key id says which key of
 the keyring (``JINLIN_PII_KEY``) decrypts it, so a rotated keyring still reads old rows until

@@ -377,7 +377,10 @@ async def update_account(principal: Principal, account_id: int, patch: AccountPa
                 (AuthToken.account == account_id) & AuthToken.revoked_at.is_null() & (AuthToken.token_hash != keep)
             )
         await record(principal, "update", "account", account_id, audit, summary=row["username"])
-    return await get_account(principal, account_id)
+    # What the change left, even when it took away the last role by which this manager sees the account
+    # (a 404 would say the change failed).
+    after = await Account.select(*_ACCOUNT_COLUMNS).where(Account.id == account_id).first()
+    return account_out(principal, after or row, (await _memberships([account_id]))[account_id])
 
 
 async def grantable_organizations(principal: Principal) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
 from factories import PASSWORD, login, make_world
+from jinlin.accounts.tables import Membership
 from jinlin.audit.tables import AuditEvent
 
 
@@ -174,6 +175,17 @@ async def test_community_admin_moves_a_grid_worker_to_staff_and_it_is_audited(cl
         .first()
     )
     assert event is not None
+
+
+async def test_taking_away_every_role_answers_the_account_as_left_then_it_is_out_of_sight(client):
+    w = await make_world()
+    h = await login(client, "admin_a")
+    grid = w.accounts["grid_a"]
+    r = await client.patch(f"/api/v1/accounts/{grid}", headers=h, json={"memberships": []})
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == grid and r.json()["memberships"] == []
+    assert not await Membership.exists().where(Membership.account == grid)
+    assert (await client.get(f"/api/v1/accounts/{grid}", headers=h)).status_code == 404
 
 
 async def test_a_deactivated_account_can_no_longer_use_its_token(client):

@@ -10,8 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from jinlin.areas.tables import Area
-from jinlin.auth.principal import Principal
 from jinlin.audit.service import record
+from jinlin.auth.principal import Principal
 from jinlin.catalog.service import policy_for_area
 from jinlin.core import clock, ratelimit
 from jinlin.core.db import write_transaction

@@ -40,7 +40,7 @@ async def last_visits(household_ids: list[int], until: date | None = None) -> di
     """Each household's last visit, counting only visits on or before ``until`` when given."""
     if not household_ids:
         return {}
-    where = Visit.household.is_in(household_ids)
+    where: Any = Visit.household.is_in(household_ids)
     if until is not None:
         where &= Visit.visited_on <= until
     rows = (

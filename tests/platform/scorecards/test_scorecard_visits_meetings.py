@@ -4,6 +4,7 @@ but not visited, a visit just after the period, a month without a meeting."""
 from datetime import date, datetime
 
 from factories import login, make_household, make_records_world
+from jinlin.areas.tables import Area
 from jinlin.meetings.tables import Meeting
 from jinlin.reports.period import CHINA
 
@@ -50,6 +51,9 @@ async def test_visit_coverage_counts_households_visited_within_their_frequency_a
 async def test_meeting_regularity_is_the_share_of_grid_months_over_with_a_meeting(client, frozen_clock):
     w = await make_records_world()
     community = w.orgs["comm_a"]["id"]
+    # The grids were set up in 2025; 网格B1 only on 2026-07-02, so it owes August on.
+    await Area.update({Area.created_at: datetime(2025, 5, 1, tzinfo=CHINA)}).where(Area.level == "grid")
+    await Area.update({Area.created_at: datetime(2026, 7, 2, tzinfo=CHINA)}).where(Area.id == w.areas["grid_b1"]["id"])
     held = [date(2026, m, 10) for m in range(1, 13) if m != 3]  # 网格A1 misses March
     held += [date(2025, 12, 31), date(2027, 1, 5)]  # just outside the year: count for neither month
     held += [date(2026, 6, 1)]  # a second meeting in June is still one month
@@ -64,7 +68,8 @@ async def test_meeting_regularity_is_the_share_of_grid_months_over_with_a_meetin
     assert grids["网格A1"]["meeting_regularity"] == round(11 / 12, 4)
     communities = await _values(client, "community", 2026)
     assert communities["社区A"]["meeting_regularity"] == round(11 / 24, 4)
-    assert (await _values(client, "street", 2026))["东街道"]["meeting_regularity"] == round(11 / 36, 4)  # + 网格B1
+    # 东街道 adds 网格B1: no meeting in the five months August-December it owes.
+    assert (await _values(client, "street", 2026))["东街道"]["meeting_regularity"] == round(11 / 29, 4)
     assert communities["社区C"]["meeting_regularity"] is None  # no grids: nothing to measure
     # The monthly overview flags the same missed month.
     r = await client.get(

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from factories import MARKER, csrf_token, login, make_area, make_records_world, page_login
 from jinlin.audit.tables import AuditEvent
-from jinlin.notifications.tables import Notification
+from jinlin.notifications.tables import Delivery, Notification
 from jinlin.resident_reports.kpis import totals
 from jinlin.resident_reports.tables import ReportContact, ReportEvent, ResidentReport
 from jinlin.visits.tables import Visit
@@ -31,12 +31,13 @@ async def _everything_about_reports() -> str:
         *await ReportEvent.select(),
         *await ReportContact.select(),
         *await Notification.select(),
+        *await Delivery.select(),
         *await AuditEvent.select(),
     ]
     return str(rows)
 
 
-async def test_a_follow_up_becomes_a_report_from_a_visit_without_personal_data(client, frozen_clock):
+async def test_a_follow_up_becomes_a_report_from_a_visit_without_personal_data(client, frozen_clock, caplog):
     w = await make_records_world()
     building = await make_area("3号楼", "building", w.areas["grid_a1"])
     visit_id = await _visit(client, w)
@@ -73,6 +74,7 @@ async def test_a_follow_up_becomes_a_report_from_a_visit_without_personal_data(c
     assert report["description"] == "3号楼2单元楼道灯坏了" and report["respond_by"] is not None
     assert await ReportContact.count() == 0
     assert MARKER not in await _everything_about_reports() and "13912340000" not in await _everything_about_reports()
+    assert MARKER not in caplog.text
     # Dispatched to the grid's posts like any report.
     assert await Notification.count().where(Notification.object_id == report["id"]) >= 1
 
@@ -87,6 +89,8 @@ async def test_a_follow_up_becomes_a_report_from_a_visit_without_personal_data(c
     await page_login(client, "grid_a")
     page = await client.get(f"/resident-reports/{report['id']}")
     assert "来自入户走访" in page.text
+    queue = await client.get("/resident-reports")
+    assert queue.status_code == 200 and "来自入户走访" in queue.text
     record = await client.get(f"/households/{w.orgs['household']['id']}")
     assert record.status_code == 200 and report["code"] in record.text and "待受理" in record.text
 

@@ -243,6 +243,33 @@ def _month_range(month: str) -> tuple[date, date]:
     return start, end
 
 
+def months_of(start: date, end: date) -> list[tuple[date, date]]:
+    """The calendar months [first day, next month's first day) that begin in [start, end)."""
+    first = start.replace(day=1) if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    out = []
+    while first < end:
+        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        out.append((first, following))
+        first = following
+    return out
+
+
+async def held_by_grid(grid_ids: list[int], start: date, end: date) -> list[dict[str, Any]]:
+    """The meetings of these grids held in [start, end): id, grid and day, in order (one query)."""
+    if not grid_ids:
+        return []
+    return (
+        await Meeting.select(Meeting.id, Meeting.grid, Meeting.held_on)
+        .where(Meeting.grid.is_in(grid_ids) & (Meeting.held_on >= start) & (Meeting.held_on < end))
+        .order_by(Meeting.held_on)
+    )
+
+
+def missed(meeting_ids: list[int], month_end: date, today: date) -> bool:
+    """The one rule of a missed month: it is over and the grid held no meeting in it."""
+    return today >= month_end and not meeting_ids
+
+
 async def meetings_by_month(principal: Principal, community_id: int, month: str) -> list[GridMonth]:
     """Each grid of the community with its meetings in ``month`` (YYYY-MM); a grid with none is flagged
     once the month is over."""
@@ -264,16 +291,12 @@ async def meetings_by_month(principal: Principal, community_id: int, month: str)
         .where((Area.parent == community["area"]) & (Area.level == "grid"))
         .order_by(Area.name)
     )
-    rows = (
-        await Meeting.select(Meeting.id, Meeting.grid)
-        .where((Meeting.community == community_id) & (Meeting.held_on >= start) & (Meeting.held_on < end))
-        .order_by(Meeting.held_on)
-    )
-    over = local_date(clock.now()) >= end
+    rows = await held_by_grid([g["id"] for g in grids], start, end)
+    today = local_date(clock.now())
     out = []
     for g in grids:
         ids = [r["id"] for r in rows if r["grid"] == g["id"]]
-        out.append(GridMonth(grid_id=g["id"], grid_name=g["name"], meetings=ids, missed=over and not ids))
+        out.append(GridMonth(grid_id=g["id"], grid_name=g["name"], meetings=ids, missed=missed(ids, end, today)))
     return out
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from jinlin.areas.tables import Area
 from jinlin.audit.service import record
+from jinlin.auth.principal import Principal
 from jinlin.catalog.service import policy_for_area
 from jinlin.core import clock, ratelimit
 from jinlin.core.db import write_transaction
@@ -171,6 +172,63 @@ async def file_report(data: ReportIn, photo_bytes: list[bytes], address: str) ->
     return FiledOut(code=report.code, status=report.status, duplicate=original is not None)
 
 
+async def file_from_visit(
+    principal: Principal, *, area_id: int, grid_path: str, category: str, description: str, accept: bool
+) -> dict[str, Any]:
+    """A visit's follow-up as a report (source ``visit``), inside the caller's transaction: the same colour,
+    deadlines and dispatch as a resident's, without the anonymous rate limits or duplicate merging (a worker
+    files what they saw), and no contact or photo: the report carries no resident's personal data. With
+    ``accept`` the filing worker owns it at once (首接负责制)."""
+    area = await reportable_area(area_id)
+    if not area["path"].startswith(grid_path):
+        raise Invalid("Choose the household's grid or a building in it", {"area_id": "must be in the household's grid"})
+    place = await _place(area["id"])
+    workers = await grid_worker_accounts(place["grid"]) if place["grid"] else []
+    now = clock.now()
+    urgency, importance = SUGGESTED.get(category, (2, 2))
+    policy = await policy_for_area(area["id"])
+    colour = policy.colour(urgency, importance)
+    respond_by, resolve_by = policy.deadlines(colour, now)
+    queue = "grid" if workers else "community"
+    report = ResidentReport(
+        code=new_code(),
+        area=area["id"],
+        category=category,
+        description=description.strip(),
+        source="visit",
+        status="accepted" if accept else "submitted",
+        owner=principal.account_id if accept else None,
+        responded_at=now if accept else None,
+        level=queue,
+        queue=queue,
+        colour=colour,
+        urgency=urgency,
+        importance=importance,
+        round_started_at=now,
+        respond_by=respond_by,
+        resolve_by=resolve_by,
+        created_at=now,
+        updated_at=now,
+        **place,
+    )
+    await report.save()
+    await record(
+        principal,
+        "file",
+        "resident_report",
+        report.id,
+        {"category": category, "area_id": area["id"], "queue": queue, "source": "visit", "accepted": accept},
+        summary=f"#{report.id}",
+    )
+    if accept:
+        await ReportEvent.insert(
+            ReportEvent(report=report.id, kind="accept", actor=principal.account_id, level=queue, at=now)
+        )
+    else:
+        await _dispatch(report.id, category, place, workers, queue, now)
+    return {"id": report.id, "code": report.code, "status": report.status}
+
+
 async def _dispatch(report_id: int, category: str, place: dict[str, Any], workers: list[int], queue: str, now) -> None:
     """派单: to each grid worker on post, or to the community's duty queue when the grid is unstaffed."""
     common: dict[str, Any] = {
@@ -242,6 +300,8 @@ async def track(code: str) -> TrackOut:
 async def rate(code: str, data: RatingIn) -> TrackOut:
     """满意 / 基本满意 close it; 不满意 reopens it once (重办) with new deadlines, the second time closes it."""
     row = await _by_code(code)
+    if row["source"] == "visit":
+        raise WrongStatus("report", row["status"], "rate")  # a visit's follow-up: no resident rates it
     now = clock.now()
     reopen = data.satisfaction == "unsatisfied" and row["reopen_count"] == 0
     values: dict[Any, Any] = {

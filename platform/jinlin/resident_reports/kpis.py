@@ -1,7 +1,8 @@
 """KPIs of 接诉即办, computed in SQL from the report rows, per worker, grid, community or street and period.
 
 Counted: reports filed in the period inside the area's subtree, near-duplicates excluded (linked, not
-counted twice). For a group:
+counted twice). Reports from household visits (source ``visit``) count in every rate but satisfaction: the
+grid handled them like any other, but no resident rates them. For a group:
 - 响应率 response rate = accepted / received;       解决率 resolution rate = resolved / received;
 - 满意率 satisfaction rate = 满意 + 基本满意 / rated; 按时办结率 on-time rate = first resolved by resolve-by / resolved;
 - 一次性办结率 first-time rate = resolved and never reopened / resolved; 重办率 reopen rate = reopened / resolved;
@@ -33,8 +34,10 @@ COUNTS = {
     "first_time": "SUM(CASE WHEN r.first_resolved_at IS NOT NULL AND r.reopen_count = 0 THEN 1 ELSE 0 END)",
     "reopened": "SUM(CASE WHEN r.reopen_count > 0 THEN 1 ELSE 0 END)",
     "chased": "SUM(CASE WHEN r.chase_count > 0 THEN 1 ELSE 0 END)",
-    "rated": "SUM(CASE WHEN r.satisfaction IS NOT NULL THEN 1 ELSE 0 END)",
-    "satisfied": "SUM(CASE WHEN r.satisfaction IN ('satisfied', 'basically') THEN 1 ELSE 0 END)",
+    # A visit's follow-up has no resident to rate it: never in the satisfaction rate, whatever its row holds.
+    "rated": "SUM(CASE WHEN r.satisfaction IS NOT NULL AND r.source <> 'visit' THEN 1 ELSE 0 END)",
+    "satisfied": "SUM(CASE WHEN r.satisfaction IN ('satisfied', 'basically') AND r.source <> 'visit' "
+    "THEN 1 ELSE 0 END)",
 }
 
 

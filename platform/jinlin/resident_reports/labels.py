@@ -21,6 +21,7 @@ LABELS = {
         "closed": "Closed",
         "merged": "Linked to an earlier report",
     },
+    "source": {"resident": "From a resident", "visit": "From a household visit"},
     "satisfaction": {"satisfied": "Satisfied", "basically": "Basically satisfied", "unsatisfied": "Not satisfied"},
     "level": {"grid": "Grid", "community": "Community", "street": "Street", "county": "County"},
     "event": {

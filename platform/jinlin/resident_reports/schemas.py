@@ -104,6 +104,7 @@ class ReportOut(msgspec.Struct):
     phone: str | None = None  # masked in lists; whole only for those whose duty needs it
     photo_ids: list[int] = []
     events: list[EventOut] = []
+    source: str = "resident"  # or "visit": filed from a household visit (the household is not named here)
 
 
 class FiledOut(msgspec.Struct):

@@ -127,6 +127,7 @@ def to_out(
         resolved_at=row["resolved_at"],
         overdue=overdue(row),
         need_id=row["need"],
+        source=row["source"],
         duplicate_of=row["duplicate_of"],
         reopen_count=row["reopen_count"],
         chase_count=row["chase_count"],
@@ -422,6 +423,9 @@ async def resolve(
         ResidentReport.resolved_at: now,
         ResidentReport.resolution_note: data.note.strip(),
     }
+    if row["source"] == "visit":
+        # No resident waits to rate a visit's follow-up: resolving it closes it.
+        values.update({ResidentReport.status: "closed", ResidentReport.closed_at: now})
     if row["first_resolved_at"] is None:
         values[ResidentReport.first_resolved_at] = now
         values[ResidentReport.first_resolved_on_time] = row["resolve_by"] is None or now <= row["resolve_by"]

@@ -38,6 +38,11 @@ class ReportCategory(str, Enum):
     other = "other"
 
 
+class ReportSource(str, Enum):
+    resident = "resident"  # filed by a resident (the public form, the hotline)
+    visit = "visit"  # a follow-up a grid worker found on a household visit (入户走访)
+
+
 class ReportLevel(str, Enum):
     grid = "grid"
     community = "community"
@@ -60,6 +65,13 @@ class ResidentReport(Table):
     community = ForeignKey(references=Organization, null=True, default=None, index=True)
     category = Varchar(length=20, choices=ReportCategory, index=True)
     description = Text(default="")
+    source = Varchar(
+        length=10,
+        choices=ReportSource,
+        default="resident",
+        index=True,
+        help_text="resident, or visit: no resident to rate it (left out of the satisfaction rate)",
+    )
     status = Varchar(length=12, choices=ReportStatus, default="submitted", index=True)
     level = Varchar(
         length=10,

@@ -35,7 +35,7 @@ def roll_up(areas: list[dict[str, Any]], rows: list[dict[str, Any]], *fields: st
     return out
 
 
-def _common_prefix(areas: list[dict[str, Any]]) -> str:
+def common_prefix(areas: list[dict[str, Any]]) -> str:
     paths = [a["path"] for a in areas]
     prefix = paths[0] if paths else "/"
     for p in paths[1:]:
@@ -54,7 +54,7 @@ async def need_counts(areas: list[dict[str, Any]], start: datetime, end: datetim
         "SUM(CASE WHEN n.resolved_at IS NOT NULL AND (n.resolve_by IS NULL OR n.resolved_at <= n.resolve_by) "
         'THEN 1 ELSE 0 END) AS on_time FROM "need" n JOIN "area" a ON a.id = n.area_id '
         "WHERE a.path LIKE {} AND n.published_at >= {} AND n.published_at < {} GROUP BY a.path",
-        f"{_common_prefix(areas)}%",
+        f"{common_prefix(areas)}%",
         start,
         end,
     )
@@ -84,7 +84,7 @@ async def _satisfaction(areas, start, end):
         "GROUP BY a.path",
         start,
         end,
-        f"{_common_prefix(areas)}%",
+        f"{common_prefix(areas)}%",
     )
     return {k: rate(v["satisfied"], v["ratings"]) for k, v in roll_up(areas, rows, "ratings", "satisfied").items()}
 
@@ -97,7 +97,7 @@ async def _calls(areas, start, end):
         "WHERE cr.call_id = k.id AND cr.status <> 'withdrawn') THEN 1 ELSE 0 END) AS answered "
         'FROM "call" k JOIN "area" a ON a.id = k.area_id WHERE a.path LIKE {} AND k.created_at >= {} '
         "AND k.created_at < {} GROUP BY a.path",
-        f"{_common_prefix(areas)}%",
+        f"{common_prefix(areas)}%",
         start,
         end,
     )
@@ -112,7 +112,7 @@ async def _twinning(areas, start, end):
         "SELECT a.path AS path, COUNT(*) AS pairs, SUM(CASE WHEN t.status IN ('active', 'ended') THEN 1 ELSE 0 END) "
         'AS going FROM "twinning" t JOIN "organization" co ON co.id = t.community_id JOIN "area" a ON a.id = co.area '
         "WHERE a.path LIKE {} AND t.period = {} AND t.status <> 'declined' GROUP BY a.path",
-        f"{_common_prefix(areas)}%",
+        f"{common_prefix(areas)}%",
         year,
     )
     return {k: rate(v["going"], v["pairs"]) for k, v in roll_up(areas, rows, "pairs", "going").items()}
@@ -128,7 +128,7 @@ async def _grading(areas, start, end):
         "JOIN \"area\" a ON a.id = o.area WHERE o.kind = 'community' AND k.year = {} AND k.status = 'closed' "
         "AND a.path LIKE {} GROUP BY a.path",
         year,
-        f"{_common_prefix(areas)}%",
+        f"{common_prefix(areas)}%",
     )
     out = {}
     for k, v in roll_up(areas, rows, "n", "total").items():

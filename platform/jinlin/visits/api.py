@@ -8,7 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from jinlin.auth.principal import Principal
 from jinlin.visits import coverage, plans, service
-from jinlin.visits.schemas import CoverageRow, DueItem, PlansIn, PlansOut, VisitIn, VisitOut
+from jinlin.visits.schemas import CoverageRow, DueItem, FollowUpReport, PlansIn, PlansOut, VisitIn, VisitOut
 
 
 class VisitController(Controller):
@@ -33,6 +33,13 @@ class VisitController(Controller):
     async def record_visit(self, principal: NamedDependency[Principal], data: JSONBody[VisitIn]) -> VisitOut:
         """Record a visit; ``need`` turns the follow-up into a published need (no personal data)."""
         return await service.record_visit(principal, data)
+
+    @post("/{visit_id:int}/report")
+    async def follow_up_to_report(
+        self, principal: NamedDependency[Principal], visit_id: FromPath[int], data: JSONBody[FollowUpReport]
+    ) -> VisitOut:
+        """Turn the visit's follow-up into a resident report (接诉即办) on the household's grid or a building."""
+        return await service.follow_up_to_report(principal, visit_id, data)
 
     @get("/")
     async def list_visits(self, principal: NamedDependency[Principal], household_id: FromQuery[int]) -> list[VisitOut]:

@@ -19,16 +19,23 @@ from jinlin.visits.schemas import CoverageRow
 LEVELS = ("county", "street", "community", "grid")
 
 
+async def on_time_by_household(path: str, as_of: datetime) -> list[tuple[str, bool]]:
+    """The one computation of coverage: every active focus household under ``path`` recorded before ``as_of``,
+    as (its grid's path, visited on time at ``as_of``). The coverage page asks at now; a scorecard at its
+    period's end, so a visit after the period does not count."""
+    households = await access.household_select().where(
+        Household.grid.path.like(f"{path}%") & (Household.status == "active") & (Household.created_at <= as_of)
+    )
+    paths = {h["id"]: h["grid.path"] for h in households}
+    return [(paths[i.household_id], not i.overdue) for i in await due_items(households, as_of)]
+
+
 async def coverage(principal: Principal, area_id: int, now: datetime | None = None) -> list[CoverageRow]:
     """The area itself and every street, community and grid below it (staff covering the area; no names)."""
     area = await access.area_of(area_id)
     if area is None or not principal.covers_area(area["path"]):
         raise NotFound("Area not found")
-    households = await access.household_select().where(
-        Household.grid.path.like(f"{area['path']}%") & (Household.status == "active")
-    )
-    items = await due_items(households, now or clock.now())
-    paths = {h["id"]: h["grid.path"] for h in households}
+    items = await on_time_by_household(area["path"], now or clock.now())
     nodes = (
         await Area.select(Area.id, Area.name, Area.level, Area.path)
         .where(Area.path.like(f"{area['path']}%") & Area.level.is_in(list(LEVELS)))
@@ -36,8 +43,8 @@ async def coverage(principal: Principal, area_id: int, now: datetime | None = No
     )
     rows = []
     for node in nodes:
-        inside = [i for i in items if paths[i.household_id].startswith(node["path"])]
-        on_time = sum(1 for i in inside if not i.overdue)
+        inside = [ok for grid_path, ok in items if grid_path.startswith(node["path"])]
+        on_time = sum(inside)
         rows.append(
             CoverageRow(
                 area_id=node["id"],

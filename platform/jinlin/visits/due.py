@@ -36,13 +36,15 @@ def visit_overdue(now: datetime, day: date) -> bool:
     return is_overdue(now, is_open=True, respond_by=None, responded_at=None, resolve_by=due_by(day))
 
 
-async def last_visits(household_ids: list[int]) -> dict[int, date]:
+async def last_visits(household_ids: list[int], until: date | None = None) -> dict[int, date]:
+    """Each household's last visit, counting only visits on or before ``until`` when given."""
     if not household_ids:
         return {}
+    where: Any = Visit.household.is_in(household_ids)
+    if until is not None:
+        where &= Visit.visited_on <= until
     rows = (
-        await Visit.select(Visit.household, Max(Visit.visited_on, alias="last"))
-        .where(Visit.household.is_in(household_ids))
-        .group_by(Visit.household)
+        await Visit.select(Visit.household, Max(Visit.visited_on, alias="last")).where(where).group_by(Visit.household)
     )
     return {r["household"]: _as_date(r["last"]) for r in rows if r["last"] is not None}
 
@@ -52,11 +54,12 @@ def _as_date(value: Any) -> date:
 
 
 async def due_items(households: list[dict[str, Any]], now: datetime) -> list[DueItem]:
-    """Every focus household of ``households`` with its due date (households without focus groups need no visits)."""
+    """Every focus household of ``households`` with its due date (households without focus groups need no visits),
+    as things stood at ``now``: visits recorded for a later day do not count (a scorecard's past period)."""
     ids = [h["id"] for h in households]
     groups = await household_groups(ids)
     plans = await plans_of(sorted({h["community"] for h in households}))
-    last = await last_visits(ids)
+    last = await last_visits(ids, until=local_date(now))
     today = local_date(now)
     items = []
     for h in households:

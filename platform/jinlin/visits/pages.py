@@ -20,7 +20,7 @@ from jinlin.households.service import household_groups
 from jinlin.needs.pages import options
 from jinlin.visits import coverage, plans, service
 from jinlin.visits.due import local_date
-from jinlin.visits.schemas import PlansIn, VisitIn
+from jinlin.visits.schemas import FollowUpReport, PlansIn, VisitIn
 
 
 @get("/visits", include_in_schema=False)
@@ -87,6 +87,52 @@ async def visit_submit(
     return redirect("/visits?done=1")
 
 
+async def _report_form(
+    principal: Principal,
+    visit_id: int,
+    *,
+    status_code: int = 200,
+    errors: dict | None = None,
+    values: dict | None = None,
+) -> Template:
+    from jinlin.resident_reports.labels import LABELS
+
+    visit, household, places = await service.report_form(principal, visit_id)
+    return render(
+        "visits/report_form.html",
+        principal,
+        status_code=status_code,
+        visit=visit,
+        household=household,
+        places=[(str(i), name) for i, name in places],
+        categories=options(LABELS["category"]),
+        errors=errors or {},
+        values={"area_id": str(household["grid"]), "category": "facilities", **(values or {})},
+    )
+
+
+@get("/visits/{visit_id:int}/report", include_in_schema=False)
+async def report_form(principal: NamedDependency[Principal], visit_id: FromPath[int]) -> Template:
+    return await _report_form(principal, visit_id)
+
+
+@post("/visits/{visit_id:int}/report", include_in_schema=False)
+async def report_submit(
+    principal: NamedDependency[Principal], visit_id: FromPath[int], request: Request
+) -> Template | Redirect:
+    form = await form_data(request)
+    raw: dict[str, Any] = {k: form.get(k) for k in ("description", "category", "area_id") if form.get(k)}
+    raw["accept"] = form.get("accept") == "on"
+    try:
+        visit = await service.follow_up_to_report(principal, visit_id, convert_form(raw, FollowUpReport))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        values = {**form, "accept": form.get("accept") == "on"}
+        return await _report_form(principal, visit_id, status_code=exc.status, errors=form_errors(exc), values=values)
+    return redirect(f"/resident-reports/{visit.report_id}")
+
+
 @get("/visits/coverage", include_in_schema=False)
 async def coverage_page(principal: NamedDependency[Principal], area_id: FromQuery[int | None] = None) -> Template:
     primary = principal.primary
@@ -143,7 +189,16 @@ async def plans_submit(principal: NamedDependency[Principal], request: Request) 
     return redirect("/visits/plans?saved=1")
 
 
-ROUTES = [visit_list_page, visit_form, visit_submit, coverage_page, plans_page, plans_submit]
+ROUTES = [
+    visit_list_page,
+    visit_form,
+    visit_submit,
+    report_form,
+    report_submit,
+    coverage_page,
+    plans_page,
+    plans_submit,
+]
 NAV = [
     NavItem("Visits", "/visits", COMMUNITY_ROLES, order=31),
     NavItem("Visit frequencies", "/visits/plans", frozenset({"community_admin"}), order=34),

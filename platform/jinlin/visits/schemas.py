@@ -8,9 +8,13 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from jinlin.core.schemas import Body
 from jinlin.households.schemas import FocusCode
 from jinlin.needs.schemas import CategoryCode
 
+ReportCategoryCode = Literal[
+    "environment", "facilities", "safety", "neighbours", "property", "elder_care", "parking", "other"
+]
 EveryDays = Annotated[int, Meta(ge=1, le=366)]
 
 
@@ -32,6 +36,16 @@ class FollowUpNeed(msgspec.Struct, forbid_unknown_fields=True):
     category: CategoryCode = "other"
 
 
+class FollowUpReport(Body):
+    """A visit's follow-up for the grid to handle (接诉即办). The description is the visitor's own words, never
+    the resident's record: no names, phones or ID numbers."""
+
+    description: Annotated[str, Meta(min_length=2, max_length=1000)]
+    category: ReportCategoryCode = "other"
+    area_id: int | None = None  # the household's grid unless a building or compound in it is named
+    accept: bool = False  # the filing worker owns it at once
+
+
 class VisitIn(msgspec.Struct, forbid_unknown_fields=True):
     household_id: int
     method: Literal["home", "phone", "other"] = "home"
@@ -51,6 +65,9 @@ class VisitOut(msgspec.Struct):
     follow_up: str
     need_id: int | None
     created_at: datetime
+    report_id: int | None = None
+    report_code: str | None = None
+    report_status: str | None = None
 
 
 class DueItem(msgspec.Struct):

@@ -13,17 +13,17 @@ from typing import Any
 from piccolo.columns.combination import Or
 
 from jinlin.audit.service import record
-from jinlin.auth.principal import Principal
+from jinlin.auth.principal import COMMUNITY_ROLES, Principal
 from jinlin.core import clock
 from jinlin.core.crypto import keyring
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import Forbidden, Invalid, NotFound
+from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jinlin.households import access
 from jinlin.households.privacy import refuse_personal_data
 from jinlin.households.service import household_groups
 from jinlin.households.tables import Household
 from jinlin.visits.due import due_items, local_date
-from jinlin.visits.schemas import DueItem, VisitIn, VisitOut
+from jinlin.visits.schemas import DueItem, FollowUpReport, VisitIn, VisitOut
 from jinlin.visits.tables import Visit
 
 DUE_WITHIN_DAYS = 3  # the list shows what is due in the next three days, and everything overdue
@@ -82,7 +82,14 @@ def visit_out(row: dict[str, Any]) -> VisitOut:
         follow_up=ring.decrypt(row["follow_up_enc"]),
         need_id=row["need"],
         created_at=row["created_at"],
+        report_id=row["report"],
+        report_code=row.get("report.code"),
+        report_status=row.get("report.status"),
     )
+
+
+def _visit_select():
+    return Visit.select(*Visit.all_columns(), Visit.report.code, Visit.report.status)
 
 
 async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
@@ -136,7 +143,7 @@ async def record_visit(principal: Principal, data: VisitIn) -> VisitOut:
             row.id,
             {"household_id": data.household_id, "method": data.method, "need_id": need_id},
         )
-    stored = await Visit.select().where(Visit.id == row.id).first()
+    stored = await _visit_select().where(Visit.id == row.id).first()
     assert stored is not None  # written just above
     return visit_out(stored)
 
@@ -145,7 +152,7 @@ async def visits_of(principal: Principal, household_id: int) -> list[VisitOut]:
     """A household's visits, newest first, for those who may read its record (audited like a view)."""
     _, _, (basis, why) = await access.readable_household(principal, household_id)
     rows = (
-        await Visit.select()
+        await _visit_select()
         .where(Visit.household == household_id)
         .order_by(Visit.visited_on, ascending=False)
         .order_by(Visit.id, ascending=False)
@@ -153,3 +160,79 @@ async def visits_of(principal: Principal, household_id: int) -> list[VisitOut]:
     async with write_transaction():
         await access.log_access(principal, "visits", basis, why, household_id=household_id, count=len(rows))
     return [visit_out(r) for r in rows]
+
+
+async def _reportable_visit(principal: Principal, visit_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The visit and its household, for the visitor or those who may see the visit and act in its grid or
+    community; others get 404 (the visit is not said to exist) or 403 when they may only read it."""
+    from jinlin.resident_reports.access import storable
+
+    visit = await Visit.select().where(Visit.id == visit_id).first() if storable(visit_id) else None
+    if visit is None:
+        raise NotFound("Visit not found")
+    if visit["visitor"] == principal.account_id:
+        household = await access.household_select().where(Household.id == visit["household"]).first()
+        assert household is not None  # a visit's household is never deleted (moving out keeps the row)
+        return visit, household
+    try:
+        household, scope, _ = await access.readable_household(principal, visit["household"])
+    except NotFound:
+        raise NotFound("Visit not found") from None
+    if not (scope.can_write(household) or principal.acts_for(household["community"], COMMUNITY_ROLES)):
+        raise Forbidden("Only the visitor, the grid's posts and the community's staff file a visit's follow-up")
+    return visit, household
+
+
+async def follow_up_to_report(principal: Principal, visit_id: int, data: FollowUpReport) -> VisitOut:
+    """Turn a visit's follow-up into a resident report (source ``visit``) on the household's grid or a building
+    in it, in one transaction; the visit then shows the report's code and status."""
+    from jinlin.resident_reports.filing import file_from_visit
+
+    visit, household = await _reportable_visit(principal, visit_id)
+    if visit["report"] is not None:
+        raise Conflict("This visit's follow-up is already a report", {"visit_id": "already a report"})
+    try:
+        await refuse_personal_data(data.description, household_id=visit["household"], field="description")
+    except Invalid:
+        raise Invalid(
+            "A report is seen by the grid and those above: leave out names, phone and ID numbers",
+            {"description": "must not contain residents' names, phones or ID numbers"},
+        ) from None
+    grid_path = household["grid.path"]
+    async with write_transaction():
+        filed = await file_from_visit(
+            principal,
+            area_id=data.area_id if data.area_id is not None else household["grid"],
+            grid_path=grid_path,
+            category=data.category,
+            description=data.description,
+            accept=data.accept,
+        )
+        done = (
+            await Visit.update({Visit.report: filed["id"]})
+            .where((Visit.id == visit_id) & Visit.report.is_null())
+            .returning(Visit.id)
+        )
+        if not done:
+            raise Conflict("This visit's follow-up is already a report", {"visit_id": "already a report"})
+        await record(principal, "make_report", "visit", visit_id, {"report_id": filed["id"]})
+    stored = await _visit_select().where(Visit.id == visit_id).first()
+    assert stored is not None  # read just above
+    return visit_out(stored)
+
+
+async def report_form(principal: Principal, visit_id: int) -> tuple[VisitOut, dict[str, Any], list[tuple[int, str]]]:
+    """What the follow-up-to-report form needs: the visit, its household and the places in its grid (the grid
+    first, then its compounds and buildings)."""
+    from jinlin.areas.tables import Area
+    from jinlin.resident_reports.filing import REPORTABLE_LEVELS
+
+    _, household = await _reportable_visit(principal, visit_id)
+    stored = await _visit_select().where(Visit.id == visit_id).first()
+    assert stored is not None  # found just above
+    places = (
+        await Area.select(Area.id, Area.name)
+        .where(Area.path.like(f"{household['grid.path']}%") & Area.level.is_in(list(REPORTABLE_LEVELS)))
+        .order_by(Area.path)
+    )
+    return visit_out(stored), household, [(p["id"], p["name"]) for p in places]

@@ -11,6 +11,7 @@ from jinlin.areas.tables import Area
 from jinlin.households.tables import Household
 from jinlin.needs.tables import Need
 from jinlin.orgs.tables import Organization
+from jinlin.resident_reports.tables import ResidentReport
 
 
 class VisitMethod(str, Enum):
@@ -40,4 +41,7 @@ class Visit(Table):
     findings_enc = Text(default="")
     follow_up_enc = Text(default="")
     need = ForeignKey(references=Need, null=True, default=None, help_text="the need a follow-up became")
+    report = ForeignKey(
+        references=ResidentReport, null=True, default=None, help_text="the resident report a follow-up became"
+    )
     created_at = Timestamptz(default=TimestamptzNow())

@@ -42,14 +42,19 @@ async def can_handle(principal: Principal, row: dict[str, Any]) -> bool:
     return principal.account_id in await grid_posts(row)
 
 
-async def handler(principal: Principal) -> Callable[[dict[str, Any]], bool]:
-    """``can_handle`` for many rows at once: the principal's grids are asked for once, not once per row."""
-    grids = await grid_ids_of_account(principal.account_id)
+async def handler(principal: Principal, rows: list[dict[str, Any]]) -> Callable[[dict[str, Any]], bool]:
+    """``can_handle`` for many ``rows`` at once: the principal's grids are asked for once (and only when some
+    row is not already theirs by community), not once per row."""
+
+    def by_community(row: dict[str, Any]) -> bool:
+        return bool(row.get("community")) and principal.acts_for(row["community"], COMMUNITY_ROLES)
+
+    grids: set[int] = set()
+    if any(row.get("grid") and not by_community(row) for row in rows):
+        grids = await grid_ids_of_account(principal.account_id)
 
     def can(row: dict[str, Any]) -> bool:
-        if row.get("community") and principal.acts_for(row["community"], COMMUNITY_ROLES):
-            return True
-        return bool(row.get("grid")) and row["grid"] in grids
+        return by_community(row) or (bool(row.get("grid")) and row["grid"] in grids)
 
     return can
 

@@ -15,9 +15,10 @@ async def test_the_batch_rule_is_can_handle_for_every_report_and_account(client,
     seen = set()
     for username in ("grid_a", "staff_a", "admin_b", "street_east", "county", "liaison"):
         who = await principal(username)
-        can = await access.handler(who)
+        can = await access.handler(who, rows)
         for row in rows:
             expected = await access.can_handle(who, row)
             assert can(row) == expected, (username, row["id"])
+            assert (await access.handler(who, [row]))(row) == expected, (username, row["id"])
             seen.add(expected)
     assert seen == {True, False}

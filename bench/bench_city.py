@@ -3,14 +3,17 @@
 For SQLite and (when JINLIN_BENCH_DATABASE_URL or JINLIN_TEST_DATABASE_URL names a PostgreSQL server)
 PostgreSQL, it seeds the city once (kept for later runs), starts `jinlin serve`, and measures:
 
-- list endpoints against `/livez` (the same app's cheapest route, the baseline measured in the same run):
-  throughput at 20 concurrent clients and its ratio to the baseline, p50/p95/p99; single-client p99;
+- list endpoints and pages against `/livez` (the same app's cheapest route, the baseline measured in the same
+  run): throughput at 20 concurrent clients and its ratio to the baseline, p50/p95/p99; single-client p95 and
+  p99 (a page's own latency when the server is not saturated). Pages as the county admin (needs, activities,
+  home, matches) and as the unit liaison (needs with its candidate needs, matches);
 - the KPI report for the whole city for a year (median of 5 requests);
 - an allocation run over the whole city end to end (POST, then poll until it has saved its proposals).
 
 ``python bench/bench_city.py sqlite --only run [--runs 3]`` measures only the run (median of ``--runs``).
 
-Targets (issue #10): list ≥ 0.4 × baseline at 20 clients; single-client p99 < 50 ms; pages p95 < 300 ms;
+Targets (issue #10): list ≥ 0.4 × baseline at 20 clients; single-client p99 < 50 ms; pages p95 < 300 ms
+(judged at 20 clients and for a single client);
 city KPI report < 1 s; city run < 30 s. `make bench-city`; not part of `make test`.
 """
 
@@ -90,9 +93,10 @@ def wrk(url: str, headers: dict[str, str], connections: int) -> dict[str, float]
     return json.loads(out.strip().splitlines()[-1])
 
 
-async def login(base: str) -> tuple[dict[str, str], dict[str, str]]:
+async def login(base: str, username: str = "county") -> tuple[dict[str, str], dict[str, str]]:
+    """A demo account's API headers (bearer token) and page headers (session cookie)."""
     async with httpx.AsyncClient(base_url=base) as client:
-        r = await client.post("/api/v1/auth/login", json={"username": "county", "password": "jinlin-demo"})
+        r = await client.post("/api/v1/auth/login", json={"username": username, "password": "jinlin-demo"})
         r.raise_for_status()
         cookie = "; ".join(f"{k}={v}" for k, v in r.cookies.items())
         return {"Authorization": f"Bearer {r.json()['token']}"}, {"Cookie": cookie}
@@ -181,12 +185,16 @@ def bench(label: str, database_url: str, only: str | None = None, runs: int = 3)
             run_only(base, runs)
             return
         api, page = asyncio.run(login(base))
+        _, unit_page = asyncio.run(login(base, "unit"))
         hello = wrk(f"{base}/livez", {}, 20)
         print(
             f"  baseline /livez at 20 clients: {hello['rps']:.0f} req/s, p50 {hello['p50_ms']:.1f} ms, "
             f"p99 {hello['p99_ms']:.1f} ms"
         )
-        print("  | endpoint | req/s at 20 | ratio (≥ 0.4) | p50 ms | p95 ms | p99 ms | 1-client p99 ms (< 50) |")
+        print(
+            "  | endpoint | req/s at 20 | ratio (≥ 0.4) | p50 ms | p95 ms | p99 ms | 1-client p95 ms | "
+            "1-client p99 ms (< 50) | verdict |"
+        )
         for name, path, headers in [
             # The ceiling of any authenticated route: the caller resolved from its token, a small answer.
             ("me API (reference)", "/api/v1/me", api),
@@ -194,21 +202,30 @@ def bench(label: str, database_url: str, only: str | None = None, runs: int = 3)
             ("activities API", "/api/v1/activities?limit=50", api),
             ("needs page", "/needs", page),
             ("activities page", "/activities", page),
-            ("home page", "/", page),
+            ("county home page", "/", page),
+            ("county matches page", "/matches", page),
+            ("unit liaison's needs page", "/needs", unit_page),
+            ("unit liaison's matches page", "/matches", unit_page),
         ]:
             many = wrk(f"{base}{path}", headers, 20)
             one = wrk(f"{base}{path}", headers, 1)
             ratio = many["rps"] / hello["rps"]
-            is_page = "page" in name
-            ok = (
-                many["requests"] > 0
-                and not many["errors"]
-                and ((many["p95_ms"] < 300) if is_page else (ratio >= 0.4 and one["p99_ms"] < 50))
-            )
             errors = f" (errors: {many['errors']})" if many["errors"] else ""
+            if "page" in name:
+                # Pages: p95 < 300 ms, at 20 clients (the saturated server) and for a single client (the
+                # page's own latency when the server is not saturated).
+                ran = many["requests"] > 0 and not many["errors"] and one["requests"] > 0
+                judged = (
+                    f"20 clients {verdict(ran and many['p95_ms'] < 300)}, "
+                    f"1 client {verdict(ran and one['p95_ms'] < 300)}"
+                )
+            else:
+                ok = many["requests"] > 0 and not many["errors"] and ratio >= 0.4 and one["p99_ms"] < 50
+                judged = verdict(ok)
             print(
                 f"  | {name} `{path}` | {many['rps']:.0f} | {ratio:.2f} | {many['p50_ms']:.1f} | "
-                f"{many['p95_ms']:.1f} | {many['p99_ms']:.1f} | {one['p99_ms']:.1f} | {verdict(ok)}{errors}",
+                f"{many['p95_ms']:.1f} | {many['p99_ms']:.1f} | {one['p95_ms']:.1f} | {one['p99_ms']:.1f} | "
+                f"{judged}{errors}",
                 flush=True,
             )
         if only == "lists":

@@ -28,12 +28,17 @@ CASES = [
     ("county", "/", "page"),
     ("county", "/offers", "page"),
     ("county", "/matches", "page"),
+    ("county", "/resident-reports", "page"),
+    ("street", "/", "page"),
+    ("street", "/needs", "page"),
+    ("street", "/matches", "page"),
     ("staff", "/", "page"),
     ("staff", "/needs", "page"),
     ("grid", "/", "page"),
     ("unit", "/", "page"),
     ("unit", "/needs", "page"),
     ("unit", "/offers", "page"),
+    ("unit", "/matches", "page"),
     ("volunteer", "/", "page"),
     ("volunteer", "/activities", "page"),
     ("volunteer", "/my/shifts", "page"),
@@ -61,6 +66,7 @@ async def main() -> None:
     parser.add_argument("--profile", default=None)
     parser.add_argument("--as", dest="user", default=None, help="the account to profile as")
     parser.add_argument("--only", default=None, help="a substring of the paths to time")
+    parser.add_argument("--user", dest="only_user", default=None, help="time only this account's pages")
     args = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -96,7 +102,7 @@ async def main() -> None:
                 return
             print("| account | path | status | median ms | p95 ms | median CPU ms | statements |")
             for user, path, kind in CASES:
-                if args.only and args.only not in path:
+                if (args.only and args.only not in path) or (args.only_user and args.only_user != user):
                     continue
                 headers = creds[user][0 if kind == "api" else 1]
                 r = await client.get(path, headers=headers)

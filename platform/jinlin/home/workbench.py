@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
+from piccolo.query.methods.raw import Raw
+from piccolo.querystring import QueryString
 
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
+from jinlin.core.db import is_sqlite
 from jinlin.core.deadlines import overdue_clause
 from jinlin.core.i18n import translate
 from jinlin.core.workbench import WorkItem
@@ -20,9 +23,48 @@ WORST_SHOWN = 3
 WEEK = timedelta(days=7)
 
 
-def _per_area(where: Any) -> Any:
-    """Needs matching ``where`` counted per area path (a query, not yet run)."""
-    return Need.select(Need.area_id.path, Count(alias="n")).where(where).group_by(Need.area_id.path)
+def _per_child(parent_path: str, where: Any) -> Raw:
+    """Needs matching ``where`` counted per child area of ``parent_path`` (a query, not yet run).
+
+    Counted per area path in SQL, then added up per child in SQL too: a need's child is its area's path up
+    to the next "/" after the parent's ("/1/2/62/63/" under "/1/" → "/1/2/"). A city's county has thousands
+    of areas with needs and a few dozen children: only the children's rows come back to Python."""
+    per_area = Need.select(Need.area_id.path, Count(alias="n")).where(where).group_by(Need.area_id.path)
+    start = len(parent_path) + 1
+    find = "instr" if is_sqlite() else "strpos"
+    return Raw(
+        Need,
+        QueryString(
+            f'SELECT substr(t."area_id.path", 1, {start - 1} + {find}(substr(t."area_id.path", {start}), \'/\')) '
+            "AS child, SUM(t.n) AS n FROM ({}) AS t GROUP BY child",
+            per_area.querystrings[0],
+        ),
+    )
+
+
+async def child_counts(parent_path: str, children: list[dict[str, Any]], now: datetime) -> dict[int, list[int]]:
+    """Per child area (id): [overdue needs, needs created this week] in its subtree."""
+    in_area = Need.area_id.path.like(f"{parent_path}%")
+    late = _per_child(
+        parent_path,
+        in_area
+        & overdue_clause(
+            now,
+            open_clause=Need.status.is_in(list(OPEN_STATUSES)),
+            respond_by=Need.respond_by,
+            responded_at=Need.responded_at,
+            resolve_by=Need.resolve_by,
+        ),
+    )
+    new = _per_child(parent_path, in_area & (Need.created_at >= now - WEEK))
+    child_of = {c["path"]: c["id"] for c in children}
+    score = {c["id"]: [0, 0] for c in children}
+    for rows, k in ((await late, 0), (await new, 1)):
+        for r in rows:
+            child = child_of.get(r["child"])
+            if child is not None:  # needs in the parent's own area count for no child
+                score[child][k] += int(r["n"])
+    return score
 
 
 async def items(principal: Principal) -> list[WorkItem]:
@@ -34,28 +76,7 @@ async def items(principal: Principal) -> list[WorkItem]:
         children = await Area.select(Area.id, Area.name, Area.path).where(Area.parent == m.area_id)
         if not children:
             continue
-        in_area = Need.area_id.path.like(f"{m.area_path}%")
-        late = _per_area(
-            in_area
-            & overdue_clause(
-                now,
-                open_clause=Need.status.is_in(list(OPEN_STATUSES)),
-                respond_by=Need.respond_by,
-                responded_at=Need.responded_at,
-                resolve_by=Need.resolve_by,
-            )
-        )
-        new = _per_area(in_area & (Need.created_at >= now - WEEK))
-        # Counted per area in SQL (a city has tens of thousands of needs, a few thousand areas), then
-        # added up per child: a need's child is the next step of its area's path ("/1/2/62/63/" → "/1/2/").
-        child_of = {c["path"]: c["id"] for c in children}
-        score = {c["id"]: [0, 0] for c in children}
-        for rows, k in ((await late, 0), (await new, 1)):
-            for r in rows:
-                rest = r["area_id.path"][len(m.area_path) :]
-                child = child_of.get(m.area_path + rest.split("/", 1)[0] + "/")
-                if child is not None:
-                    score[child][k] += r["n"]
+        score = await child_counts(m.area_path, children, now)
         ranked = sorted((c for c in children if score[c["id"]][0]), key=lambda c: (-score[c["id"]][0], c["name"]))
         out += [
             WorkItem(

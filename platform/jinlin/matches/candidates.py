@@ -8,9 +8,11 @@ soonest deadline, and nearest. The optimiser (runs) comes on top of this and doe
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.query import OrderByRaw
 
 from jinlin.areas.tables import Area
 from jinlin.auth.principal import Principal
@@ -77,43 +79,100 @@ async def candidate_offers(principal: Principal, need_id: int, limit: int = 20) 
     return out[:limit]
 
 
+# The order candidate needs are shown in, as SQL (the first two keys of the sort below): most urgent colour,
+# soonest resolve-by (none last), then id so that ties come in the same order every time.
+_NEED_ORDER = (
+    "CASE need.colour "
+    + " ".join(f"WHEN '{c}' THEN {r}" for c, r in COLOUR_RANK.items())
+    + " ELSE 9 END, need.resolve_by IS NULL, need.resolve_by, need.id"
+)
+_FIRST_BATCH = 200
+
+
+def _need_rank(row: dict[str, Any]) -> tuple[int, float]:
+    return COLOUR_RANK.get(row["colour"], 9), row["resolve_by"].timestamp() if row["resolve_by"] else math.inf
+
+
+def _reach_clause(my_offers: list[dict[str, Any]], areas: dict[int, dict[str, Any]]) -> Any:
+    """Needs some offer could reach, as far as SQL can tell: per category, the subtrees of the offers' service
+    areas — unless one of that category's offers has a radius or serves everywhere (then the whole category;
+    ``covers`` decides per need in Python either way)."""
+    paths: dict[str, set[str] | None] = {}
+    for o in my_offers:
+        ids = [int(i) for i in as_list(o["service_area_ids"])]
+        bounded = paths.get(o["category"], set())
+        if bounded is None or o["radius_km"] is not None or not ids:
+            paths[o["category"]] = None
+            continue
+        paths[o["category"]] = bounded | {areas[i]["path"] for i in ids if i in areas}
+    clause: Any = None
+    for category, subtrees in sorted(paths.items(), key=lambda kv: kv[0]):
+        part: Any = Need.category == category
+        if subtrees is not None:
+            reach: Any = None
+            for path in sorted(subtrees):
+                like = Need.area_id.path.like(f"{path}%")
+                reach = like if reach is None else reach | like
+            if reach is None:  # service areas that no longer exist: nothing is reached
+                continue
+            part = part & reach
+        clause = part if clause is None else clause | part
+    return clause
+
+
 async def candidate_needs(principal: Principal, organization_id: int, limit: int = 30) -> list[dict[str, Any]]:
-    """Needs near us that we could meet: across the organisation's published offers."""
+    """Needs near us that we could meet: across the organisation's published offers.
+
+    A city has tens of thousands of open needs: they are read in the order shown, in growing batches, and
+    reading stops once ``limit`` candidates are found and the next need ranks after the last of them (its
+    colour and deadline; the distance only breaks ties within those)."""
     my_offers = await Offer.select(*Offer.all_columns(), Offer.organization_id.area).where(
         (Offer.organization_id == organization_id) & (Offer.status == "published") & (Offer.capacity_left > 0)
     )
     if not my_offers:
         return []
-    categories = sorted({o["category"] for o in my_offers})
-    rows = await needs._select().where(
-        Need.category.is_in(categories)
-        & Need.status.is_in(["published", "matched", "in_progress"])
-        & WhereRaw("need.quantity > need.quantity_matched")
-    )
     service_ids = {int(i) for o in my_offers for i in as_list(o["service_area_ids"])}
-    areas = await _areas(service_ids | {o["organization_id.area"] for o in my_offers} | {r["area_id"] for r in rows})
-    found: list[tuple[dict[str, Any], list[dict[str, Any]], float | None]] = []
-    for r in rows:
-        matching = []
-        best = None
-        for o in my_offers:
-            if not rows_compatible(r, o):
-                continue
-            ok, distance = covers(o, areas[r["area_id"]], areas, areas.get(o["organization_id.area"]))
-            if ok:
-                matching.append(o)
-                best = distance if best is None or (distance is not None and distance < best) else best
-        if matching:
-            found.append((r, matching, best))
-    far = 1e9
-    # Sorted on the rows, and only the ones shown converted (a city has thousands of candidates).
-    found.sort(
-        key=lambda c: (
-            COLOUR_RANK.get(c[0]["colour"], 9),
-            c[0]["resolve_by"].timestamp() if c[0]["resolve_by"] else far,
-            c[2] if c[2] is not None else far,
+    areas = await _areas(service_ids | {o["organization_id.area"] for o in my_offers})
+    reach = _reach_clause(my_offers, areas)
+    if reach is None:
+        return []
+    query = (
+        Need.select(*_candidate_columns())
+        .where(
+            reach
+            & Need.status.is_in(["published", "matched", "in_progress"])
+            & WhereRaw("need.quantity > need.quantity_matched")
         )
+        .order_by(OrderByRaw(_NEED_ORDER))
     )
+    found: list[tuple[dict[str, Any], list[dict[str, Any]], float | None]] = []
+    offset, batch = 0, _FIRST_BATCH
+    while True:
+        rows = await query.limit(batch).offset(offset)
+        for r in rows:
+            if len(found) >= limit and _need_rank(r) > _need_rank(found[limit - 1][0]):
+                break
+            need_area = {"path": r["area_id.path"], "lat": r["area_id.lat"], "lon": r["area_id.lon"]}
+            matching = []
+            best = None
+            for o in my_offers:
+                if not rows_compatible(r, o):
+                    continue
+                ok, distance = covers(o, need_area, areas, areas.get(o["organization_id.area"]))
+                if ok:
+                    matching.append(o)
+                    best = distance if best is None or (distance is not None and distance < best) else best
+            if matching:
+                found.append((r, matching, best))
+        else:
+            if len(rows) == batch:
+                offset, batch = offset + batch, batch * 4
+                continue
+        break
+    far = 1e9
+    # Sorted on the rows (already in colour and deadline order: this orders ties by distance), and only the
+    # ones shown converted.
+    found.sort(key=lambda c: (*_need_rank(c[0]), c[2] if c[2] is not None else far))
     return [
         {
             "need": needs.to_out(r),
@@ -122,3 +181,9 @@ async def candidate_needs(principal: Principal, organization_id: int, limit: int
         }
         for r, matching, best in found[:limit]
     ]
+
+
+@cache
+def _candidate_columns() -> tuple[Any, ...]:
+    # Built once (Piccolo deep-copies columns reached through a foreign key on every access).
+    return (*needs._columns(), Need.area_id.lat, Need.area_id.lon)

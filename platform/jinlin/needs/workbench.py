@@ -27,9 +27,10 @@ def _due(row: dict[str, Any]) -> datetime | None:
 
 def _in_area(path: str) -> Any:
     """Needs in the subtree at ``path``. With a LIKE on the joined area's path SQLite walks the needs in
-    deadline order: quick for a county (the first 200 come early), half a second for one community of
-    a city's 50 000 needs. From a community down ("/1/2/62/"), start from the subtree's areas instead."""
-    if path.count("/") >= 4:
+    deadline order: quick for a county (the first 200 come early), but for a street or a community of a city's
+    50 000 needs it walks them all (a street: 390 ms, its 131 due needs never fill the 200). Below the county
+    ("/1/2/", a street, and down), start from the subtree's areas instead (the street: 13 ms)."""
+    if path.count("/") >= 3:
         return Need.area_id.is_in(Area.select(Area.id).where(Area.path.like(f"{path}%")))
     return Need.area_id.path.like(f"{path}%")
 

@@ -41,6 +41,14 @@ async def grid_worker_accounts(grid_id: int) -> list[int]:
     return sorted({r["account"] for r in rows})
 
 
+async def grid_ids_of_account(account_id: int) -> set[int]:
+    """Grids the account currently holds a grid-worker post on (``grid_worker_accounts`` the other way round)."""
+    rows = await Post.select(Post.area).where(
+        (Post.account == account_id) & _current() & Post.kind.is_in(sorted(GRID_WORKER_KINDS))
+    )
+    return {r["area"] for r in rows if r["area"] is not None}
+
+
 async def area_paths_of_account(account_id: int, kinds: frozenset[str] | None = None) -> list[str]:
     """Paths of the areas the account currently holds a post on (its duty scope)."""
     query = Post.select(Post.area.path.as_alias("path")).where((Post.account == account_id) & _current())

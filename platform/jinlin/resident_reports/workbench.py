@@ -36,9 +36,9 @@ async def items(principal: Principal) -> list[WorkItem]:
     paging = PageRequest(limit=LIMIT)
     waiting = await service.list_reports(principal, paging, status="submitted")
     rows = await service.get_rows([r.id for r in waiting.items])
+    can_handle = await access.handler(principal, [rows[r.id] for r in waiting.items if r.owner_id is None])
     for r in waiting.items:
-        row = rows[r.id]
-        if r.owner_id == principal.account_id or (r.owner_id is None and await access.can_handle(principal, row)):
+        if r.owner_id == principal.account_id or (r.owner_id is None and can_handle(rows[r.id])):
             out.append(_item(r, "Reports waiting for me", 30))
     mine = await service.list_reports(principal, paging, status="accepted,referred", mine=True)
     out.extend(_item(r, "Reports waiting for me", 35) for r in mine.items)

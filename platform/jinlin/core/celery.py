@@ -195,13 +195,42 @@ async def beating(beat: Callable[[], Awaitable[None]], label: str) -> AsyncItera
             except Exception:  # a missed beat is not fatal; the next one may land
                 log.warning("heartbeat of %s failed", label, exc_info=True)
 
-    task = asyncio.get_running_loop().create_task(loop())
+    async with alongside(loop):
+        yield
+
+
+@asynccontextmanager
+async def alongside(work: Callable[[], Coroutine[Any, Any, None]]) -> AsyncIterator[None]:
+    """Run ``work`` as a task of this event loop while the block runs; cancel it when the block ends."""
+    task = asyncio.get_running_loop().create_task(work())
     try:
         yield
     finally:
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+
+
+def stale_before(bound_s: float | None = None) -> Any:
+    """Rows whose heartbeat is older than this belong to a dead worker (``bound_s`` defaults to the setting)."""
+    from jinlin.core import clock
+
+    return clock.now() - timedelta(seconds=bound_s if bound_s is not None else get_settings().run_reaper_bound_s)
+
+
+async def reap_each(
+    quiet: list[dict[str, Any]], reap_one: Callable[[dict[str, Any]], Awaitable[bool]], what: str
+) -> list[int]:
+    """One reaper pass over rows found quiet: ``reap_one`` each, one row's trouble never stopping the others.
+    Answers the ids acted on."""
+    acted = []
+    for row in quiet:
+        try:
+            if await reap_one(row):
+                acted.append(row["id"])
+        except Exception:
+            log.exception("reaping %s %s failed", what, row["id"])
+    return acted
 
 
 def load_tasks() -> None:

@@ -12,7 +12,7 @@ import asyncio
 import importlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -67,15 +67,10 @@ async def run_forever(tick_s: float = TICK_S) -> None:
 @asynccontextmanager
 async def periodic_lifespan(enabled: bool) -> AsyncIterator[None]:
     """Run the timer while the app runs (only when Celery is eager: otherwise beat does this)."""
-    from jinlin.core.celery import celery_app
+    from jinlin.core.celery import alongside, celery_app
 
     if not enabled or not celery_app.conf.task_always_eager:
         yield
         return
-    task = asyncio.get_running_loop().create_task(run_forever())
-    try:
+    async with alongside(run_forever):
         yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task

@@ -19,13 +19,13 @@ import asyncio
 import base64
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
 from jinlin.auth.service import load_principal
 from jinlin.core import clock, ratelimit
+from jinlin.core.celery import reap_each, stale_before
 from jinlin.core.crypto import keyring
 from jinlin.core.db import is_transient, write_transaction
 from jinlin.core.errors import DomainError, NotFound, RateLimited
@@ -349,21 +349,13 @@ async def _end(
 async def reap(bound_s: float | None = None) -> list[int]:
     """One pass over jobs quiet for the bound (their worker died, or their message was lost): each is
     sent again, or failed after ``MAX_ATTEMPTS`` claims. Answers the ids acted on."""
-    bound = bound_s if bound_s is not None else get_settings().run_reaper_bound_s
-    cutoff = clock.now() - timedelta(seconds=bound)
+    cutoff = stale_before(bound_s)
     quiet = (
         await ImportJob.select(ImportJob.id, ImportJob.status, ImportJob.attempts)
         .where(ImportJob.status.is_in(list(ACTIVE_STATUSES)) & (ImportJob.updated_at < cutoff))
         .order_by(ImportJob.id)
     )
-    acted = []
-    for job in quiet:
-        try:
-            if await _reap_one(job, cutoff):
-                acted.append(job["id"])
-        except Exception:  # one job's trouble must not stop the others
-            log.exception("reaping import job %s failed", job["id"])
-    return acted
+    return await reap_each(quiet, lambda job: _reap_one(job, cutoff), "import job")
 
 
 async def _reap_one(job: dict[str, Any], cutoff: Any) -> bool:

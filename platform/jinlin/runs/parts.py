@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from typing import Any
 
 import matching
 from jinlin.core import clock
-from jinlin.core.celery import celery_app
+from jinlin.core.celery import celery_app, stale_before
 from jinlin.core.db import insert_in_batches, is_transient, write_transaction
-from jinlin.core.settings import get_settings
 from jinlin.runs import service
 from jinlin.runs.tables import MatchRun, RunPart
 
@@ -50,11 +48,6 @@ def send_part(run_id: int, position: int) -> None:
 
 def send_finish(run_id: int) -> None:
     celery_app.send_task(FINISH_RUN, args=[run_id])
-
-
-def stale_before(bound_s: float | None = None) -> Any:
-    """Heartbeats older than this belong to a dead worker."""
-    return clock.now() - timedelta(seconds=bound_s if bound_s is not None else get_settings().run_reaper_bound_s)
 
 
 def solve_document(document: dict[str, Any]) -> matching.Solution:

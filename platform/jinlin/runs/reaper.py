@@ -19,6 +19,7 @@ from typing import Any
 
 from jinlin.audit.service import record
 from jinlin.core import clock
+from jinlin.core.celery import reap_each, stale_before
 from jinlin.core.db import write_transaction
 from jinlin.runs import parts, service
 from jinlin.runs.tables import MatchRun, RunPart
@@ -28,20 +29,13 @@ log = logging.getLogger(__name__)
 
 async def reap(bound_s: float | None = None) -> list[int]:
     """One pass; answers the ids of the runs it acted on. ``bound_s`` defaults to the setting."""
-    cutoff = parts.stale_before(bound_s)
+    cutoff = stale_before(bound_s)
     quiet = (
         await MatchRun.select(MatchRun.id, MatchRun.status, MatchRun.attempts)
         .where(MatchRun.status.is_in(["queued", "running"]) & (MatchRun.updated_at < cutoff))
         .order_by(MatchRun.id)
     )
-    acted = []
-    for run in quiet:
-        try:
-            if await _reap_one(run, cutoff):
-                acted.append(run["id"])
-        except Exception:  # one run's trouble must not stop the others
-            log.exception("reaping run %s failed", run["id"])
-    return acted
+    return await reap_each(quiet, lambda run: _reap_one(run, cutoff), "run")
 
 
 async def _reap_one(run: dict[str, Any], cutoff: Any) -> bool:

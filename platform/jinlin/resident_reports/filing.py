@@ -6,6 +6,7 @@ rate it (不满意 reopens it once, 重办, with new deadlines).
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -93,6 +94,53 @@ async def _check_limits(address: str, phone: str | None) -> None:
             raise RateLimited("Too many reports from this phone today", {"phone": "too many reports today"})
 
 
+@dataclass(frozen=True)
+class _Triage:
+    """Where a new report goes and how urgent it is: the same for a resident's and a visit's report."""
+
+    area_id: int
+    category: str
+    place: dict[str, Any]
+    workers: list[int]
+    queue: str
+    colour: str
+    urgency: int
+    importance: int
+    respond_by: Any
+    resolve_by: Any
+    now: Any
+
+    def report(self, description: str, **fields: Any) -> ResidentReport:
+        return ResidentReport(
+            code=new_code(),
+            area=self.area_id,
+            category=self.category,
+            description=description.strip(),
+            level=self.queue,
+            queue=self.queue,
+            colour=self.colour,
+            urgency=self.urgency,
+            importance=self.importance,
+            round_started_at=self.now,
+            created_at=self.now,
+            updated_at=self.now,
+            **fields,
+            **self.place,
+        )
+
+
+async def _triage(area_id: int, category: str, now: Any) -> _Triage:
+    """The place's grid and its workers on post, the suggested colour by the county's policy, and its deadlines."""
+    place = await _place(area_id)
+    workers = await grid_worker_accounts(place["grid"]) if place["grid"] else []
+    urgency, importance = SUGGESTED.get(category, (2, 2))
+    policy = await policy_for_area(area_id)
+    colour = policy.colour(urgency, importance)
+    respond_by, resolve_by = policy.deadlines(colour, now)
+    queue = "grid" if workers else "community"
+    return _Triage(area_id, category, place, workers, queue, colour, urgency, importance, respond_by, resolve_by, now)
+
+
 async def file_report(data: ReportIn, photo_bytes: list[bytes], address: str) -> FiledOut:
     if not data.consent:
         raise Invalid("Please agree to the privacy notice", {"consent": "required"})
@@ -101,36 +149,19 @@ async def file_report(data: ReportIn, photo_bytes: list[bytes], address: str) ->
     area = await reportable_area(data.area_id)
     await _check_limits(address, data.phone)  # before decoding photos: a flood costs no image work
     encoded = [photos.check_and_encode(b) for b in photo_bytes]
-    place = await _place(area["id"])
-    workers = await grid_worker_accounts(place["grid"]) if place["grid"] else []
     now = clock.now()
-    urgency, importance = SUGGESTED.get(data.category, (2, 2))
-    policy = await policy_for_area(area["id"])
-    colour = policy.colour(urgency, importance)
-    respond_by, resolve_by = policy.deadlines(colour, now)
+    t = await _triage(area["id"], data.category, now)
+    place, workers, queue = t.place, t.workers, t.queue
     names = [photos.store(e) for e in encoded]
     try:
         async with write_transaction():
             original = await _original(area["id"], data.category)
-            queue = "grid" if workers else "community"
-            report = ResidentReport(
-                code=new_code(),
-                area=area["id"],
-                category=data.category,
-                description=data.description.strip(),
+            report = t.report(
+                data.description,
                 status="merged" if original else "submitted",
-                level=queue,
-                queue=queue,
-                colour=colour,
-                urgency=urgency,
-                importance=importance,
-                round_started_at=now,
-                respond_by=None if original else respond_by,
-                resolve_by=None if original else resolve_by,
+                respond_by=None if original else t.respond_by,
+                resolve_by=None if original else t.resolve_by,
                 duplicate_of=original["id"] if original else None,
-                created_at=now,
-                updated_at=now,
-                **place,
             )
             await report.save()
             if data.phone:
@@ -182,34 +213,17 @@ async def file_from_visit(
     area = await reportable_area(area_id)
     if not area["path"].startswith(grid_path):
         raise Invalid("Choose the household's grid or a building in it", {"area_id": "must be in the household's grid"})
-    place = await _place(area["id"])
-    workers = await grid_worker_accounts(place["grid"]) if place["grid"] else []
     now = clock.now()
-    urgency, importance = SUGGESTED.get(category, (2, 2))
-    policy = await policy_for_area(area["id"])
-    colour = policy.colour(urgency, importance)
-    respond_by, resolve_by = policy.deadlines(colour, now)
-    queue = "grid" if workers else "community"
-    report = ResidentReport(
-        code=new_code(),
-        area=area["id"],
-        category=category,
-        description=description.strip(),
+    t = await _triage(area["id"], category, now)
+    place, workers, queue = t.place, t.workers, t.queue
+    report = t.report(
+        description,
         source="visit",
         status="accepted" if accept else "submitted",
         owner=principal.account_id if accept else None,
         responded_at=now if accept else None,
-        level=queue,
-        queue=queue,
-        colour=colour,
-        urgency=urgency,
-        importance=importance,
-        round_started_at=now,
-        respond_by=respond_by,
-        resolve_by=resolve_by,
-        created_at=now,
-        updated_at=now,
-        **place,
+        respond_by=t.respond_by,
+        resolve_by=t.resolve_by,
     )
     await report.save()
     await record(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -18,3 +19,15 @@ def require_or_skip(reason: str) -> None:
     if os.environ.get("JINLIN_REQUIRE_SERVICES") == "1":
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+_CSRF_VALUES = re.compile(r'("x-csrftoken":\s*"|name="_csrf_token" value=")[^"]*')
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def unmasked_phones(html: str) -> list[str]:
+    """Mainland mobile numbers shown in full on a page.
+
+    The CSRF token is random text and sometimes holds eleven digits in a row, so its values are left out first.
+    """
+    return _MOBILE.findall(_CSRF_VALUES.sub(r"\1", html))

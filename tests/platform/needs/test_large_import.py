@@ -7,7 +7,7 @@ import time
 import pytest
 
 from factories import login, make_world
-from jinlin.core.tabular import MAX_ROWS
+from jinlin.core.tabular import IMPORT_BATCH, MAX_ROWS
 from jinlin.imports import service
 from jinlin.needs.tables import Need
 from jinlin.orgs.tables import Organization
@@ -23,13 +23,14 @@ def _needs_csv(rows: int) -> bytes:
 
 
 class _Writer(threading.Thread):
-    """Another process's small writes to the same SQLite file (its own connection, as a second worker would),
-    each timed from asking for the write lock to commit."""
+    """Another process's small writes to the same SQLite file (its own connection, as a second worker would);
+    inside each write it notes how many of the community's needs it could see, so the test knows whether it got
+    the write lock part-way through the import (between batches) rather than only before or after it."""
 
     def __init__(self, path: str, organization_id: int) -> None:
         super().__init__(daemon=True)
         self.path, self.organization_id = path, organization_id
-        self.waits: list[float] = []
+        self.seen: list[int] = []
         self.failures: list[str] = []
         self.stop = threading.Event()
 
@@ -37,23 +38,25 @@ class _Writer(threading.Thread):
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             while not self.stop.is_set():
-                started = time.monotonic()
                 try:
                     con.execute("BEGIN IMMEDIATE")
                     con.execute(
                         "UPDATE organization SET name = name WHERE id = ?",
                         (self.organization_id,),
                     )
+                    seen = con.execute(
+                        "SELECT count(*) FROM need WHERE community_id = ?", (self.organization_id,)
+                    ).fetchone()[0]
                     con.execute("COMMIT")
+                    self.seen.append(seen)
                 except sqlite3.OperationalError as exc:
                     self.failures.append(str(exc))
-                self.waits.append(time.monotonic() - started)
                 time.sleep(0.02)
         finally:
             con.close()
 
 
-async def test_a_20000_row_import_runs_in_the_background_and_never_blocks_a_concurrent_write_for_more_than_a_second(
+async def test_a_20000_row_import_runs_in_the_background_and_lets_a_concurrent_writer_in_between_its_batches(
     client, backend, database_url
 ):
     if backend != "sqlite":
@@ -80,5 +83,9 @@ async def test_a_20000_row_import_runs_in_the_background_and_never_blocks_a_conc
     assert (job.status, job.imported) == ("done", MAX_ROWS), job
     assert await Need.count().where(Need.community_id == community_id) == MAX_ROWS
     assert writer.failures == []
-    assert len(writer.waits) > 10  # the writer really ran alongside the import
-    assert max(writer.waits) < 1.0, f"worst wait {max(writer.waits):.2f}s"
+    # Not timed (a loaded machine stretches any wait): the writer's writes landed between the import's batches
+    # many times, so the import never held the write lock for long. Holding it throughout would leave only 0 and
+    # MAX_ROWS here. The import writes IMPORT_BATCH rows per transaction (400 batches for this file).
+    part_way = {n for n in writer.seen if 0 < n < MAX_ROWS}
+    assert len(part_way) >= 20, sorted(part_way)
+    assert all(n % IMPORT_BATCH == 0 for n in part_way)  # whole batches only: each is one transaction

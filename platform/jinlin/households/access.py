@@ -5,7 +5,8 @@ Who may read a household's residents (PIPL: minimum necessary, purpose limitatio
 - the community's admins;
 - an account the community granted access to, for a stated purpose, until the grant ends.
 Street and county staff see counts per focus group and area (``counts``), never names; everyone else nothing.
-Each full-record view, ID reveal, list, search and export writes a ``RecordAccess`` row (who, when, why).
+Each full-record view, ID reveal, search, visit-history read and export writes a ``RecordAccess`` row (who,
+when, why); lists show addresses and focus groups only.
 """
 
 from __future__ import annotations

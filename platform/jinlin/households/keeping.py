@@ -17,7 +17,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.crypto import keyring, normalise_id
 from jinlin.core.db import write_transaction
-from jinlin.core.errors import Conflict, Forbidden, Invalid, WrongStatus
+from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.households import access
 from jinlin.households.schemas import HouseholdIn, HouseholdOut, HouseholdPatch, ResidentIn, ResidentOut, ResidentPatch
 from jinlin.households.service import get_resident, household_groups, household_out, readable_resident
@@ -200,10 +200,24 @@ async def add_resident(principal: Principal, household_id: int, data: ResidentIn
     return await get_resident(principal, row.id, "recorded")
 
 
-async def update_resident(principal: Principal, resident_id: int, data: ResidentPatch) -> ResidentOut:
+async def _writable_resident(principal: Principal, resident_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(resident, household) for those who keep the household's records; a grant reads, it doesn't write."""
     resident, household, (scope, _) = await readable_resident(principal, resident_id)
     if not scope.can_write(household):
         raise Forbidden("A grant is for reading; the grid's posts and the admins keep the records")
+    return resident, household
+
+
+async def resident_to_edit(principal: Principal, household_id: int, resident_id: int) -> ResidentOut:
+    """A resident's record for the edit form: shown (and audited) only to those who may save it."""
+    resident, _ = await _writable_resident(principal, resident_id)
+    if resident["household"] != household_id:
+        raise NotFound("Resident not found")
+    return await get_resident(principal, resident_id, "edit")
+
+
+async def update_resident(principal: Principal, resident_id: int, data: ResidentPatch) -> ResidentOut:
+    resident, household = await _writable_resident(principal, resident_id)
     if resident["status"] != "active":
         raise WrongStatus("Resident", resident["status"], "edit")
     if data.extra_tags is not msgspec.UNSET:
@@ -222,9 +236,7 @@ async def update_resident(principal: Principal, resident_id: int, data: Resident
 
 
 async def move_out_resident(principal: Principal, resident_id: int) -> ResidentOut:
-    resident, household, (scope, _) = await readable_resident(principal, resident_id)
-    if not scope.can_write(household):
-        raise Forbidden("A grant is for reading; the grid's posts and the admins keep the records")
+    resident, _ = await _writable_resident(principal, resident_id)
     now = clock.now()
     async with write_transaction():
         changed = (

@@ -22,6 +22,10 @@ from jinlin.households.api import XLSX
 from jinlin.households.schemas import GrantIn, HouseholdIn, ResidentIn, ResidentPatch
 from jinlin.imports import service as imports
 
+# A refused save answers as refused: re-rendering the record would show (and log a view of) it to someone
+# who may not keep it.
+REFUSED = (403, 404)
+
 
 def focus_options() -> list[tuple[str, str]]:
     return [(code, gettext(BENEFICIARY_LABELS[code])) for code in FOCUS_GROUPS]
@@ -116,6 +120,8 @@ async def resident_create(
     try:
         await keeping.add_resident(principal, household_id, convert_form(raw, ResidentIn))
     except DomainError as exc:
+        if exc.status in REFUSED:
+            raise
         return await _detail(principal, household_id, status_code=exc.status, errors=form_errors(exc), values=raw)
     return redirect(f"/households/{household_id}")
 
@@ -145,9 +151,7 @@ async def _edit(
     errors: dict | None = None,
     values: dict | None = None,
 ) -> Template:
-    resident = await service.get_resident(principal, resident_id, "edit")
-    if resident.household_id != household_id:
-        raise NotFound("Resident not found")
+    resident = await keeping.resident_to_edit(principal, household_id, resident_id)
     current = {
         "name": resident.name,
         "gender": resident.gender,
@@ -191,7 +195,7 @@ async def resident_update(
     try:
         await keeping.update_resident(principal, resident_id, convert_form(raw, ResidentPatch))
     except DomainError as exc:
-        if exc.status == 404:
+        if exc.status in REFUSED:
             raise
         return await _edit(
             principal,

@@ -55,3 +55,47 @@ async def test_a_grid_worker_keeps_a_household_from_the_pages(client):
     assert r.status_code == 303
     assert (await Resident.select().where(Resident.id == rid).first())["status"] == "moved_out"
     assert (await Household.select().where(Household.id == hid).first())["member_count"] == 0
+
+
+async def test_a_grant_reads_the_record_but_neither_opens_the_edit_form_nor_saves(client, frozen_clock):
+    """A grant is for reading: its holder sees the record, but the edit form and the saves are refused (403)
+    without showing the record again or logging a view, and nothing changes."""
+    from factories import MARKER, login
+    from jinlin.audit.tables import AuditEvent
+    from jinlin.households.tables import RecordAccess
+
+    w = await make_records_world()
+    hid = w.orgs["household"]["id"]
+    rid = (await Resident.select(Resident.id).first())["id"]
+    r = await client.post(
+        "/api/v1/access-grants",
+        headers=await login(client, "admin_a"),
+        json={
+            "account_id": w.accounts["staff_a"],
+            "area_id": w.areas["grid_a1"]["id"],
+            "purpose": "民政慰问名单核对",
+            "ends_at": "2026-11-30T00:00:00+08:00",
+        },
+    )
+    assert r.status_code == 201, r.text
+    client.cookies.clear()
+    await page_login(client, "staff_a")
+    page = await client.get(f"/households/{hid}")
+    assert page.status_code == 200 and MARKER in page.text
+    token = await csrf_token(client, "/households")
+
+    async def state():
+        return (
+            await Resident.select().order_by(Resident.id),
+            await RecordAccess.count(),
+            await AuditEvent.count(),
+        )
+
+    before = await state()
+    edit = await client.get(f"/households/{hid}/residents/{rid}/edit")
+    assert edit.status_code == 403 and MARKER not in edit.text
+    r = await client.post(f"/households/{hid}/residents", data={"_csrf_token": token, "name": "新居民"})
+    assert r.status_code == 403 and MARKER not in r.text
+    r = await client.post(f"/households/{hid}/residents/{rid}/edit", data={"_csrf_token": token, "name": "改名"})
+    assert r.status_code == 403 and MARKER not in r.text
+    assert await state() == before

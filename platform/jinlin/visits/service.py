@@ -13,7 +13,7 @@ from typing import Any
 from piccolo.columns.combination import Or
 
 from jinlin.audit.service import record
-from jinlin.auth.principal import COMMUNITY_ROLES, Principal
+from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.crypto import keyring
 from jinlin.core.db import write_transaction
@@ -162,25 +162,35 @@ async def visits_of(principal: Principal, household_id: int) -> list[VisitOut]:
     return [visit_out(r) for r in rows]
 
 
-async def _reportable_visit(principal: Principal, visit_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The visit and its household, for the visitor or those who may see the visit and act in its grid or
-    community; others get 404 (the visit is not said to exist) or 403 when they may only read it."""
+async def _reportable_visit(
+    principal: Principal, visit_id: int
+) -> tuple[dict[str, Any], dict[str, Any], tuple[str, str] | None]:
+    """The visit, its household and the basis on which the caller may read the household (None for a
+    visitor who no longer may: they read their own words), for the visitor or those who keep the household's
+    records (its grid's posts, the community's admins); others get 404 (the visit is not said to exist), or
+    403 when a grant lets them read it: a grant reads, it doesn't act (docs/households.md)."""
     from jinlin.resident_reports.access import storable
 
     visit = await Visit.select().where(Visit.id == visit_id).first() if storable(visit_id) else None
     if visit is None:
         raise NotFound("Visit not found")
-    if visit["visitor"] == principal.account_id:
+    try:
+        household, scope, basis = await access.readable_household(principal, visit["household"])
+    except NotFound:
+        if visit["visitor"] != principal.account_id:
+            raise NotFound("Visit not found") from None
         household = await access.household_select().where(Household.id == visit["household"]).first()
         assert household is not None  # a visit's household is never deleted (moving out keeps the row)
-        return visit, household
-    try:
-        household, scope, _ = await access.readable_household(principal, visit["household"])
-    except NotFound:
-        raise NotFound("Visit not found") from None
-    if not (scope.can_write(household) or principal.acts_for(household["community"], COMMUNITY_ROLES)):
-        raise Forbidden("Only the visitor, the grid's posts and the community's staff file a visit's follow-up")
-    return visit, household
+        return visit, household, None
+    if visit["visitor"] != principal.account_id and not scope.can_write(household):
+        raise Forbidden("Only the visitor, the grid's posts and the community's admins file a visit's follow-up")
+    return visit, household, basis
+
+
+async def _log_visit_read(principal: Principal, visit: dict[str, Any], basis: tuple[str, str] | None) -> None:
+    """The visit's follow-up is sealed like the record: reading it is audited like the visit history."""
+    if basis is not None:
+        await access.log_access(principal, "visits", basis[0], basis[1], household_id=visit["household"])
 
 
 async def follow_up_to_report(principal: Principal, visit_id: int, data: FollowUpReport) -> VisitOut:
@@ -188,7 +198,7 @@ async def follow_up_to_report(principal: Principal, visit_id: int, data: FollowU
     in it, in one transaction; the visit then shows the report's code and status."""
     from jinlin.resident_reports.filing import file_from_visit
 
-    visit, household = await _reportable_visit(principal, visit_id)
+    visit, household, basis = await _reportable_visit(principal, visit_id)
     if visit["report"] is not None:
         raise Conflict("This visit's follow-up is already a report", {"visit_id": "already a report"})
     try:
@@ -216,6 +226,7 @@ async def follow_up_to_report(principal: Principal, visit_id: int, data: FollowU
         if not done:
             raise Conflict("This visit's follow-up is already a report", {"visit_id": "already a report"})
         await record(principal, "make_report", "visit", visit_id, {"report_id": filed["id"]})
+        await _log_visit_read(principal, visit, basis)  # the answer shows the visit's findings
     stored = await _visit_select().where(Visit.id == visit_id).first()
     assert stored is not None  # read just above
     return visit_out(stored)
@@ -227,9 +238,11 @@ async def report_form(principal: Principal, visit_id: int) -> tuple[VisitOut, di
     from jinlin.areas.tables import Area
     from jinlin.resident_reports.filing import REPORTABLE_LEVELS
 
-    _, household = await _reportable_visit(principal, visit_id)
+    visit, household, basis = await _reportable_visit(principal, visit_id)
     stored = await _visit_select().where(Visit.id == visit_id).first()
     assert stored is not None  # found just above
+    async with write_transaction():
+        await _log_visit_read(principal, visit, basis)  # the form shows the visit's follow-up
     places = (
         await Area.select(Area.id, Area.name)
         .where(Area.path.like(f"{household['grid.path']}%") & Area.level.is_in(list(REPORTABLE_LEVELS)))

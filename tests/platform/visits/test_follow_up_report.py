@@ -157,3 +157,44 @@ async def test_only_those_who_may_see_the_visit_turn_it_into_a_report(client, fr
     r = await client.post(f"/visits/{visit_id}/report", data={**base, "description": "楼道灯坏了"})
     assert r.status_code == 303, r.text
     assert (await ResidentReport.select().first())["source"] == "visit"
+
+
+async def test_a_grant_reads_the_visits_but_does_not_file_a_follow_up_and_keepers_reads_are_logged(
+    client, frozen_clock
+):
+    """A community's staff member the community lent 网格A1's records to reads its visits, but a grant is for
+    reading: filing a visit's follow-up is refused (403) and changes nothing. The follow-up is sealed like the
+    record, so a keeper opening the form is logged in the access ledger."""
+    from jinlin.households.tables import RecordAccess
+
+    w = await make_records_world()
+    visit_id = await _visit(client, w)
+    r = await client.post(
+        "/api/v1/access-grants",
+        headers=await login(client, "admin_a"),
+        json={
+            "account_id": w.accounts["staff_a"],
+            "area_id": w.areas["grid_a1"]["id"],
+            "purpose": "民政慰问名单核对",
+            "ends_at": "2026-11-30T00:00:00+08:00",
+        },
+    )
+    assert r.status_code == 201, r.text
+    staff = await login(client, "staff_a")
+    r = await client.get("/api/v1/visits", headers=staff, params={"household_id": w.orgs["household"]["id"]})
+    assert r.status_code == 200 and [v["id"] for v in r.json()] == [visit_id]
+
+    async def state():
+        return await Visit.select(), await _everything_about_reports(), await RecordAccess.count()
+
+    before = await state()
+    r = await client.post(f"/api/v1/visits/{visit_id}/report", headers=staff, json={"description": "楼道灯坏了"})
+    assert r.status_code == 403
+    assert (await client.get(f"/visits/{visit_id}/report", headers=staff)).status_code == 403
+    assert await state() == before
+    reads = await RecordAccess.count().where(RecordAccess.action == "visits")
+    form = await client.get(f"/visits/{visit_id}/report", headers=await login(client, "admin_a"))
+    assert form.status_code == 200 and "报修楼道灯" in form.text
+    last = await RecordAccess.select().order_by(RecordAccess.id, ascending=False).first()
+    assert await RecordAccess.count().where(RecordAccess.action == "visits") == reads + 1
+    assert last["account"] == w.accounts["admin_a"] and last["basis"] == "community_admin"

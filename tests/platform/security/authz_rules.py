@@ -527,81 +527,85 @@ MATRIX = {
     "POST /api/v1/match-runs/{run_id:int}/accept-mine": R(NONE, NONE),
 }
 
-# The grid's own records (households, visits, meetings): the world has no posts and no households, so only the
-# community's admin keeps records here; objects by id are absent (404 for everyone).
+# The grid's own records (households, visits, meetings; docs/households.md). Residents' records are read by the
+# posts of the household's grid (grid_a on 网格A1), the community's admins and an account the community granted
+# (street_east, read only); kept (written) by the posts and the admins only. Street and county offices see
+# counts, never records; the community's staff without a post or grant (staff_a) nothing. Minutes are read by
+# the community's own people and the grid's posts, meetings held by the posts and the admins.
 A_ONLY = frozenset({"admin_a"})
+KEEPERS = frozenset({"admin_a", "grid_a"})  # the community's admin and the post on the household's grid
+READERS = KEEPERS | {"street_east"}  # and the account granted 网格A1's records
 GRANT = {"account_id": "@account_id", "area_id": "@area_id", "purpose": "核对", "ends_at": "2026-11-25T00:00:00+08:00"}
-HOUSEHOLD = {"grid_id": "@grid_id", "building": "1号楼", "door": "101"}
+HOUSEHOLD = {"grid_id": "@grid_id", "building": "1号楼", "door": "102"}
 MATRIX.update(
     {
         "GET /api/v1/access-grants": R(A_ONLY, query={"community_id": "@community_id"}),
         "POST /api/v1/access-grants": R(A_ONLY, body=GRANT),
-        "POST /api/v1/access-grants/{grant_id:int}/revoke": R(NONE, NONE),
+        "POST /api/v1/access-grants/{grant_id:int}/revoke": R(A_ONLY, NONE),
         "GET /api/v1/households": R(ALL),
-        "POST /api/v1/households": R(A_ONLY, body=HOUSEHOLD),
+        "POST /api/v1/households": R(KEEPERS, body=HOUSEHOLD),
         "GET /api/v1/households/counts": R(COMMUNITY_A, query={"area_id": "@area_id"}),
-        "GET /api/v1/households/export.xlsx": R(A_ONLY, query={"community_id": "@community_id"}),
+        "GET /api/v1/households/export.xlsx": R(KEEPERS, audited=True, query={"community_id": "@community_id"}),
         "GET /api/v1/households/template.xlsx": R(ALL),
         "POST /api/v1/households/import": R(
-            A_ONLY, body={"__file__": "网格,门牌,姓名\n"}, query={"community_id": "@community_id"}
+            KEEPERS, body={"__file__": "网格,门牌,姓名\n"}, query={"community_id": "@community_id"}
         ),
-        "GET /api/v1/households/{household_id:int}": R(NONE, NONE),
-        "PATCH /api/v1/households/{household_id:int}": R(NONE, NONE, body={"door": "102"}),
-        "POST /api/v1/households/{household_id:int}/move-out": R(NONE, NONE),
-        "POST /api/v1/households/{household_id:int}/residents": R(NONE, NONE, body={"name": "甲"}),
-        "GET /api/v1/residents/{resident_id:int}": R(NONE, NONE),
-        "PATCH /api/v1/residents/{resident_id:int}": R(NONE, NONE, body={"relation": "户主"}),
-        "POST /api/v1/residents/{resident_id:int}/move-out": R(NONE, NONE),
-        "POST /api/v1/residents/{resident_id:int}/reveal-id": R(NONE, NONE, body={"reason": "核对"}),
+        "GET /api/v1/households/{household_id:int}": R(READERS, NONE, audited=True),
+        "PATCH /api/v1/households/{household_id:int}": R(KEEPERS, NONE, body={"door": "102"}),
+        "POST /api/v1/households/{household_id:int}/move-out": R(KEEPERS, NONE),
+        "POST /api/v1/households/{household_id:int}/residents": R(KEEPERS, NONE, body={"name": "甲"}),
+        "GET /api/v1/residents/{resident_id:int}": R(READERS, NONE, audited=True),
+        "PATCH /api/v1/residents/{resident_id:int}": R(KEEPERS, NONE, body={"relation": "户主"}),
+        "POST /api/v1/residents/{resident_id:int}/move-out": R(KEEPERS, NONE),
+        "POST /api/v1/residents/{resident_id:int}/reveal-id": R(READERS, NONE, body={"reason": "核对"}),
         "POST /api/v1/residents/search": R(ALL, body={"id_number": "370102195001011234", "purpose": "核对"}),
         "GET /api/v1/record-access": R(A_ONLY | COUNTY, query={"community_id": "@community_id"}),
         "PUT /api/v1/resident-tags/{county_id:int}": R(COUNTY, NONE, body={"tags": ["独居"]}),
         "GET /api/v1/visit-plans/{community_id:int}": R(COUNTY | {"admin_a", "staff_a", "grid_a"}, COUNTY),
         "PUT /api/v1/visit-plans/{community_id:int}": R(A_ONLY, NONE, body={"plans": {"empty_nest_elderly": 7}}),
-        "GET /api/v1/visits": R(NONE, query={"household_id": "9000000"}),
-        "POST /api/v1/visits": R(NONE, body={"household_id": 9000000}),
-        "POST /api/v1/visits/{visit_id:int}/report": R(NONE, NONE, body={"description": "楼道灯坏了"}),
+        "GET /api/v1/visits": R(READERS, audited=True, query={"household_id": "@household_id"}),
+        "POST /api/v1/visits": R(KEEPERS, body={"household_id": "@household_id"}),
+        # a visit's follow-up: its visitor (grid_a) and the keepers of the household; a grant only reads
+        "POST /api/v1/visits/{visit_id:int}/report": R(KEEPERS, NONE, body={"description": "楼道灯坏了"}),
         "GET /api/v1/visits/coverage": R(COMMUNITY_A, query={"area_id": "@area_id"}),
         "GET /api/v1/visits/due": R(ALL),
-        "GET /api/v1/meetings": R(frozenset({"admin_a", "staff_a", "grid_a"}), query={"grid_id": "@grid_id"}),
-        "POST /api/v1/meetings": R(A_ONLY, body={"grid_id": "@grid_id", "held_on": "2026-11-19"}),
+        "GET /api/v1/meetings": R(COMMUNITY_STAFF_A, query={"grid_id": "@grid_id"}),
+        "POST /api/v1/meetings": R(KEEPERS, body={"grid_id": "@grid_id", "held_on": "2026-11-19"}),
         "GET /api/v1/meetings/by-month": R(COMMUNITY_A, query={"community_id": "@community_id", "month": "2026-11"}),
-        "GET /api/v1/meetings/open-items": R(
-            frozenset({"admin_a", "staff_a", "grid_a"}), query={"grid_id": "@grid_id"}
-        ),
-        "GET /api/v1/meetings/{meeting_id:int}": R(NONE, NONE),
-        "POST /api/v1/action-items/{item_id:int}/done": R(NONE, NONE),
-        "POST /api/v1/action-items/{item_id:int}/need": R(NONE, NONE, body={"category": "other"}),
+        "GET /api/v1/meetings/open-items": R(COMMUNITY_STAFF_A, query={"grid_id": "@grid_id"}),
+        "GET /api/v1/meetings/{meeting_id:int}": R(COMMUNITY_STAFF_A, NONE),
+        "POST /api/v1/action-items/{item_id:int}/done": R(KEEPERS, NONE),
+        "POST /api/v1/action-items/{item_id:int}/need": R(KEEPERS, NONE, body={"category": "other"}),
         "GET /households": R(ALL),
-        "POST /households/new": R(A_ONLY, body=HOUSEHOLD),
-        "GET /households/{household_id:int}": R(NONE, NONE),
-        "POST /households/{household_id:int}/residents": R(NONE, NONE, body={"name": "甲"}),
-        "GET /households/{household_id:int}/residents/{resident_id:int}/edit": R(NONE, NONE),
-        "POST /households/{household_id:int}/residents/{resident_id:int}/edit": R(NONE, NONE, body={"name": "甲"}),
+        "POST /households/new": R(KEEPERS, body=HOUSEHOLD),
+        "GET /households/{household_id:int}": R(READERS, NONE, audited=True),
+        "POST /households/{household_id:int}/residents": R(KEEPERS, NONE, body={"name": "甲"}),
+        "GET /households/{household_id:int}/residents/{resident_id:int}/edit": R(KEEPERS, NONE, audited=True),
+        "POST /households/{household_id:int}/residents/{resident_id:int}/edit": R(KEEPERS, NONE, body={"name": "甲"}),
         "POST /households/{household_id:int}/residents/{resident_id:int}/reveal": R(
-            NONE, NONE, body={"reason": "核对"}
+            READERS, NONE, body={"reason": "核对"}
         ),
-        "POST /households/{household_id:int}/residents/{resident_id:int}/move-out": R(NONE, NONE),
-        "POST /households/{household_id:int}/move-out": R(NONE, NONE),
-        "GET /households/export.xlsx": R(A_ONLY),
+        "POST /households/{household_id:int}/residents/{resident_id:int}/move-out": R(KEEPERS, NONE),
+        "POST /households/{household_id:int}/move-out": R(KEEPERS, NONE),
+        "GET /households/export.xlsx": R(KEEPERS, audited=True),
         "GET /households/template.xlsx": R(ALL),
-        "POST /households/import": R(A_ONLY, body={"__file__": "网格,门牌,姓名\n"}),
+        "POST /households/import": R(KEEPERS, body={"__file__": "网格,门牌,姓名\n"}),
         "GET /households/grants": R(A_ONLY),
         "POST /households/grants": R(A_ONLY, body={**GRANT, "ends_at": None, "ends_on": "2026-11-25"}),
-        "POST /households/grants/{grant_id:int}/revoke": R(NONE, NONE),
+        "POST /households/grants/{grant_id:int}/revoke": R(A_ONLY, NONE),
         "GET /visits": R(ALL),
-        "GET /visits/new/{household_id:int}": R(NONE, NONE),
-        "POST /visits/new/{household_id:int}": R(NONE, NONE, body={"method": "home"}),
-        "GET /visits/{visit_id:int}/report": R(NONE, NONE),
-        "POST /visits/{visit_id:int}/report": R(NONE, NONE, body={"description": "楼道灯坏了"}),
+        "GET /visits/new/{household_id:int}": R(KEEPERS, NONE),
+        "POST /visits/new/{household_id:int}": R(KEEPERS, NONE, body={"method": "home"}),
+        "GET /visits/{visit_id:int}/report": R(KEEPERS, NONE, audited=True),
+        "POST /visits/{visit_id:int}/report": R(KEEPERS, NONE, body={"description": "楼道灯坏了"}),
         "GET /visits/coverage": R(COMMUNITY_A),
         "GET /visits/plans": R(A_ONLY),
         "POST /visits/plans": R(A_ONLY, body={"empty_nest_elderly": "7"}),
         "GET /meetings": R(COMMUNITY_A, query={"community_id": "@community_id"}),
-        "GET /meetings/new": R(A_ONLY, query={"grid_id": "@grid_id"}),
-        "POST /meetings/new": R(A_ONLY, body={"grid_id": "@grid_id", "held_on": "2026-11-19"}),
-        "GET /meetings/{meeting_id:int}": R(NONE, NONE),
-        "POST /meetings/{meeting_id:int}/items/{item_id:int}/done": R(NONE, NONE),
-        "POST /meetings/{meeting_id:int}/items/{item_id:int}/need": R(NONE, NONE, body={"category": "other"}),
+        "GET /meetings/new": R(KEEPERS, query={"grid_id": "@grid_id"}),
+        "POST /meetings/new": R(KEEPERS, body={"grid_id": "@grid_id", "held_on": "2026-11-19"}),
+        "GET /meetings/{meeting_id:int}": R(COMMUNITY_STAFF_A, NONE),
+        "POST /meetings/{meeting_id:int}/items/{item_id:int}/done": R(KEEPERS, NONE),
+        "POST /meetings/{meeting_id:int}/items/{item_id:int}/need": R(KEEPERS, NONE, body={"category": "other"}),
     }
 )

@@ -3,6 +3,11 @@
 "Inside" objects belong to 社区A (east street), the enterprise and the volunteer team; "outside" ones to
 社区C (west street) and the village. Ids no object has (runs, twinnings, invitations …) stand for objects
 nobody here may see.
+
+The grid's own records: grid_a holds a post on 网格A1, where a household (one resident with an ID number),
+a visit and a meeting with an action item lie; 社区C's admin keeps the same on 网格C1. 社区A has lent its
+网格A1 records to the east street's admin (a read-only grant: the grant basis), so county stays the office
+above without one, and staff_a the community's staff without post or grant.
 """
 
 from __future__ import annotations
@@ -33,13 +38,16 @@ PUBLIC = "public"
 @dataclass(frozen=True)
 class R:
     """Who may: ``inside`` on an object in their scope (or on a route without one), ``outside`` on one that
-    is not (default: nobody but the county). ``body`` is the JSON (API) or form (pages) a write sends."""
+    is not (default: nobody but the county). ``body`` is the JSON (API) or form (pages) a write sends.
+    ``audited``: a read that shows residents' records, so an allowed one is logged in the access ledger
+    (``RecordAccess``) and a refused one is not."""
 
     inside: frozenset[str] | str
     outside: frozenset[str] | None = None
     body: dict[str, Any] = field(default_factory=dict)
     params: dict[str, str] = field(default_factory=dict)
     query: dict[str, Any] = field(default_factory=dict)
+    audited: bool = False
 
     def allowed(self, role: str, where: str) -> bool:
         if self.inside == PUBLIC:
@@ -97,8 +105,9 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         r = await client.post(f"/api/v1/shifts/{act['shifts'][0]['id']}/signups", headers=h)
         assert r.status_code == 201, r.text
         signups.append(r.json()["id"])
+    grid_c1 = await make_area("网格C1", "grid", w.areas["comm_c"])
     codes = []
-    for area in (w.areas["grid_a1"], await make_area("网格C1", "grid", w.areas["comm_c"])):
+    for area in (w.areas["grid_a1"], grid_c1):
         r = await client.post(
             "/api/v1/resident-reports",
             json={"area_id": area["id"], "category": "other", "description": "路灯坏了", "consent": True},
@@ -137,7 +146,78 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         "registration_id": (MISSING, MISSING),
         "job_id": (await _import_job("admin_a"), await _import_job("admin_c")),
     }
+    ids.update(await _records(client, w, grid_c1, headers))
     return ids, headers
+
+
+async def _records(client, w, grid_c1: dict[str, Any], headers: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The grid's own records inside (网格A1, kept by grid_a on post) and outside (网格C1, kept by admin_c),
+    made through the API as their keepers would."""
+
+    async def call(who: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        r = await client.post(path, json=body, headers=headers[who])
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    await call(
+        "admin_a",
+        "/api/v1/posts",
+        {"area_id": w.areas["grid_a1"]["id"], "kind": "full_time_grid_worker", "account_id": w.accounts["grid_a"]},
+    )
+    ends = (clock.now() + timedelta(days=60)).isoformat()
+    found: dict[str, list[int]] = {k: [] for k in ("household", "resident", "grant", "visit", "meeting", "item")}
+    for keeper, grid, id_number, grantee, granted_area in (
+        ("grid_a", w.areas["grid_a1"], "370102195001011234", "street_east", w.areas["grid_a1"]),
+        ("admin_c", grid_c1, "370102195102021236", "street_west", w.areas["comm_c"]),
+    ):
+        household = await call(
+            keeper, "/api/v1/households", {"grid_id": grid["id"], "building": "1号楼", "door": "101"}
+        )
+        resident = await call(
+            keeper,
+            f"/api/v1/households/{household['id']}/residents",
+            {"name": "甄某", "id_number": id_number, "phone": "13912340000", "focus_groups": ["empty_nest_elderly"]},
+        )
+        admin = "admin_a" if keeper == "grid_a" else "admin_c"
+        grant = await call(
+            admin,
+            "/api/v1/access-grants",
+            {
+                "account_id": await _account_id(grantee),
+                "area_id": granted_area["id"],
+                "purpose": "民政慰问名单核对",
+                "ends_at": ends,
+            },
+        )
+        visit = await call(
+            keeper, "/api/v1/visits", {"household_id": household["id"], "findings": "独居", "follow_up": "报修楼道灯"}
+        )
+        meeting = await call(
+            keeper,
+            "/api/v1/meetings",
+            {
+                "grid_id": grid["id"],
+                "held_on": (clock.now() - timedelta(days=1)).date().isoformat(),
+                "topics": "走访",
+                "action_items": [
+                    {
+                        "title": "修楼道灯",
+                        "due_on": clock.now().date().isoformat(),
+                        "owner_id": await _account_id(keeper),
+                    }
+                ],
+            },
+        )
+        for key, row in (
+            ("household", household),
+            ("resident", resident),
+            ("grant", grant),
+            ("visit", visit),
+            ("meeting", meeting),
+            ("item", meeting["action_items"][0]),
+        ):
+            found[key].append(row["id"])
+    return {f"{key}_id": tuple(pair) for key, pair in found.items()}
 
 
 async def _import_job(username: str) -> int:
@@ -153,6 +233,13 @@ async def _account_id(username: str) -> int:
     from jinlin.accounts.tables import Account
 
     return (await Account.select(Account.id).where(Account.username == username).first())["id"]
+
+
+async def record_reads() -> int:
+    """Rows of the access ledger of residents' records (docs/households.md: every view is one)."""
+    from jinlin.households.tables import RecordAccess
+
+    return await RecordAccess.count()
 
 
 async def fingerprint() -> tuple[int, ...]:

@@ -1,12 +1,14 @@
 """The authorisation matrix: every route of the app (API and pages), each of the 8 roles and anonymous,
-on an object inside and one outside the role's scope.
+on an object inside and one outside the role's scope (named in the path, or in the query or body as
+``"@grid_id"``).
 
 ``MATRIX`` has one entry per route, generated from the app: a new route without an entry fails
 ``test_every_route_has_an_entry``. An entry says which roles may use the route on an object inside their
 scope and which on one outside it. Reads are tried for every role; writes are tried for every role that
 must be refused (a write that is allowed would change the shared world; the features' own tests cover
 them), and after each refused write every table's row count is compared, the audit log included, so
-"refused" also means "nothing changed".
+"refused" also means "nothing changed". A read of residents' records (``audited``) must be logged in the
+access ledger when allowed and not when refused.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 import pytest
 from authz_rules import MATRIX
-from authz_world import MISSING, PUBLIC, ROLES, R, build, fingerprint
+from authz_world import MISSING, PUBLIC, ROLES, R, build, fingerprint, record_reads
 from litestar.routes import HTTPRoute
 
 SKIPPED_PREFIXES = ("/static", "/vendor", "/schema")
@@ -73,6 +75,15 @@ def resolve(value: Any, ids: dict[str, tuple[int, int]], where: str) -> Any:
     return value
 
 
+def names_an_object(value: Any) -> bool:
+    """Whether a query or body names an object (``"@grid_id"``): then it is tried inside and outside too."""
+    if isinstance(value, str):
+        return value.startswith("@")
+    if isinstance(value, dict):
+        value = list(value.values())
+    return isinstance(value, list | tuple) and any(names_an_object(v) for v in value)
+
+
 async def _call(
     client,
     method: str,
@@ -119,7 +130,7 @@ async def test_every_route_answers_each_role_as_the_matrix_says(app, client, fro
     for key in app_routes(app):
         rule = MATRIX[key]
         method, path = key.split(" ", 1)
-        has_object = "{" in path
+        has_object = "{" in path or names_an_object((rule.query, rule.body))
         for where in ("inside", "outside") if has_object else ("inside",):
             url = fill(path, ids, where, rule)
             for role in ["anonymous", *ROLES]:
@@ -127,12 +138,15 @@ async def test_every_route_answers_each_role_as_the_matrix_says(app, client, fro
                 if method != "GET" and expected == "allowed":
                     continue
                 before = await fingerprint() if method != "GET" else None
+                reads = await record_reads() if rule.audited else 0
                 response = await _call(client, method, url, rule, headers.get(role, {}), csrf, ids, where)
                 got = outcome(response)
                 if got != expected:
                     wrong.append(f"{key} {where} {role}: expected {expected}, got {got} ({response.status_code})")
                 elif before is not None and await fingerprint() != before:
                     wrong.append(f"{key} {where} {role}: refused, but something changed")
+                elif rule.audited and (await record_reads() > reads) != (got == "allowed"):
+                    wrong.append(f"{key} {where} {role}: {got}, but the record access was logged wrongly")
     assert not wrong, f"{len(wrong)} cells differ from the matrix:\n" + "\n".join(wrong)
 
 

@@ -26,6 +26,15 @@ from jinlin.posts.tables import GRID_WORKER_KINDS
 
 # Posts whose duty covers a grid's residents: the grid's own posts and the community's 网格总长.
 DUTY_POSTS = GRID_WORKER_KINDS | {"department_staff", "grid_chief"}
+# Who a community may lend its records to: staff of the community itself or of its street office (PIPL:
+# residents' records never go to units, volunteers or other communities). A grant counts only while its
+# holder still works there, so a grant outlives no one's job.
+GRANTEE_ROLES = frozenset({"street_admin", "community_admin", "community_staff", "grid_worker"})
+
+
+def may_hold_grant(memberships: list[tuple[str, str]], area_path: str) -> bool:
+    """Whether an account with these (role, area path) memberships may be lent records of ``area_path``."""
+    return any(role in GRANTEE_ROLES and area_path.startswith(path) for role, path in memberships)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +103,11 @@ async def scope_of(principal: Principal) -> Scope:
         account_id=principal.account_id,
         admin_community_ids=principal.org_ids(frozenset({"community_admin"})),
         post_paths=tuple(await area_paths_of_account(principal.account_id, DUTY_POSTS)),
-        grants=tuple(Grant(g["id"], g["path"], g["purpose"]) for g in grants),
+        grants=tuple(
+            Grant(g["id"], g["path"], g["purpose"])
+            for g in grants
+            if may_hold_grant([(m.role, m.area_path) for m in principal.memberships], g["path"])
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid, NotFound, WrongStatus
-from jinlin.households.access import area_of
+from jinlin.households.access import GRANTEE_ROLES, area_of, may_hold_grant
 from jinlin.households.schemas import GrantIn, GrantOut
 from jinlin.households.tables import AccessGrant
 
@@ -44,6 +44,13 @@ async def create_grant(principal: Principal, data: GrantIn) -> GrantOut:
     community_id = await _community_admin_of(principal, area["path"])
     if not await Account.exists().where(Account.id == data.account_id):
         raise Invalid("No such account", {"account_id": "no such account"})
+    if data.account_id == principal.account_id:
+        raise Invalid("You keep these records already", {"account_id": "not yourself"})
+    if not may_hold_grant(await _memberships(data.account_id), area["path"]):
+        raise Invalid(
+            "Records are lent only to staff of the community or its street office",
+            {"account_id": "not staff of this community or its street office"},
+        )
     now = clock.now()
     starts = data.starts_at or now
     if data.ends_at <= starts:
@@ -106,10 +113,19 @@ async def _stored(grant_id: int) -> GrantOut:
     return _out(row)
 
 
+async def _memberships(account_id: int) -> list[tuple[str, str]]:
+    from jinlin.accounts.tables import Membership
+
+    rows = await Membership.select(Membership.role, Membership.organization.area.path.as_alias("path")).where(
+        Membership.account == account_id
+    )
+    return [(r["role"], r["path"]) for r in rows]
+
+
 async def grant_form_choices(
     principal: Principal, community_id: int
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """(accounts of the community and its street, areas: the community and its grids) for the grant form."""
+    """(staff of the community and its street office, areas: the community and its grids) for the grant form."""
     from jinlin.accounts.tables import Membership
     from jinlin.areas.tables import Area
     from jinlin.orgs.tables import Organization
@@ -124,7 +140,7 @@ async def grant_form_choices(
     assert org is not None  # acts_for above: the principal's own community exists
     orgs = Organization.select(Organization.id).where(Organization.area.is_in([org["area"], org["street"]]))
     members = await Membership.select(Membership.account, Membership.account.display_name.as_alias("name")).where(
-        Membership.organization.is_in(orgs)
+        Membership.organization.is_in(orgs) & Membership.role.is_in(sorted(GRANTEE_ROLES))
     )
     accounts = sorted(
         {(m["account"], m["name"]) for m in members if m["account"] != principal.account_id}, key=lambda a: a[1]

@@ -1,6 +1,7 @@
 """Who sees a resident: the posts of its grid and the community's admins; nobody else, by page, API or export."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -239,3 +240,65 @@ async def test_a_grid_worker_whose_post_ended_no_longer_sees_the_grids_residents
     await Post.update({Post.ends_at: frozen_clock.now}).where(Post.account == w.accounts["grid_a"])
     r = await client.get(f"/api/v1/residents/{rid}", headers=headers)
     assert r.status_code == 404 and MARKER not in r.text
+
+
+@pytest.mark.parametrize("grantee", ["liaison", "volunteer", "admin_c", "admin_b", "county", "admin_a"])
+async def test_records_are_lent_only_to_staff_of_the_community_or_its_street(client, grantee):
+    """A unit, a volunteer, another community (社区B is on the same street), the county office and the admin
+    themselves are refused, naming the field, on the API and the page; nothing is stored or logged."""
+    from factories import csrf_token, page_login
+    from jinlin.audit.tables import AuditEvent
+    from jinlin.households.tables import AccessGrant
+
+    w = await make_records_world()
+    grantee_id = w.accounts.get(grantee) or (await _account_id(grantee))
+    admin = await login(client, "admin_a")
+    await page_login(client, "admin_a")
+    token = await csrf_token(client, "/households/grants")
+    audit_before = await AuditEvent.count()  # after logging in: a login is audited
+    body = {"account_id": grantee_id, "area_id": w.areas["grid_a1"]["id"], "purpose": "核对"}
+    r = await client.post("/api/v1/access-grants", headers=admin, json={**body, "ends_at": "2026-12-20T00:00:00+08:00"})
+    assert r.status_code == 400 and "account_id" in r.json()["error"]["fields"], r.text
+    form = (await client.get("/households/grants")).text
+    offered = re.findall(r'<option value="(\d+)"', form.split('name="account_id"')[1].split("</select>")[0])
+    assert offered and str(grantee_id) not in offered  # not offered either
+    assert str(w.accounts["staff_a"]) in offered and str(w.accounts["street_east"]) in offered
+    r = await client.post(
+        "/households/grants",
+        data={**body, "_csrf_token": token, "ends_on": "2026-12-20", "account_id": str(grantee_id)},
+    )
+    assert r.status_code == 400 and 'data-field="account_id"' in r.text
+    assert await AccessGrant.count() == 0 and await AuditEvent.count() == audit_before
+
+
+async def test_a_grant_stops_opening_records_when_its_holder_leaves_the_community(client, frozen_clock):
+    from jinlin.accounts.tables import Membership
+
+    w = await make_records_world()
+    rid = await _resident_id()
+    admin = await login(client, "admin_a")
+    r = await client.post(
+        "/api/v1/access-grants",
+        headers=admin,
+        json={
+            "account_id": w.accounts["staff_a"],
+            "area_id": w.areas["grid_a1"]["id"],
+            "purpose": "民政慰问名单核对",
+            "ends_at": frozen_clock.now.replace(day=27).isoformat(),
+        },
+    )
+    assert r.status_code == 201, r.text
+    staff = await login(client, "staff_a")
+    assert (await client.get(f"/api/v1/residents/{rid}", headers=staff)).status_code == 200
+    # staff_a moves to another community's office: the grant, still unexpired, no longer opens anything.
+    await Membership.update({Membership.organization: w.orgs["comm_b"]["id"]}).where(
+        Membership.account == w.accounts["staff_a"]
+    )
+    staff = await login(client, "staff_a")
+    assert (await client.get(f"/api/v1/residents/{rid}", headers=staff)).status_code == 404
+
+
+async def _account_id(username: str) -> int:
+    from jinlin.accounts.tables import Account
+
+    return (await Account.select(Account.id).where(Account.username == username).first())["id"]

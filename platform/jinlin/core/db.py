@@ -22,6 +22,7 @@ from piccolo.columns import JSON, JSONB
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 from piccolo.utils.encoding import dump_json
 
@@ -315,6 +316,15 @@ def write_transaction():
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+async def serialise(key: int) -> None:
+    """Inside a ``write_transaction``: wait until no other transaction holding ``key`` is open, so that a
+    check-then-write (one run per area, one active resident per ID number) can't race. SQLite's IMMEDIATE
+    transaction already serialises every writer; PostgreSQL takes a transaction-scoped advisory lock."""
+    engine = get_engine()
+    if not isinstance(engine, SQLiteEngine):
+        await engine.run_querystring(QueryString("SELECT pg_advisory_xact_lock({})", key))
 
 
 @asynccontextmanager

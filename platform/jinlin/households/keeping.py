@@ -16,7 +16,7 @@ from jinlin.audit.service import record
 from jinlin.auth.principal import Principal
 from jinlin.core import clock
 from jinlin.core.crypto import keyring, normalise_id
-from jinlin.core.db import write_transaction
+from jinlin.core.db import serialise, write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.households import access
 from jinlin.households.schemas import HouseholdIn, HouseholdOut, HouseholdPatch, ResidentIn, ResidentOut, ResidentPatch
@@ -25,6 +25,26 @@ from jinlin.households.tables import FocusMembership, Household, Resident
 from jinlin.orgs.tables import Organization
 
 SEALED = {"name": "name_enc", "phone": "phone_enc", "care_note": "care_note_enc"}
+# Taken (db.serialise) by every write that gives a resident an ID number, so two at once can't both pass the
+# one-active-resident-per-ID-number check.
+ID_NUMBER_LOCK = 7_410_552
+
+
+async def claim_id_numbers(hashes: Sequence[str], resident_id: int | None = None) -> set[str]:
+    """Inside a write transaction: serialise ID-number writes, and answer which of ``hashes`` an active
+    resident other than ``resident_id`` already holds."""
+    wanted = sorted({h for h in hashes if h})
+    if not wanted:
+        return set()
+    await serialise(ID_NUMBER_LOCK)
+    clause = Resident.id_hash.is_in(wanted) & (Resident.status == "active")
+    if resident_id is not None:
+        clause &= Resident.id != resident_id
+    return {r["id_hash"] for r in await Resident.select(Resident.id_hash).where(clause)}
+
+
+def _id_number_taken() -> Conflict:
+    return Conflict("A resident with this ID number is already recorded", {"id_number": "already recorded"})
 
 
 async def _grid_of(community_id: int | None, grid_id: int) -> tuple[dict[str, Any], int]:
@@ -186,12 +206,10 @@ async def add_resident(principal: Principal, household_id: int, data: ResidentIn
         raise WrongStatus("Household", household["status"], "add a resident")
     await _check_extra_tags(household, data.extra_tags)
     values = sealed_values(data)
-    if values.get("id_hash") and await Resident.exists().where(
-        (Resident.id_hash == values["id_hash"]) & (Resident.status == "active")
-    ):
-        raise Conflict("A resident with this ID number is already recorded", {"id_number": "already recorded"})
     now = clock.now()
     async with write_transaction():
+        if await claim_id_numbers([values.get("id_hash", "")]):
+            raise _id_number_taken()
         row = Resident(household=household_id, created_at=now, updated_at=now, **values)
         await row.save()
         await set_groups(row.id, household, data.focus_groups)
@@ -225,6 +243,8 @@ async def update_resident(principal: Principal, resident_id: int, data: Resident
     values = sealed_values(data)
     changed = sorted(k for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET)
     async with write_transaction():
+        if await claim_id_numbers([values.get("id_hash", "")], resident_id):
+            raise _id_number_taken()
         if values:
             await Resident.update(
                 {**{getattr(Resident, k): v for k, v in values.items()}, Resident.updated_at: clock.now()}

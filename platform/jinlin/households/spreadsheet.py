@@ -18,6 +18,7 @@ from jinlin.auth.principal import Principal
 from jinlin.catalog.codes import FOCUS_GROUPS
 from jinlin.catalog.labels import beneficiary_code, beneficiary_zh, split_list, yes_no
 from jinlin.core import clock
+from jinlin.core.crypto import keyring
 from jinlin.core.db import write_transaction
 from jinlin.core.errors import Forbidden, Invalid
 from jinlin.core.sheets import Column, Sheet
@@ -224,6 +225,34 @@ def _parse(
     return {"grid": grid, "building": get("building"), "door": get("door")}, values
 
 
+def _id_hashes(parsed: Sequence[tuple[int, Any]]) -> dict[int, str]:
+    """{row: the ID number's search hash} for the rows that give one."""
+    ring = keyring()
+    out = {}
+    for number, item in parsed:
+        assert item is not None  # rows with errors were refused before
+        found = ring.search_hash(item[1]["id_number"])
+        if found:
+            out[number] = found
+    return out
+
+
+def _refuse_duplicate_ids(hashes: dict[int, str], taken: set[str]) -> None:
+    """One active resident per ID number: a row repeating an earlier row's, or one already recorded, is
+    refused by row number (never echoing the number)."""
+    errors: list[RowError] = []
+    first: dict[str, int] = {}
+    for number, found in sorted(hashes.items()):
+        if found in taken:
+            errors.append(RowError(number, H["id_number"], "already recorded"))
+        elif found in first:
+            errors.append(RowError(number, H["id_number"], "the same ID number as row {row}", {"row": first[found]}))
+        else:
+            first[found] = number
+    if errors:
+        raise ImportRejected(errors)
+
+
 async def import_households(
     principal: Principal, filename: str, content: bytes, community_id: int | None = None
 ) -> int:
@@ -243,10 +272,14 @@ async def import_households(
     parsed = [(n, _parse(n, raw, grids, tags, errors)) for n, raw in table]
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
+    hashes = _id_hashes(parsed)
+    async with write_transaction():  # a first look, to name every row; the write looks again
+        _refuse_duplicate_ids(hashes, await keeping.claim_id_numbers(list(hashes.values())))
     now = clock.now()
     done: list[int] = []
 
     async def write(batch: Sequence[tuple[int, Any]]) -> None:  # one transaction: households are shared by rows
+        _refuse_duplicate_ids(hashes, await keeping.claim_id_numbers(list(hashes.values())))
         homes: dict[tuple[int, str, str], dict[str, Any]] = {}
         for _, item in batch:
             assert item is not None

@@ -24,7 +24,7 @@ from jinlin.areas.tables import Area
 from jinlin.audit.service import record
 from jinlin.auth.principal import AREA_ADMIN_ROLES, STAFF_ROLES, Principal
 from jinlin.core import celery, clock
-from jinlin.core.db import is_sqlite, is_transient, write_transaction
+from jinlin.core.db import is_transient, serialise, write_transaction
 from jinlin.core.errors import Conflict, Forbidden, Invalid, NotFound, WrongStatus
 from jinlin.core.pagination import Page, PageRequest
 from jinlin.core.settings import get_settings
@@ -153,8 +153,7 @@ async def list_runs(
 
 
 async def _serialise_starts() -> None:
-    if not is_sqlite():  # SQLite's IMMEDIATE transaction already serialises writers
-        await MatchRun.raw(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+    await serialise(_LOCK_KEY)
 
 
 async def create_run(principal: Principal, data: MatchRunIn) -> dict[str, Any]:

@@ -102,13 +102,17 @@ async def login(client, username: str, password: str = PASSWORD) -> dict[str, st
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
+async def account_id_of(username: str) -> int:
+    from jinlin.accounts.tables import Account
+
+    return (await Account.select(Account.id).where(Account.username == username).first())["id"]
+
+
 async def principal(username: str):
     """The Principal of an account, for calling services directly."""
-    from jinlin.accounts.tables import Account
     from jinlin.auth.service import load_principal
 
-    account_id = (await Account.select(Account.id).where(Account.username == username).first())["id"]
-    return await load_principal(account_id)
+    return await load_principal(await account_id_of(username))
 
 
 async def make_need(username: str, community: dict[str, Any], *, publish: bool = True, **fields: Any):
@@ -281,3 +285,21 @@ async def make_records_world() -> World:
     )
     w.orgs["household"] = {"id": household.id}
     return w
+
+
+async def grant_records(
+    client, w: World, grantee: str = "staff_a", ends_at: str = "2026-11-30T00:00:00+08:00"
+) -> dict[str, Any]:
+    """社区A's admin lends 网格A1's records to ``grantee`` (in a ``make_records_world``), by the API."""
+    r = await client.post(
+        "/api/v1/access-grants",
+        headers=await login(client, "admin_a"),
+        json={
+            "account_id": w.accounts.get(grantee) or await account_id_of(grantee),
+            "area_id": w.areas["grid_a1"]["id"],
+            "purpose": "民政慰问名单核对",
+            "ends_at": ends_at,
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.json()

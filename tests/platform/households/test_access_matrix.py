@@ -6,7 +6,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from factories import ID_NUMBER, MARKER, login, make_records_world
+from factories import ID_NUMBER, MARKER, account_id_of, grant_records, login, make_records_world
 from jinlin.households.tables import RecordAccess, Resident
 
 ALLOWED = ["grid_a", "admin_a"]
@@ -251,7 +251,7 @@ async def test_records_are_lent_only_to_staff_of_the_community_or_its_street(cli
     from jinlin.households.tables import AccessGrant
 
     w = await make_records_world()
-    grantee_id = w.accounts.get(grantee) or (await _account_id(grantee))
+    grantee_id = w.accounts.get(grantee) or (await account_id_of(grantee))
     admin = await login(client, "admin_a")
     await page_login(client, "admin_a")
     token = await csrf_token(client, "/households/grants")
@@ -276,18 +276,7 @@ async def test_a_grant_stops_opening_records_when_its_holder_leaves_the_communit
 
     w = await make_records_world()
     rid = await _resident_id()
-    admin = await login(client, "admin_a")
-    r = await client.post(
-        "/api/v1/access-grants",
-        headers=admin,
-        json={
-            "account_id": w.accounts["staff_a"],
-            "area_id": w.areas["grid_a1"]["id"],
-            "purpose": "民政慰问名单核对",
-            "ends_at": frozen_clock.now.replace(day=27).isoformat(),
-        },
-    )
-    assert r.status_code == 201, r.text
+    await grant_records(client, w, ends_at=frozen_clock.now.replace(day=27).isoformat())
     staff = await login(client, "staff_a")
     assert (await client.get(f"/api/v1/residents/{rid}", headers=staff)).status_code == 200
     # staff_a moves to another community's office: the grant, still unexpired, no longer opens anything.
@@ -296,9 +285,3 @@ async def test_a_grant_stops_opening_records_when_its_holder_leaves_the_communit
     )
     staff = await login(client, "staff_a")
     assert (await client.get(f"/api/v1/residents/{rid}", headers=staff)).status_code == 404
-
-
-async def _account_id(username: str) -> int:
-    from jinlin.accounts.tables import Account
-
-    return (await Account.select(Account.id).where(Account.username == username).first())["id"]

@@ -2,7 +2,7 @@
 
 import re
 
-from factories import csrf_token, make_records_world, page_login
+from factories import csrf_token, grant_records, make_records_world, page_login
 from jinlin.households.tables import Household, Resident
 
 
@@ -60,24 +60,14 @@ async def test_a_grid_worker_keeps_a_household_from_the_pages(client):
 async def test_a_grant_reads_the_record_but_neither_opens_the_edit_form_nor_saves(client, frozen_clock):
     """A grant is for reading: its holder sees the record, but the edit form and the saves are refused (403)
     without showing the record again or logging a view, and nothing changes."""
-    from factories import MARKER, login
+    from factories import MARKER
     from jinlin.audit.tables import AuditEvent
     from jinlin.households.tables import RecordAccess
 
     w = await make_records_world()
     hid = w.orgs["household"]["id"]
     rid = (await Resident.select(Resident.id).first())["id"]
-    r = await client.post(
-        "/api/v1/access-grants",
-        headers=await login(client, "admin_a"),
-        json={
-            "account_id": w.accounts["staff_a"],
-            "area_id": w.areas["grid_a1"]["id"],
-            "purpose": "民政慰问名单核对",
-            "ends_at": "2026-11-30T00:00:00+08:00",
-        },
-    )
-    assert r.status_code == 201, r.text
+    await grant_records(client, w)
     client.cookies.clear()
     await page_login(client, "staff_a")
     page = await client.get(f"/households/{hid}")

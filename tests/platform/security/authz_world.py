@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from factories import login, make_activity, make_area, make_need, make_offer, make_volunteer, make_world
+from factories import account_id_of, login, make_activity, make_area, make_need, make_offer, make_volunteer, make_world
 from jinlin.core import clock
 
 ROLES = ["county", "street_east", "admin_a", "staff_a", "grid_a", "liaison", "leader", "volunteer"]
@@ -137,7 +137,7 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         "organization_id": (w.orgs["enterprise"]["id"], w.orgs["village"]["id"]),
         "team_id": (w.orgs["team"]["id"], MISSING),
         "account_id": (w.accounts["grid_a"], w.accounts["admin_c"]),
-        "volunteer_id": (w.accounts["volunteer"], w.accounts.get("vol_c") or await _account_id("vol_c")),
+        "volunteer_id": (w.accounts["volunteer"], w.accounts.get("vol_c") or await account_id_of("vol_c")),
         "county_id": (w.areas["county"]["id"], MISSING),
         "run_id": (MISSING, MISSING),
         "twinning_id": (MISSING, MISSING),
@@ -183,7 +183,7 @@ async def _records(client, w, grid_c1: dict[str, Any], headers: dict[str, dict[s
             admin,
             "/api/v1/access-grants",
             {
-                "account_id": await _account_id(grantee),
+                "account_id": await account_id_of(grantee),
                 "area_id": granted_area["id"],
                 "purpose": "民政慰问名单核对",
                 "ends_at": ends,
@@ -203,7 +203,7 @@ async def _records(client, w, grid_c1: dict[str, Any], headers: dict[str, dict[s
                     {
                         "title": "修楼道灯",
                         "due_on": clock.now().date().isoformat(),
-                        "owner_id": await _account_id(keeper),
+                        "owner_id": await account_id_of(keeper),
                     }
                 ],
             },
@@ -224,15 +224,9 @@ async def _import_job(username: str) -> int:
     """An ended import job: only the account that started it may see it."""
     from jinlin.imports.tables import ImportJob
 
-    job = ImportJob(kind="needs", filename="needs.csv", status="done", started_by=await _account_id(username))
+    job = ImportJob(kind="needs", filename="needs.csv", status="done", started_by=await account_id_of(username))
     await job.save()
     return job.id
-
-
-async def _account_id(username: str) -> int:
-    from jinlin.accounts.tables import Account
-
-    return (await Account.select(Account.id).where(Account.username == username).first())["id"]
 
 
 async def record_reads() -> int:

@@ -3,7 +3,7 @@ linked both ways, accepted at once if the worker wants, left out of the satisfac
 
 from datetime import UTC, datetime
 
-from factories import MARKER, csrf_token, login, make_area, make_records_world, page_login
+from factories import MARKER, csrf_token, grant_records, login, make_area, make_records_world, page_login
 from jinlin.audit.tables import AuditEvent
 from jinlin.notifications.tables import Delivery, Notification
 from jinlin.resident_reports.kpis import totals
@@ -169,17 +169,7 @@ async def test_a_grant_reads_the_visits_but_does_not_file_a_follow_up_and_keeper
 
     w = await make_records_world()
     visit_id = await _visit(client, w)
-    r = await client.post(
-        "/api/v1/access-grants",
-        headers=await login(client, "admin_a"),
-        json={
-            "account_id": w.accounts["staff_a"],
-            "area_id": w.areas["grid_a1"]["id"],
-            "purpose": "民政慰问名单核对",
-            "ends_at": "2026-11-30T00:00:00+08:00",
-        },
-    )
-    assert r.status_code == 201, r.text
+    await grant_records(client, w)
     staff = await login(client, "staff_a")
     r = await client.get("/api/v1/visits", headers=staff, params={"household_id": w.orgs["household"]["id"]})
     assert r.status_code == 200 and [v["id"] for v in r.json()] == [visit_id]

@@ -368,11 +368,14 @@ async def end_registration(principal: Principal, reg_id: int) -> RegistrationOut
         raise NotFound("Registration not found")
     community = await get_row(row["community"])
     org = await get_row(row["organization"]) if row["organization"] else None
-    if not (can_see(principal, community) or (org is not None and can_see(principal, org))):
+    own = row["account"] == principal.account_id
+    # A party member who reported when registering as a volunteer belongs to no unit and may not see the
+    # community: their own 报到 is theirs to end all the same.
+    if not (own or can_see(principal, community) or (org is not None and can_see(principal, org))):
         raise NotFound("Registration not found")
     allowed = (
-        (org is not None and can_register(principal, org, community))
-        or row["account"] == principal.account_id
+        own
+        or (org is not None and can_register(principal, org, community))
         or can_register(principal, {"id": -1}, community)
     )
     if not allowed:

@@ -1,5 +1,6 @@
-from factories import login, make_world
+from factories import login, make_volunteer, make_world
 from jinlin.audit.tables import AuditEvent
+from jinlin.orgs.tables import Registration
 
 
 async def test_a_unit_liaison_registers_their_unit_with_a_community_and_it_joins_the_roster(client):
@@ -108,3 +109,62 @@ async def test_ending_a_registration_takes_the_unit_off_the_roster_once(client):
         await client.get(f"/api/v1/organizations/{w.orgs['comm_a']['id']}/registrations?status=active", headers=h)
     ).json()
     assert active["total"] == 0
+
+
+async def test_a_party_member_who_reported_when_registering_ends_their_own_registration_and_only_they_do(client):
+    w = await make_world()
+    await make_volunteer("vol_x")
+    r = await client.post(
+        "/api/v1/volunteers/register",
+        json={
+            "username": "party_c",
+            "password": "correct-horse-1",
+            "display_name": "党员丙",
+            "phone": "13500005678",
+            "party_member": True,
+            "community_id": w.orgs["comm_c"]["id"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    client.cookies.clear()
+    member = {"Authorization": f"Bearer {r.json()['token']}"}
+    reg = await Registration.select().where(Registration.account == r.json()["account"]["id"]).first()
+    assert reg["organization"] is None  # no unit: the 报到 names only the account
+
+    # Another volunteer and a community admin elsewhere are refused, and the 报到 stays as it was.
+    for other in ("vol_x", "admin_a"):
+        refused = await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=await login(client, other))
+        assert refused.status_code in (403, 404), other
+    assert (await Registration.select().where(Registration.id == reg["id"]).first()) == reg
+    assert not await AuditEvent.exists().where(AuditEvent.object_type == "registration")
+
+    ended = await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=member)
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["status"] == "ended" and ended.json()["account_id"] == r.json()["account"]["id"]
+    assert (
+        await AuditEvent.count().where((AuditEvent.object_type == "registration") & (AuditEvent.action == "end")) == 1
+    )
+
+
+async def test_a_registration_is_ended_by_those_who_keep_it_and_nobody_else(client):
+    """Who ends a 报到 (``can_register``): the offices over the community, its admins and staff (not its grid
+    workers), the unit's liaison or leader, and a party member their own."""
+    w = await make_world()
+    users = ["county", "street_east", "admin_a", "staff_a", "grid_a", "liaison", "leader", "volunteer"]
+    h = {u: await login(client, u) for u in users}
+    # The team's volunteer as a party member with 社区A; the enterprise with 社区B (not 社区A's to end).
+    party = ("volunteer", "team", "comm_a", "party_member", {"county", "street_east", "admin_a", "staff_a", "leader"})
+    unit = ("liaison", "enterprise", "comm_b", "unit", {"county", "street_east"})
+    for registrant, org, community, kind, keepers in (party, unit):
+        url = f"/api/v1/organizations/{w.orgs[org]['id']}/registrations"
+        body = {"community_id": w.orgs[community]["id"], "kind": kind}
+        allowed = keepers | {registrant}
+        reg = (await client.post(url, json=body, headers=h[registrant])).json()
+        for user in sorted(set(users) - allowed):
+            r = await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=h[user])
+            assert r.status_code in (403, 404), (kind, user)
+        assert (await Registration.select().where(Registration.id == reg["id"]).first())["status"] == "active"
+        for user in sorted(allowed):
+            r = await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=h[user])
+            assert r.status_code == 200 and r.json()["status"] == "ended", (kind, user, r.text)
+            reg = (await client.post(url, json=body, headers=h[registrant])).json()

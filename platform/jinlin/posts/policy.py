@@ -58,9 +58,15 @@ def department_label(pol: PolicyOut, code: str) -> str:
     return code
 
 
+def _works_in(principal: Principal, county_path: str) -> bool:
+    """Whether the caller is staff somewhere in the county (its admins, a street's, a community's, a grid's)."""
+    return any(path.startswith(county_path) for path in principal.area_paths())
+
+
 async def get_policy(principal: Principal, county_id: int) -> PolicyOut:
     county = await Area.select(Area.path, Area.level).where(Area.id == county_id).first()
-    if county is None or county["level"] != "county" or not principal.is_staff:
+    # The county's own staff read its list (they assign posts from it); another county's answers as if absent.
+    if county is None or county["level"] != "county" or not _works_in(principal, county["path"]):
         raise NotFound("County not found")
     return await policy(county_id)
 

@@ -1,6 +1,6 @@
 from factories import login, make_area, make_world
 from jinlin.audit.tables import AuditEvent
-from jinlin.posts.tables import Post
+from jinlin.posts.tables import Post, PostPolicy
 
 
 async def _staff(client, user, area_id, **body):
@@ -171,3 +171,20 @@ async def test_a_start_time_without_a_time_zone_is_refused_naming_the_field(clie
     )
     assert r.status_code == 400 and "starts_at" in str(r.json()["error"]["fields"])
     assert await Post.count() == 0
+
+
+async def test_another_countys_post_policy_is_neither_read_nor_set_from_this_one(client):
+    w = await make_world()
+    other = (await make_area("邻县", "county"))["id"]
+    body = {"split_population": 8000}
+    for user in ("county", "street_east", "admin_a", "grid_a"):
+        assert (
+            await client.get(f"/api/v1/post-policies/{other}", headers=await login(client, user))
+        ).status_code == 404
+    county = await login(client, "county")
+    assert (await client.put(f"/api/v1/post-policies/{other}", json=body, headers=county)).status_code in (403, 404)
+    assert await PostPolicy.count() == 0
+    assert not await AuditEvent.exists().where(AuditEvent.object_type == "post_policy")
+    # Their own county's list is theirs to read, as before.
+    own = await client.get(f"/api/v1/post-policies/{w.areas['county']['id']}", headers=await login(client, "grid_a"))
+    assert own.status_code == 200 and own.json()["split_population"] == 10000

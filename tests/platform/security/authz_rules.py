@@ -20,6 +20,9 @@ from authz_world import (
 ORGANISERS_A = frozenset({"admin_a", "staff_a"})  # the organisers of 社区A's activities
 ORGANISERS = ORGANISERS_A | UNITS
 ISSUERS = frozenset({"street_east", "admin_a", "staff_a"})  # calls come from a community or street office
+# 报到 (orgs.service.can_register): the offices over the community and its admins and staff (not its grid
+# workers) keep its roster, a unit's liaison or leader its own unit's registrations, a party member their own.
+ROSTER_KEEPERS_A = STREET | {"admin_a", "staff_a"}
 
 MATRIX = {
     "DELETE /api/v1/areas/{area_id:int}": R(STREET),
@@ -255,11 +258,14 @@ MATRIX = {
     "POST /api/v1/offers/{offer_id:int}/withdraw": R(COMMUNITY_A | LIAISON),
     "POST /api/v1/organizations": R(ADMIN_A, body={"name": "新单位", "kind": "enterprise", "area_id": "@area_id"}),
     "POST /api/v1/organizations/{org_id:int}/registrations": R(
-        COMMUNITY_A | LIAISON, params={"org_id": "organization_id"}, body={"community_id": "@community_id"}
+        ROSTER_KEEPERS_A | LIAISON, params={"org_id": "organization_id"}, body={"community_id": "@community_id"}
     ),
-    "POST /api/v1/registrations/{registration_id:int}/end": R(NONE, NONE),
-    "POST /api/v1/roster/invitations/{invitation_id:int}/accept": R(NONE, NONE),
-    "POST /api/v1/roster/invitations/{invitation_id:int}/decline": R(NONE, NONE),
+    # A party member's 报到 (the team's volunteer with 社区A; outside, a volunteer who reported to 社区C): its
+    # community's keepers, the member's team leader and the member; the page route below tries units' 报到.
+    "POST /api/v1/registrations/{registration_id:int}/end": R(ROSTER_KEEPERS_A | LEADER | VOLUNTEER),
+    # Only the invited volunteer answers a roster invitation: nobody answers for someone else.
+    "POST /api/v1/roster/invitations/{invitation_id:int}/accept": R(VOLUNTEER, NONE),
+    "POST /api/v1/roster/invitations/{invitation_id:int}/decline": R(VOLUNTEER, NONE),
     "POST /api/v1/shifts/{shift_id:int}/check-in": R(ALL, ALL, body={"code": "000000"}),
     "POST /api/v1/shifts/{shift_id:int}/check-out": R(ALL, ALL, body={"code": "000000"}),
     "POST /api/v1/shifts/{shift_id:int}/no-shows": R(COMMUNITY_A, body={"signup_ids": ["@signup_id"]}),
@@ -276,9 +282,10 @@ MATRIX = {
         NONE, NONE, body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5}
     ),
     "POST /api/v1/volunteers/register": R(PUBLIC),
-    "POST /api/v1/volunteers/team-requests/{request_id:int}/approve": R(NONE, NONE),
-    "POST /api/v1/volunteers/team-requests/{request_id:int}/reject": R(NONE, NONE),
-    "POST /api/v1/volunteers/teams/{team_id:int}/join": R(ALL, NONE),
+    # The team leader decides (docs/volunteers.md): not the team's other members, not the one who asked.
+    "POST /api/v1/volunteers/team-requests/{request_id:int}/approve": R(LEADER, NONE),
+    "POST /api/v1/volunteers/team-requests/{request_id:int}/reject": R(LEADER, NONE),
+    "POST /api/v1/volunteers/teams/{team_id:int}/join": R(ALL, ALL),  # anyone may ask to join any team
     "POST /api/v1/volunteers/{volunteer_id:int}/hours": R(ADMIN_A | LEADER, body={"hours": 2, "reason": "抢险"}),
     "POST /areas/import": R(ADMIN_A, body={"__file__": "名称,级别\n"}),
     "POST /areas/{area_id:int}/children": R(ADMIN_A, body={"name": "新网格", "level": "grid"}),
@@ -338,10 +345,14 @@ MATRIX = {
     "POST /organizations/new": R(ADMIN_A, body={"name": "新单位", "kind": "enterprise", "area_id": "@area_id"}),
     "POST /organizations/{org_id:int}/edit": R(ADMIN_A, body={"name": "改名"}),
     "POST /organizations/{org_id:int}/register": R(
-        COMMUNITY_A | LIAISON, params={"org_id": "organization_id"}, body={"community_id": "@community_id"}
+        ROSTER_KEEPERS_A | LIAISON, params={"org_id": "organization_id"}, body={"community_id": "@community_id"}
     ),
-    "POST /registrations/{registration_id:int}/end": R(NONE, NONE),
-    "POST /roster/invitations/{invitation_id:int}/{answer:str}": R(NONE, NONE, params={"answer": "accept"}),
+    # A unit's 报到 (the enterprise with 社区B, the east street's other community; outside, the village with
+    # 社区C): the offices over the community and the unit's liaison; 社区A's people keep only their own roster.
+    "POST /registrations/{registration_id:int}/end": R(
+        STREET | LIAISON, params={"registration_id": "unit_registration_id"}
+    ),
+    "POST /roster/invitations/{invitation_id:int}/{answer:str}": R(VOLUNTEER, NONE, params={"answer": "accept"}),
     "POST /runs": R(COMMUNITY_A, body={"kind": "allocation", "area_id": "@area_id"}),
     "POST /runs/{run_id:int}/cancel": R(NONE, NONE),
     "POST /runs/{run_id:int}/publish": R(NONE, NONE),
@@ -360,11 +371,12 @@ MATRIX = {
     ),
     "POST /twinnings/{twinning_id:int}/{action:str}": R(NONE, NONE, params={"action": "accept"}),
     "POST /volunteers/register": R(PUBLIC),
-    "POST /volunteers/team-requests/{request_id:int}/{decision:str}": R(NONE, NONE, params={"decision": "approve"}),
-    "POST /volunteers/teams/{team_id:int}/join": R(ALL, NONE),
+    "POST /volunteers/team-requests/{request_id:int}/{decision:str}": R(LEADER, NONE, params={"decision": "approve"}),
+    "POST /volunteers/teams/{team_id:int}/join": R(ALL, ALL),
     "POST /volunteers/{volunteer_id:int}/hours": R(ADMIN_A | LEADER, body={"hours": "2", "reason": "抢险"}),
     "PUT /api/v1/colour-policies/{county_id:int}": R(
         COUNTY,
+        NONE,  # a county's admins, not another county's
         body={
             "red_respond_hours": 2,
             "red_resolve_hours": 24,

@@ -146,8 +146,98 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         "registration_id": (MISSING, MISSING),
         "job_id": (await _import_job("admin_a"), await _import_job("admin_c")),
     }
+    ids.update(await _volunteer_side(client, w, headers))
     ids.update(await _records(client, w, grid_c1, headers))
     return ids, headers
+
+
+# -- 报到, roster invitations, team requests, a second team and county --------------------------------
+
+
+async def _volunteer_side(client, w, headers: dict[str, dict[str, str]]) -> dict[str, tuple[int, int]]:
+    """Registrations (报到), roster invitations, requests to join a team, a second team and a second county,
+    made through the API as their people would (these replace the placeholders in ``build``'s table).
+
+    - ``registration_id`` (party members, docs/volunteers.md): inside, the team's volunteer reporting to 社区A
+      as an in-service party member of the team; outside, ``party_c`` who reported to 社区C when registering
+      as a volunteer (no unit: the registration names only the account).
+    - ``unit_registration_id`` (units, docs/posts.md): inside, the enterprise's 报到 with 社区B (the east
+      street's other community); outside, the village's with 社区C.
+    - ``invitation_id``: a roster run over a 社区A activity invites the team's volunteer (inside) and
+      ``vol_c`` (outside).
+    - ``team_id``/``request_id``: 西街道's own volunteer team (outside; the leader doesn't lead it); ``vol_c``
+      asks to join the leader's team (inside), the team's volunteer to join the other (outside).
+    - ``county_id``: a neighbouring county, an area with nobody in it.
+    """
+    from jinlin.activities.tables import RosterInvitation
+    from jinlin.orgs.tables import Registration
+    from jinlin.runs import service as runs
+    from jinlin.volunteers.tables import VolunteerProfile
+
+    async def call(who: dict[str, str] | None, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        r = await client.post(path, json=body, headers=who or {})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    async def registration(who: str, unit: str, community: str, kind: str) -> int:
+        body = {"community_id": w.orgs[community]["id"], "kind": kind}
+        return (await call(headers[who], f"/api/v1/organizations/{w.orgs[unit]['id']}/registrations", body))["id"]
+
+    party_in = await registration("volunteer", "team", "comm_a", "party_member")
+    party_c = await call(
+        None,
+        "/api/v1/volunteers/register",
+        {
+            "username": "party_c",
+            "password": "correct-horse-1",
+            "display_name": "党员丙",
+            "phone": "13500005678",
+            "party_member": True,
+            "community_id": w.orgs["comm_c"]["id"],
+        },
+    )
+    client.cookies.clear()  # the registration's session cookie: build's calls carry bearer tokens only
+    party_out = (
+        await Registration.select(Registration.id).where(Registration.account == party_c["account"]["id"]).first()
+    )["id"]
+    units = (
+        await registration("liaison", "enterprise", "comm_b", "unit"),
+        await registration("liaison2", "village", "comm_c", "unit"),
+    )
+
+    team_west = await call(
+        headers["county"],
+        "/api/v1/organizations",
+        {"name": "西街道志愿服务队", "kind": "volunteer_team", "area_id": w.areas["west"]["id"]},
+    )
+    vol_c = await login(client, "vol_c")
+    asks = (
+        await call(vol_c, f"/api/v1/volunteers/teams/{w.orgs['team']['id']}/join", {"note": "想参加"}),
+        await call(headers["volunteer"], f"/api/v1/volunteers/teams/{team_west['id']}/join", {"note": "想参加"}),
+    )
+
+    # The team's volunteer keeps a profile like any registered volunteer, so a roster run may ask them.
+    await VolunteerProfile.insert(VolunteerProfile(account=w.accounts["volunteer"], availability=[]))
+    later = clock.now() + timedelta(days=3)  # clear of the shift the volunteer signed up for (in two days)
+    shift = [{"start": later, "end": later + timedelta(hours=2), "slots": 5}]
+    activity = await make_activity(client, headers["staff_a"], w.orgs["comm_a"]["id"], w.areas["comm_a"]["id"], shift)
+    run = await call(headers["staff_a"], f"/api/v1/activities/{activity['id']}/roster-runs", {"near_only": False})
+    assert (await runs.wait_for(run["id"]))["status"] == "succeeded"
+    invited = {
+        r["volunteer"]: r["id"]
+        for r in await RosterInvitation.select(RosterInvitation.id, RosterInvitation.volunteer).where(
+            RosterInvitation.run == run["id"]
+        )
+    }
+    other_county = await make_area("邻县", "county")
+    return {
+        "registration_id": (party_in, party_out),
+        "unit_registration_id": units,
+        "invitation_id": (invited[w.accounts["volunteer"]], invited[await account_id_of("vol_c")]),
+        "team_id": (w.orgs["team"]["id"], team_west["id"]),
+        "request_id": (asks[0]["id"], asks[1]["id"]),
+        "county_id": (w.areas["county"]["id"], other_county["id"]),
+    }
 
 
 async def _records(client, w, grid_c1: dict[str, Any], headers: dict[str, dict[str, str]]) -> dict[str, Any]:

@@ -55,8 +55,11 @@ MATRIX = {
     "GET /api/v1/imports/{job_id:int}": R(frozenset({"admin_a"}), NONE),
     "GET /imports/{job_id:int}": R(frozenset({"admin_a"}), NONE),
     "GET /imports/{job_id:int}/progress": R(frozenset({"admin_a"}), NONE),
-    "GET /api/v1/match-runs/{run_id:int}": R(NONE, NONE),
-    "GET /api/v1/match-runs/{run_id:int}/result": R(NONE, NONE),
+    # Match runs (docs/runs.md): the inside run is 社区A's, the outside one 社区C's. Staff covering a run's area read
+    # it (and its fairness, shown on its page); those in charge of the area (county, street, its community's
+    # admin) cancel and publish it; whoever acts for a side of its proposals accepts their side ("accept mine").
+    "GET /api/v1/match-runs/{run_id:int}": R(COMMUNITY_A),
+    "GET /api/v1/match-runs/{run_id:int}/result": R(COMMUNITY_A),
     "GET /api/v1/matches": R(ALL),
     "GET /api/v1/matches/{match_id:int}": R(COMMUNITY_A | {"liaison"}, COUNTY),
     "GET /api/v1/matches/{match_id:int}/ratings": R(COMMUNITY_A | {"liaison"}, COUNTY),
@@ -99,14 +102,18 @@ MATRIX = {
     ),
     "GET /api/v1/reports/kpis": R(COMMUNITY_A),
     "GET /api/v1/roster/invitations": R(ALL),
-    "GET /api/v1/roster/runs/{run_id:int}": R(NONE, NONE),
+    # a roster run is its activity's organisers' (docs/volunteers.md): 社区A's activity inside, 社区C's outside
+    "GET /api/v1/roster/runs/{run_id:int}": R(ORGANISERS_A, NONE, params={"run_id": "roster_run_id"}),
     "GET /api/v1/shifts/{shift_id:int}/qr.svg": R(frozenset({"admin_a", "staff_a"}), NONE),
     "GET /api/v1/shifts/{shift_id:int}/signups": R(ALL, ALL),
     "GET /api/v1/signups/{signup_id:int}": R(frozenset({"admin_a", "staff_a", "volunteer"}), NONE),
     "GET /api/v1/signups/{signup_id:int}/ratings": R(frozenset({"admin_a", "staff_a", "volunteer"}), NONE),
     "GET /api/v1/twinnings": R(ALL),
-    "GET /api/v1/twinnings/{twinning_id:int}": R(NONE, NONE),
-    "GET /api/v1/twinnings/{twinning_id:int}/ratings": R(NONE, NONE),
+    # Twinnings (docs/twinning.md): 社区A with the enterprise inside, 社区C with the village outside. Staff covering
+    # the community and both organisations read a pair; county and street admins accept, decline and end it;
+    # the two sides rate each other (the helper's liaison, the community's admin and staff).
+    "GET /api/v1/twinnings/{twinning_id:int}": R(COMMUNITY_A | LIAISON),
+    "GET /api/v1/twinnings/{twinning_id:int}/ratings": R(COMMUNITY_A | LIAISON),
     "GET /api/v1/volunteers/hours.xlsx": R(
         frozenset({"admin_a", "staff_a"}), query={"organization_id": "@community_id"}
     ),
@@ -151,14 +158,14 @@ MATRIX = {
     "GET /organizations/{organization_id:int}/reputation": R(ALL, ALL),
     "GET /reports": R(COMMUNITY_A),
     "GET /runs": R(ALL),
-    "GET /runs/{run_id:int}": R(NONE, NONE),
-    "GET /runs/{run_id:int}/progress": R(NONE, NONE),
+    "GET /runs/{run_id:int}": R(COMMUNITY_A),
+    "GET /runs/{run_id:int}/progress": R(COMMUNITY_A),
     "GET /shifts/{shift_id:int}/check-in": R(ALL, ALL),
     "GET /shifts/{shift_id:int}/edit": R(frozenset({"admin_a", "staff_a"}), NONE),
     "GET /shifts/{shift_id:int}/manage": R(frozenset({"admin_a", "staff_a"}), NONE),
     "GET /twinning/profiles": R(ALL),
     "GET /twinnings": R(ALL),
-    "GET /twinnings/{twinning_id:int}": R(NONE, NONE),
+    "GET /twinnings/{twinning_id:int}": R(COMMUNITY_A | LIAISON),
     "GET /volunteers/register": R(PUBLIC),
     "GET /volunteers/teams": R(ALL),
     "GET /volunteers/{volunteer_id:int}/certificate": R(COMMUNITY_A | {"leader", "volunteer"}),
@@ -210,7 +217,7 @@ MATRIX = {
     "POST /api/v1/activities/{activity_id:int}/cancel": R(COMMUNITY_A),
     "POST /api/v1/activities/{activity_id:int}/finish": R(COMMUNITY_A),
     "POST /api/v1/activities/{activity_id:int}/publish": R(COMMUNITY_A),
-    "POST /api/v1/activities/{activity_id:int}/roster-runs": R(COMMUNITY_A),
+    "POST /api/v1/activities/{activity_id:int}/roster-runs": R(ORGANISERS_A, NONE),  # the activity's organisers
     "POST /api/v1/areas": R(ADMIN_A, body={"name": "新网格", "level": "grid", "parent_id": "@area_id"}),
     "POST /api/v1/areas/import": R(ADMIN_A, body={"__file__": "名称,级别\n"}),
     "POST /api/v1/auth/login": R(PUBLIC),
@@ -225,9 +232,10 @@ MATRIX = {
     "POST /api/v1/calls/{call_id:int}/responses/{response_id:int}/match": R(
         COMMUNITY_A, body={"need_id": "@need_id", "quantity": 1}
     ),
-    "POST /api/v1/match-runs": R(COMMUNITY_A, body={"kind": "allocation", "area_id": "@area_id"}),
-    "POST /api/v1/match-runs/{run_id:int}/cancel": R(NONE, NONE),
-    "POST /api/v1/match-runs/{run_id:int}/publish": R(NONE, NONE),
+    # county and street admins, and a community's admin for their own community, start runs (docs/runs.md)
+    "POST /api/v1/match-runs": R(ADMIN_A, body={"kind": "allocation", "area_id": "@area_id"}),
+    "POST /api/v1/match-runs/{run_id:int}/cancel": R(ADMIN_A),
+    "POST /api/v1/match-runs/{run_id:int}/publish": R(ADMIN_A),
     "POST /api/v1/matches": R(
         COMMUNITY_A | UNITS, body={"need_id": "@need_id", "offer_id": "@offer_id", "quantity": 1}
     ),
@@ -275,11 +283,13 @@ MATRIX = {
     "POST /api/v1/signups/{signup_id:int}/ratings": R(
         COMMUNITY_A | VOLUNTEER, body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5}
     ),
-    "POST /api/v1/twinnings/{twinning_id:int}/accept": R(NONE, NONE),
-    "POST /api/v1/twinnings/{twinning_id:int}/decline": R(NONE, NONE),
-    "POST /api/v1/twinnings/{twinning_id:int}/end": R(NONE, NONE),
+    "POST /api/v1/twinnings/{twinning_id:int}/accept": R(STREET),
+    "POST /api/v1/twinnings/{twinning_id:int}/decline": R(STREET),
+    "POST /api/v1/twinnings/{twinning_id:int}/end": R(STREET),
     "POST /api/v1/twinnings/{twinning_id:int}/ratings": R(
-        NONE, NONE, body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5}
+        frozenset({"admin_a", "staff_a", "liaison"}),
+        NONE,
+        body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5},
     ),
     "POST /api/v1/volunteers/register": R(PUBLIC),
     # The team leader decides (docs/volunteers.md): not the team's other members, not the one who asked.
@@ -353,9 +363,9 @@ MATRIX = {
         STREET | LIAISON, params={"registration_id": "unit_registration_id"}
     ),
     "POST /roster/invitations/{invitation_id:int}/{answer:str}": R(VOLUNTEER, NONE, params={"answer": "accept"}),
-    "POST /runs": R(COMMUNITY_A, body={"kind": "allocation", "area_id": "@area_id"}),
-    "POST /runs/{run_id:int}/cancel": R(NONE, NONE),
-    "POST /runs/{run_id:int}/publish": R(NONE, NONE),
+    "POST /runs": R(ADMIN_A, body={"kind": "allocation", "area_id": "@area_id"}),
+    "POST /runs/{run_id:int}/cancel": R(ADMIN_A),
+    "POST /runs/{run_id:int}/publish": R(ADMIN_A),
     "POST /shifts/{shift_id:int}/attendance": R(COMMUNITY_A, body={"action": "no_show", "signup_ids": "@signup_id"}),
     "POST /shifts/{shift_id:int}/check-in": R(ALL, ALL, body={"code": "000000"}),
     "POST /shifts/{shift_id:int}/edit": R(
@@ -367,9 +377,11 @@ MATRIX = {
     "POST /shifts/{shift_id:int}/signups": R(ALL, ALL),
     "POST /signups/{signup_id:int}/cancel": R(COMMUNITY_A | VOLUNTEER),
     "POST /twinnings/{twinning_id:int}/rate": R(
-        NONE, NONE, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
+        frozenset({"admin_a", "staff_a", "liaison"}),
+        NONE,
+        body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"},
     ),
-    "POST /twinnings/{twinning_id:int}/{action:str}": R(NONE, NONE, params={"action": "accept"}),
+    "POST /twinnings/{twinning_id:int}/{action:str}": R(STREET, params={"action": "end"}),
     "POST /volunteers/register": R(PUBLIC),
     "POST /volunteers/team-requests/{request_id:int}/{decision:str}": R(LEADER, NONE, params={"decision": "approve"}),
     "POST /volunteers/teams/{team_id:int}/join": R(ALL, ALL),
@@ -400,7 +412,8 @@ MATRIX = {
     ),
     "GET /api/v1/post-policies/{county_id:int}": R(COMMUNITY_A, NONE),
     "GET /api/v1/posts": R(ALL),
-    "GET /api/v1/posts/{post_id:int}": R(NONE, NONE),
+    # a post on 网格A1 inside, on 社区C outside: staff covering its area read it, those who staff it end it
+    "GET /api/v1/posts/{post_id:int}": R(COMMUNITY_A),
     "GET /areas/{area_id:int}/posts": R(COMMUNITY_A),
     "GET /cards/{area_id:int}": R(PUBLIC, params={"area_id": "grid_id"}),
     "GET /cards/{area_id:int}/print": R(PUBLIC, params={"area_id": "grid_id"}),
@@ -417,7 +430,7 @@ MATRIX = {
     "GET /posts/workload": R(COMMUNITY_A),
     "POST /api/v1/areas/{area_id:int}/posts": R(ADMIN_A, body={"kind": "grid_chief", "contact_name": "甲"}),
     "POST /api/v1/posts": R(ADMIN_A, body={"area_id": "@area_id", "kind": "grid_chief", "contact_name": "甲"}),
-    "POST /api/v1/posts/{post_id:int}/end": R(NONE, NONE),
+    "POST /api/v1/posts/{post_id:int}/end": R(ADMIN_A),
     "POST /areas/{area_id:int}/duty-card": R(
         ADMIN_A, STREET, params={"area_id": "grid_id"}, body={"service_hours": "8-17"}
     ),
@@ -428,7 +441,7 @@ MATRIX = {
         NONE,
         body={"departments": "water 水务 Water", "split_population": "8000", "split_residents_per_worker": "1200"},
     ),
-    "POST /posts/{post_id:int}/end": R(NONE, NONE),
+    "POST /posts/{post_id:int}/end": R(ADMIN_A),
     "PUT /api/v1/areas/{area_id:int}/duty-card": R(
         ADMIN_A, STREET, params={"area_id": "grid_id"}, body={"service_hours": "8-17"}
     ),
@@ -482,7 +495,7 @@ MATRIX = {
     "PUT /api/v1/grading-settings/{county_id:int}": R(COUNTY, NONE, body={"year_from": 2026}),
     "GET /api/v1/scorecards": R(COMMUNITY_A),
     "GET /api/v1/fairness": R(STREET),
-    "GET /api/v1/match-runs/{run_id:int}/fairness": R(NONE, NONE),
+    "GET /api/v1/match-runs/{run_id:int}/fairness": R(COMMUNITY_A),
     "GET /api/v1/supervision-reports": R(ALL),
     "POST /api/v1/supervision-reports": R(STREET, body={"area_id": "@area_id"}),
     "GET /api/v1/supervision-reports/{report_id:int}": R(NONE, NONE),
@@ -510,7 +523,7 @@ MATRIX = {
     ),
     "GET /scorecards": R(COMMUNITY_A),
     "GET /fairness": R(STREET),
-    "GET /runs/{run_id:int}/fairness": R(NONE, NONE),
+    "GET /runs/{run_id:int}/fairness": R(COMMUNITY_A),
     "GET /supervision": R(ALL),
     "POST /supervision/reports": R(STREET, body={"area_id": "@area_id"}),
     "POST /supervision/schedules/{area_id:int}": R(STREET, body={"enabled": "on"}),
@@ -535,8 +548,9 @@ MATRIX = {
     "POST /needs/{need_id:int}/edit": R(COMMUNITY_STAFF_A, NONE, body={"title": "改名"}),
     "GET /volunteers/hours.xlsx": R(frozenset({"admin_a", "staff_a"}), query={"organization_id": "@community_id"}),
     "GET /volunteers/{volunteer_id:int}/hours.xlsx": R(COMMUNITY_A | {"leader", "volunteer"}),
-    "POST /runs/{run_id:int}/accept-mine": R(NONE, NONE),
-    "POST /api/v1/match-runs/{run_id:int}/accept-mine": R(NONE, NONE),
+    # the sides of the inside run's proposal: 社区A's own people and the enterprise's liaison (docs/trust.md)
+    "POST /runs/{run_id:int}/accept-mine": R(COMMUNITY_STAFF_A | LIAISON, NONE),
+    "POST /api/v1/match-runs/{run_id:int}/accept-mine": R(COMMUNITY_STAFF_A | LIAISON, NONE),
 }
 
 # The grid's own records (households, visits, meetings; docs/households.md). Residents' records are read by the

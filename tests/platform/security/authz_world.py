@@ -1,13 +1,18 @@
 """The one world the authorisation matrix runs in: every role, and objects inside and outside their scope.
 
 "Inside" objects belong to 社区A (east street), the enterprise and the volunteer team; "outside" ones to
-社区C (west street) and the village. Ids no object has (runs, twinnings, invitations …) stand for objects
-nobody here may see.
+社区C (west street) and the village. An id no object has (MISSING) stands for an object nobody here may see.
 
 The grid's own records: grid_a holds a post on 网格A1, where a household (one resident with an ID number),
 a visit and a meeting with an action item lie; 社区C's admin keeps the same on 网格C1. 社区A has lent its
 网格A1 records to the east street's admin (a read-only grant: the grant basis), so county stays the office
 above without one, and staff_a the community's staff without post or grant.
+
+Posts, match runs and twinnings, each made through the API as the product makes them: a named contact on a
+post of 网格A1 (by admin_a) and of 社区C (by admin_c); an allocation run over 社区A (admin_a) and one over 社区C
+(admin_c), each proposing one need of the community to one unit's offer, finished and not yet published; a
+roster run of each side's activity, by its organisers; and an active twinning of 社区A with the enterprise (east
+street's run) and of 社区C with the village (west street's run).
 """
 
 from __future__ import annotations
@@ -135,19 +140,16 @@ async def build(client) -> tuple[dict[str, tuple[int, int]], dict[str, dict[str,
         "org_id": (w.orgs["comm_a"]["id"], w.orgs["comm_c"]["id"]),
         "community_id": (w.orgs["comm_a"]["id"], w.orgs["comm_c"]["id"]),
         "organization_id": (w.orgs["enterprise"]["id"], w.orgs["village"]["id"]),
-        "team_id": (w.orgs["team"]["id"], MISSING),
         "account_id": (w.accounts["grid_a"], w.accounts["admin_c"]),
         "volunteer_id": (w.accounts["volunteer"], w.accounts.get("vol_c") or await account_id_of("vol_c")),
-        "county_id": (w.areas["county"]["id"], MISSING),
-        "run_id": (MISSING, MISSING),
-        "twinning_id": (MISSING, MISSING),
-        "invitation_id": (MISSING, MISSING),
-        "request_id": (MISSING, MISSING),
-        "registration_id": (MISSING, MISSING),
         "job_id": (await _import_job("admin_a"), await _import_job("admin_c")),
     }
     ids.update(await _volunteer_side(client, w, headers))
     ids.update(await _records(client, w, grid_c1, headers))
+    # posts, match runs and twinnings: one helper each
+    ids.update(await _posts(client, w, headers))
+    ids.update(await _match_runs(client, w, headers, ids))
+    ids.update(await _twinnings(client, w, headers))
     return ids, headers
 
 
@@ -308,6 +310,97 @@ async def _records(client, w, grid_c1: dict[str, Any], headers: dict[str, dict[s
         ):
             found[key].append(row["id"])
     return {f"{key}_id": tuple(pair) for key, pair in found.items()}
+
+
+# -- posts, match runs and twinnings (docs/posts.md, docs/runs.md, docs/twinning.md) --------------------
+
+
+async def _posts(client, w, headers: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A post inside (a part-time grid worker on 网格A1, put there by 社区A's admin) and outside (社区C's 网格总长,
+    by its admin). Both are named contacts who never log in, so nobody's scope changes."""
+    found = []
+    for who, area, kind in (
+        ("admin_a", w.areas["grid_a1"], "part_time_grid_worker"),
+        ("admin_c", w.areas["comm_c"], "grid_chief"),
+    ):
+        r = await client.post(
+            "/api/v1/posts",
+            json={"area_id": area["id"], "kind": kind, "contact_name": "岗位联系人", "contact_phone": "13712340000"},
+            headers=headers[who],
+        )
+        assert r.status_code == 201, r.text
+        found.append(r.json()["id"])
+    return {"post_id": tuple(found)}
+
+
+async def _match_runs(client, w, headers: dict[str, dict[str, str]], ids: dict[str, Any]) -> dict[str, Any]:
+    """An allocation run over 社区A (by its admin) and one over 社区C (by admin_c), each proposing the community's
+    child-care need to one unit's offer (the enterprise's inside, the village's outside), finished and left
+    unpublished; and a roster run of 社区A's activity (by staff_a, its organiser) and of 社区C's (admin_c)."""
+    from jinlin.runs import service as runs
+
+    allocation = []
+    for who, community, liaison, unit in (
+        ("admin_a", "comm_a", "liaison", "enterprise"),
+        ("admin_c", "comm_c", "liaison2", "village"),
+    ):
+        # a category of their own: the elder-care pairs above already hold a match made by hand
+        await make_need(who, w.orgs[community], title="课后托管", category="child_care", quantity=2)
+        await make_offer(liaison, w.orgs[unit], title="课后辅导", category="child_care", capacity=2)
+        r = await client.post(
+            "/api/v1/match-runs",
+            json={"kind": "allocation", "area_id": w.areas[community]["id"], "time_limit_s": 5},
+            headers=headers[who],
+        )
+        assert r.status_code == 201, r.text
+        run = await runs.wait_for(r.json()["id"])
+        assert run["status"] == "succeeded" and run["proposals"] == 1, run
+        allocation.append(run["id"])
+    roster = []
+    for who, activity_id in zip(("staff_a", "admin_c"), ids["activity_id"], strict=True):
+        r = await client.post(f"/api/v1/activities/{activity_id}/roster-runs", json={}, headers=headers[who])
+        assert r.status_code == 201, r.text
+        run = await runs.wait_for(r.json()["id"])
+        assert run["status"] == "succeeded", run
+        roster.append(run["id"])
+    return {"run_id": tuple(allocation), "roster_run_id": tuple(roster)}
+
+
+async def _twinnings(client, w, headers: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """An active twinning of 社区A with the enterprise (inside) and of 社区C with the village (outside): each street's
+    admin keeps the two profiles, runs twinning over the street, publishes the run and accepts the pair."""
+    from jinlin.runs import service as runs
+
+    west = await login(client, "street_west")
+    found = []
+    for street, area, community, helper in (
+        (headers["street_east"], w.areas["east"], "comm_a", "enterprise"),
+        (west, w.areas["west"], "comm_c", "village"),
+    ):
+        for path, body in (
+            (
+                f"/api/v1/communities/{w.orgs[community]['id']}/profile",
+                {"population": 8000, "grid_workers": 2, "funding_gap": 300000, "min_helpers": 1, "max_helpers": 1},
+            ),
+            (f"/api/v1/helpers/{w.orgs[helper]['id']}/profile", {"capacity": 1, "funding_strength": 0.8}),
+        ):
+            r = await client.put(path, json=body, headers=street)
+            assert r.status_code == 200, r.text
+        r = await client.post(
+            "/api/v1/match-runs", json={"kind": "twinning", "area_id": area["id"], "time_limit_s": 5}, headers=street
+        )
+        assert r.status_code == 201, r.text
+        run = await runs.wait_for(r.json()["id"])
+        assert run["status"] == "succeeded" and run["proposals"] == 1, run
+        r = await client.post(f"/api/v1/match-runs/{run['id']}/publish", headers=street)
+        assert r.status_code == 201, r.text
+        r = await client.get("/api/v1/twinnings", params={"run_id": run["id"]}, headers=street)
+        (pair,) = r.json()["items"]
+        assert (pair["community_id"], pair["helper_id"]) == (w.orgs[community]["id"], w.orgs[helper]["id"]), pair
+        r = await client.post(f"/api/v1/twinnings/{pair['id']}/accept", headers=street)
+        assert r.status_code == 201, r.text
+        found.append(pair["id"])
+    return {"twinning_id": tuple(found)}
 
 
 async def _import_job(username: str) -> int:

@@ -20,6 +20,7 @@ from jinlin.core.i18n import gettext
 from jinlin.core.nav import NavItem
 from jinlin.core.pages import convert_form, form_data, form_errors, redirect, render
 from jinlin.core.pagination import PageRequest
+from jinlin.orgs import service as orgs_service
 
 MANAGERS = frozenset({"county_admin", "street_admin", "community_admin", "unit_liaison"})
 ROLES = [r.value for r in Role]
@@ -101,6 +102,7 @@ async def _edit_page(principal: Principal, account_id: int, **extra: Any) -> Tem
         principal,
         account=account,
         is_self=account_id == principal.account_id,
+        registrations=await orgs_service.my_registrations(principal) if account_id == principal.account_id else [],
         orgs=await _org_choices(principal),
         roles=ROLES,
         **extra,

@@ -72,4 +72,10 @@ async def end_registration(principal: NamedDependency[Principal], registration_i
     return await service.end_registration(principal, registration_id)
 
 
-ROUTES = [OrganizationController, end_registration]
+@get("/registrations/mine", tags=["organizations"])
+async def my_registrations(principal: NamedDependency[Principal]) -> list[RegistrationOut]:
+    """The caller's own 报到 as a party member, to see and end it."""
+    return await service.my_registrations(principal)
+
+
+ROUTES = [OrganizationController, end_registration, my_registrations]

@@ -172,6 +172,8 @@ async def registration_end(
     raw = await form_data(request)
     reg = await service.end_registration(principal, registration_id)
     back = raw.get("back")
+    if back == "me":  # ended from the member's own account page
+        return redirect("/accounts/me")
     target = reg.community_id if str(back) == str(reg.community_id) else (reg.organization_id or reg.community_id)
     return redirect(f"/organizations/{target}")
 

@@ -362,6 +362,20 @@ async def list_registrations(
     return paging.page([registration_out(r) for r in rows], await Registration.count().where(where))
 
 
+async def my_registrations(principal: Principal) -> list[RegistrationOut]:
+    """The caller's own 报到 as a party member (active first, then ended, newest first): a member who reported
+    when registering as a volunteer belongs to no unit and can't open the community's roster, so this is where
+    they see and end it."""
+    rows = (
+        await Registration.select(*_registration_columns())
+        .where((Registration.account == principal.account_id) & (Registration.kind == "party_member"))
+        .order_by(Registration.status)  # "active" sorts before "ended"
+        .order_by(Registration.registered_at, ascending=False)
+        .order_by(Registration.id)
+    )
+    return [registration_out(r) for r in rows]
+
+
 async def end_registration(principal: Principal, reg_id: int) -> RegistrationOut:
     row = await Registration.select().where(Registration.id == reg_id).first()
     if row is None:

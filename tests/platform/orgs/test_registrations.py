@@ -168,3 +168,38 @@ async def test_a_registration_is_ended_by_those_who_keep_it_and_nobody_else(clie
             r = await client.post(f"/api/v1/registrations/{reg['id']}/end", headers=h[user])
             assert r.status_code == 200 and r.json()["status"] == "ended", (kind, user, r.text)
             reg = (await client.post(url, json=body, headers=h[registrant])).json()
+
+
+async def test_a_party_member_sees_and_ends_their_own_registration_on_their_account_page(client):
+    from factories import csrf_token, page_login
+
+    w = await make_world()
+    await make_volunteer("vol_x")
+    r = await client.post(
+        "/api/v1/volunteers/register",
+        json={
+            "username": "party_c",
+            "password": "correct-horse-1",
+            "display_name": "党员丙",
+            "phone": "13500005678",
+            "party_member": True,
+            "community_id": w.orgs["comm_c"]["id"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    client.cookies.clear()
+    member = {"Authorization": f"Bearer {r.json()['token']}"}
+    mine = (await client.get("/api/v1/registrations/mine", headers=member)).json()
+    assert [(m["community_name"], m["status"]) for m in mine] == [("社区C居委会", "active")]
+    # Nobody else's list holds it.
+    assert (await client.get("/api/v1/registrations/mine", headers=await login(client, "vol_x"))).json() == []
+
+    await page_login(client, "party_c", "correct-horse-1")
+    page = await client.get("/accounts/me", follow_redirects=True)
+    assert page.status_code == 200 and "我的报到" in page.text and "社区C居委会" in page.text
+    token = await csrf_token(client, f"/accounts/{r.json()['account']['id']}")
+    ended = await client.post(f"/registrations/{mine[0]['id']}/end", data={"_csrf_token": token, "back": "me"})
+    assert ended.status_code == 303 and ended.headers["location"] == "/accounts/me"
+    page = await client.get("/accounts/me", follow_redirects=True)
+    assert "结束报到" not in page.text  # ended: no button any more
+    assert (await client.get("/api/v1/registrations/mine", headers=member)).json()[0]["status"] == "ended"

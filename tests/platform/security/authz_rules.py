@@ -96,6 +96,7 @@ MATRIX = {
     "GET /api/v1/offers/export.xlsx": R(ALL),
     "GET /api/v1/offers/{offer_id:int}": R(ALL, ALL),
     "GET /api/v1/organizations": R(ALL),
+    "GET /api/v1/registrations/mine": R(ALL),  # the caller's own 报到 only
     "GET /api/v1/organizations/{org_id:int}": R(COMMUNITY_A | {"liaison", "leader"}, COUNTY | {"liaison", "leader"}),
     "GET /api/v1/organizations/{org_id:int}/registrations": R(
         COMMUNITY_A | {"liaison", "leader"}, COUNTY | {"liaison", "leader"}

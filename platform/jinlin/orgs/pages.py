@@ -78,6 +78,7 @@ async def _detail(
         own=own,
         members=await service.list_members(principal, org_id),
         can_edit=service.can_edit(principal, row),
+        may_end={r.id for r in roster if service.may_end(principal, r.account_id, r.organization_id, row)},
         may_register=may_register,
         communities=await service.communities_for_choice(principal) if may_register else [],
         errors=errors or {},

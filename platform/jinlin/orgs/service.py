@@ -87,6 +87,14 @@ def can_register(principal: Principal, org: dict[str, Any], community: dict[str,
     return principal.acts_for(org["id"], UNIT_ROLES)
 
 
+def may_end(
+    principal: Principal, account_id: int | None, organization_id: int | None, community: dict[str, Any]
+) -> bool:
+    """Who may end a 报到 with ``community``: those who may register its unit there, and the party member it
+    names (also one who reported when registering as a volunteer, with no unit)."""
+    return account_id == principal.account_id or can_register(principal, {"id": organization_id or -1}, community)
+
+
 # -- reading -------------------------------------------------------------------------------------
 def _columns() -> list[Any]:
     return [
@@ -387,12 +395,7 @@ async def end_registration(principal: Principal, reg_id: int) -> RegistrationOut
     # community: their own 报到 is theirs to end all the same.
     if not (own or can_see(principal, community) or (org is not None and can_see(principal, org))):
         raise NotFound("Registration not found")
-    allowed = (
-        own
-        or (org is not None and can_register(principal, org, community))
-        or can_register(principal, {"id": -1}, community)
-    )
-    if not allowed:
+    if not may_end(principal, row["account"], row["organization"], community):
         raise Forbidden("You may not end this registration")
     async with write_transaction():
         ended = (

@@ -203,3 +203,29 @@ async def test_a_party_member_sees_and_ends_their_own_registration_on_their_acco
     page = await client.get("/accounts/me", follow_redirects=True)
     assert "结束报到" not in page.text  # ended: no button any more
     assert (await client.get("/api/v1/registrations/mine", headers=member)).json()[0]["status"] == "ended"
+
+
+async def test_the_roster_offers_the_end_button_to_exactly_those_who_may_end(client):
+    """The community's roster page shows "结束报到" to those the service lets end a 报到 (its admins and staff,
+    the street office) and not to its grid worker, who is refused."""
+    from factories import page_login
+
+    w = await make_world()
+    community, unit = w.orgs["comm_a"]["id"], w.orgs["enterprise"]["id"]
+    r = await client.post(
+        f"/api/v1/organizations/{unit}/registrations",
+        headers=await login(client, "liaison"),
+        json={"community_id": community, "kind": "unit"},
+    )
+    assert r.status_code == 201, r.text
+    for username, shown in (("admin_a", True), ("staff_a", True), ("street_east", True), ("grid_a", False)):
+        client.cookies.clear()
+        await page_login(client, username)
+        page = await client.get(f"/organizations/{community}")
+        assert page.status_code == 200 and "鑫源建材有限公司" in page.text, username
+        assert ("结束报到" in page.text) is shown, username
+    refused = await client.post(f"/api/v1/registrations/{r.json()['id']}/end", headers=await login(client, "grid_a"))
+    assert refused.status_code == 403
+    assert (await Registration.select().where(Registration.id == r.json()["id"]).first())["status"] == "active"
+    ended = await client.post(f"/api/v1/registrations/{r.json()['id']}/end", headers=await login(client, "staff_a"))
+    assert ended.status_code == 200 and ended.json()["status"] == "ended"

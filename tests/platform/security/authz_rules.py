@@ -172,12 +172,13 @@ MATRIX = {
     "GET /volunteers/{volunteer_id:int}/certificate": R(COMMUNITY_A | {"leader", "volunteer"}),
     "GET /volunteers/{volunteer_id:int}/hours": R(COMMUNITY_A | {"leader", "volunteer"}),
     "PATCH /api/v1/accounts/{account_id:int}": R(ADMIN_A | {"grid_a"}, body={"display_name": "改名"}),
-    "PATCH /api/v1/activities/{activity_id:int}": R(COMMUNITY_A, body={"title": "改名"}),
+    # An activity is managed by its organisers only (activities.service.can_manage): not the offices above.
+    "PATCH /api/v1/activities/{activity_id:int}": R(ORGANISERS_A, NONE, body={"title": "改名"}),
     "PATCH /api/v1/areas/{area_id:int}": R(STREET, body={"name": "改名"}),
     "PATCH /api/v1/needs/{need_id:int}": R(COMMUNITY_STAFF_A, NONE, body={"title": "改名"}),
     "PATCH /api/v1/offers/{offer_id:int}": R(COMMUNITY_A | LIAISON, body={"title": "改名"}),
     "PATCH /api/v1/organizations/{org_id:int}": R(ADMIN_A, body={"description": "改"}),
-    "PATCH /api/v1/shifts/{shift_id:int}": R(COMMUNITY_A, body={"slots": 6}),
+    "PATCH /api/v1/shifts/{shift_id:int}": R(ORGANISERS_A, NONE, body={"slots": 6}),
     "POST /accounts/new": R(
         ADMIN_A | LIAISON,
         body={"username": "px1", "password": "long-enough-1", "organization_id": "@org_id", "role": "grid_worker"},
@@ -195,7 +196,7 @@ MATRIX = {
             "slots_0": "3",
         },
     ),
-    "POST /activities/{activity_id:int}/{action:str}": R(COMMUNITY_A, params={"action": "cancel"}),
+    "POST /activities/{activity_id:int}/{action:str}": R(ORGANISERS_A, NONE, params={"action": "cancel"}),
     "POST /api/v1/accounts": R(
         ADMIN_A,
         body={
@@ -215,9 +216,9 @@ MATRIX = {
             "shifts": [{"start": "2026-12-01T09:00:00+08:00", "end": "2026-12-01T11:00:00+08:00", "slots": 2}],
         },
     ),
-    "POST /api/v1/activities/{activity_id:int}/cancel": R(COMMUNITY_A),
-    "POST /api/v1/activities/{activity_id:int}/finish": R(COMMUNITY_A),
-    "POST /api/v1/activities/{activity_id:int}/publish": R(COMMUNITY_A),
+    "POST /api/v1/activities/{activity_id:int}/cancel": R(ORGANISERS_A, NONE),
+    "POST /api/v1/activities/{activity_id:int}/finish": R(ORGANISERS_A, NONE),
+    "POST /api/v1/activities/{activity_id:int}/publish": R(ORGANISERS_A, NONE),
     "POST /api/v1/activities/{activity_id:int}/roster-runs": R(ORGANISERS_A, NONE),  # the activity's organisers
     "POST /api/v1/areas": R(ADMIN_A, body={"name": "新网格", "level": "grid", "parent_id": "@area_id"}),
     "POST /api/v1/areas/import": R(ADMIN_A, body={"__file__": "名称,级别\n"}),
@@ -277,12 +278,13 @@ MATRIX = {
     "POST /api/v1/roster/invitations/{invitation_id:int}/decline": R(VOLUNTEER, NONE),
     "POST /api/v1/shifts/{shift_id:int}/check-in": R(ALL, ALL, body={"code": "000000"}),
     "POST /api/v1/shifts/{shift_id:int}/check-out": R(ALL, ALL, body={"code": "000000"}),
-    "POST /api/v1/shifts/{shift_id:int}/no-shows": R(COMMUNITY_A, body={"signup_ids": ["@signup_id"]}),
+    "POST /api/v1/shifts/{shift_id:int}/no-shows": R(ORGANISERS_A, NONE, body={"signup_ids": ["@signup_id"]}),
     "POST /api/v1/shifts/{shift_id:int}/signups": R(ALL, ALL),
-    "POST /api/v1/shifts/{shift_id:int}/verify": R(COMMUNITY_A, body={"all": True}),
-    "POST /api/v1/signups/{signup_id:int}/cancel": R(COMMUNITY_A | VOLUNTEER),
+    "POST /api/v1/shifts/{shift_id:int}/verify": R(ORGANISERS_A, NONE, body={"all": True}),
+    "POST /api/v1/signups/{signup_id:int}/cancel": R(ORGANISERS_A | VOLUNTEER, NONE),
+    # The two sides of a shift rate each other: its organisers and the volunteer who served.
     "POST /api/v1/signups/{signup_id:int}/ratings": R(
-        COMMUNITY_A | VOLUNTEER, body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5}
+        ORGANISERS_A | VOLUNTEER, NONE, body={"score": 5, "timeliness": 5, "quality": 5, "communication": 5}
     ),
     "POST /api/v1/twinnings/{twinning_id:int}/accept": R(STREET),
     "POST /api/v1/twinnings/{twinning_id:int}/decline": R(STREET),
@@ -367,16 +369,18 @@ MATRIX = {
     "POST /runs": R(ADMIN_A, body={"kind": "allocation", "area_id": "@area_id"}),
     "POST /runs/{run_id:int}/cancel": R(ADMIN_A),
     "POST /runs/{run_id:int}/publish": R(ADMIN_A),
-    "POST /shifts/{shift_id:int}/attendance": R(COMMUNITY_A, body={"action": "no_show", "signup_ids": "@signup_id"}),
+    "POST /shifts/{shift_id:int}/attendance": R(
+        ORGANISERS_A, NONE, body={"action": "no_show", "signup_ids": "@signup_id"}
+    ),
     "POST /shifts/{shift_id:int}/check-in": R(ALL, ALL, body={"code": "000000"}),
     "POST /shifts/{shift_id:int}/edit": R(
         ORGANISERS_A, NONE, body={"start": "2026-12-01T09:00", "end": "2026-12-01T11:00", "slots": "5"}
     ),
     "POST /shifts/{shift_id:int}/ratings/{signup_id:int}": R(
-        COMMUNITY_A, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
+        ORGANISERS_A, NONE, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
     ),
     "POST /shifts/{shift_id:int}/signups": R(ALL, ALL),
-    "POST /signups/{signup_id:int}/cancel": R(COMMUNITY_A | VOLUNTEER),
+    "POST /signups/{signup_id:int}/cancel": R(ORGANISERS_A | VOLUNTEER, NONE),
     "POST /twinnings/{twinning_id:int}/rate": R(
         frozenset({"admin_a", "staff_a", "liaison"}),
         NONE,

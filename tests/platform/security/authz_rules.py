@@ -23,6 +23,10 @@ ISSUERS = frozenset({"street_east", "admin_a", "staff_a"})  # calls come from a 
 # 报到 (orgs.service.can_register): the offices over the community and its admins and staff (not its grid
 # workers) keep its roster, a unit's liaison or leader its own unit's registrations, a party member their own.
 ROSTER_KEEPERS_A = STREET | {"admin_a", "staff_a"}
+# Calls: issued in a community's name by its admins and staff (the body names 社区A), kept by them and the
+# offices above (close, turn a pledge into a match).
+CALL_ISSUERS_A = frozenset({"admin_a", "staff_a"})
+CALL_KEEPERS_A = STREET | CALL_ISSUERS_A
 
 MATRIX = {
     "DELETE /api/v1/areas/{area_id:int}": R(STREET),
@@ -176,16 +180,16 @@ MATRIX = {
     "PATCH /api/v1/activities/{activity_id:int}": R(ORGANISERS_A, NONE, body={"title": "改名"}),
     "PATCH /api/v1/areas/{area_id:int}": R(STREET, body={"name": "改名"}),
     "PATCH /api/v1/needs/{need_id:int}": R(COMMUNITY_STAFF_A, NONE, body={"title": "改名"}),
-    "PATCH /api/v1/offers/{offer_id:int}": R(COMMUNITY_A | LIAISON, body={"title": "改名"}),
+    "PATCH /api/v1/offers/{offer_id:int}": R(LIAISON, body={"title": "改名"}),
     "PATCH /api/v1/organizations/{org_id:int}": R(ADMIN_A, body={"description": "改"}),
     "PATCH /api/v1/shifts/{shift_id:int}": R(ORGANISERS_A, NONE, body={"slots": 6}),
     "POST /accounts/new": R(
-        ADMIN_A | LIAISON,
+        ADMIN_A,
         body={"username": "px1", "password": "long-enough-1", "organization_id": "@org_id", "role": "grid_worker"},
     ),
     "POST /accounts/{account_id:int}": R(ADMIN_A | {"grid_a"}, body={"display_name": "改名"}),
     "POST /activities/new": R(
-        ORGANISERS,
+        ORGANISERS_A,
         body={
             "organizer_id": "@org_id",
             "title": "新活动",
@@ -206,7 +210,7 @@ MATRIX = {
         },
     ),
     "POST /api/v1/activities": R(
-        COMMUNITY_A | UNITS,
+        ORGANISERS_A,
         body={
             "organizer_id": "@org_id",
             "title": "新活动",
@@ -225,47 +229,47 @@ MATRIX = {
     "POST /api/v1/auth/login": R(PUBLIC),
     "POST /api/v1/auth/logout": R(ALL),
     "POST /api/v1/calls": R(
-        COMMUNITY_A, body={"issuer_id": "@org_id", "title": "号召", "categories": ["other"], "quantity": 1}
+        CALL_ISSUERS_A, body={"issuer_id": "@org_id", "title": "号召", "categories": ["other"], "quantity": 1}
     ),
-    "POST /api/v1/calls/{call_id:int}/close": R(COMMUNITY_A),
+    "POST /api/v1/calls/{call_id:int}/close": R(CALL_KEEPERS_A),
     "POST /api/v1/calls/{call_id:int}/responses": R(
-        UNITS, NONE, body={"organization_id": "@organization_id", "quantity": 1}
+        LIAISON, body={"organization_id": "@organization_id", "quantity": 1}
     ),
     "POST /api/v1/calls/{call_id:int}/responses/{response_id:int}/match": R(
-        COMMUNITY_A, body={"need_id": "@need_id", "quantity": 1}
+        CALL_KEEPERS_A, body={"need_id": "@need_id", "quantity": 1}
     ),
     # county and street admins, and a community's admin for their own community, start runs (docs/runs.md)
     "POST /api/v1/match-runs": R(ADMIN_A, body={"kind": "allocation", "area_id": "@area_id"}),
     "POST /api/v1/match-runs/{run_id:int}/cancel": R(ADMIN_A),
     "POST /api/v1/match-runs/{run_id:int}/publish": R(ADMIN_A),
     "POST /api/v1/matches": R(
-        COMMUNITY_A | UNITS, body={"need_id": "@need_id", "offer_id": "@offer_id", "quantity": 1}
+        COMMUNITY_STAFF_A | LIAISON, body={"need_id": "@need_id", "offer_id": "@offer_id", "quantity": 1}
     ),
-    "POST /api/v1/matches/{match_id:int}/accept": R(COMMUNITY_A | LIAISON),
-    "POST /api/v1/matches/{match_id:int}/cancel": R(COMMUNITY_A | LIAISON),
-    "POST /api/v1/matches/{match_id:int}/complete": R(COMMUNITY_A | LIAISON),
-    "POST /api/v1/matches/{match_id:int}/decline": R(COMMUNITY_A | LIAISON),
+    "POST /api/v1/matches/{match_id:int}/accept": R(COMMUNITY_STAFF_A | LIAISON),
+    "POST /api/v1/matches/{match_id:int}/cancel": R(COMMUNITY_STAFF_A | LIAISON),
+    "POST /api/v1/matches/{match_id:int}/complete": R(COMMUNITY_STAFF_A),
+    "POST /api/v1/matches/{match_id:int}/decline": R(COMMUNITY_STAFF_A | LIAISON),
     "POST /api/v1/matches/{match_id:int}/ratings": R(
-        COMMUNITY_A | LIAISON, body={"score": 5, "dimensions": {"timeliness": 5, "quality": 5, "communication": 5}}
+        COMMUNITY_STAFF_A | LIAISON,
+        body={"score": 5, "dimensions": {"timeliness": 5, "quality": 5, "communication": 5}},
     ),
-    "POST /api/v1/matches/{match_id:int}/start": R(COMMUNITY_A | LIAISON),
+    "POST /api/v1/matches/{match_id:int}/start": R(COMMUNITY_STAFF_A | LIAISON),
     "POST /api/v1/needs": R(
-        COMMUNITY_A, body={"community_id": "@org_id", "title": "新需求", "category": "other", "quantity": 1}
+        COMMUNITY_STAFF_A, body={"community_id": "@org_id", "title": "新需求", "category": "other", "quantity": 1}
     ),
-    "POST /api/v1/needs/import": R(COMMUNITY_A, body={"__file__": "标题\n"}),
-    "POST /api/v1/needs/{need_id:int}/cancel": R(COMMUNITY_A),
-    "POST /api/v1/needs/{need_id:int}/close": R(COMMUNITY_A),
-    "POST /api/v1/needs/{need_id:int}/publish": R(COMMUNITY_A),
-    "POST /api/v1/needs/{need_id:int}/resolve": R(COMMUNITY_A),
+    "POST /api/v1/needs/import": R(COMMUNITY_STAFF_A, body={"__file__": "标题\n"}),
+    "POST /api/v1/needs/{need_id:int}/cancel": R(COMMUNITY_STAFF_A),
+    "POST /api/v1/needs/{need_id:int}/close": R(COMMUNITY_STAFF_A),
+    "POST /api/v1/needs/{need_id:int}/publish": R(COMMUNITY_STAFF_A),
+    "POST /api/v1/needs/{need_id:int}/resolve": R(COMMUNITY_STAFF_A),
     "POST /api/v1/notifications/read-all": R(ALL),
     "POST /api/v1/offers": R(
-        COMMUNITY_A | UNITS,
-        body={"organization_id": "@organization_id", "title": "新资源", "category": "other", "capacity": 1},
+        LIAISON, body={"organization_id": "@organization_id", "title": "新资源", "category": "other", "capacity": 1}
     ),
-    "POST /api/v1/offers/import": R(COMMUNITY_A | UNITS, body={"__file__": "标题\n"}),
-    "POST /api/v1/offers/{offer_id:int}/pause": R(COMMUNITY_A | LIAISON),
-    "POST /api/v1/offers/{offer_id:int}/publish": R(COMMUNITY_A | LIAISON),
-    "POST /api/v1/offers/{offer_id:int}/withdraw": R(COMMUNITY_A | LIAISON),
+    "POST /api/v1/offers/import": R(UNITS, body={"__file__": "标题\n"}),
+    "POST /api/v1/offers/{offer_id:int}/pause": R(LIAISON),
+    "POST /api/v1/offers/{offer_id:int}/publish": R(LIAISON),
+    "POST /api/v1/offers/{offer_id:int}/withdraw": R(LIAISON),
     "POST /api/v1/organizations": R(ADMIN_A, body={"name": "新单位", "kind": "enterprise", "area_id": "@area_id"}),
     "POST /api/v1/organizations/{org_id:int}/registrations": R(
         ROSTER_KEEPERS_A | LIAISON, params={"org_id": "organization_id"}, body={"community_id": "@community_id"}
@@ -279,7 +283,7 @@ MATRIX = {
     "POST /api/v1/shifts/{shift_id:int}/check-in": R(ALL, ALL, body={"code": "000000"}),
     "POST /api/v1/shifts/{shift_id:int}/check-out": R(ALL, ALL, body={"code": "000000"}),
     "POST /api/v1/shifts/{shift_id:int}/no-shows": R(ORGANISERS_A, NONE, body={"signup_ids": ["@signup_id"]}),
-    "POST /api/v1/shifts/{shift_id:int}/signups": R(ALL, ALL),
+    "POST /api/v1/shifts/{shift_id:int}/signups": R(ALL - ORGANISERS_A, ALL),
     "POST /api/v1/shifts/{shift_id:int}/verify": R(ORGANISERS_A, NONE, body={"all": True}),
     "POST /api/v1/signups/{signup_id:int}/cancel": R(ORGANISERS_A | VOLUNTEER, NONE),
     # The two sides of a shift rate each other: its organisers and the volunteer who served.
@@ -305,12 +309,12 @@ MATRIX = {
     "POST /areas/{area_id:int}/delete": R(STREET),
     "POST /areas/{area_id:int}/edit": R(STREET, body={"name": "改名"}),
     "POST /calls/new": R(
-        ISSUERS, body={"issuer_id": "@org_id", "title": "号召", "categories": "other", "quantity": "1"}
+        CALL_ISSUERS_A, body={"issuer_id": "@org_id", "title": "号召", "categories": "other", "quantity": "1"}
     ),
-    "POST /calls/{call_id:int}/close": R(COMMUNITY_A),
-    "POST /calls/{call_id:int}/pledge": R(UNITS, NONE, body={"organization_id": "@organization_id", "quantity": "1"}),
+    "POST /calls/{call_id:int}/close": R(CALL_KEEPERS_A),
+    "POST /calls/{call_id:int}/pledge": R(LIAISON, body={"organization_id": "@organization_id", "quantity": "1"}),
     "POST /calls/{call_id:int}/responses/{response_id:int}/match": R(
-        COMMUNITY_A, body={"need_id": "@need_id", "quantity": "1"}
+        CALL_KEEPERS_A, body={"need_id": "@need_id", "quantity": "1"}
     ),
     "POST /colour-policy": R(
         COUNTY,
@@ -335,26 +339,27 @@ MATRIX = {
     "POST /locale": R(PUBLIC),
     "POST /login": R(PUBLIC),
     "POST /logout": R(ALL),
-    "POST /matches/new": R(COMMUNITY_A | UNITS, body={"need_id": "@need_id", "offer_id": "@offer_id", "quantity": "1"}),
-    "POST /matches/{match_id:int}/rate": R(
-        COMMUNITY_A | LIAISON, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
+    "POST /matches/new": R(
+        COMMUNITY_STAFF_A | LIAISON, body={"need_id": "@need_id", "offer_id": "@offer_id", "quantity": "1"}
     ),
-    "POST /matches/{match_id:int}/{action:str}": R(COMMUNITY_A | LIAISON, params={"action": "cancel"}),
+    "POST /matches/{match_id:int}/rate": R(
+        COMMUNITY_STAFF_A | LIAISON, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
+    ),
+    "POST /matches/{match_id:int}/{action:str}": R(COMMUNITY_STAFF_A | LIAISON, params={"action": "cancel"}),
     "POST /my/signups/{signup_id:int}/rating": R(
         VOLUNTEER, NONE, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
     ),
-    "POST /needs/import": R(COMMUNITY_A, body={"__file__": "标题\n"}),
+    "POST /needs/import": R(COMMUNITY_STAFF_A, body={"__file__": "标题\n"}),
     "POST /needs/new": R(
         COMMUNITY_STAFF_A, body={"community_id": "@org_id", "title": "新需求", "category": "other", "quantity": "1"}
     ),
-    "POST /needs/{need_id:int}/{action:str}": R(COMMUNITY_A, params={"action": "cancel"}),
+    "POST /needs/{need_id:int}/{action:str}": R(COMMUNITY_STAFF_A, params={"action": "cancel"}),
     "POST /notifications/read": R(ALL),
-    "POST /offers/import": R(COMMUNITY_A | UNITS, body={"__file__": "标题\n"}),
+    "POST /offers/import": R(UNITS, body={"__file__": "标题\n"}),
     "POST /offers/new": R(
-        UNITS,
-        body={"organization_id": "@organization_id", "title": "新资源", "category": "other", "capacity": "1"},
+        LIAISON, body={"organization_id": "@organization_id", "title": "新资源", "category": "other", "capacity": "1"}
     ),
-    "POST /offers/{offer_id:int}/{action:str}": R(COMMUNITY_A | LIAISON, params={"action": "withdraw"}),
+    "POST /offers/{offer_id:int}/{action:str}": R(LIAISON, params={"action": "withdraw"}),
     "POST /organizations/new": R(ADMIN_A, body={"name": "新单位", "kind": "enterprise", "area_id": "@area_id"}),
     "POST /organizations/{org_id:int}/edit": R(ADMIN_A, body={"name": "改名"}),
     "POST /organizations/{org_id:int}/register": R(
@@ -379,7 +384,7 @@ MATRIX = {
     "POST /shifts/{shift_id:int}/ratings/{signup_id:int}": R(
         ORGANISERS_A, NONE, body={"score": "5", "timeliness": "5", "quality": "5", "communication": "5"}
     ),
-    "POST /shifts/{shift_id:int}/signups": R(ALL, ALL),
+    "POST /shifts/{shift_id:int}/signups": R(ALL - ORGANISERS_A, ALL),
     "POST /signups/{signup_id:int}/cancel": R(ORGANISERS_A | VOLUNTEER, NONE),
     "POST /twinnings/{twinning_id:int}/rate": R(
         frozenset({"admin_a", "staff_a", "liaison"}),

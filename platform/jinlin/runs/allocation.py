@@ -112,7 +112,14 @@ def _location(areas: dict[int, dict[str, Any]], area_id: int | None) -> matching
 async def _held_by_live_proposals(run_area_path: str) -> tuple[dict[int, int], dict[int, int], list[int]]:
     """Quantities held by live proposals: (per need, per offer), and the superseded proposal ids."""
     rows = await Match.select(
-        Match.id, Match.need_id, Match.offer_id, Match.quantity, Match.source, Match.run_id
+        Match.id,
+        Match.need_id,
+        Match.offer_id,
+        Match.quantity,
+        Match.source,
+        Match.run_id,
+        Match.community_accepted_at,
+        Match.provider_accepted_at,
     ).where(Match.status.is_in(list(LIVE_MATCH_STATUSES)))
     run_ids = {r["run_id"] for r in rows if r["source"] == "run" and r["run_id"] is not None}
     unpublished: dict[int, str] = {}
@@ -126,7 +133,14 @@ async def _held_by_live_proposals(run_area_path: str) -> tuple[dict[int, int], d
     offer_held: dict[int, int] = defaultdict(int)
     superseded: list[int] = []
     for r in rows:
-        if r["source"] == "run" and r["run_id"] in unpublished and _overlaps(unpublished[r["run_id"]], run_area_path):
+        # A side that already accepted an unpublished proposal keeps it: the new run holds its quantity.
+        untouched = r["community_accepted_at"] is None and r["provider_accepted_at"] is None
+        if (
+            untouched
+            and r["source"] == "run"
+            and r["run_id"] in unpublished
+            and _overlaps(unpublished[r["run_id"]], run_area_path)
+        ):
             superseded.append(r["id"])
             continue
         need_held[r["need_id"]] += r["quantity"]
@@ -340,8 +354,12 @@ async def save(run: dict[str, Any], summary: dict[str, Any], solution: matching.
     """Write the proposals (inside the run's finishing transaction); a pair already written is skipped."""
     now = clock.now()
     for ids in batches(summary.get("superseded") or []):
+        # Conditional: a side that accepted while this run solved keeps its proposal.
         await Match.update({Match.status: "cancelled", Match.ended_at: now, Match.updated_at: now}).where(
-            Match.id.is_in(list(ids)) & (Match.status == "proposed")
+            Match.id.is_in(list(ids))
+            & (Match.status == "proposed")
+            & Match.community_accepted_at.is_null()
+            & Match.provider_accepted_at.is_null()
         )
     existing = {
         (r["need_id"], r["offer_id"])

@@ -167,3 +167,26 @@ async def test_publishing_notifies_both_sides_once(client):
     assert sum(n["group_count"] for n in notes) == 2 * run["proposals"]
     assert len({n["organization"] for n in notes}) == len(notes)
     assert (await client.post(f"/api/v1/match-runs/{run['id']}/publish", headers=headers)).status_code == 409
+
+
+async def test_a_new_run_supersedes_untouched_unpublished_proposals_but_keeps_one_a_side_accepted(client):
+    """docs/runs.md: a new run over an overlapping area cancels the unpublished proposals of an earlier one,
+    except those a side has already accepted (the side saw it and said yes): those stay, hold their quantity,
+    and the new run proposes no second match for their pair."""
+    w = await make_world()
+    await make_market(w)
+    county = await login(client, "county")
+    first = await _run(client, county, w.areas["county"]["id"])
+    proposals = await Match.select().where(Match.run_id == first["id"]).order_by(Match.id)
+    assert len(proposals) >= 2
+    kept = next(m for m in proposals if m["provider_id"] == w.orgs["enterprise"]["id"])
+    r = await client.post(f"/api/v1/matches/{kept['id']}/accept", headers=await login(client, "liaison"))
+    assert r.status_code == 200, r.text
+
+    second = await _run(client, county, w.areas["county"]["id"])
+    assert second["status"] == "succeeded"
+    after = {m["id"]: m for m in await Match.select().where(Match.run_id == first["id"])}
+    assert after[kept["id"]]["status"] == "proposed" and after[kept["id"]]["provider_accepted_at"] is not None
+    assert all(after[m["id"]]["status"] == "cancelled" for m in proposals if m["id"] != kept["id"])
+    pair = (kept["need_id"], kept["offer_id"])
+    assert pair not in {(n, o) for n, o, _ in await _pairs(second["id"])}

@@ -111,7 +111,9 @@ async def test_ending_a_registration_takes_the_unit_off_the_roster_once(client):
     assert active["total"] == 0
 
 
-async def test_a_party_member_who_reported_when_registering_ends_their_own_registration_and_only_they_do(client):
+async def _party_member_reporting_to_comm_c(client):
+    """``party_c`` registers as a volunteer and reports (报到) to 社区C in the same step (no unit); ``vol_x``
+    is another volunteer. (The registration answer, the member's bearer headers.)"""
     w = await make_world()
     await make_volunteer("vol_x")
     r = await client.post(
@@ -127,7 +129,11 @@ async def test_a_party_member_who_reported_when_registering_ends_their_own_regis
     )
     assert r.status_code == 201, r.text
     client.cookies.clear()
-    member = {"Authorization": f"Bearer {r.json()['token']}"}
+    return r, {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+async def test_a_party_member_who_reported_when_registering_ends_their_own_registration_and_only_they_do(client):
+    r, member = await _party_member_reporting_to_comm_c(client)
     reg = await Registration.select().where(Registration.account == r.json()["account"]["id"]).first()
     assert reg["organization"] is None  # no unit: the 报到 names only the account
 
@@ -173,22 +179,7 @@ async def test_a_registration_is_ended_by_those_who_keep_it_and_nobody_else(clie
 async def test_a_party_member_sees_and_ends_their_own_registration_on_their_account_page(client):
     from factories import csrf_token, page_login
 
-    w = await make_world()
-    await make_volunteer("vol_x")
-    r = await client.post(
-        "/api/v1/volunteers/register",
-        json={
-            "username": "party_c",
-            "password": "correct-horse-1",
-            "display_name": "党员丙",
-            "phone": "13500005678",
-            "party_member": True,
-            "community_id": w.orgs["comm_c"]["id"],
-        },
-    )
-    assert r.status_code == 201, r.text
-    client.cookies.clear()
-    member = {"Authorization": f"Bearer {r.json()['token']}"}
+    r, member = await _party_member_reporting_to_comm_c(client)
     mine = (await client.get("/api/v1/registrations/mine", headers=member)).json()
     assert [(m["community_name"], m["status"]) for m in mine] == [("社区C居委会", "active")]
     # Nobody else's list holds it.
